@@ -1,0 +1,203 @@
+/**
+ * Reverse-mode differentiation. A function runs under a fresh tape that records the primitives
+ * touching watched tensors; the tape is then walked backwards through the gradient table.
+ * Gradient computations themselves are not recorded (no second-order gradients).
+ */
+import {
+  isTracked,
+  newTape,
+  recordCustom,
+  withTape,
+  type Tape,
+  type TapeNode,
+} from '../engine/engine.js';
+import { ones, zeros } from '../ops/creation.js';
+import { add } from '../ops/elementwise.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { Tensor, Variable } from '../tensor/tensor.js';
+import { gradients } from './gradients/index.js';
+
+function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${op}: ${arg} must be a Tensor, received ${typeof x}`);
+}
+
+function checkOutput(y: unknown, op: string): asserts y is Tensor {
+  if (!(y instanceof Tensor))
+    throw new TypeError(`${op}: the function must return a Tensor, received ${typeof y}`);
+  if (y.dtype !== 'float32')
+    throw new TypeError(`${op}: the function must return a float32 tensor, received ${y.dtype}`);
+}
+
+function ruleFor(node: TapeNode, dy: Tensor): readonly (Tensor | null)[] {
+  if (node.primitive === 'Custom') {
+    if (node.customGrad === null)
+      throw new Error('customGrad: internal error: missing gradient function');
+    return node.customGrad(dy);
+  }
+  const rule = gradients[node.primitive] as (
+    dy: Tensor,
+    inputs: readonly Tensor[],
+    attrs: unknown,
+    y: Tensor,
+  ) => readonly (Tensor | null)[];
+  return rule(dy, node.inputs, node.attrs, node.output);
+}
+
+/**
+ * Propagates `dy` from `y` back through the tape. Returns the gradient of every tracked tensor
+ * reached, keyed by tensor id (tensors never reached are absent).
+ */
+function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
+  const grads = new Map<number, Tensor>([[y.id, dy]]);
+  withTape(null, () => {
+    for (let i = tape.nodes.length - 1; i >= 0; i--) {
+      const node = tape.nodes[i] as TapeNode;
+      const g = grads.get(node.output.id);
+      if (g === undefined || node.output.dtype !== 'float32') continue;
+      const inputGrads = ruleFor(node, g);
+      node.inputs.forEach((x, k) => {
+        const gx = inputGrads[k];
+        if (gx === null || gx === undefined || x.dtype !== 'float32' || !isTracked(tape, x)) return;
+        if (!shapesEqual(gx.shape, x.shape)) {
+          throw new Error(
+            `gradient of ${node.primitive}: input ${k} has shape ${formatShape(x.shape)} but its gradient has shape ${formatShape(gx.shape)}`,
+          );
+        }
+        const prev = grads.get(x.id);
+        grads.set(x.id, prev === undefined ? gx : add(prev, gx));
+      });
+    }
+  });
+  // Drop the recorded graph so that results handed back do not keep it alive.
+  for (const node of tape.nodes) node.output.node = null;
+  return grads;
+}
+
+function seed(y: Tensor, dy: Tensor | undefined, op: string): Tensor {
+  if (dy === undefined) return ones(y.shape);
+  checkTensorArg(dy, op, 'dy');
+  if (!shapesEqual(dy.shape, y.shape)) {
+    throw new RangeError(
+      `${op}: dy must have the shape of f's output ${formatShape(y.shape)}, received ${formatShape(dy.shape)}`,
+    );
+  }
+  return dy;
+}
+
+function gradOrZeros(grads: Map<number, Tensor>, x: Tensor): Tensor {
+  return grads.get(x.id) ?? zeros(x.shape);
+}
+
+/** f(x) and df/dx (summed against `dy`, ones by default). */
+export function valueAndGrad(
+  f: (x: Tensor) => Tensor,
+): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
+  return (x, dy) => {
+    checkTensorArg(x, 'valueAndGrad', 'x');
+    const { value, grads } = valueAndGrads((t: Tensor) => f(t))([x], dy);
+    return { value, grad: grads[0] as Tensor };
+  };
+}
+
+/** f(...xs) and the gradient with respect to each argument. */
+export function valueAndGrads(
+  f: (...xs: Tensor[]) => Tensor,
+): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
+  return (xs, dy) => {
+    if (!Array.isArray(xs)) throw new TypeError('valueAndGrads: xs must be an array of tensors');
+    xs.forEach((x, i) => checkTensorArg(x, 'valueAndGrads', `xs[${i}]`));
+    const tape = newTape(xs, false);
+    const value = withTape(tape, () => f(...xs));
+    checkOutput(value, 'valueAndGrads');
+    const grads = backward(tape, value, seed(value, dy, 'valueAndGrads'));
+    return { value, grads: xs.map((x) => gradOrZeros(grads, x)) };
+  };
+}
+
+export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
+  const g = valueAndGrad(f);
+  return (x, dy) => g(x, dy).grad;
+}
+
+export function grads(
+  f: (...xs: Tensor[]) => Tensor,
+): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
+  const g = valueAndGrads(f);
+  return (xs, dy) => g(xs, dy).grads;
+}
+
+/**
+ * The value of `f()` (a scalar) and its gradient with respect to `varList`, or to every
+ * trainable variable `f` reads when no list is given. Gradients are keyed by variable name.
+ */
+export function variableGrads(
+  f: () => Tensor,
+  varList?: readonly Variable[],
+): { value: Tensor; grads: Record<string, Tensor> } {
+  const op = 'variableGrads';
+  if (varList !== undefined) {
+    varList.forEach((v, i) => {
+      if (!(v instanceof Variable))
+        throw new TypeError(`${op}: varList[${i}] must be a Variable, received ${typeof v}`);
+    });
+  }
+  const tape = newTape(varList ?? [], varList === undefined);
+  const value = withTape(tape, f);
+  checkOutput(value, op);
+  if (value.rank !== 0)
+    throw new RangeError(
+      `${op}: f must return a scalar, received shape ${formatShape(value.shape)}`,
+    );
+  const g = backward(tape, value, ones([]));
+  const vars = varList ?? [...tape.variables];
+  const out: Record<string, Tensor> = {};
+  for (const v of vars) {
+    if (Object.prototype.hasOwnProperty.call(out, v.name)) {
+      throw new Error(
+        `${op}: two variables share the name '${v.name}'; give variables unique names`,
+      );
+    }
+    out[v.name] = gradOrZeros(g, v);
+  }
+  return { value, grads: out };
+}
+
+/** Runs `f` without recording anything for gradients. */
+export function noGrad<T>(f: () => T): T {
+  return withTape(null, f);
+}
+
+export interface CustomGradResult {
+  value: Tensor;
+  /** Gradients with respect to each input of the wrapped function, given dL/dvalue. */
+  gradFunc: (dy: Tensor) => Tensor | readonly Tensor[];
+}
+
+/**
+ * Wraps `f` so that differentiation uses the supplied `gradFunc` instead of differentiating
+ * through `f`'s body (as `tf.customGrad`).
+ */
+export function customGrad(
+  f: (...inputs: Tensor[]) => CustomGradResult,
+): (...inputs: Tensor[]) => Tensor {
+  return (...inputs) => {
+    inputs.forEach((x, i) => checkTensorArg(x, 'customGrad', `inputs[${i}]`));
+    const result = noGrad(() => f(...inputs));
+    if (!(result?.value instanceof Tensor) || typeof result.gradFunc !== 'function') {
+      throw new TypeError(
+        'customGrad: f must return { value: Tensor, gradFunc: (dy) => Tensor | Tensor[] }',
+      );
+    }
+    return recordCustom(inputs, result.value, (dy) => {
+      const g = result.gradFunc(dy);
+      const list = g instanceof Tensor ? [g] : [...g];
+      if (list.length !== inputs.length) {
+        throw new RangeError(
+          `customGrad: gradFunc returned ${list.length} gradients for ${inputs.length} inputs`,
+        );
+      }
+      return list;
+    });
+  };
+}

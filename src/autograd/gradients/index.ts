@@ -1,0 +1,22 @@
+/**
+ * The one gradient table: a rule for every primitive (kernels plus reshape), checked by the type
+ * system, so that adding a kernel without a gradient rule does not compile.
+ */
+import type { PrimitiveName } from '../../engine/engine.js';
+import { convGradients } from './conv.js';
+import { binaryGradients, unaryGradients } from './elementwise.js';
+import { linalgGradients } from './linalg.js';
+import { movementGradients } from './movement.js';
+import { reductionGradients } from './reduction.js';
+import type { GradTable } from './types.js';
+
+export const gradients: GradTable<PrimitiveName> = {
+  ...unaryGradients,
+  ...binaryGradients,
+  ...reductionGradients,
+  ...movementGradients,
+  ...linalgGradients,
+  ...convGradients,
+};
+
+export { sumToShape, type GradFn } from './types.js';

@@ -1,0 +1,29 @@
+import type { PrimitiveAttrs, PrimitiveInputs, PrimitiveName } from '../../engine/engine.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { reshape } from '../../ops/movement.js';
+import { sum } from '../../ops/reduction.js';
+import { shapesEqual, type Shape } from '../../tensor/shape.js';
+
+/**
+ * The gradient of one primitive: given dL/dy and what the forward pass saw, dL/d(input) for each
+ * input in order (null where no gradient flows, e.g. integer indices).
+ */
+export type GradFn<P extends PrimitiveName> = (
+  dy: Tensor,
+  inputs: PrimitiveInputs<P>,
+  attrs: PrimitiveAttrs<P>,
+  y: Tensor,
+) => readonly (Tensor | null)[];
+
+export type GradTable<Names extends PrimitiveName> = { readonly [P in Names]: GradFn<P> };
+
+/** Sums a broadcast gradient back down to the shape of the input it came from. */
+export function sumToShape(dy: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(dy.shape, shape)) return dy;
+  const lead = dy.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < dy.rank; i++) {
+    if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
+  }
+  return reshape(axes.length > 0 ? sum(dy, axes) : dy, shape);
+}

@@ -1,0 +1,54 @@
+/**
+ * The backend seam.
+ *
+ * A backend owns the memory behind tensors and runs kernels on it; it knows nothing of autodiff,
+ * layers or validation. Everything above the seam sees only opaque `DataHandle`s.
+ *
+ * Memory ownership: `write` hands the backend a typed array (the backend may keep it or copy it
+ * into its own memory); a kernel returns a new handle for its output and never mutates inputs.
+ * Tensors are immutable, so handles may be shared (reshape shares its input's handle). No one
+ * frees handles explicitly: a backend whose memory is not garbage collected (WebAssembly linear
+ * memory) reclaims a handle's block through a FinalizationRegistry on the handle object, and may
+ * pool blocks of equal size so that a training loop on fixed shapes reuses the same memory.
+ *
+ * Output shapes and dtypes are computed and validated by the ops; a kernel receives them in
+ * `out` and may trust its inputs.
+ */
+import type { DType, TypedArray } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import type { ArityInputs, KernelName, KernelSpecs, Spec } from './kernels.js';
+
+/** Opaque reference to a tensor's storage, meaningful only to the backend that made it. */
+export type DataHandle = object;
+
+/** What a kernel sees of a tensor. */
+export interface TensorInfo {
+  readonly data: DataHandle;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+export interface OutputInfo {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** A kernel for a spec: inputs as a tuple, attributes, and the output's shape and dtype. */
+export type ImplOf<S extends Spec<1 | 2 | 3 | 'n', unknown>> = (
+  inputs: ArityInputs<S['arity'], TensorInfo>,
+  attrs: S['attrs'],
+  out: OutputInfo,
+) => DataHandle;
+
+export type KernelImpl<K extends KernelName> = ImplOf<KernelSpecs[K]>;
+
+export type KernelTable = { readonly [K in KernelName]: KernelImpl<K> };
+
+export interface Backend {
+  readonly name: string;
+  /** Takes ownership of `values` (the caller never touches them again). */
+  write(values: TypedArray): DataHandle;
+  /** The values behind a handle; the caller must not mutate the returned array. */
+  read(handle: DataHandle): TypedArray;
+  readonly kernels: KernelTable;
+}

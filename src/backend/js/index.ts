@@ -1,0 +1,29 @@
+/**
+ * The reference backend: plain TypeScript over typed arrays. It is the executable contract of
+ * the kernel list and the oracle other backends are tested against.
+ */
+import type { Backend, KernelTable } from '../backend.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { convKernels } from './conv.js';
+import { binaryKernels, unaryKernels } from './elementwise.js';
+import { linalgKernels } from './matmul.js';
+import { movementKernels } from './movement.js';
+import { poolKernels } from './pool.js';
+import { reductionKernels } from './reduce.js';
+
+const kernels: KernelTable = {
+  ...unaryKernels,
+  ...binaryKernels,
+  ...reductionKernels,
+  ...movementKernels,
+  ...linalgKernels,
+  ...convKernels,
+  ...poolKernels,
+};
+
+export const jsBackend: Backend = {
+  name: 'js',
+  write: (values: TypedArray) => values,
+  read: (handle) => handle as TypedArray,
+  kernels,
+};

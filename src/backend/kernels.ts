@@ -1,0 +1,179 @@
+/**
+ * The one typed list of kernels: every primitive a backend must implement, with its inputs and
+ * attributes. Ops validate arguments and compute output shapes before a kernel runs, so kernels
+ * may trust what they receive. Composite ops (mean, softmax cross-entropy, stack, ...) are built
+ * from these in `ops/` and need no kernel of their own.
+ *
+ * Adding a kernel here is a compile error until every backend implements it and the gradient
+ * table (`autograd/gradients/`) gives it a rule.
+ */
+
+type NoAttrs = Record<string, never>;
+
+export interface Spec<Arity extends 1 | 2 | 3 | 'n', Attrs> {
+  arity: Arity;
+  attrs: Attrs;
+}
+
+export type UnarySpec = Spec<1, NoAttrs>;
+export type BinarySpec = Spec<2, NoAttrs>;
+type Unary = UnarySpec;
+type Binary = BinarySpec;
+
+/** Explicit padding of the two spatial dimensions, computed by the op from 'same'/'valid'. */
+export interface Padding2D {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export interface Conv2DAttrs {
+  strides: readonly [number, number];
+  dilations: readonly [number, number];
+  pad: Padding2D;
+}
+
+export interface PoolAttrs {
+  filterSize: readonly [number, number];
+  strides: readonly [number, number];
+  pad: Padding2D;
+}
+
+export interface UnaryKernels {
+  Neg: Unary;
+  Abs: Unary;
+  Sign: Unary;
+  Exp: Unary;
+  Log: Unary;
+  Log1p: Unary;
+  Sqrt: Unary;
+  Rsqrt: Unary;
+  Square: Unary;
+  Reciprocal: Unary;
+  Floor: Unary;
+  Ceil: Unary;
+  Round: Unary;
+  Sin: Unary;
+  Cos: Unary;
+  Erf: Unary;
+  Relu: Unary;
+  Relu6: Unary;
+  LeakyRelu: Spec<1, { alpha: number }>;
+  Elu: Unary;
+  Sigmoid: Unary;
+  Tanh: Unary;
+  Softplus: Unary;
+  LogicalNot: Unary;
+  Cast: Spec<1, { dtype: 'float32' | 'int32' | 'bool' }>;
+  ClipByValue: Spec<1, { min: number; max: number }>;
+}
+
+export interface BinaryKernels {
+  Add: Binary;
+  Sub: Binary;
+  Mul: Binary;
+  Div: Binary;
+  Pow: Binary;
+  Maximum: Binary;
+  Minimum: Binary;
+  Equal: Binary;
+  NotEqual: Binary;
+  Greater: Binary;
+  GreaterEqual: Binary;
+  Less: Binary;
+  LessEqual: Binary;
+  LogicalAnd: Binary;
+  LogicalOr: Binary;
+  /** condition (bool), a, b; all three broadcast together. */
+  Where: Spec<3, NoAttrs>;
+}
+
+export interface ReductionKernels {
+  /** Reduce over `axes` (sorted, unique); the output drops those axes. */
+  Sum: Spec<1, { axes: readonly number[] }>;
+  Prod: Spec<1, { axes: readonly number[] }>;
+  Max: Spec<1, { axes: readonly number[] }>;
+  Min: Spec<1, { axes: readonly number[] }>;
+  /** Index (int32) of the first maximum along one axis. */
+  ArgMax: Spec<1, { axis: number }>;
+  ArgMin: Spec<1, { axis: number }>;
+  Softmax: Spec<1, { axis: number }>;
+  LogSoftmax: Spec<1, { axis: number }>;
+}
+
+export interface MovementKernels {
+  Transpose: Spec<1, { perm: readonly number[] }>;
+  /** Elements begin[d] + i * strides[d] for i < outShape[d]; strides are positive. */
+  Slice: Spec<1, { begin: readonly number[]; strides: readonly number[] }>;
+  /** Pads with `value`: `before`/`after` elements at the edges, `interior` between neighbours. */
+  Pad: Spec<
+    1,
+    {
+      before: readonly number[];
+      after: readonly number[];
+      interior: readonly number[];
+      value: number;
+    }
+  >;
+  Concat: Spec<'n', { axis: number }>;
+  /** x, indices (int32, any shape): indices replace dimension `axis` of x. */
+  Gather: Spec<2, { axis: number }>;
+  /** updates, indices (int32): sums updates into a zero tensor whose dimension `axis` is `size`. */
+  ScatterAdd: Spec<2, { axis: number; size: number }>;
+  Tile: Spec<1, { reps: readonly number[] }>;
+  Reverse: Spec<1, { axes: readonly number[] }>;
+  /** indices (int32) -> float32 with a new last dimension of `depth`. */
+  OneHot: Spec<1, { depth: number; onValue: number; offValue: number }>;
+}
+
+export interface LinalgKernels {
+  /**
+   * Batched product of [batchA, m, k] and [batchB, k, n] (after optional transposes of the last
+   * two dimensions); batchA and batchB are equal or one of them is 1.
+   */
+  BatchMatMul: Spec<2, { transposeA: boolean; transposeB: boolean }>;
+}
+
+export interface ConvKernels {
+  /** x [n,h,w,cin], filter [fh,fw,cin,cout] (NHWC, as Keras). */
+  Conv2D: Spec<2, Conv2DAttrs>;
+  /** dy [n,oh,ow,cout], filter -> dx of shape `inputShape` (also conv2dTranspose). */
+  Conv2DBackpropInput: Spec<2, Conv2DAttrs & { inputShape: readonly number[] }>;
+  /** x, dy -> dFilter of shape `filterShape`. */
+  Conv2DBackpropFilter: Spec<2, Conv2DAttrs & { filterShape: readonly number[] }>;
+  /** x [n,h,w,cin], filter [fh,fw,cin,multiplier] -> [n,oh,ow,cin*multiplier]. */
+  DepthwiseConv2D: Spec<2, Conv2DAttrs>;
+  DepthwiseConv2DBackpropInput: Spec<2, Conv2DAttrs & { inputShape: readonly number[] }>;
+  DepthwiseConv2DBackpropFilter: Spec<2, Conv2DAttrs & { filterShape: readonly number[] }>;
+  MaxPool: Spec<1, PoolAttrs>;
+  /** x, dy -> dx: each output's gradient goes to the first maximum of its window. */
+  MaxPoolGrad: Spec<2, PoolAttrs>;
+  /** Averages over the valid (unpadded) part of each window, as Keras and TensorFlow do. */
+  AvgPool: Spec<1, PoolAttrs>;
+  AvgPoolGrad: Spec<1, PoolAttrs & { inputShape: readonly number[] }>;
+}
+
+export interface KernelSpecs
+  extends
+    UnaryKernels,
+    BinaryKernels,
+    ReductionKernels,
+    MovementKernels,
+    LinalgKernels,
+    ConvKernels {}
+
+export type KernelName = keyof KernelSpecs;
+
+export type KernelAttrs<K extends KernelName> = KernelSpecs[K]['attrs'];
+
+/** Inputs of a given arity as a tuple of T (a Tensor above the seam, a TensorInfo below). */
+export type ArityInputs<A, T> = A extends 1
+  ? readonly [T]
+  : A extends 2
+    ? readonly [T, T]
+    : A extends 3
+      ? readonly [T, T, T]
+      : readonly T[];
+
+export type KernelInputs<K extends KernelName, T> = ArityInputs<KernelSpecs[K]['arity'], T>;

@@ -1,0 +1,100 @@
+/**
+ * Lamina: Keras-style deep learning for TypeScript.
+ *
+ * Tensors are immutable and garbage collected: there is nothing to dispose and no `tidy`.
+ */
+import './ops/chain.js';
+
+export { Tensor, Variable, type VariableOptions } from './tensor/tensor.js';
+export type { DType, NestedArray, TypedArray } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { setSeed } from './tensor/rng.js';
+
+export { tensor, scalar, type TensorLike } from './ops/convert.js';
+export {
+  fill,
+  zeros,
+  ones,
+  zerosLike,
+  onesLike,
+  range,
+  linspace,
+  eye,
+  variable,
+} from './ops/creation.js';
+export { randomNormal, randomUniform, truncatedNormal, dropoutMask } from './ops/random.js';
+export * from './ops/elementwise.js';
+export * from './ops/activations.js';
+export {
+  sum,
+  mean,
+  max,
+  min,
+  prod,
+  argMax,
+  argMin,
+  logSumExp,
+  variance,
+  moments,
+  norm,
+  type Axis,
+  type NormOrder,
+} from './ops/reduction.js';
+export {
+  reshape,
+  transpose,
+  slice,
+  stridedSlice,
+  concat,
+  stack,
+  unstack,
+  split,
+  gather,
+  pad,
+  tile,
+  broadcastTo,
+  expandDims,
+  squeeze,
+  reverse,
+  oneHot,
+  type StridedSliceOptions,
+} from './ops/movement.js';
+export { matMul, dot, outerProduct } from './ops/linalg.js';
+export {
+  conv1d,
+  conv2d,
+  depthwiseConv2d,
+  conv2dTranspose,
+  maxPool2d,
+  avgPool2d,
+  type PaddingMode,
+  type Pair,
+} from './ops/conv.js';
+
+export {
+  grad,
+  grads,
+  valueAndGrad,
+  valueAndGrads,
+  variableGrads,
+  noGrad,
+  customGrad,
+  type CustomGradResult,
+} from './autograd/grad.js';
+export {
+  stopGradient,
+  setBackend,
+  getBackend,
+  listBackends,
+  registerBackend,
+} from './engine/engine.js';
+
+export type {
+  Backend,
+  DataHandle,
+  TensorInfo,
+  OutputInfo,
+  KernelImpl,
+  KernelTable,
+} from './backend/backend.js';
+export type { KernelName, KernelSpecs, KernelAttrs } from './backend/kernels.js';

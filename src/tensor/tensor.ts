@@ -1,0 +1,125 @@
+import type { Backend, DataHandle } from '../backend/backend.js';
+import type { DType, NestedArray, TypedArray } from './dtype.js';
+import { formatTensor } from './format.js';
+import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
+
+/** Where a tensor's values live. Replaced wholesale (never mutated) by `Variable.assign`. */
+export interface Storage {
+  readonly backend: Backend;
+  readonly data: DataHandle;
+}
+
+/**
+ * A record of the primitive op that produced a tensor while a gradient tape was recording.
+ * Kept opaque here; `engine/` and `autograd/` give it meaning.
+ */
+export interface TapeNodeRef {
+  readonly tapeId: number;
+}
+
+let nextTensorId = 0;
+
+/**
+ * An immutable n-dimensional array of float32, int32 or bool values in row-major order.
+ *
+ * Ops are also available as methods (`x.add(y).relu()`); they are attached by `ops/chain.ts`.
+ * There is nothing to dispose: storage is reclaimed when the tensor is garbage collected.
+ */
+export class Tensor {
+  readonly id: number;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** @internal */
+  storage: Storage;
+  /** @internal The op that made this tensor under a recording tape, if any. */
+  node: TapeNodeRef | null = null;
+
+  /** @internal Use the creation ops (`tensor`, `zeros`, ...) instead. */
+  constructor(storage: Storage, shape: Shape, dtype: DType) {
+    this.id = nextTensorId++;
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A copy of the values, flat in row-major order. */
+  dataSync(): TypedArray {
+    return this.storage.backend.read(this.storage.data).slice();
+  }
+
+  async data(): Promise<TypedArray> {
+    return this.dataSync();
+  }
+
+  /** The values as nested arrays (a number for a scalar; booleans for dtype bool). */
+  arraySync(): NestedArray {
+    const values = this.storage.backend.read(this.storage.data);
+    const asJs = (i: number): number | boolean =>
+      this.dtype === 'bool' ? values[i] === 1 : (values[i] as number);
+    if (this.rank === 0) return asJs(0);
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = this.shape[dim] as number;
+      const inner = stride / n;
+      const out: NestedArray[] = new Array<NestedArray>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] =
+          dim === this.rank - 1 ? asJs(offset + i) : build(dim + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  async array(): Promise<NestedArray> {
+    return this.arraySync();
+  }
+
+  toString(): string {
+    return formatTensor(this.storage.backend.read(this.storage.data), this.shape, this.dtype);
+  }
+}
+
+let nextVariableId = 0;
+
+export interface VariableOptions {
+  name?: string;
+  trainable?: boolean;
+}
+
+/**
+ * A mutable tensor: `assign` replaces its value (same shape and dtype). Trainable variables used
+ * inside `variableGrads` receive gradients without being listed.
+ */
+export class Variable extends Tensor {
+  readonly name: string;
+  trainable: boolean;
+
+  /** @internal Use `variable(initialValue, options)`. */
+  constructor(initial: Tensor, options: VariableOptions = {}) {
+    super(initial.storage, initial.shape, initial.dtype);
+    const name = options.name ?? `variable_${nextVariableId++}`;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(`variable: name must be a non-empty string, received ${String(name)}`);
+    }
+    this.name = name;
+    this.trainable = options.trainable ?? true;
+  }
+
+  /** Replaces the value. The new value is copied by reference (tensors are immutable). */
+  assign(value: Tensor): void {
+    if (!shapesEqual(value.shape, this.shape) || value.dtype !== this.dtype) {
+      throw new TypeError(
+        `Variable.assign (${this.name}): expected shape ${formatShape(this.shape)} and dtype ${this.dtype}, received shape ${formatShape(value.shape)} and dtype ${value.dtype}`,
+      );
+    }
+    this.storage = value.storage;
+  }
+}
