@@ -11,7 +11,7 @@ const KC = 256;
 const NR = 4;
 const MR = 4;
 
-let packA = new Float32Array(MC * KC);
+const packA = new Float32Array(MC * KC);
 let packB = new Float32Array(KC * 1024);
 
 /** A strided view of a matrix: element (i, j) is at data[offset + i * rowStride + j * colStride]. */
