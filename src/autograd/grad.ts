@@ -69,14 +69,19 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       });
     }
   });
-  // Drop the recorded graph so that results handed back do not keep it alive.
-  for (const node of tape.nodes) node.output.node = null;
   return grads;
+}
+
+/** Drops the recorded graph so that tensors handed back (or kept by f) do not keep it alive. */
+function release(tape: Tape): void {
+  for (const node of tape.nodes) node.output.node = null;
 }
 
 function seed(y: Tensor, dy: Tensor | undefined, op: string): Tensor {
   if (dy === undefined) return ones(y.shape);
   checkTensorArg(dy, op, 'dy');
+  if (dy.dtype !== 'float32')
+    throw new TypeError(`${op}: dy must be a float32 tensor, received ${dy.dtype}`);
   if (!shapesEqual(dy.shape, y.shape)) {
     throw new RangeError(
       `${op}: dy must have the shape of f's output ${formatShape(y.shape)}, received ${formatShape(dy.shape)}`,
@@ -108,10 +113,14 @@ export function valueAndGrads(
     if (!Array.isArray(xs)) throw new TypeError('valueAndGrads: xs must be an array of tensors');
     xs.forEach((x, i) => checkTensorArg(x, 'valueAndGrads', `xs[${i}]`));
     const tape = newTape(xs, false);
-    const value = withTape(tape, () => f(...xs));
-    checkOutput(value, 'valueAndGrads');
-    const grads = backward(tape, value, seed(value, dy, 'valueAndGrads'));
-    return { value, grads: xs.map((x) => gradOrZeros(grads, x)) };
+    try {
+      const value = withTape(tape, () => f(...xs));
+      checkOutput(value, 'valueAndGrads');
+      const grads = backward(tape, value, seed(value, dy, 'valueAndGrads'));
+      return { value, grads: xs.map((x) => gradOrZeros(grads, x)) };
+    } finally {
+      release(tape);
+    }
   };
 }
 
@@ -143,13 +152,21 @@ export function variableGrads(
     });
   }
   const tape = newTape(varList ?? [], varList === undefined);
-  const value = withTape(tape, f);
-  checkOutput(value, op);
-  if (value.rank !== 0)
-    throw new RangeError(
-      `${op}: f must return a scalar, received shape ${formatShape(value.shape)}`,
-    );
-  const g = backward(tape, value, ones([]));
+  let g: Map<number, Tensor>;
+  let value: Tensor;
+  try {
+    value = withTape(tape, f);
+    checkOutput(value, op);
+    if (value.rank !== 0)
+      throw new RangeError(
+        `${op}: f must return a scalar, received shape ${formatShape(value.shape)}`,
+      );
+    // A trainable variable returned as is (read by no op) still counts as read.
+    isTracked(tape, value);
+    g = backward(tape, value, ones([]));
+  } finally {
+    release(tape);
+  }
   const vars = varList ?? [...tape.variables];
   const out: Record<string, Tensor> = {};
   for (const v of vars) {

@@ -4,6 +4,7 @@ import {
   add,
   cos,
   div,
+  equal,
   exp,
   greater,
   greaterEqual,
@@ -70,7 +71,8 @@ export const binaryGradients: GradTable<keyof BinaryKernels> = {
   ],
   Pow: (dy, [a, b], _attrs, y) => {
     if (a.dtype !== 'float32') return [null, null];
-    const da = mul(dy, mul(b, pow(a, sub(b, 1))));
+    // d/da a^0 = 0, also at a = 0 (where b a^(b-1) would be 0 * Infinity = NaN), as in PyTorch.
+    const da = where(equal(b, 0), 0, mul(dy, mul(b, pow(a, sub(b, 1)))));
     // d/db a^b = a^b log(a), taken as 0 where a <= 0 (as TensorFlow does) instead of NaN.
     const positive = greater(a, 0);
     const logA = where(positive, log(where(positive, a, 1)), 0);
