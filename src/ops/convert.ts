@@ -97,8 +97,11 @@ export function tensor(values: NestedArray | TypedArray, shape?: Shape, dtype?: 
     }
     finalShape = shape;
   }
+  // A Uint8Array for bool still goes through toTypedArray, which checks every byte is 0 or 1.
   const data =
-    isTypedArray(flat) && dtypeOfArray(flat) === dt ? flat.slice() : toTypedArray(flat, dt, op);
+    isTypedArray(flat) && dtypeOfArray(flat) === dt && dt !== 'bool'
+      ? flat.slice()
+      : toTypedArray(flat, dt, op);
   return fromValues(data, finalShape, dt);
 }
 

@@ -53,7 +53,8 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = 'fl
     throw new RangeError(`range: step must be a finite non-zero number, received ${step}`);
   if (![start, stop].every(Number.isFinite))
     throw new RangeError(`range: start and stop must be finite, received ${start} and ${stop}`);
-  if (dtype === 'bool') throw new TypeError(`range: dtype must be float32 or int32, received bool`);
+  if (dtype !== 'float32' && dtype !== 'int32')
+    throw new TypeError(`range: dtype must be float32 or int32, received ${String(dtype)}`);
   if (dtype === 'int32' && ![start, stop, step].every(Number.isInteger)) {
     throw new TypeError(
       `range: int32 needs integer start, stop and step, received ${start}, ${stop}, ${step}`,
@@ -79,6 +80,7 @@ export function linspace(start: number, stop: number, num: number): Tensor {
 /** Identity matrix, `numRows x numColumns` (square by default). */
 export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
   assertValidShape([numRows, numColumns], 'eye');
+  checkDType(dtype, 'eye');
   const values = allocate(dtype, numRows * numColumns);
   for (let i = 0; i < Math.min(numRows, numColumns); i++) values[i * numColumns + i] = 1;
   return fromValues(values, [numRows, numColumns], dtype);

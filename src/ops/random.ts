@@ -33,8 +33,23 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, seed?: numbe
   const rng = randomFor(seed);
   const values = new Float32Array(sizeOf(shape));
   const span = maxval - minval;
-  for (let i = 0; i < values.length; i++) values[i] = minval + span * rng.uniform();
+  // Rounding to float32 can land exactly on maxval; keep the interval half-open.
+  const below = float32Below(maxval);
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.fround(minval + span * rng.uniform());
+    values[i] = v >= maxval && span > 0 ? below : v;
+  }
   return fromValues(values, shape, 'float32');
+}
+
+/** The largest float32 strictly below `x`. */
+function float32Below(x: number): number {
+  const f = Math.fround(x);
+  if (f < x) return f;
+  if (f === 0) return -1.401298464324817e-45;
+  const bits = new Int32Array(new Float32Array([f]).buffer);
+  bits[0] = (bits[0] as number) + (f > 0 ? -1 : 1);
+  return new Float32Array(bits.buffer)[0] as number;
 }
 
 /** Normal values redrawn until they fall within two standard deviations, as TensorFlow does. */

@@ -20,7 +20,6 @@ function reduceInto(
 ): ReturnType<typeof alloc> {
   const xs = valuesOf(x);
   const ys = alloc(out);
-  ys.fill(init);
   const rank = x.shape.length;
   // Fast path: reducing a trailing block of axes means contiguous runs.
   const trailing = axes.every((a, i) => a === rank - axes.length + i);
@@ -43,10 +42,12 @@ function reduceInto(
       s *= x.shape[d] as number;
     }
   }
+  // Accumulate in doubles: an int32 output cannot hold the +-Infinity seed of max / min.
+  const acc = new Float64Array(ys.length).fill(init);
   const idx = new Array<number>(rank).fill(0);
   let oi = 0;
   for (let i = 0; i < xs.length; i++) {
-    ys[oi] = combine(ys[oi] as number, xs[i] as number);
+    acc[oi] = combine(acc[oi] as number, xs[i] as number);
     for (let d = rank - 1; d >= 0; d--) {
       const k = (idx[d] as number) + 1;
       if (k < (x.shape[d] as number)) {
@@ -58,6 +59,7 @@ function reduceInto(
       oi -= (k - 1) * (ostride[d] as number);
     }
   }
+  ys.set(acc);
   return ys;
 }
 
