@@ -4,6 +4,7 @@
  * Gradient computations themselves are not recorded (no second-order gradients).
  */
 import {
+  isRecording,
   isTracked,
   newTape,
   recordCustom,
@@ -29,7 +30,23 @@ function checkOutput(y: unknown, op: string): asserts y is Tensor {
     throw new TypeError(`${op}: the function must return a float32 tensor, received ${y.dtype}`);
 }
 
-function ruleFor(node: TapeNode, dy: Tensor): readonly (Tensor | null)[] {
+/**
+ * Gradients of gradients are not supported: a tape opened while another records would silently
+ * cut the outer graph, so it is refused (wrap an unrelated inner computation in noGrad).
+ */
+function assertNotNested(op: string): void {
+  if (isRecording()) {
+    throw new Error(
+      `${op}: called while another gradient is being recorded; nested (higher-order) gradients are not supported`,
+    );
+  }
+}
+
+function ruleFor(
+  node: TapeNode,
+  dy: Tensor,
+  needs: readonly boolean[],
+): readonly (Tensor | null)[] {
   if (node.primitive === 'Custom') {
     if (node.customGrad === null)
       throw new Error('customGrad: internal error: missing gradient function');
@@ -40,8 +57,9 @@ function ruleFor(node: TapeNode, dy: Tensor): readonly (Tensor | null)[] {
     inputs: readonly Tensor[],
     attrs: unknown,
     y: Tensor,
+    needs: readonly boolean[],
   ) => readonly (Tensor | null)[];
-  return rule(dy, node.inputs, node.attrs, node.output);
+  return rule(dy, node.inputs, node.attrs, node.output, needs);
 }
 
 /**
@@ -55,10 +73,11 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       const node = tape.nodes[i] as TapeNode;
       const g = grads.get(node.output.id);
       if (g === undefined || node.output.dtype !== 'float32') continue;
-      const inputGrads = ruleFor(node, g);
+      const needs = node.inputs.map((x) => x.dtype === 'float32' && isTracked(tape, x));
+      const inputGrads = ruleFor(node, g, needs);
       node.inputs.forEach((x, k) => {
         const gx = inputGrads[k];
-        if (gx === null || gx === undefined || x.dtype !== 'float32' || !isTracked(tape, x)) return;
+        if (gx === null || gx === undefined || needs[k] !== true) return;
         if (!shapesEqual(gx.shape, x.shape)) {
           throw new Error(
             `gradient of ${node.primitive}: input ${k} has shape ${formatShape(x.shape)} but its gradient has shape ${formatShape(gx.shape)}`,
@@ -112,6 +131,7 @@ export function valueAndGrads(
   return (xs, dy) => {
     if (!Array.isArray(xs)) throw new TypeError('valueAndGrads: xs must be an array of tensors');
     xs.forEach((x, i) => checkTensorArg(x, 'valueAndGrads', `xs[${i}]`));
+    assertNotNested('valueAndGrads');
     const tape = newTape(xs, false);
     try {
       const value = withTape(tape, () => f(...xs));
@@ -151,6 +171,7 @@ export function variableGrads(
         throw new TypeError(`${op}: varList[${i}] must be a Variable, received ${typeof v}`);
     });
   }
+  assertNotNested(op);
   const tape = newTape(varList ?? [], varList === undefined);
   let g: Map<number, Tensor>;
   let value: Tensor;

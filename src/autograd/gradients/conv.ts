@@ -5,13 +5,15 @@ import type { GradTable } from './types.js';
 const f32 = 'float32' as const;
 
 export const convGradients: GradTable<keyof ConvKernels> = {
-  Conv2D: (dy, [x, f], attrs) => [
-    runKernel(
-      'Conv2DBackpropInput',
-      [dy, f],
-      { ...attrs, inputShape: x.shape },
-      { shape: x.shape, dtype: f32 },
-    ),
+  Conv2D: (dy, [x, f], attrs, _y, needs) => [
+    needs[0] === false
+      ? null
+      : runKernel(
+          'Conv2DBackpropInput',
+          [dy, f],
+          { ...attrs, inputShape: x.shape },
+          { shape: x.shape, dtype: f32 },
+        ),
     runKernel(
       'Conv2DBackpropFilter',
       [x, dy],
@@ -38,13 +40,15 @@ export const convGradients: GradTable<keyof ConvKernels> = {
     ),
     runKernel('Conv2D', [x, dg], attrs, { shape: dy.shape, dtype: f32 }),
   ],
-  DepthwiseConv2D: (dy, [x, f], attrs) => [
-    runKernel(
-      'DepthwiseConv2DBackpropInput',
-      [dy, f],
-      { ...attrs, inputShape: x.shape },
-      { shape: x.shape, dtype: f32 },
-    ),
+  DepthwiseConv2D: (dy, [x, f], attrs, _y, needs) => [
+    needs[0] === false
+      ? null
+      : runKernel(
+          'DepthwiseConv2DBackpropInput',
+          [dy, f],
+          { ...attrs, inputShape: x.shape },
+          { shape: x.shape, dtype: f32 },
+        ),
     runKernel(
       'DepthwiseConv2DBackpropFilter',
       [x, dy],

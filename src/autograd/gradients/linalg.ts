@@ -10,22 +10,18 @@ function unbroadcastBatch(g: Tensor, x: Tensor): Tensor {
 }
 
 export const linalgGradients: GradTable<keyof LinalgKernels> = {
-  BatchMatMul: (dy, [a, b], { transposeA, transposeB }) => {
-    let da: Tensor;
-    let db: Tensor;
-    if (!transposeA && !transposeB) {
-      da = matMul(dy, b, false, true);
-      db = matMul(a, dy, true, false);
-    } else if (transposeA && !transposeB) {
-      da = matMul(b, dy, false, true);
-      db = matMul(a, dy);
-    } else if (!transposeA && transposeB) {
-      da = matMul(dy, b);
-      db = matMul(dy, a, true, false);
-    } else {
-      da = matMul(b, dy, true, true);
-      db = matMul(dy, a, true, true);
-    }
-    return [unbroadcastBatch(da, a), unbroadcastBatch(db, b)];
+  BatchMatMul: (dy, [a, b], { transposeA, transposeB }, _y, needs) => {
+    const da = (): Tensor => {
+      if (!transposeA) return transposeB ? matMul(dy, b) : matMul(dy, b, false, true);
+      return transposeB ? matMul(b, dy, true, true) : matMul(b, dy, false, true);
+    };
+    const db = (): Tensor => {
+      if (!transposeB) return transposeA ? matMul(a, dy) : matMul(a, dy, true, false);
+      return transposeA ? matMul(dy, a, true, true) : matMul(dy, a, true, false);
+    };
+    return [
+      needs[0] === false ? null : unbroadcastBatch(da(), a),
+      needs[1] === false ? null : unbroadcastBatch(db(), b),
+    ];
   },
 };

@@ -6,13 +6,15 @@ import { shapesEqual, type Shape } from '../../tensor/shape.js';
 
 /**
  * The gradient of one primitive: given dL/dy and what the forward pass saw, dL/d(input) for each
- * input in order (null where no gradient flows, e.g. integer indices).
+ * input in order (null where no gradient flows, e.g. integer indices). `needs[k]` says whether
+ * input k wants a gradient at all, so costly rules can skip the others (a network's input data).
  */
 export type GradFn<P extends PrimitiveName> = (
   dy: Tensor,
   inputs: PrimitiveInputs<P>,
   attrs: PrimitiveAttrs<P>,
   y: Tensor,
+  needs: readonly boolean[],
 ) => readonly (Tensor | null)[];
 
 export type GradTable<Names extends PrimitiveName> = { readonly [P in Names]: GradFn<P> };
