@@ -44,8 +44,9 @@ export function matMul(
   const bb = sizeOf(batchB);
   const bOut = sizeOf(batch);
   // The kernel broadcasts a batch of 1 against any; other batch broadcasts are materialized.
-  const xa = ba === bOut || ba === 1 ? x : broadcastTo(x, [...batch, a1, a2]);
-  const yb = bb === bOut || bb === 1 ? y : broadcastTo(y, [...batch, b1, b2]);
+  // (An empty batch is materialized too, so that the kernel sees a batch of 0 on both sides.)
+  const xa = ba === bOut || (ba === 1 && bOut > 0) ? x : broadcastTo(x, [...batch, a1, a2]);
+  const yb = bb === bOut || (bb === 1 && bOut > 0) ? y : broadcastTo(y, [...batch, b1, b2]);
   const x3 = reshape(xa, [sizeOf(xa.shape.slice(0, -2)), a1, a2]);
   const y3 = reshape(yb, [sizeOf(yb.shape.slice(0, -2)), b1, b2]);
   const out = runKernel(

@@ -11,12 +11,28 @@ import {
   sizeOf,
 } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, assertDType, type TensorLike } from './convert.js';
+import { asTensor, assertDType, tensor, type TensorLike } from './convert.js';
 
 function intArg(v: unknown, op: string, arg: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v))
     throw new TypeError(`${op}: ${arg} must be an integer, received ${String(v)}`);
   return v;
+}
+
+/** int32 indices: plain (nested) arrays of integers convert to int32, as in `tf.gather`. */
+function indexTensor(indices: TensorLike, op: string): Tensor {
+  if (Array.isArray(indices)) {
+    try {
+      return tensor(indices, undefined, 'int32');
+    } catch (e) {
+      throw new TypeError(
+        `${op}: argument 'indices' could not be converted to int32: ${(e as Error).message}`,
+      );
+    }
+  }
+  const ids = asTensor(indices, op, 'indices', 'int32');
+  assertDType(ids, ['int32'], op, 'indices');
+  return ids;
 }
 
 /** New shape with the same number of elements; one dimension may be -1 (inferred). */
@@ -238,7 +254,9 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 export function unstack(x: TensorLike, axis = 0): Tensor[] {
   const t = asTensor(x, 'unstack', 'x');
+  if (t.rank === 0) throw new RangeError('unstack: x must have rank >= 1, received a scalar');
   const a = normalizeAxis(axis, t.rank, 'unstack');
+  if (t.shape[a] === 0) return [];
   return split(t, t.shape[a] as number, a).map((p) => squeeze(p, a));
 }
 
@@ -282,8 +300,8 @@ export function split(x: TensorLike, numOrSizes: number | readonly number[], axi
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const op = 'gather';
   const t = asTensor(x, op, 'x');
-  const ids = asTensor(indices, op, 'indices', 'int32');
-  assertDType(ids, ['int32'], op, 'indices');
+  const ids = indexTensor(indices, op);
+  if (t.rank === 0) throw new RangeError(`${op}: x must have rank >= 1, received a scalar`);
   const a = normalizeAxis(axis, t.rank, op);
   const n = t.shape[a] as number;
   const values = ids.dataSync();
@@ -393,8 +411,7 @@ export function oneHot(
   dtype: DType = 'float32',
 ): Tensor {
   const op = 'oneHot';
-  const ids = asTensor(indices, op, 'indices', 'int32');
-  assertDType(ids, ['int32'], op, 'indices');
+  const ids = indexTensor(indices, op);
   if (!Number.isInteger(depth) || depth < 1)
     throw new RangeError(`${op}: depth must be a positive integer, received ${depth}`);
   return runKernel(

@@ -61,9 +61,9 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 export function normalizeAxis(axis: number, rank: number, op: string, arg = 'axis'): number {
   if (!Number.isInteger(axis))
     throw new TypeError(`${op}: ${arg} must be an integer, received ${axis}`);
-  if (axis < -rank || axis >= Math.max(rank, 1)) {
+  if (axis < -rank || axis >= rank) {
     throw new RangeError(
-      `${op}: ${arg} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank} <= ${arg} < ${Math.max(rank, 1)})`,
+      `${op}: ${arg} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank} <= ${arg} < ${rank})`,
     );
   }
   return axis < 0 ? axis + rank : axis;
