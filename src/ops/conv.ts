@@ -26,8 +26,14 @@ export function convOutputSize(
   stride: number,
   dilation: number,
   padding: PaddingMode,
+  op = 'convOutputSize',
 ): { size: number; before: number; after: number } {
   const effective = (filterSize - 1) * dilation + 1;
+  if (padding === 'valid' && effective > inSize) {
+    throw new RangeError(
+      `${op}: with padding 'valid' the window (${filterSize} taps, dilation ${dilation}, spanning ${effective}) is larger than the input dimension ${inSize}`,
+    );
+  }
   if (padding === 'valid')
     return { size: Math.max(0, Math.ceil((inSize - effective + 1) / stride)), before: 0, after: 0 };
   const size = Math.ceil(inSize / stride);
@@ -65,8 +71,8 @@ function convGeometry(
     );
   }
   const [n, h, w] = xShape as [number, number, number, number];
-  const rows = convOutputSize(h, fh, s[0], d[0], padding);
-  const cols = convOutputSize(w, fw, s[1], d[1], padding);
+  const rows = convOutputSize(h, fh, s[0], d[0], padding, op);
+  const cols = convOutputSize(w, fw, s[1], d[1], padding, op);
   const pad: Padding2D = {
     top: rows.before,
     bottom: rows.after,
@@ -224,8 +230,8 @@ function poolGeometry(
   const f = pair(poolSize, op, 'poolSize');
   const s = pair(strides ?? poolSize, op, 'strides');
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  const rows = convOutputSize(h, f[0], s[0], 1, padding);
-  const cols = convOutputSize(w, f[1], s[1], 1, padding);
+  const rows = convOutputSize(h, f[0], s[0], 1, padding, op);
+  const cols = convOutputSize(w, f[1], s[1], 1, padding, op);
   return {
     attrs: {
       filterSize: f,

@@ -732,3 +732,20 @@ forEachBackend('maxPool2d and avgPool2d', () => {
     assert.throws(() => avgPool2d(zeros([4, 4, 1])), /avgPool2d/);
   });
 });
+
+forEachBackend('conv window larger than the input', () => {
+  test("'valid' padding with a window larger than the input is an error, as in TensorFlow", () => {
+    assert.throws(
+      () => conv2d(zeros([1, 3, 3, 1]), zeros([5, 5, 1, 1]), 1, 'valid'),
+      /conv2d: with padding 'valid' the window \(5 taps, dilation 1, spanning 5\) is larger than the input dimension 3/,
+    );
+    assert.throws(
+      () => maxPool2d(zeros([1, 2, 2, 1]), 3, 1, 'valid'),
+      /maxPool2d: with padding 'valid'/,
+    );
+    assert.deepEqual(
+      conv2d(zeros([1, 3, 3, 1]), zeros([5, 5, 1, 1]), 1, 'same').shape,
+      [1, 3, 3, 1],
+    );
+  });
+});
