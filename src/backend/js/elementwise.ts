@@ -31,7 +31,7 @@ function sigmoid(x: number): number {
 export const unaryKernels: UnaryTable = {
   Neg: map((v) => -v),
   Abs: map(Math.abs),
-  Sign: map((v) => (v > 0 ? 1 : v < 0 ? -1 : v)),
+  Sign: map((v) => (v > 0 ? 1 : v < 0 ? -1 : v === v ? 0 : v)),
   Exp: map(Math.exp),
   Log: map(Math.log),
   Log1p: map(Math.log1p),
