@@ -107,6 +107,7 @@ function tfjsMlpStepsPerSecond(): number {
 }
 
 async function main(): Promise<void> {
+  tf.env().set('IS_TEST', true); // silences the hint to install tfjs-node
   await tf.setBackend('cpu');
   console.log(
     `Lamina benchmark (node ${process.version}, backend ${lm.getBackend()}, single thread)\n`,
