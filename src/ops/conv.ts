@@ -85,6 +85,36 @@ function convGeometry(
   };
 }
 
+/**
+ * Validates a 4-D NHWC input and 4-D filter whose third dimension is the input channels, and
+ * computes the geometry. Output channels: the filter's last dimension for conv2d, input channels
+ * times the multiplier for depthwiseConv2d.
+ */
+function convOperands(
+  x: TensorLike,
+  filter: TensorLike,
+  op: 'conv2d' | 'depthwiseConv2d',
+  layout: string,
+  strides: Pair,
+  padding: PaddingMode,
+  dilations: Pair,
+): { t: Tensor; f: Tensor; g: Geometry } {
+  const t = asTensor(x, op, 'x');
+  const f = asTensor(filter, op, 'filter');
+  assertFloat(t, op, 'x');
+  assertFloat(f, op, 'filter');
+  assertRank(t, 4, op, 'x');
+  assertRank(f, 4, op, 'filter');
+  const [fh, fw, inC, last] = f.shape as [number, number, number, number];
+  if (t.shape[3] !== inC) {
+    throw new RangeError(
+      `${op}: input channels must agree: x is ${formatShape(t.shape)} (channels last), filter is ${formatShape(f.shape)} (${layout})`,
+    );
+  }
+  const outChannels = op === 'conv2d' ? last : inC * last;
+  return { t, f, g: convGeometry(t.shape, fh, fw, outChannels, strides, padding, dilations, op) };
+}
+
 /** x [batch, height, width, inChannels] * filter [fh, fw, inChannels, outChannels]. */
 export function conv2d(
   x: TensorLike,
@@ -93,27 +123,14 @@ export function conv2d(
   padding: PaddingMode = 'valid',
   dilations: Pair = 1,
 ): Tensor {
-  const op = 'conv2d';
-  const t = asTensor(x, op, 'x');
-  const f = asTensor(filter, op, 'filter');
-  assertFloat(t, op, 'x');
-  assertFloat(f, op, 'filter');
-  assertRank(t, 4, op, 'x');
-  assertRank(f, 4, op, 'filter');
-  if (t.shape[3] !== f.shape[2]) {
-    throw new RangeError(
-      `${op}: input channels must agree: x is ${formatShape(t.shape)} (channels last), filter is ${formatShape(f.shape)} ([fh, fw, in, out])`,
-    );
-  }
-  const g = convGeometry(
-    t.shape,
-    f.shape[0] as number,
-    f.shape[1] as number,
-    f.shape[3] as number,
+  const { t, f, g } = convOperands(
+    x,
+    filter,
+    'conv2d',
+    '[fh, fw, in, out]',
     strides,
     padding,
     dilations,
-    op,
   );
   return runKernel('Conv2D', [t, f], g.attrs, { shape: g.outShape, dtype: 'float32' });
 }
@@ -143,28 +160,14 @@ export function depthwiseConv2d(
   padding: PaddingMode = 'valid',
   dilations: Pair = 1,
 ): Tensor {
-  const op = 'depthwiseConv2d';
-  const t = asTensor(x, op, 'x');
-  const f = asTensor(filter, op, 'filter');
-  assertFloat(t, op, 'x');
-  assertFloat(f, op, 'filter');
-  assertRank(t, 4, op, 'x');
-  assertRank(f, 4, op, 'filter');
-  if (t.shape[3] !== f.shape[2]) {
-    throw new RangeError(
-      `${op}: input channels must agree: x is ${formatShape(t.shape)}, filter is ${formatShape(f.shape)} ([fh, fw, in, multiplier])`,
-    );
-  }
-  const channels = (f.shape[2] as number) * (f.shape[3] as number);
-  const g = convGeometry(
-    t.shape,
-    f.shape[0] as number,
-    f.shape[1] as number,
-    channels,
+  const { t, f, g } = convOperands(
+    x,
+    filter,
+    'depthwiseConv2d',
+    '[fh, fw, in, multiplier]',
     strides,
     padding,
     dilations,
-    op,
   );
   return runKernel('DepthwiseConv2D', [t, f], g.attrs, { shape: g.outShape, dtype: 'float32' });
 }

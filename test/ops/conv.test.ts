@@ -402,7 +402,7 @@ forEachBackend('depthwiseConv2d', () => {
   test('errors', () => {
     assert.throws(
       () => depthwiseConv2d(zeros([1, 3, 3, 2]), zeros([2, 2, 3, 2])),
-      /^RangeError: depthwiseConv2d: input channels must agree: x is \[1,3,3,2\], filter is \[2,2,3,2\]/,
+      /^RangeError: depthwiseConv2d: input channels must agree: x is \[1,3,3,2\] \(channels last\), filter is \[2,2,3,2\] \(\[fh, fw, in, multiplier\]\)/,
     );
     assert.throws(
       () => depthwiseConv2d(zeros([1, 3, 3, 2]), zeros([2, 2, 2, 2]), 1, 'SAME' as PaddingMode),
