@@ -34,6 +34,37 @@ function scratch(size: number): Float32Array {
   return colBuffer;
 }
 
+/**
+ * Walks the receptive fields of image `img` in im2col order: for each output pixel and tap,
+ * `visit(colOffset, imageOffset)` with the offset of the tap's channels in the column buffer
+ * (rows of fh * fw * c) and in the image, or -1 where the tap falls in the padding.
+ */
+function forEachTap(
+  g: Geometry,
+  attrs: Conv2DAttrs,
+  img: number,
+  visit: (colOffset: number, imageOffset: number) => void,
+): void {
+  const { h, w, c, fh, fw, oh, ow } = g;
+  const [sh, sw] = attrs.strides;
+  const [dh, dw] = attrs.dilations;
+  const imgBase = img * h * w * c;
+  let col = 0;
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      for (let ky = 0; ky < fh; ky++) {
+        const iy = oy * sh - attrs.pad.top + ky * dh;
+        for (let kx = 0; kx < fw; kx++) {
+          const ix = ox * sw - attrs.pad.left + kx * dw;
+          const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+          visit(col, inside ? imgBase + (iy * w + ix) * c : -1);
+          col += c;
+        }
+      }
+    }
+  }
+}
+
 /** Unrolls the receptive fields of image `img` into rows of (fh, fw, c), zeros for padding. */
 function im2col(
   xs: Float32Array,
@@ -42,29 +73,11 @@ function im2col(
   img: number,
   col: Float32Array,
 ): void {
-  const { h, w, c, fh, fw, oh, ow } = g;
-  const [sh, sw] = attrs.strides;
-  const [dh, dw] = attrs.dilations;
-  const rowLen = fh * fw * c;
-  const imgBase = img * h * w * c;
-  for (let oy = 0; oy < oh; oy++) {
-    for (let ox = 0; ox < ow; ox++) {
-      let dst = (oy * ow + ox) * rowLen;
-      for (let ky = 0; ky < fh; ky++) {
-        const iy = oy * sh - attrs.pad.top + ky * dh;
-        for (let kx = 0; kx < fw; kx++) {
-          const ix = ox * sw - attrs.pad.left + kx * dw;
-          if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-            const src = imgBase + (iy * w + ix) * c;
-            for (let ch = 0; ch < c; ch++) col[dst + ch] = xs[src + ch] as number;
-          } else {
-            for (let ch = 0; ch < c; ch++) col[dst + ch] = 0;
-          }
-          dst += c;
-        }
-      }
-    }
-  }
+  const c = g.c;
+  forEachTap(g, attrs, img, (dst, src) => {
+    if (src < 0) col.fill(0, dst, dst + c);
+    else for (let ch = 0; ch < c; ch++) col[dst + ch] = xs[src + ch] as number;
+  });
 }
 
 /** The adjoint of im2col: adds each row of `col` back onto image `img` of dx. */
@@ -75,28 +88,12 @@ function col2im(
   img: number,
   dx: Float32Array,
 ): void {
-  const { h, w, c, fh, fw, oh, ow } = g;
-  const [sh, sw] = attrs.strides;
-  const [dh, dw] = attrs.dilations;
-  const rowLen = fh * fw * c;
-  const imgBase = img * h * w * c;
-  for (let oy = 0; oy < oh; oy++) {
-    for (let ox = 0; ox < ow; ox++) {
-      let src = (oy * ow + ox) * rowLen;
-      for (let ky = 0; ky < fh; ky++) {
-        const iy = oy * sh - attrs.pad.top + ky * dh;
-        for (let kx = 0; kx < fw; kx++) {
-          const ix = ox * sw - attrs.pad.left + kx * dw;
-          if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-            const dst = imgBase + (iy * w + ix) * c;
-            for (let ch = 0; ch < c; ch++)
-              dx[dst + ch] = (dx[dst + ch] as number) + (col[src + ch] as number);
-          }
-          src += c;
-        }
-      }
-    }
-  }
+  const c = g.c;
+  forEachTap(g, attrs, img, (src, dst) => {
+    if (dst < 0) return;
+    for (let ch = 0; ch < c; ch++)
+      dx[dst + ch] = (dx[dst + ch] as number) + (col[src + ch] as number);
+  });
 }
 
 /** Visits every (image, output pixel, tap) of a depthwise convolution with in-bounds input. */
