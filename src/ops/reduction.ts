@@ -1,9 +1,9 @@
 /** Reductions along axes, with `keepDims` as in TensorFlow.js. `axis` undefined = all axes. */
-import { reshapeView, runKernel, stopGradient } from '../engine/engine.js';
+import { recordCustom, reshapeView, runKernel, stopGradient, withTape } from '../engine/engine.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertDType, assertFloat, assertNumeric, type TensorLike } from './convert.js';
-import { abs, add, div, equal, exp, log, square, sqrt, sub, where } from './elementwise.js';
+import { abs, add, div, equal, exp, log, mul, square, sqrt, sub, where } from './elementwise.js';
 
 export type Axis = number | readonly number[];
 
@@ -114,6 +114,17 @@ export function moments(
 export type NormOrder = 1 | 2 | 'euclidean' | 'fro' | typeof Infinity;
 
 /** Vector norms: L1 (ord 1), L2 ('euclidean', 'fro', 2) or max-abs (Infinity) over `axis`. */
+/**
+ * sqrt(sum(x^2)) with the subgradient 0 at x = 0 (as PyTorch), where differentiating through
+ * sqrt would give 0 * Infinity = NaN: gradient clipping by global norm meets zero gradients.
+ */
+function euclideanNorm(t: Tensor, axis: Axis | undefined, keepDims: boolean): Tensor {
+  const axes = normalizeAxes(axis, t.rank, 'norm');
+  const n = withTape(null, () => sqrt(sum(square(t), axes, true)));
+  const y = recordCustom([t], n, (dy) => [mul(dy, where(equal(n, 0), 0, div(t, n)))]);
+  return keepDims ? y : reshapeView(y, reducedShape(t.shape, axes, false));
+}
+
 export function norm(
   x: TensorLike,
   ord: NormOrder = 'euclidean',
@@ -123,8 +134,7 @@ export function norm(
   const t = asTensor(x, 'norm', 'x');
   assertDType(t, ['float32'], 'norm', 'x');
   if (ord === 1) return sum(abs(t), axis, keepDims);
-  if (ord === 2 || ord === 'euclidean' || ord === 'fro')
-    return sqrt(sum(square(t), axis, keepDims));
+  if (ord === 2 || ord === 'euclidean' || ord === 'fro') return euclideanNorm(t, axis, keepDims);
   if (ord === Infinity) return max(abs(t), axis, keepDims);
   throw new RangeError(
     `norm: ord must be 1, 2, 'euclidean', 'fro' or Infinity, received ${String(ord)}`,

@@ -201,3 +201,20 @@ forEachBackend('reduction gradients', () => {
     assertClose(grad((t) => norm(t, Infinity))(v), [0, -1]);
   });
 });
+
+forEachBackend('norm gradient at zero', () => {
+  test('the L2 norm has subgradient 0 at the origin (no NaN), and x/|x| elsewhere', () => {
+    const g0 = grad((x) => norm(x))(tensor([0, 0, 0]));
+    assertClose(g0, [0, 0, 0]);
+    const g = grad((x) => norm(x, 2, 1))(
+      tensor([
+        [3, 4],
+        [0, 0],
+      ]),
+    );
+    assertClose(g, [
+      [0.6, 0.8],
+      [0, 0],
+    ]);
+  });
+});
