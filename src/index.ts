@@ -98,3 +98,35 @@ export type {
   KernelTable,
 } from './backend/backend.js';
 export type { KernelName, KernelSpecs, KernelAttrs } from './backend/kernels.js';
+
+export * from './layers/index.js';
+export { Model, model, type ModelArgs } from './models/model.js';
+export { Sequential, sequential, type SequentialArgs } from './models/sequential.js';
+export {
+  Regularizer,
+  L1,
+  L2,
+  L1L2,
+  OrthogonalRegularizer,
+  FunctionRegularizer,
+  l1,
+  l2,
+  l1l2,
+  orthogonalRegularizer,
+  getRegularizer,
+  serializeRegularizer,
+  deserializeRegularizer,
+  registerRegularizer,
+  type RegularizerIdentifier,
+  type OrthogonalMode,
+} from './regularizers/index.js';
+export * from './initializers/index.js';
+export * from './constraints/index.js';
+export {
+  getActivation,
+  serializeActivation,
+  type Activation as ActivationFunction,
+  type ActivationFn,
+  type ActivationIdentifier,
+} from './activations/index.js';
+export type { KerasObject, JsonObject, JsonValue } from './serialization/keras-object.js';

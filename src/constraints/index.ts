@@ -1,0 +1,170 @@
+/**
+ * Constraints: Keras 3's classes, `getConstraint` for every identifier Keras accepts,
+ * (de)serialization in the Keras 3 and older forms, and camelCase factories on `constraints`
+ * (`constraints.maxNorm({ maxValue: 3 })`).
+ */
+import {
+  configNumber,
+  isKerasObject,
+  Registry,
+  type JsonObject,
+  type KerasObject,
+} from '../serialization/keras-object.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { configAxis, Constraint, show, type ConstraintAxis } from './constraint.js';
+import {
+  MaxNorm,
+  MinMaxNorm,
+  NonNeg,
+  UnitNorm,
+  type MaxNormOptions,
+  type MinMaxNormOptions,
+  type UnitNormOptions,
+} from './norms.js';
+
+export {
+  Constraint,
+  MaxNorm,
+  MinMaxNorm,
+  NonNeg,
+  UnitNorm,
+  type ConstraintAxis,
+  type MaxNormOptions,
+  type MinMaxNormOptions,
+  type UnitNormOptions,
+};
+
+const registry = new Registry<Constraint>('constraint', 'keras.constraints');
+registry.register(
+  'MaxNorm',
+  (c) =>
+    new MaxNorm({
+      maxValue: configNumber(c, 'max_value', 'MaxNorm', 2),
+      axis: configAxis(c, 'MaxNorm', 0),
+    }),
+);
+registry.register('NonNeg', () => new NonNeg());
+registry.register('UnitNorm', (c) => new UnitNorm({ axis: configAxis(c, 'UnitNorm', 0) }));
+registry.register(
+  'MinMaxNorm',
+  (c) =>
+    new MinMaxNorm({
+      minValue: configNumber(c, 'min_value', 'MinMaxNorm', 0),
+      maxValue: configNumber(c, 'max_value', 'MinMaxNorm', 1),
+      rate: configNumber(c, 'rate', 'MinMaxNorm', 1),
+      axis: configAxis(c, 'MinMaxNorm', 0),
+    }),
+);
+
+const custom = new Set<string>();
+
+/**
+ * Makes a custom constraint class loadable by name: `fromConfig` rebuilds an instance from the
+ * object its `getConfig` returned. The instance's `className` must be `name`.
+ */
+export function registerConstraint(
+  name: string,
+  fromConfig: (config: JsonObject) => Constraint,
+): void {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(
+      `registerConstraint: name must be a non-empty string, received ${show(name)}`,
+    );
+  }
+  if (typeof fromConfig !== 'function') {
+    throw new TypeError(
+      `registerConstraint: fromConfig must be a function, received ${typeof fromConfig}`,
+    );
+  }
+  registry.register(name, fromConfig);
+  custom.add(name);
+}
+
+/** A function `(w) => w'`, as Keras accepts. It cannot be serialized. */
+export type ConstraintFunction = (w: Tensor) => Tensor;
+
+/** Wraps a plain function used as a constraint; checks that it keeps the shape of `w`. */
+export class FunctionConstraint extends Constraint {
+  readonly className: string;
+  constructor(private readonly fn: ConstraintFunction) {
+    super();
+    this.className = fn.name || 'function';
+  }
+  apply(w: Tensor): Tensor {
+    const y = this.fn(w);
+    if (!(y instanceof Tensor) || !shapesEqual(y.shape, w.shape)) {
+      throw new TypeError(
+        `constraint function ${this.className}: must return a tensor of shape ${formatShape(w.shape)}, received ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}`,
+      );
+    }
+    return y;
+  }
+  getConfig(): JsonObject {
+    throw new TypeError(
+      `constraint function ${this.className}: a plain function cannot be serialized; subclass Constraint and call registerConstraint`,
+    );
+  }
+}
+
+export type ConstraintIdentifier = Constraint | ConstraintFunction | string | KerasObject;
+
+/**
+ * Resolves a constraint identifier: null/undefined give null; a string gives the default
+ * instance ('max_norm', 'maxNorm', 'MaxNorm', 'non_neg', 'unit_norm', 'min_max_norm'...); a
+ * config object, in the Keras 3 form `{ module, class_name, config, registered_name }` or the
+ * older `{ class_name, config }`, is deserialized; an instance is used as is and a function is
+ * wrapped.
+ */
+export function getConstraint(identifier: ConstraintIdentifier, where?: string): Constraint;
+export function getConstraint(
+  identifier: ConstraintIdentifier | null | undefined,
+  where?: string,
+): Constraint | null;
+export function getConstraint(
+  identifier: ConstraintIdentifier | null | undefined,
+  where = 'getConstraint',
+): Constraint | null {
+  if (identifier === null || identifier === undefined) return null;
+  if (identifier instanceof Constraint) return identifier;
+  if (typeof identifier === 'function') return new FunctionConstraint(identifier);
+  if (typeof identifier === 'string') return registry.create(identifier, {}, where);
+  if (isKerasObject(identifier)) return deserializeConstraint(identifier, where);
+  throw new TypeError(
+    `${where}: could not interpret constraint identifier ${show(identifier)}: expected a Constraint, a function, a name or a { class_name, config } object`,
+  );
+}
+
+/** Keras 3 form: `{ module, class_name, config, registered_name }`. */
+export function serializeConstraint(constraint: Constraint): KerasObject {
+  const isCustom = custom.has(constraint.className);
+  const out = registry.serialize(
+    constraint.className,
+    constraint.getConfig(),
+    isCustom ? constraint.className : null,
+  );
+  if (isCustom) delete out.module;
+  return out;
+}
+
+/** Reads the Keras 3 form and the older `{ class_name, config }` form. */
+export function deserializeConstraint(
+  object: KerasObject,
+  where = 'deserializeConstraint',
+): Constraint {
+  if (!isKerasObject(object)) {
+    throw new TypeError(
+      `${where}: expected a { class_name, config } object, received ${show(object)}`,
+    );
+  }
+  const name = object.registered_name ?? object.class_name;
+  return registry.create(name, object.config ?? {}, where);
+}
+
+/** Factories taking options objects, as TensorFlow.js's `tf.constraints`. */
+export const constraints = {
+  maxNorm: (options: MaxNormOptions = {}): MaxNorm => new MaxNorm(options),
+  nonNeg: (): NonNeg => new NonNeg(),
+  unitNorm: (options: UnitNormOptions = {}): UnitNorm => new UnitNorm(options),
+  minMaxNorm: (options: MinMaxNormOptions = {}): MinMaxNorm => new MinMaxNorm(options),
+} as const;

@@ -1,0 +1,57 @@
+/**
+ * Layer configs: `getConfig()` returns Keras's snake_case config; a layer is rebuilt from it by
+ * passing the camelCased keys to its constructor (constructors accept serialized regularizers,
+ * initializers and constraints as identifiers). Layers are found by class name in a registry.
+ */
+import { serializeConstraint, type Constraint } from '../../constraints/index.js';
+import { serializeInitializer, type Initializer } from '../../initializers/index.js';
+import { serializeRegularizer } from '../../regularizers/index.js';
+import type { Regularizer } from '../../regularizers/regularizer.js';
+import {
+  camelCase,
+  Registry,
+  type JsonObject,
+  type JsonValue,
+  type KerasObject,
+} from '../../serialization/keras-object.js';
+import type { WeightConstraint } from './weight.js';
+import type { Layer } from './layer.js';
+
+export function camelizeKeys(config: JsonObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) out[camelCase(k)] = v;
+  return out;
+}
+
+export function regularizerConfig(r: Regularizer | null): JsonValue {
+  return r === null ? null : (serializeRegularizer(r) as unknown as JsonValue);
+}
+
+export function initializerConfig(i: Initializer): JsonValue {
+  return serializeInitializer(i) as unknown as JsonValue;
+}
+
+export function constraintConfig(c: WeightConstraint | null): JsonValue {
+  return c === null ? null : (serializeConstraint(c as Constraint) as unknown as JsonValue);
+}
+
+const layers = new Registry<Layer>('layer', 'keras.layers');
+
+/**
+ * Makes a layer class loadable from configs by its class name. Built-in layers register
+ * themselves; custom layers must be registered by the user (configs never hold code).
+ */
+export function registerLayer<A>(
+  cls: { className: string; new (args: A): Layer },
+  fromConfig?: (config: JsonObject) => Layer,
+): void {
+  layers.register(cls.className, fromConfig ?? ((config) => new cls(camelizeKeys(config) as A)));
+}
+
+export function serializeLayer(layer: Layer): KerasObject {
+  return layers.serialize(layer.className, layer.getConfig());
+}
+
+export function deserializeLayer(object: KerasObject, where = 'deserializeLayer'): Layer {
+  return layers.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
+}

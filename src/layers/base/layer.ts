@@ -1,0 +1,497 @@
+/**
+ * The Keras layer base: naming, building on first use, weights with their regularizers and
+ * constraints, activity regularization, losses, eager and symbolic (functional) application,
+ * and configs.
+ */
+import { noGrad } from '../../autograd/grad.js';
+import { zeros } from '../../ops/creation.js';
+import { div, mul } from '../../ops/elementwise.js';
+import {
+  getRegularizer,
+  serializeRegularizer,
+  type RegularizerIdentifier,
+} from '../../regularizers/index.js';
+import type { Regularizer } from '../../regularizers/regularizer.js';
+import type { JsonObject, JsonValue } from '../../serialization/keras-object.js';
+import type { DType } from '../../tensor/dtype.js';
+import { formatShape, shapesEqual } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import {
+  checkActivityNormalization,
+  getActivityNormalization,
+  type ActivityNormalization,
+} from './activity.js';
+import { uniqueLayerName } from './naming.js';
+import {
+  formatSymbolicShape,
+  SymbolicTensor,
+  type LayerNode,
+  type SymbolicShape,
+} from './symbolic.js';
+import { LayerWeight, type WeightConstraint } from './weight.js';
+
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+  /** Shape of one sample, for the first layer of a Sequential model (TensorFlow.js style). */
+  inputShape?: SymbolicShape;
+  /** Batch size that goes with `inputShape`. */
+  batchSize?: number;
+  /** Full input shape including the batch dimension. */
+  batchInputShape?: SymbolicShape;
+  /** A penalty on each output of the layer (after its activation). */
+  activityRegularizer?: RegularizerIdentifier;
+  /** How activity penalties are normalized; defaults to the library-wide setting ('batch'). */
+  activityNormalization?: ActivityNormalization;
+}
+
+export interface CallOptions {
+  /** Dropout and noise layers act only when training; batch normalization uses batch statistics. */
+  training?: boolean;
+}
+
+export type LayerTensors = Tensor | Tensor[];
+export type SymbolicTensors = SymbolicTensor | SymbolicTensor[];
+
+/** Generates initial values for a weight (initializers satisfy this). */
+export interface WeightInitializer {
+  generate(shape: readonly number[], dtype?: DType): Tensor;
+}
+
+export interface AddWeightOptions {
+  name: string;
+  shape: readonly number[];
+  dtype?: DType;
+  initializer: WeightInitializer;
+  regularizer?: Regularizer | null;
+  constraint?: WeightConstraint | null;
+  trainable?: boolean;
+}
+
+/** One term of `losses`, labeled by where it comes from (for per-layer reporting). */
+export interface LossTerm {
+  /** 'dense_1/kernel' for a weight penalty, 'dense_1/activity' or 'dense_1/added' otherwise. */
+  readonly name: string;
+  readonly layer: string;
+  readonly kind: 'weight' | 'activity' | 'added';
+  readonly value: Tensor;
+}
+
+/** Nesting depth of eager layer calls: a call at depth 0 is top-level and clears losses. */
+let callDepth = 0;
+
+export abstract class Layer {
+  /** The Keras class name; subclasses set it. */
+  static className = 'Layer';
+
+  readonly name: string;
+  readonly dtype: DType;
+  built = false;
+  activityRegularizer: Regularizer | null;
+  activityNormalization: ActivityNormalization | undefined;
+  /** Full input shape declared at construction (inputShape / batchInputShape), if any. */
+  readonly batchInputShape: SymbolicShape | null;
+  /** Applications of this layer in functional graphs. */
+  readonly inboundNodes: LayerNode[] = [];
+
+  private trainableFlag: boolean;
+  private readonly ownWeights: LayerWeight[] = [];
+  /** Weights created trainable: freezing and unfreezing toggles these only (not BN statistics). */
+  private readonly ownTrainableWeights: LayerWeight[] = [];
+  private readonly children: Layer[] = [];
+  private recordedLosses: LossTerm[] = [];
+  private readonly lazyLosses: (() => Tensor)[] = [];
+  private lastOutputShape: SymbolicShape | SymbolicShape[] | null = null;
+
+  constructor(args: LayerArgs = {}) {
+    const where = this.className;
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
+      throw new TypeError(
+        `${where}: name must be a non-empty string, received ${String(args.name)}`,
+      );
+    }
+    this.name = args.name ?? uniqueLayerName(this.className);
+    this.dtype = args.dtype ?? 'float32';
+    this.trainableFlag = args.trainable ?? true;
+    this.activityRegularizer = getRegularizer(args.activityRegularizer, `${where} '${this.name}'`);
+    this.activityNormalization =
+      args.activityNormalization === undefined
+        ? undefined
+        : checkActivityNormalization(args.activityNormalization, `${where} '${this.name}'`);
+    if (args.batchInputShape !== undefined) this.batchInputShape = [...args.batchInputShape];
+    else if (args.inputShape !== undefined)
+      this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+    else this.batchInputShape = null;
+  }
+
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  // ---- to implement in subclasses ------------------------------------------------------------
+
+  /** Creates the weights once the input shape is known. Called once, before the first call. */
+  build(_inputShape: SymbolicShape | SymbolicShape[]): void {}
+
+  /** The layer's computation on concrete tensors. */
+  abstract call(inputs: LayerTensors, options: CallOptions): LayerTensors;
+
+  /**
+   * Output shape(s) for an input shape with an unknown batch. The default runs `call` on zeros
+   * with a batch of 1 (without recording anything); layers whose other dimensions may be
+   * unknown override it.
+   */
+  computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
+    const concrete = (s: SymbolicShape, dtype: DType): Tensor => {
+      const dims = s.map((d, i) => {
+        if (d !== null) return d;
+        if (i === 0) return 1;
+        throw new Error(
+          `${this.className} '${this.name}': cannot infer the output shape for input shape ${formatSymbolicShape(s)}: only the batch dimension may be unknown unless the layer defines computeOutputShape`,
+        );
+      });
+      return zeros(dims, dtype);
+    };
+    const multi = isShapeList(inputShape);
+    const out = noGrad(() =>
+      this.call(
+        multi
+          ? inputShape.map((s) => concrete(s, 'float32'))
+          : concrete(inputShape, this.inputDTypeForTracing()),
+        { training: false },
+      ),
+    );
+    const batch = (multi ? inputShape[0]?.[0] : inputShape[0]) ?? null;
+    const withBatch = (t: Tensor): SymbolicShape =>
+      t.rank === 0 ? [] : [batch, ...t.shape.slice(1)];
+    return Array.isArray(out) ? out.map(withBatch) : withBatch(out);
+  }
+
+  /** The dtype of zeros used when tracing output shapes (Embedding wants int32). */
+  protected inputDTypeForTracing(): DType {
+    return 'float32';
+  }
+
+  /** The Keras config (snake_case keys). Subclasses add their own entries. */
+  getConfig(): JsonObject {
+    const config: JsonObject = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.batchInputShape !== null) config.batch_input_shape = [...this.batchInputShape];
+    if (this.activityRegularizer !== null) {
+      config.activity_regularizer = serializeRegularizer(
+        this.activityRegularizer,
+      ) as unknown as JsonValue;
+    }
+    if (this.activityNormalization !== undefined)
+      config.activity_normalization = this.activityNormalization;
+    return config;
+  }
+
+  // ---- weights -------------------------------------------------------------------------------
+
+  /** Creates a weight named '<layer>/<name>', registers it, and returns it. */
+  addWeight(options: AddWeightOptions): LayerWeight {
+    const where = `${this.className} '${this.name}'.addWeight`;
+    if (typeof options.name !== 'string' || options.name.length === 0) {
+      throw new TypeError(
+        `${where}: name must be a non-empty string, received ${String(options.name)}`,
+      );
+    }
+    if (this.ownWeights.some((w) => w.shortName === options.name)) {
+      throw new Error(`${where}: the layer already has a weight named '${options.name}'`);
+    }
+    const dtype = options.dtype ?? this.dtype;
+    const value = options.initializer.generate(options.shape, dtype);
+    if (!shapesEqual(value.shape, options.shape) || value.dtype !== dtype) {
+      throw new Error(
+        `${where}: initializer for '${options.name}' returned shape ${formatShape(value.shape)} ${value.dtype}, expected ${formatShape(options.shape)} ${dtype}`,
+      );
+    }
+    const weight = new LayerWeight(value, {
+      name: `${this.name}/${options.name}`,
+      shortName: options.name,
+      trainable: (options.trainable ?? true) && this.trainableFlag,
+      regularizer: options.regularizer ?? null,
+      constraint: options.constraint ?? null,
+    });
+    this.ownWeights.push(weight);
+    if (options.trainable ?? true) this.ownTrainableWeights.push(weight);
+    return weight;
+  }
+
+  /** Tracks a layer owned by this one (its weights and losses count as this layer's). */
+  protected trackLayer<L extends Layer>(layer: L): L {
+    if (!this.children.includes(layer)) this.children.push(layer);
+    return layer;
+  }
+
+  protected untrackLayer(layer: Layer): void {
+    const i = this.children.indexOf(layer);
+    if (i >= 0) this.children.splice(i, 1);
+  }
+
+  /** Directly owned sublayers. */
+  protected get sublayers(): readonly Layer[] {
+    return this.children;
+  }
+
+  /** This layer and every layer below it, each once, depth first. */
+  flattenLayers(): Layer[] {
+    const seen = new Set<Layer>();
+    const visit = (l: Layer): void => {
+      if (seen.has(l)) return;
+      seen.add(l);
+      for (const c of l.children) visit(c);
+    };
+    visit(this);
+    return [...seen];
+  }
+
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  /** Freezing a layer freezes its weights and sublayers (Keras 3): their penalties vanish too. */
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const w of this.ownTrainableWeights) w.trainable = value;
+    for (const c of this.children) c.trainable = value;
+  }
+
+  /** All weights, own first, then sublayers', each once. */
+  get weights(): LayerWeight[] {
+    const out = new Set<LayerWeight>();
+    for (const l of this.flattenLayers()) for (const w of l.ownWeights) out.add(w);
+    return [...out];
+  }
+
+  get trainableWeights(): LayerWeight[] {
+    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
+  }
+
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
+  }
+
+  /** Current values of `weights`, in order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => new Tensor(w.storage, w.shape, w.dtype));
+  }
+
+  /** Assigns values to `weights`, in order; shapes and dtypes must match. */
+  setWeights(values: readonly Tensor[]): void {
+    const weights = this.weights;
+    if (values.length !== weights.length) {
+      throw new RangeError(
+        `${this.className} '${this.name}'.setWeights: expected ${weights.length} arrays (${weights.map((w) => w.name).join(', ')}), received ${values.length}`,
+      );
+    }
+    weights.forEach((w, i) => w.assign(values[i] as Tensor));
+  }
+
+  countParams(): number {
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  // ---- losses --------------------------------------------------------------------------------
+
+  /**
+   * Adds a loss: a tensor (kept until the next top-level call clears it) or a zero-argument
+   * function, evaluated each time `losses` is read (for penalties on weights).
+   */
+  addLoss(loss: Tensor | (() => Tensor)): void {
+    if (typeof loss === 'function') {
+      this.lazyLosses.push(loss);
+      return;
+    }
+    this.recordLoss('added', checkScalarLoss(loss, `${this.className} '${this.name}'.addLoss`));
+  }
+
+  /**
+   * Every loss term with its origin: activity and added losses of the latest top-level call
+   * (this layer and below), then the penalties of trainable weights, each weight once,
+   * computed now from the weights' current values.
+   */
+  lossTerms(): LossTerm[] {
+    const terms: LossTerm[] = [];
+    const layers = this.flattenLayers();
+    for (const l of layers) {
+      terms.push(...l.recordedLosses);
+      for (const f of l.lazyLosses) {
+        terms.push({
+          name: `${l.name}/added`,
+          layer: l.name,
+          kind: 'added',
+          value: checkScalarLoss(f(), `${l.name} lazy loss`),
+        });
+      }
+    }
+    for (const w of this.trainableWeights) {
+      if (w.regularizer === null) continue;
+      const layer = w.name.slice(0, w.name.length - w.shortName.length - 1);
+      terms.push({
+        name: w.name,
+        layer,
+        kind: 'weight',
+        value: checkScalarLoss(w.regularizer.apply(w), `regularizer of ${w.name}`),
+      });
+    }
+    return terms;
+  }
+
+  /** The scalar losses Keras adds to the training loss (activity, added, weight penalties). */
+  get losses(): Tensor[] {
+    return this.lossTerms().map((t) => t.value);
+  }
+
+  private recordLoss(kind: 'activity' | 'added', value: Tensor): void {
+    this.recordedLosses.push({ name: `${this.name}/${kind}`, layer: this.name, kind, value });
+  }
+
+  private clearLosses(): void {
+    for (const l of this.flattenLayers()) l.recordedLosses = [];
+  }
+
+  // ---- application ---------------------------------------------------------------------------
+
+  /**
+   * Calls the layer: on tensors it computes now (building the layer on first use); on symbolic
+   * tensors it records a node of a functional graph and returns symbolic outputs.
+   */
+  apply(inputs: Tensor, options?: CallOptions): Tensor;
+  apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  apply(inputs: Tensor[], options?: CallOptions): LayerTensors;
+  apply(inputs: SymbolicTensor[], options?: CallOptions): SymbolicTensors;
+  apply(inputs: LayerTensors, options?: CallOptions): LayerTensors;
+  apply(inputs: SymbolicTensors, options?: CallOptions): SymbolicTensors;
+  apply(
+    inputs: LayerTensors | SymbolicTensors,
+    options?: CallOptions,
+  ): LayerTensors | SymbolicTensors;
+  apply(
+    inputs: LayerTensors | SymbolicTensors,
+    options: CallOptions = {},
+  ): LayerTensors | SymbolicTensors {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0)
+      throw new RangeError(`${this.className} '${this.name}': called with no inputs`);
+    if (list.every((x) => x instanceof SymbolicTensor))
+      return this.applySymbolic(inputs as SymbolicTensors, options);
+    if (list.every((x) => x instanceof Tensor))
+      return this.applyEager(inputs as LayerTensors, options);
+    throw new TypeError(
+      `${this.className} '${this.name}': inputs must be all Tensors (eager) or all SymbolicTensors (functional), received ${list.map((x) => (x instanceof Tensor ? 'Tensor' : x instanceof SymbolicTensor ? 'SymbolicTensor' : typeof x)).join(', ')}`,
+    );
+  }
+
+  private ensureBuilt(shape: SymbolicShape | SymbolicShape[]): void {
+    if (this.built) return;
+    this.checkDeclaredShape(shape);
+    this.build(shape);
+    this.built = true;
+  }
+
+  private checkDeclaredShape(shape: SymbolicShape | SymbolicShape[]): void {
+    if (this.batchInputShape === null || isShapeList(shape)) return;
+    const declared = this.batchInputShape;
+    const ok =
+      declared.length === shape.length &&
+      declared.every((d, i) => d === null || shape[i] === null || d === shape[i]);
+    if (!ok) {
+      throw new RangeError(
+        `${this.className} '${this.name}': expected input shape ${formatSymbolicShape(declared)}, received ${formatSymbolicShape(shape)}`,
+      );
+    }
+  }
+
+  private applyEager(inputs: LayerTensors, options: CallOptions): LayerTensors {
+    const topLevel = callDepth === 0;
+    if (topLevel) this.clearLosses();
+    callDepth++;
+    try {
+      this.ensureBuilt(Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape);
+      const outputs = this.call(inputs, options);
+      this.lastOutputShape = Array.isArray(outputs) ? outputs.map((t) => t.shape) : outputs.shape;
+      if (this.activityRegularizer !== null) {
+        for (const out of Array.isArray(outputs) ? outputs : [outputs]) this.recordActivity(out);
+      }
+      return outputs;
+    } finally {
+      callDepth--;
+    }
+  }
+
+  /** The activity penalty on one output, normalized by its batch size unless configured not to. */
+  private recordActivity(output: Tensor): void {
+    const regularizer = this.activityRegularizer as Regularizer;
+    const where = `activity regularizer of ${this.className} '${this.name}'`;
+    let loss = checkScalarLoss(regularizer.apply(output), where);
+    const mode = this.activityNormalization ?? getActivityNormalization();
+    if (mode === 'batch' && output.rank > 0) {
+      const batch = output.shape[0] as number;
+      loss = batch === 0 ? mul(loss, 0) : div(loss, batch);
+    }
+    this.recordLoss('activity', loss);
+  }
+
+  private applySymbolic(inputs: SymbolicTensors, options: CallOptions): SymbolicTensors {
+    const shapes = Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape;
+    this.ensureBuilt(shapes);
+    const outShapes = this.computeOutputShape(shapes);
+    const node: LayerNode = {
+      layer: this,
+      inputs: Array.isArray(inputs) ? inputs : [inputs],
+      outputs: [],
+      training: options.training,
+    };
+    const make = (shape: SymbolicShape, i: number, count: number): SymbolicTensor =>
+      new SymbolicTensor(
+        shape,
+        this.outputDType(),
+        count === 1 ? this.name : `${this.name}:${i}`,
+        node,
+        i,
+      );
+    if (isShapeList(outShapes)) {
+      node.outputs.push(...outShapes.map((s, i) => make(s, i, outShapes.length)));
+    } else {
+      node.outputs.push(make(outShapes, 0, 1));
+    }
+    this.inboundNodes.push(node);
+    this.lastOutputShape = outShapes;
+    return isShapeList(outShapes) ? node.outputs : (node.outputs[0] as SymbolicTensor);
+  }
+
+  /** The dtype of symbolic outputs. */
+  protected outputDType(): DType {
+    return this.dtype;
+  }
+
+  /** The output shape seen at the latest application (symbolic, or eager with the batch unknown). */
+  get outputShape(): SymbolicShape | SymbolicShape[] | null {
+    const s = this.lastOutputShape;
+    if (s === null) return null;
+    const unbatch = (x: SymbolicShape): SymbolicShape =>
+      x.length === 0 ? x : [null, ...x.slice(1)];
+    return isShapeList(s) ? s.map(unbatch) : unbatch(s);
+  }
+
+  toString(): string {
+    return `${this.className} '${this.name}'`;
+  }
+}
+
+export function isShapeList(
+  shape: SymbolicShape | readonly SymbolicShape[],
+): shape is SymbolicShape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+function checkScalarLoss(value: unknown, where: string): Tensor {
+  if (!(value instanceof Tensor) || value.rank !== 0 || value.dtype !== 'float32') {
+    throw new TypeError(
+      `${where}: a loss must be a float32 scalar tensor, received ${value instanceof Tensor ? `${value.dtype} ${formatShape(value.shape)}` : typeof value}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,49 @@
+import { formatShape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { isShapeList, type LayerTensors } from '../base/layer.js';
+import type { SymbolicShape } from '../base/symbolic.js';
+
+/** The one input of a single-input layer (shape or tensor); a list is an error naming the layer. */
+export function singleInput(x: LayerTensors, where: string): Tensor;
+export function singleInput(x: SymbolicShape | SymbolicShape[], where: string): SymbolicShape;
+export function singleInput(
+  x: LayerTensors | SymbolicShape | SymbolicShape[],
+  where: string,
+): Tensor | SymbolicShape {
+  if (x instanceof Tensor) return x;
+  if (Array.isArray(x) && x.length > 0 && x[0] instanceof Tensor) {
+    if (x.length === 1) return x[0] as Tensor;
+    throw new TypeError(`${where}: expects a single input, received ${x.length} tensors`);
+  }
+  const shape = x as SymbolicShape | SymbolicShape[];
+  if (isShapeList(shape)) {
+    if (shape.length === 1) return shape[0] as SymbolicShape;
+    throw new TypeError(`${where}: expects a single input, received ${shape.length}`);
+  }
+  return shape;
+}
+
+export function checkPositiveInt(value: unknown, arg: string, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new RangeError(
+      `${where}: Invalid value for argument ${arg}: expected a positive integer. Received: ${arg}=${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function checkRate(value: unknown, arg: string, where: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new RangeError(
+      `${where}: Invalid value for argument ${arg}: expected a float in [0, 1). Received: ${arg}=${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function checkRank(x: Tensor, rank: number, where: string): void {
+  if (x.rank !== rank)
+    throw new RangeError(
+      `${where}: expected an input of rank ${rank}, received shape ${formatShape(x.shape)}`,
+    );
+}

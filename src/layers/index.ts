@@ -1,0 +1,101 @@
+/**
+ * Layers, as classes and as TensorFlow.js-style factories (`layers.dense({ units: 10 })`).
+ */
+import {
+  Activation,
+  ActivityRegularization,
+  type ActivationArgs,
+  type ActivityRegularizationArgs,
+} from './core/activation.js';
+import { Dense, type DenseArgs } from './core/dense.js';
+import {
+  AlphaDropout,
+  Dropout,
+  GaussianDropout,
+  GaussianNoise,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  type DropoutArgs,
+  type GaussianNoiseArgs,
+  type RateArgs,
+} from './core/dropout.js';
+import {
+  Flatten,
+  Permute,
+  RepeatVector,
+  Reshape,
+  type PermuteArgs,
+  type RepeatVectorArgs,
+  type ReshapeArgs,
+} from './core/reshaping.js';
+import type { LayerArgs } from './base/layer.js';
+import { InputLayer, input, type InputArgs } from './input.js';
+
+export {
+  Layer,
+  type LayerArgs,
+  type CallOptions,
+  type AddWeightOptions,
+  type LossTerm,
+  type LayerTensors,
+  type SymbolicTensors,
+  type WeightInitializer,
+} from './base/layer.js';
+export { LayerWeight, type WeightConstraint } from './base/weight.js';
+export { SymbolicTensor, type SymbolicShape, type LayerNode } from './base/symbolic.js';
+export {
+  setActivityNormalization,
+  getActivityNormalization,
+  type ActivityNormalization,
+} from './base/activity.js';
+export { registerLayer, serializeLayer, deserializeLayer } from './base/config.js';
+export { resetLayerNames } from './base/naming.js';
+export {
+  Activation,
+  ActivityRegularization,
+  Dense,
+  Dropout,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  GaussianNoise,
+  GaussianDropout,
+  AlphaDropout,
+  Flatten,
+  Reshape,
+  Permute,
+  RepeatVector,
+  InputLayer,
+  input,
+};
+export type {
+  ActivationArgs,
+  ActivityRegularizationArgs,
+  DenseArgs,
+  DropoutArgs,
+  GaussianNoiseArgs,
+  RateArgs,
+  ReshapeArgs,
+  PermuteArgs,
+  RepeatVectorArgs,
+  InputArgs,
+};
+
+/** Factories in TensorFlow.js style: `layers.dense({ units: 10, activation: 'relu' })`. */
+export const layers = {
+  inputLayer: (args: InputArgs) => new InputLayer(args),
+  dense: (args: DenseArgs) => new Dense(args),
+  activation: (args: ActivationArgs) => new Activation(args),
+  activityRegularization: (args: ActivityRegularizationArgs = {}) =>
+    new ActivityRegularization(args),
+  dropout: (args: DropoutArgs) => new Dropout(args),
+  spatialDropout1d: (args: Omit<DropoutArgs, 'noiseShape'>) => new SpatialDropout1D(args),
+  spatialDropout2d: (args: Omit<DropoutArgs, 'noiseShape'>) => new SpatialDropout2D(args),
+  gaussianNoise: (args: GaussianNoiseArgs) => new GaussianNoise(args),
+  gaussianDropout: (args: RateArgs) => new GaussianDropout(args),
+  alphaDropout: (args: RateArgs & { noiseShape?: readonly (number | null)[] }) =>
+    new AlphaDropout(args),
+  flatten: (args: LayerArgs = {}) => new Flatten(args),
+  reshape: (args: ReshapeArgs) => new Reshape(args),
+  permute: (args: PermuteArgs) => new Permute(args),
+  repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),
+};

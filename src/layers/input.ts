@@ -1,0 +1,81 @@
+import { assertValidShape, formatShape } from '../tensor/shape.js';
+import type { DType } from '../tensor/dtype.js';
+import type { JsonObject } from '../serialization/keras-object.js';
+import { Layer, type LayerTensors } from './base/layer.js';
+import {
+  SymbolicTensor,
+  formatSymbolicShape,
+  type LayerNode,
+  type SymbolicShape,
+} from './base/symbolic.js';
+
+export interface InputArgs {
+  /** Shape of one sample (without the batch dimension); null for unknown lengths. */
+  shape?: SymbolicShape;
+  batchSize?: number;
+  /** Full shape with the batch dimension (instead of shape + batchSize). */
+  batchShape?: SymbolicShape;
+  dtype?: DType;
+  name?: string;
+}
+
+/** The entry point of a functional model: holds the symbolic input tensor. */
+export class InputLayer extends Layer {
+  static override className = 'InputLayer';
+  readonly output: SymbolicTensor;
+  readonly batchShape: SymbolicShape;
+
+  constructor(args: InputArgs) {
+    const where = 'InputLayer';
+    if ((args.shape === undefined) === (args.batchShape === undefined)) {
+      throw new TypeError(`${where}: pass exactly one of shape or batchShape`);
+    }
+    const batchShape = args.batchShape ?? [
+      args.batchSize ?? null,
+      ...(args.shape as SymbolicShape),
+    ];
+    const known = batchShape.filter((d): d is number => d !== null);
+    assertValidShape(known, where);
+    super({
+      name: args.name ?? undefined,
+      dtype: args.dtype ?? 'float32',
+      batchInputShape: batchShape,
+    });
+    this.batchShape = batchShape;
+    const node: LayerNode = { layer: this, inputs: [], outputs: [], training: undefined };
+    this.output = new SymbolicTensor(batchShape, this.dtype, this.name, node, 0);
+    node.outputs.push(this.output);
+    this.inboundNodes.push(node);
+    this.built = true;
+  }
+
+  call(inputs: LayerTensors): LayerTensors {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (x === undefined || Array.isArray(inputs)) {
+      throw new TypeError(`InputLayer '${this.name}': expected one tensor`);
+    }
+    const ok =
+      x.rank === this.batchShape.length &&
+      this.batchShape.every((d, i) => d === null || d === x.shape[i]);
+    if (!ok) {
+      throw new RangeError(
+        `InputLayer '${this.name}': expected shape ${formatSymbolicShape(this.batchShape)}, received ${formatShape(x.shape)}`,
+      );
+    }
+    if (x.dtype !== this.dtype) {
+      throw new TypeError(
+        `InputLayer '${this.name}': expected dtype ${this.dtype}, received ${x.dtype}`,
+      );
+    }
+    return x;
+  }
+
+  override getConfig(): JsonObject {
+    return { batch_shape: [...this.batchShape], dtype: this.dtype, sparse: false, name: this.name };
+  }
+}
+
+/** A symbolic input for the functional API: `input({ shape: [784] })`. */
+export function input(args: InputArgs): SymbolicTensor {
+  return new InputLayer({ ...args, name: args.name ?? undefined }).output;
+}

@@ -1,0 +1,226 @@
+/**
+ * A model: a layer made of layers. The functional form (`model({ inputs, outputs })`) runs a
+ * graph of layer applications recorded on symbolic tensors; `Sequential` stacks layers.
+ */
+import {
+  Layer,
+  isShapeList,
+  type CallOptions,
+  type LayerArgs,
+  type LayerTensors,
+} from '../layers/base/layer.js';
+import {
+  formatSymbolicShape,
+  SymbolicTensor,
+  type LayerNode,
+  type SymbolicShape,
+} from '../layers/base/symbolic.js';
+import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { nodesBetween } from './graph.js';
+import { summaryTable, type SummaryRow } from './summary.js';
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+  trainable?: boolean;
+}
+
+export class Model extends Layer {
+  static override className = 'Functional';
+
+  /** Graph inputs and outputs (empty for a Sequential model whose input shape is not known yet). */
+  protected graphInputs: SymbolicTensor[] = [];
+  protected graphOutputs: SymbolicTensor[] = [];
+  protected nodes: LayerNode[] = [];
+  private singleInput = true;
+  private singleOutput = true;
+
+  constructor(args?: ModelArgs, layerArgs: LayerArgs = {}) {
+    super({
+      ...layerArgs,
+      name: args?.name ?? layerArgs.name,
+      trainable: args?.trainable ?? layerArgs.trainable,
+    });
+    if (args !== undefined) this.setGraph(args.inputs, args.outputs);
+  }
+
+  /** Records the graph from `inputs` to `outputs` and tracks every layer on it. */
+  protected setGraph(
+    inputs: SymbolicTensor | SymbolicTensor[],
+    outputs: SymbolicTensor | SymbolicTensor[],
+  ): void {
+    const where = `${this.className} '${this.name}'`;
+    const ins = Array.isArray(inputs) ? inputs : [inputs];
+    const outs = Array.isArray(outputs) ? outputs : [outputs];
+    for (const [k, t] of [
+      ...ins.map((t) => ['inputs', t] as const),
+      ...outs.map((t) => ['outputs', t] as const),
+    ]) {
+      if (!(t instanceof SymbolicTensor)) {
+        throw new TypeError(
+          `${where}: ${k} must be symbolic tensors (from input() and layer.apply), received ${typeof t}`,
+        );
+      }
+    }
+    if (ins.length === 0 || outs.length === 0)
+      throw new RangeError(`${where}: a model needs at least one input and one output`);
+    this.nodes = nodesBetween(ins, outs, where);
+    this.graphInputs = ins;
+    this.graphOutputs = outs;
+    this.singleInput = !Array.isArray(inputs);
+    this.singleOutput = !Array.isArray(outputs);
+    for (const t of ins) this.trackLayer(t.sourceLayer);
+    for (const node of this.nodes) this.trackLayer(node.layer);
+    this.built = true;
+  }
+
+  /** Layers in graph order (input layers first for a functional model). */
+  get layers(): Layer[] {
+    return [...this.sublayers];
+  }
+
+  get inputs(): SymbolicTensor[] {
+    return [...this.graphInputs];
+  }
+
+  get outputs(): SymbolicTensor[] {
+    return [...this.graphOutputs];
+  }
+
+  /** A layer by name, or by index in `layers`. */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === 'number') {
+      const l = layers[nameOrIndex];
+      if (l === undefined)
+        throw new RangeError(
+          `getLayer: index ${nameOrIndex} is out of range: the model has ${layers.length} layers`,
+        );
+      return l;
+    }
+    const l = layers.find((x) => x.name === nameOrIndex);
+    if (l === undefined) {
+      throw new Error(
+        `getLayer: no layer named '${nameOrIndex}'; layers: ${layers.map((x) => x.name).join(', ')}`,
+      );
+    }
+    return l;
+  }
+
+  call(inputs: LayerTensors, options: CallOptions): LayerTensors {
+    const where = `${this.className} '${this.name}'`;
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length !== this.graphInputs.length) {
+      throw new RangeError(
+        `${where}: expected ${this.graphInputs.length} input tensor(s), received ${list.length}`,
+      );
+    }
+    const values = new Map<number, Tensor>();
+    this.graphInputs.forEach((s, i) => {
+      const x = list[i] as Tensor;
+      checkAgainst(s, x, where);
+      values.set(s.id, x);
+    });
+    for (const node of this.nodes) {
+      const ins = node.inputs.map((s) => values.get(s.id) as Tensor);
+      const out = node.layer.apply(ins.length === 1 ? (ins[0] as Tensor) : ins, {
+        training: node.training ?? options.training,
+      });
+      const outs = Array.isArray(out) ? out : [out];
+      node.outputs.forEach((s, i) => values.set(s.id, outs[i] as Tensor));
+    }
+    const results = this.graphOutputs.map((s) => values.get(s.id) as Tensor);
+    return this.singleOutput ? (results[0] as Tensor) : results;
+  }
+
+  override computeOutputShape(
+    inputShape: SymbolicShape | SymbolicShape[],
+  ): SymbolicShape | SymbolicShape[] {
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
+    const known = new Map<number, SymbolicShape>();
+    this.graphInputs.forEach((s, i) => known.set(s.id, shapes[i] ?? s.shape));
+    for (const node of this.nodes) {
+      const ins = node.inputs.map((s) => known.get(s.id) ?? s.shape);
+      const out = node.layer.computeOutputShape(ins.length === 1 ? (ins[0] as SymbolicShape) : ins);
+      const outs = isShapeList(out) ? out : [out];
+      node.outputs.forEach((s, i) => known.set(s.id, outs[i] ?? s.shape));
+    }
+    const results = this.graphOutputs.map((s) => known.get(s.id) ?? s.shape);
+    return this.singleOutput ? (results[0] as SymbolicShape) : results;
+  }
+
+  /** Keras's summary table, returned and (unless `print` is false) printed. */
+  summary(options: { print?: boolean; lineLength?: number } = {}): string {
+    const rows: SummaryRow[] = this.summaryRows();
+    const text = summaryTable(this, rows, this.hasSharedOrBranchingGraph(), options.lineLength);
+    if (options.print !== false) console.log(text);
+    return text;
+  }
+
+  protected summaryRows(): SummaryRow[] {
+    return this.layers.map((layer) => {
+      const node = this.nodes.find((n) => n.layer === layer) ?? layer.inboundNodes[0];
+      const shape = node !== undefined ? node.outputs.map((o) => o.shape) : null;
+      const connected =
+        node === undefined || node.inputs.length === 0
+          ? []
+          : node.inputs.map((t) => `${t.sourceLayer.name}`);
+      return { layer, outputShape: shape ?? layer.outputShape, connectedTo: connected };
+    });
+  }
+
+  private hasSharedOrBranchingGraph(): boolean {
+    if (this.graphInputs.length > 1 || this.graphOutputs.length > 1) return true;
+    return this.nodes.some((n) => n.inputs.length > 1);
+  }
+
+  /**
+   * The Keras functional config: each layer with its inbound nodes as
+   * [[layer_name, node_index, tensor_index, kwargs], ...] (the tf.keras / TensorFlow.js form).
+   */
+  override getConfig(): JsonObject {
+    const ref = (t: SymbolicTensor): [string, number, number] => [
+      t.sourceLayer.name,
+      t.sourceLayer.inboundNodes.indexOf(t.node),
+      t.outputIndex,
+    ];
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers: this.layers.map((l) => ({
+        class_name: l.className,
+        name: l.name,
+        config: l.getConfig(),
+        inbound_nodes: this.nodes
+          .filter((n) => n.layer === l)
+          .map((n) =>
+            n.inputs.map((t): JsonValue => [
+              ...ref(t),
+              n.training === undefined ? {} : { training: n.training },
+            ]),
+          ),
+      })),
+      input_layers: this.graphInputs.map(ref),
+      output_layers: this.graphOutputs.map(ref),
+    };
+  }
+}
+
+function checkAgainst(s: SymbolicTensor, x: Tensor, where: string): void {
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${where}: input '${s.name}' must be a Tensor, received ${typeof x}`);
+  const ok = x.rank === s.rank && s.shape.every((d, i) => d === null || d === x.shape[i]);
+  if (!ok) {
+    throw new RangeError(
+      `${where}: input '${s.name}' expects shape ${formatSymbolicShape(s.shape)}, received ${formatShape(x.shape)}`,
+    );
+  }
+}
+
+/** The functional API: `model({ inputs, outputs })`. */
+export function model(args: ModelArgs): Model {
+  return new Model(args);
+}

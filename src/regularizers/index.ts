@@ -1,0 +1,157 @@
+/**
+ * Regularizers: classes, factories (`l2(0.01)` or `l2({ l2: 0.01 })`), `getRegularizer` for
+ * every identifier Keras accepts, and (de)serialization in the Keras 3 and older forms.
+ */
+import {
+  configNumber,
+  configString,
+  isKerasObject,
+  Registry,
+  type JsonObject,
+  type KerasObject,
+} from '../serialization/keras-object.js';
+import { Tensor } from '../tensor/tensor.js';
+import { L1, L1L2, L2 } from './l1l2.js';
+import { OrthogonalRegularizer, type OrthogonalMode } from './orthogonal.js';
+import { Regularizer } from './regularizer.js';
+
+export { Regularizer, L1, L2, L1L2, OrthogonalRegularizer, type OrthogonalMode };
+
+const registry = new Registry<Regularizer>('regularizer', 'keras.regularizers');
+registry.register('L1', (c) => new L1(configNumber(c, 'l1', 'L1', 0.01)), ['l1']);
+registry.register('L2', (c) => new L2(configNumber(c, 'l2', 'L2', 0.01)), ['l2']);
+// 'l1_l2' (tf.keras's name, rejected by Keras 3) is accepted: it can only mean L1L2.
+registry.register(
+  'L1L2',
+  (c) => new L1L2(configNumber(c, 'l1', 'L1L2', 0), configNumber(c, 'l2', 'L1L2', 0)),
+  ['l1l2', 'l1_l2'],
+);
+registry.register(
+  'OrthogonalRegularizer',
+  (c) =>
+    new OrthogonalRegularizer(
+      configNumber(c, 'factor', 'OrthogonalRegularizer', 0.01),
+      configString(c, 'mode', 'OrthogonalRegularizer', 'rows') as OrthogonalMode,
+    ),
+  ['orthogonal_regularizer'],
+);
+
+const custom = new Set<string>();
+
+/**
+ * Makes a custom regularizer class loadable by name: `fromConfig` rebuilds an instance from the
+ * object its `getConfig` returned. The instance's `className` must be `name`.
+ */
+export function registerRegularizer(
+  name: string,
+  fromConfig: (config: JsonObject) => Regularizer,
+): void {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(
+      `registerRegularizer: name must be a non-empty string, received ${String(name)}`,
+    );
+  }
+  registry.register(name, fromConfig);
+  custom.add(name);
+}
+
+/** A plain function `(x) => scalar` used as a regularizer. It cannot be serialized. */
+export class FunctionRegularizer extends Regularizer {
+  readonly className: string;
+  constructor(private readonly fn: (x: Tensor) => Tensor) {
+    super();
+    this.className = fn.name || 'function';
+  }
+  apply(x: Tensor): Tensor {
+    const y = this.fn(x);
+    if (!(y instanceof Tensor) || y.rank !== 0) {
+      throw new TypeError(
+        `regularizer function ${this.className}: must return a scalar tensor, received ${y instanceof Tensor ? `shape [${y.shape.join(',')}]` : typeof y}`,
+      );
+    }
+    return y;
+  }
+  getConfig(): JsonObject {
+    throw new TypeError(
+      `regularizer function ${this.className}: a plain function cannot be serialized; subclass Regularizer and call registerRegularizer`,
+    );
+  }
+}
+
+export type RegularizerIdentifier =
+  Regularizer | ((x: Tensor) => Tensor) | string | KerasObject | null | undefined;
+
+/**
+ * Resolves a regularizer identifier: null/undefined give null; a string gives the default
+ * instance ('l1', 'l2', 'l1l2', 'orthogonal_regularizer' or a class name); a config object
+ * `{ class_name, config }` is deserialized; an instance or function is used as is.
+ */
+export function getRegularizer(
+  identifier: RegularizerIdentifier,
+  where = 'getRegularizer',
+): Regularizer | null {
+  if (identifier === null || identifier === undefined) return null;
+  if (identifier instanceof Regularizer) return identifier;
+  if (typeof identifier === 'function') return new FunctionRegularizer(identifier);
+  if (typeof identifier === 'string') return registry.create(identifier, {}, where);
+  if (isKerasObject(identifier)) return deserializeRegularizer(identifier, where);
+  throw new TypeError(
+    `${where}: could not interpret regularizer identifier ${JSON.stringify(identifier)}: expected a Regularizer, a function, a name or a { class_name, config } object`,
+  );
+}
+
+/** Keras 3 form: `{ module, class_name, config, registered_name }`. */
+export function serializeRegularizer(regularizer: Regularizer): KerasObject {
+  const isCustom = custom.has(regularizer.className);
+  const out = registry.serialize(
+    regularizer.className,
+    regularizer.getConfig(),
+    isCustom ? regularizer.className : null,
+  );
+  if (isCustom) delete out.module;
+  return out;
+}
+
+/** Reads the Keras 3 form and the older `{ class_name, config }` form. */
+export function deserializeRegularizer(
+  object: KerasObject,
+  where = 'deserializeRegularizer',
+): Regularizer {
+  const name = object.registered_name ?? object.class_name;
+  return registry.create(name, object.config ?? {}, where);
+}
+
+type FactorArg<K extends string> = number | { [P in K]?: number };
+
+function factorOf<K extends string>(
+  arg: FactorArg<K> | undefined,
+  key: K,
+  where: string,
+): number | undefined {
+  if (arg === undefined || typeof arg === 'number') return arg;
+  if (typeof arg !== 'object' || arg === null) {
+    throw new TypeError(`${where}: expected a number or { ${key} }, received ${String(arg)}`);
+  }
+  return arg[key];
+}
+
+/** `l1(0.01)` or `l1({ l1: 0.01 })`. */
+export function l1(arg?: FactorArg<'l1'>): L1 {
+  return new L1(factorOf(arg, 'l1', 'l1'));
+}
+
+/** `l2(0.01)` or `l2({ l2: 0.01 })`. */
+export function l2(arg?: FactorArg<'l2'>): L2 {
+  return new L2(factorOf(arg, 'l2', 'l2'));
+}
+
+/** `l1l2({ l1, l2 })`; factors default to 0 (Keras 3; TensorFlow.js's factory defaulted to 0.01). */
+export function l1l2(arg: { l1?: number; l2?: number } = {}): L1L2 {
+  return new L1L2(arg.l1, arg.l2);
+}
+
+export function orthogonalRegularizer(
+  arg: { factor?: number; mode?: OrthogonalMode } = {},
+): OrthogonalRegularizer {
+  return new OrthogonalRegularizer(arg.factor, arg.mode);
+}

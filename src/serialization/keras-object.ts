@@ -1,0 +1,142 @@
+/**
+ * Keras's serialized form of a configurable object (regularizer, initializer, constraint, layer):
+ * `{ module, class_name, config, registered_name }` in Keras 3; tf.keras and TensorFlow.js write
+ * the older `{ class_name, config }`. Both load; Keras 3's is written.
+ */
+
+/** A JSON-compatible value, as found in Keras configs. */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface KerasObject {
+  module?: string;
+  class_name: string;
+  config: JsonObject;
+  registered_name?: string | null;
+}
+
+export function isKerasObject(value: unknown): value is KerasObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { class_name?: unknown }).class_name === 'string' &&
+    ((value as { config?: unknown }).config === undefined ||
+      (typeof (value as { config?: unknown }).config === 'object' &&
+        (value as { config?: unknown }).config !== null))
+  );
+}
+
+/** 'glorot_uniform', 'GlorotUniform' and 'glorotUniform' all become 'glorotuniform'. */
+export function canonicalName(name: string): string {
+  return name.replace(/_/g, '').toLowerCase();
+}
+
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Classes known by name within one family (regularizers, initializers...). Built-ins are found
+ * by any spelling of their class name or aliases; user classes by their registered name.
+ */
+export class Registry<T> {
+  private readonly byName = new Map<
+    string,
+    { className: string; fromConfig: (config: JsonObject) => T }
+  >();
+
+  constructor(
+    readonly family: string,
+    readonly module: string,
+  ) {}
+
+  register(
+    className: string,
+    fromConfig: (config: JsonObject) => T,
+    aliases: readonly string[] = [],
+  ): void {
+    for (const n of [className, ...aliases])
+      this.byName.set(canonicalName(n), { className, fromConfig });
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(canonicalName(name));
+  }
+
+  names(): string[] {
+    return [...new Set([...this.byName.values()].map((e) => e.className))].sort();
+  }
+
+  /** Instantiates `name` from `config`; an unknown name lists the known ones. */
+  create(name: string, config: JsonObject, where: string): T {
+    const entry = this.byName.get(canonicalName(name));
+    if (entry === undefined) {
+      throw new Error(
+        `${where}: unknown ${this.family} '${name}'. Known: ${this.names().join(', ')} (register custom classes by name first)`,
+      );
+    }
+    return entry.fromConfig(config);
+  }
+
+  /** The Keras 3 serialized form. */
+  serialize(
+    className: string,
+    config: JsonObject,
+    registeredName: string | null = null,
+  ): KerasObject {
+    return { module: this.module, class_name: className, config, registered_name: registeredName };
+  }
+}
+
+/** Reads a numeric config entry, with a clear error naming the object and key. */
+export function configNumber(
+  config: JsonObject,
+  key: string,
+  where: string,
+  fallback?: number,
+): number {
+  const v = config[key];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new TypeError(`${where}: config is missing '${key}'`);
+  }
+  if (typeof v !== 'number')
+    throw new TypeError(
+      `${where}: config '${key}' must be a number, received ${JSON.stringify(v)}`,
+    );
+  return v;
+}
+
+export function configString(
+  config: JsonObject,
+  key: string,
+  where: string,
+  fallback?: string,
+): string {
+  const v = config[key];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new TypeError(`${where}: config is missing '${key}'`);
+  }
+  if (typeof v !== 'string')
+    throw new TypeError(
+      `${where}: config '${key}' must be a string, received ${JSON.stringify(v)}`,
+    );
+  return v;
+}
+
+export function optionalSeed(config: JsonObject, where: string): number | undefined {
+  const v = config.seed;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw new TypeError(`${where}: seed must be an integer, received ${JSON.stringify(v)}`);
+  return v;
+}
