@@ -5,8 +5,7 @@
  * of the input and weight gradients (of sum(output * r) + sum(losses), r fixed and random).
  */
 import assert from 'node:assert/strict';
-import type {
-  Tensor} from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
 import {
   deserializeLayer,
   input,
