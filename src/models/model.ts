@@ -73,7 +73,14 @@ export class Model extends Layer {
     this.singleInput = !Array.isArray(inputs);
     this.singleOutput = !Array.isArray(outputs);
     for (const t of ins) this.trackLayer(t.sourceLayer);
-    for (const node of this.nodes) this.trackLayer(node.layer);
+    // Layers in order of depth from the inputs (as Keras lists them), ties in graph order.
+    const depth = new Map<LayerNode, number>();
+    for (const node of this.nodes) {
+      const d = 1 + Math.max(0, ...node.inputs.map((t) => depth.get(t.node) ?? 0));
+      depth.set(node, d);
+    }
+    const byDepth = [...this.nodes].sort((p, q) => (depth.get(p) ?? 0) - (depth.get(q) ?? 0));
+    for (const node of byDepth) this.trackLayer(node.layer);
     this.built = true;
   }
 
@@ -162,13 +169,26 @@ export class Model extends Layer {
 
   protected summaryRows(): SummaryRow[] {
     return this.layers.map((layer) => {
-      const node = this.nodes.find((n) => n.layer === layer) ?? layer.inboundNodes[0];
-      const shape = node !== undefined ? node.outputs.map((o) => o.shape) : null;
-      const connected =
-        node === undefined || node.inputs.length === 0
-          ? []
-          : node.inputs.map((t) => `${t.sourceLayer.name}`);
-      return { layer, outputShape: shape ?? layer.outputShape, connectedTo: connected };
+      const nodes = this.nodes.filter((n) => n.layer === layer);
+      const first = nodes[0] ?? layer.inboundNodes[0];
+      const shapes = nodes.map((n) =>
+        n.outputs.map((o) => formatSymbolicShape(o.shape)).join(', '),
+      );
+      // Keras prints 'multiple' for a layer applied with different output shapes.
+      const sameShape = shapes.every((x) => x === shapes[0]);
+      const connectedTo = nodes.flatMap((n) =>
+        n.inputs.map(
+          (t) =>
+            `${t.sourceLayer.name}[${t.sourceLayer.inboundNodes.indexOf(t.node)}][${t.outputIndex}]`,
+        ),
+      );
+      const outputShape =
+        first === undefined
+          ? layer.outputShape
+          : sameShape
+            ? first.outputs.map((o) => o.shape)
+            : 'multiple';
+      return { layer, outputShape, connectedTo };
     });
   }
 

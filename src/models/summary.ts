@@ -3,12 +3,13 @@ import { formatSymbolicShape, type SymbolicShape } from '../layers/base/symbolic
 
 export interface SummaryRow {
   layer: Layer;
-  outputShape: SymbolicShape | SymbolicShape[] | null;
+  outputShape: SymbolicShape | SymbolicShape[] | 'multiple' | null;
   connectedTo: string[];
 }
 
-function shapeText(shape: SymbolicShape | SymbolicShape[] | null): string {
+function shapeText(shape: SymbolicShape | SymbolicShape[] | 'multiple' | null): string {
   if (shape === null) return '?';
+  if (shape === 'multiple') return 'multiple';
   if (shape.length > 0 && Array.isArray(shape[0]))
     return (shape as SymbolicShape[]).map(formatSymbolicShape).join(', ');
   return formatSymbolicShape(shape as SymbolicShape);
