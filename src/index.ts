@@ -130,3 +130,27 @@ export {
   type ActivationIdentifier,
 } from './activations/index.js';
 export type { KerasObject, JsonObject, JsonValue } from './serialization/keras-object.js';
+export * from './losses/index.js';
+export {
+  Metric,
+  Mean,
+  MeanMetricWrapper,
+  getMetric,
+  serializeMetric,
+  deserializeMetric,
+  registerMetric,
+  metrics,
+  type MetricIdentifier,
+  type MetricContext,
+  type MetricArgs,
+} from './metrics/index.js';
+export * from './metrics/accuracy.js';
+export * from './metrics/confusion.js';
+export {
+  MeanSquaredError as MeanSquaredErrorMetric,
+  MeanAbsoluteError as MeanAbsoluteErrorMetric,
+  CosineSimilarity as CosineSimilarityMetric,
+  LossMetric,
+} from './metrics/regression.js';
+export * from './optimizers/index.js';
+export * from './training/index.js';

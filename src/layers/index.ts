@@ -30,6 +30,17 @@ import {
 } from './core/reshaping.js';
 import type { LayerArgs } from './base/layer.js';
 import { InputLayer, input, type InputArgs } from './input.js';
+import { convLayers } from './conv/index.js';
+import { mergeLayers } from './merge/index.js';
+import { poolingLayers } from './pooling/index.js';
+import { normalizationLayers } from './normalization/index.js';
+import { recurrentLayers } from './recurrent/index.js';
+
+export * from './conv/index.js';
+export * from './pooling/index.js';
+export * from './merge/index.js';
+export * from './normalization/index.js';
+export * from './recurrent/index.js';
 
 export {
   Layer,
@@ -98,4 +109,9 @@ export const layers = {
   reshape: (args: ReshapeArgs) => new Reshape(args),
   permute: (args: PermuteArgs) => new Permute(args),
   repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),
+  ...convLayers,
+  ...poolingLayers,
+  ...normalizationLayers,
+  ...mergeLayers,
+  ...recurrentLayers,
 };

@@ -18,6 +18,21 @@ import {
 import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/grad.js';
+import type { History } from '../training/callbacks/history.js';
+import { compileArgs, type CompileArgs, type Compiled } from '../training/compiled.js';
+import { toList, type Batch, type TensorData } from '../training/data.js';
+import type { Logs } from '../training/logs.js';
+import {
+  evaluate,
+  fit,
+  predict,
+  testOnBatch,
+  trainOnBatch,
+  type EvaluateArgs,
+  type FitArgs,
+} from '../training/loop.js';
+import { lossParts } from '../training/step.js';
 import { nodesBetween } from './graph.js';
 import { summaryTable, type SummaryRow } from './summary.js';
 
@@ -82,6 +97,91 @@ export class Model extends Layer {
     const byDepth = [...this.nodes].sort((p, q) => (depth.get(p) ?? 0) - (depth.get(q) ?? 0));
     for (const node of byDepth) this.trackLayer(node.layer);
     this.built = true;
+  }
+
+  /** Set by a callback to end `fit` after the current batch. */
+  stopTraining = false;
+  /** What `compile` fixed (optimizer, losses, metrics); null before compiling. */
+  compiled: Compiled | null = null;
+
+  /** Fixes the optimizer, the loss per output and the metrics, as Keras's compile. */
+  compile(args: CompileArgs): void {
+    this.compiled = compileArgs(
+      args,
+      this.outputNames,
+      this.graphOutputs.map((o) => o.shape),
+    );
+  }
+
+  /**
+   * Trains for `epochs` over (x, y) or over an async iterable of batches. The logs report the
+   * Keras total `loss` (data loss plus every penalty) and `regularization_loss` beside it, for
+   * training and validation; `History` also keeps every penalty term per layer and kind.
+   */
+  fit(x: TensorData, y: TensorData, args?: FitArgs): Promise<History>;
+  fit(dataset: AsyncIterable<Batch>, args?: FitArgs): Promise<History>;
+  fit(
+    x: TensorData | AsyncIterable<Batch>,
+    y?: TensorData | FitArgs,
+    args?: FitArgs,
+  ): Promise<History> {
+    return fit(this, x, y, args);
+  }
+
+  /** Loss (with penalties), regularization_loss, each penalty term and the metrics. */
+  evaluate(x: TensorData, y: TensorData, args?: EvaluateArgs): Promise<Logs> {
+    return evaluate(this, x, y, args);
+  }
+
+  predict(x: TensorData, args?: { batchSize?: number }): Tensor | Tensor[] {
+    return predict(this, x, args);
+  }
+
+  trainOnBatch(x: TensorData, y: TensorData, sampleWeight?: Tensor): Logs {
+    return trainOnBatch(this, x, y, sampleWeight);
+  }
+
+  testOnBatch(x: TensorData, y: TensorData, sampleWeight?: Tensor): Logs {
+    return testOnBatch(this, x, y, sampleWeight);
+  }
+
+  predictOnBatch(x: TensorData): Tensor | Tensor[] {
+    const xs = toList(x, this.inputNames, 'x', `predictOnBatch (${this.name})`);
+    return noGrad(() => this.apply(xs.length === 1 ? (xs[0] as Tensor) : xs));
+  }
+
+  /**
+   * The training loss for a custom loop: the compiled data loss plus every penalty in
+   * `model.losses`, differentiable (use inside valueAndGrads / variableGrads).
+   */
+  computeLoss(
+    x: TensorData,
+    y: TensorData,
+    options: { training?: boolean; sampleWeight?: Tensor } = {},
+  ): Tensor {
+    const where = `computeLoss (${this.name})`;
+    if (this.compiled === null)
+      throw new Error(
+        `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
+      );
+    const xs = toList(x, this.inputNames, 'x', where);
+    const ys = toList(y, this.outputNames, 'y', where);
+    return lossParts(this, this.compiled, xs, ys, options.sampleWeight, options.training ?? true)
+      .total;
+  }
+
+  /** Names of the model's inputs (their input layers'), in order. */
+  get inputNames(): string[] {
+    return this.graphInputs.length > 0
+      ? this.graphInputs.map((t) => t.sourceLayer.name)
+      : ['input'];
+  }
+
+  /** Names of the model's outputs (the layers producing them), in order. */
+  get outputNames(): string[] {
+    if (this.graphOutputs.length > 0) return this.graphOutputs.map((t) => t.sourceLayer.name);
+    const last = this.layers[this.layers.length - 1];
+    return [last?.name ?? 'output'];
   }
 
   /** Layers in graph order (input layers first for a functional model). */

@@ -32,10 +32,12 @@ export function canonicalName(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
 }
 
+/** Keras's to_snake_case: 'Conv2D' -> 'conv2d', 'MaxPooling2D' -> 'max_pooling2d', 'SimpleRNN' -> 'simple_rnn'. */
 export function snakeCase(name: string): string {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
 

@@ -381,6 +381,7 @@ forEachBackend('weight penalties: trainable, shared, attached later, legacy name
     assert.deepEqual(d.getConfig().kernel_regularizer, serializeRegularizer(l2(0.1)));
     d.kernel!.regularizer = null;
     assert.equal(m.losses.length, 0);
+    assert.equal(d.getConfig().kernel_regularizer, null);
   });
   test('legacy names map to the new ones with a one-time warning; both together is an error', () => {
     resetDeprecationWarnings();

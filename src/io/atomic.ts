@@ -1,0 +1,25 @@
+/**
+ * Crash-safe file writes (Node only, loaded on demand so browser bundles never touch node:fs):
+ * data goes to a temporary file in the same directory, is flushed to disk, then renamed over
+ * the target. A process killed at any moment leaves either the old file or the new one.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const { dirname, basename, join } = await import('node:path');
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const handle = await fs.open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw new Error(
+      `writeFileAtomic: could not move the written file into place at ${path}: ${(e as Error).message}`,
+    );
+  }
+}

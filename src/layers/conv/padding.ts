@@ -1,0 +1,204 @@
+/** ZeroPadding2D and UpSampling2D (channels last), after Keras 3. */
+import { tensor } from '../../ops/convert.js';
+import { add, mul } from '../../ops/elementwise.js';
+import { gather, pad, reshape, tile } from '../../ops/movement.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { registerLayer } from '../base/config.js';
+import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
+import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { checkRank, singleInput } from '../core/util.js';
+import { layerWhere } from './conv.js';
+import {
+  checkDataFormat,
+  normalizeTuple,
+  withKerasName,
+  type DataFormat,
+  type IntOrTuple,
+} from './util.js';
+
+function checkRank4(s: SymbolicShape, where: string): void {
+  if (s.length !== 4) {
+    throw new RangeError(
+      `${where}: expected an input of rank 4 (batch, height, width, channels), received shape ${formatSymbolicShape(s)}`,
+    );
+  }
+}
+
+export interface ZeroPadding2DArgs extends LayerArgs {
+  /**
+   * A number (all four sides), [rows, cols] (symmetric) or [[top, bottom], [left, right]].
+   * Default 1.
+   */
+  padding?: number | readonly [number, number] | readonly [readonly number[], readonly number[]];
+  /** Only 'channels_last' is supported. */
+  dataFormat?: DataFormat | null;
+}
+
+/** Pads height and width with zeros: [batch, h, w, c] -> [batch, top+h+bottom, left+w+right, c]. */
+export class ZeroPadding2D extends Layer {
+  static override className = 'ZeroPadding2D';
+  /** [[top, bottom], [left, right]]. */
+  readonly padding: readonly [readonly [number, number], readonly [number, number]];
+  readonly dataFormat: 'channels_last';
+
+  constructor(args: ZeroPadding2DArgs = {}) {
+    super(withKerasName(args, 'ZeroPadding2D'));
+    const where = layerWhere(this);
+    const p: unknown = args.padding ?? 1;
+    let rows: number[];
+    let cols: number[];
+    if (typeof p === 'number') {
+      rows = cols = normalizeTuple(p, 2, 'padding', where, true);
+    } else if (Array.isArray(p) && p.length === 2 && p.every((e) => typeof e === 'number')) {
+      const [h, w] = normalizeTuple(p, 2, 'padding', where, true) as [number, number];
+      rows = [h, h];
+      cols = [w, w];
+    } else if (Array.isArray(p) && p.length === 2 && p.every((e) => Array.isArray(e))) {
+      rows = normalizeTuple(p[0], 2, 'padding', where, true);
+      cols = normalizeTuple(p[1], 2, 'padding', where, true);
+    } else {
+      throw new RangeError(
+        `${where}: Invalid value for argument padding: expected a non-negative integer, a tuple of 2 of them, or a tuple of 2 tuples of 2 ([[top, bottom], [left, right]]). Received: padding=${JSON.stringify(p)}`,
+      );
+    }
+    this.padding = [
+      [rows[0] as number, rows[1] as number],
+      [cols[0] as number, cols[1] as number],
+    ];
+    this.dataFormat = checkDataFormat(args.dataFormat, where);
+  }
+
+  call(inputs: LayerTensors): Tensor {
+    const where = layerWhere(this);
+    const x = singleInput(inputs, where);
+    checkRank(x, 4, where);
+    return pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const where = layerWhere(this);
+    const s = singleInput(inputShape, where);
+    checkRank4(s, where);
+    const grow = (
+      d: number | null | undefined,
+      [a, b]: readonly [number, number],
+    ): number | null => (d === null || d === undefined ? null : d + a + b);
+    return [s[0] ?? null, grow(s[1], this.padding[0]), grow(s[2], this.padding[1]), s[3] ?? null];
+  }
+
+  override getConfig(): JsonObject {
+    return {
+      ...super.getConfig(),
+      padding: [[...this.padding[0]], [...this.padding[1]]],
+      data_format: this.dataFormat,
+    };
+  }
+}
+registerLayer(ZeroPadding2D);
+
+export type UpSamplingInterpolation = 'nearest' | 'bilinear';
+
+export interface UpSampling2DArgs extends LayerArgs {
+  /** Factors for rows and columns: a number or [rows, cols]. Default 2. */
+  size?: IntOrTuple;
+  /** Only 'channels_last' is supported. */
+  dataFormat?: DataFormat | null;
+  /**
+   * 'nearest' (default: repeats rows and columns) or 'bilinear' (TensorFlow's resize with
+   * half-pixel centers, as Keras 3 uses).
+   */
+  interpolation?: UpSamplingInterpolation;
+}
+
+/**
+ * Source taps and weights of a half-pixel-centers bilinear resize of one dimension from `inSize`
+ * to `outSize` (TensorFlow's `resize_bilinear` with `half_pixel_centers=True`).
+ */
+export function bilinearTaps(
+  inSize: number,
+  outSize: number,
+): { lower: Int32Array; upper: Int32Array; lerp: Float32Array } {
+  const scale = inSize / outSize;
+  const lower = new Int32Array(outSize);
+  const upper = new Int32Array(outSize);
+  const lerp = new Float32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const src = (o + 0.5) * scale - 0.5;
+    const f = Math.floor(src);
+    lower[o] = Math.max(f, 0);
+    upper[o] = Math.min(Math.ceil(src), inSize - 1);
+    lerp[o] = src - f;
+  }
+  return { lower, upper, lerp };
+}
+
+/** Bilinear interpolation of `x` along `axis` (1 or 2 of an NHWC tensor) to `outSize`. */
+function resizeAxis(x: Tensor, axis: 1 | 2, outSize: number): Tensor {
+  const { lower, upper, lerp } = bilinearTaps(x.shape[axis] as number, outSize);
+  const wShape = axis === 1 ? [1, outSize, 1, 1] : [1, 1, outSize, 1];
+  const w1 = tensor(lerp, wShape);
+  const w0 = tensor(
+    lerp.map((v) => 1 - v),
+    wShape,
+  );
+  const a = gather(x, tensor(lower, [outSize], 'int32'), axis);
+  const b = gather(x, tensor(upper, [outSize], 'int32'), axis);
+  return add(mul(a, w0), mul(b, w1));
+}
+
+/** Repeats rows and columns (or interpolates): [batch, h, w, c] -> [batch, h*sh, w*sw, c]. */
+export class UpSampling2D extends Layer {
+  static override className = 'UpSampling2D';
+  readonly size: readonly [number, number];
+  readonly dataFormat: 'channels_last';
+  readonly interpolation: UpSamplingInterpolation;
+
+  constructor(args: UpSampling2DArgs = {}) {
+    super(withKerasName(args, 'UpSampling2D'));
+    const where = layerWhere(this);
+    this.size = normalizeTuple(args.size ?? 2, 2, 'size', where) as [number, number];
+    this.dataFormat = checkDataFormat(args.dataFormat, where);
+    const interpolation: unknown = args.interpolation ?? 'nearest';
+    if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
+      const known = ['bicubic', 'lanczos3', 'lanczos5', 'area'].includes(String(interpolation));
+      throw new RangeError(
+        `${where}: Invalid value for argument interpolation: expected 'nearest' or 'bilinear'${known ? ` ('${String(interpolation)}' exists in Keras but is not implemented)` : ''}. Received: interpolation=${JSON.stringify(interpolation)}`,
+      );
+    }
+    this.interpolation = interpolation;
+  }
+
+  call(inputs: LayerTensors): Tensor {
+    const where = layerWhere(this);
+    const x = singleInput(inputs, where);
+    checkRank(x, 4, where);
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const [sh, sw] = this.size;
+    if (this.interpolation === 'bilinear') {
+      return resizeAxis(resizeAxis(x, 1, h * sh), 2, w * sw);
+    }
+    if (sh === 1 && sw === 1) return x;
+    const repeated = tile(reshape(x, [n, h, 1, w, 1, c]), [1, 1, sh, 1, sw, 1]);
+    return reshape(repeated, [n, h * sh, w * sw, c]);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const where = layerWhere(this);
+    const s = singleInput(inputShape, where);
+    checkRank4(s, where);
+    const scale = (d: number | null | undefined, f: number): number | null =>
+      d === null || d === undefined ? null : d * f;
+    return [s[0] ?? null, scale(s[1], this.size[0]), scale(s[2], this.size[1]), s[3] ?? null];
+  }
+
+  override getConfig(): JsonObject {
+    return {
+      ...super.getConfig(),
+      size: [...this.size],
+      data_format: this.dataFormat,
+      interpolation: this.interpolation,
+    };
+  }
+}
+registerLayer(UpSampling2D);

@@ -1,0 +1,221 @@
+/**
+ * Shared argument handling for the convolution, pooling and resizing layers: Keras-style tuples,
+ * data format and padding checks, output-length arithmetic, and a weight's
+ * initializer/regularizer/constraint triple with its config entries.
+ */
+import { getConstraint, type ConstraintIdentifier } from '../../constraints/index.js';
+import {
+  getInitializer,
+  type Initializer,
+  type InitializerIdentifier,
+} from '../../initializers/index.js';
+import { getRegularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
+import { constraintConfig, initializerConfig, regularizerConfig } from '../base/config.js';
+import type { Layer, LayerArgs } from '../base/layer.js';
+import { uniqueLayerName } from '../base/naming.js';
+import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import type { LayerWeight } from '../base/weight.js';
+
+export type DataFormat = 'channels_last' | 'channels_first';
+/** A number for every spatial dimension, or one tuple entry per dimension. */
+export type IntOrTuple = number | readonly number[];
+
+/** Keras 1 weight-argument names accepted (and mapped, with a warning) by kernel-based layers. */
+export interface LegacyWeightArgs {
+  /** @deprecated Keras 1 name of kernelRegularizer. */
+  weightRegularizer?: RegularizerIdentifier;
+  /** @deprecated Keras 1 name of kernelRegularizer. */
+  W_regularizer?: RegularizerIdentifier;
+  /** @deprecated Keras 1 name of biasRegularizer. */
+  b_regularizer?: RegularizerIdentifier;
+  /** @deprecated Keras 1 name of kernelConstraint. */
+  W_constraint?: ConstraintIdentifier | null;
+  /** @deprecated Keras 1 name of biasConstraint. */
+  b_constraint?: ConstraintIdentifier | null;
+}
+
+/**
+ * Keras's `to_snake_case`: 'Conv2D' -> 'conv2d', 'MaxPooling2D' -> 'max_pooling2d',
+ * 'Conv2DTranspose' -> 'conv2d_transpose' (the base's snakeCase splits '2D' into '2_d').
+ */
+export function kerasSnakeCase(name: string): string {
+  return name
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** `args` with Keras's automatic name ('conv2d', 'conv2d_1', ...) when none is given. */
+export function withKerasName<A extends LayerArgs>(args: A, className: string): A {
+  return args.name === undefined
+    ? { ...args, name: uniqueLayerName(kerasSnakeCase(className)) }
+    : args;
+}
+
+/**
+ * Keras's `standardize_tuple`: a number becomes `n` copies; a tuple must have `n` entries; every
+ * entry must be a positive integer (or >= 0 when `allowZero`).
+ */
+export function normalizeTuple(
+  value: unknown,
+  n: number,
+  arg: string,
+  where: string,
+  allowZero = false,
+): number[] {
+  const list = typeof value === 'number' ? new Array<unknown>(n).fill(value) : value;
+  const ok =
+    Array.isArray(list) &&
+    list.length === n &&
+    list.every((v) => typeof v === 'number' && Number.isInteger(v) && (allowZero ? v >= 0 : v > 0));
+  if (!ok) {
+    const what = allowZero ? 'non-negative' : 'positive';
+    throw new RangeError(
+      `${where}: Invalid value for argument ${arg}: expected a ${what} integer or a tuple of ${n} ${what} integers. Received: ${arg}=${JSON.stringify(value)}`,
+    );
+  }
+  return list as number[];
+}
+
+/** Only channels_last (NHWC) is implemented; channels_first is refused with a clear error. */
+export function checkDataFormat(value: unknown, where: string): 'channels_last' {
+  if (value === undefined || value === null || value === 'channels_last') return 'channels_last';
+  if (value === 'channels_first') {
+    throw new RangeError(
+      `${where}: dataFormat 'channels_first' is not supported: only 'channels_last' (batch, ..., channels) is implemented. Transpose the input (e.g. with a Permute layer) instead`,
+    );
+  }
+  throw new RangeError(
+    `${where}: Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`,
+  );
+}
+
+/** Keras lower-cases the padding string; `allowed` lists the accepted modes. */
+export function checkPadding<P extends string>(
+  value: unknown,
+  allowed: readonly P[],
+  where: string,
+  fallback: P,
+): P {
+  if (value === undefined) return fallback;
+  const v = typeof value === 'string' ? value.toLowerCase() : value;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new RangeError(
+      `${where}: Invalid value for argument padding: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}. Received: padding=${JSON.stringify(value)}`,
+    );
+  }
+  return v as P;
+}
+
+/**
+ * Keras's output length of a convolution or pooling window along one dimension ('causal' pads
+ * on the left and keeps the length, like 'same'). Unknown in, unknown out.
+ */
+export function convOutputLength(
+  length: number | null,
+  kernel: number,
+  padding: string,
+  stride: number,
+  dilation: number,
+  where: string,
+  shape: SymbolicShape,
+): number | null {
+  if (length === null) return null;
+  const effective = (kernel - 1) * dilation + 1;
+  if (padding === 'valid') {
+    if (length < effective) {
+      throw new RangeError(
+        `${where}: computed output size would be negative: input shape ${formatSymbolicShape(shape)} has a spatial dimension of ${length}, smaller than the window (${kernel} taps, dilation ${dilation}) with padding 'valid'`,
+      );
+    }
+    return Math.floor((length - effective) / stride) + 1;
+  }
+  return Math.floor((length - 1) / stride) + 1;
+}
+
+/** Keras's `deconv_output_length` (transposed convolution). */
+export function deconvOutputLength(
+  length: number | null,
+  kernel: number,
+  padding: string,
+  outputPadding: number | null,
+  stride: number,
+  dilation: number,
+): number | null {
+  if (length === null) return null;
+  const k = kernel + (kernel - 1) * (dilation - 1);
+  if (outputPadding === null) {
+    return padding === 'valid' ? length * stride + Math.max(k - stride, 0) : length * stride;
+  }
+  const pad = padding === 'same' ? Math.floor(k / 2) : 0;
+  return (length - 1) * stride + k - 2 * pad + outputPadding;
+}
+
+/** Checks the input's rank and that its channels are known; returns the channel count. */
+export function checkInputShape(shape: SymbolicShape, rank: number, where: string): number {
+  if (shape.length !== rank) {
+    throw new RangeError(
+      `${where}: expected an input of rank ${rank} (batch, ${rank === 3 ? 'steps' : 'height, width'}, channels), received shape ${formatSymbolicShape(shape)}`,
+    );
+  }
+  const channels = shape[rank - 1];
+  if (channels === null || channels === undefined) {
+    throw new RangeError(
+      `${where}: the channel dimension of the input must be known, received shape ${formatSymbolicShape(shape)}`,
+    );
+  }
+  return channels;
+}
+
+/** What a layer's weight needs besides its shape: initializer, regularizer and constraint. */
+export interface WeightParamArgs {
+  initializer?: InitializerIdentifier;
+  regularizer?: RegularizerIdentifier;
+  constraint?: ConstraintIdentifier | null;
+}
+
+/**
+ * A weight's settings before and after building. Identifiers are resolved at construction so
+ * bad ones fail before any data is seen; the regularizer and constraint are read back from the
+ * weight once it exists (they may be changed there, as in Keras 3).
+ */
+export class WeightParams {
+  readonly initializer: Initializer;
+  weight: LayerWeight | null = null;
+  private readonly regularizerId: RegularizerIdentifier;
+  private readonly constraintId: ConstraintIdentifier | null;
+
+  constructor(args: WeightParamArgs, defaultInitializer: string, where: string) {
+    this.initializer = getInitializer(args.initializer ?? defaultInitializer, where);
+    getRegularizer(args.regularizer, where);
+    getConstraint(args.constraint ?? null, where);
+    this.regularizerId = args.regularizer;
+    this.constraintId = args.constraint ?? null;
+  }
+
+  /** Creates the weight on `layer`. */
+  create(layer: Layer, name: string, shape: readonly number[], where: string): LayerWeight {
+    this.weight = layer.addWeight({
+      name,
+      shape,
+      initializer: this.initializer,
+      regularizer: getRegularizer(this.regularizerId, where),
+      constraint: getConstraint(this.constraintId, where),
+    });
+    return this.weight;
+  }
+
+  /** `{prefix}_initializer`, `{prefix}_regularizer`, `{prefix}_constraint`. */
+  config(prefix: string): JsonObject {
+    return {
+      [`${prefix}_initializer`]: initializerConfig(this.initializer),
+      [`${prefix}_regularizer`]: regularizerConfig(
+        this.weight !== null ? this.weight.regularizer : getRegularizer(this.regularizerId),
+      ),
+      [`${prefix}_constraint`]: constraintConfig(
+        this.weight !== null ? this.weight.constraint : getConstraint(this.constraintId),
+      ),
+    };
+  }
+}

@@ -1,0 +1,158 @@
+import { getConstraint, type ConstraintIdentifier } from '../constraints/index.js';
+import {
+  getInitializer,
+  type Initializer,
+  type InitializerIdentifier,
+} from '../initializers/index.js';
+import { cast } from '../ops/elementwise.js';
+import { gather } from '../ops/movement.js';
+import { getRegularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import type { JsonObject } from '../serialization/keras-object.js';
+import type { DType } from '../tensor/dtype.js';
+import { formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  constraintConfig,
+  initializerConfig,
+  regularizerConfig,
+  registerLayer,
+} from './base/config.js';
+import { Layer, type LayerArgs, type LayerTensors } from './base/layer.js';
+import { mapLegacyArgs } from './base/legacy.js';
+import type { SymbolicShape } from './base/symbolic.js';
+import type { LayerWeight } from './base/weight.js';
+import { checkPositiveInt, singleInput } from './core/util.js';
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Size of the vocabulary: indices run from 0 to inputDim - 1. */
+  inputDim: number;
+  /** Size of each embedding vector. */
+  outputDim: number;
+  /** Defaults to 'uniform' (RandomUniform(-0.05, 0.05)), as Keras. */
+  embeddingsInitializer?: InitializerIdentifier;
+  embeddingsRegularizer?: RegularizerIdentifier;
+  embeddingsConstraint?: ConstraintIdentifier | null;
+  /**
+   * Whether index 0 is padding to be masked. Stored in the config for Keras compatibility, but
+   * lamina does not propagate masks yet: downstream layers see the padding embeddings.
+   */
+  maskZero?: boolean;
+  /**
+   * Keras 2's sequence length: sets `inputShape: [inputLength]` when no input shape is given.
+   * Keras 3 dropped it; it is accepted so that Keras 2 configs load, and not written back.
+   */
+  inputLength?: number | null;
+  /** @deprecated Keras 1 name of embeddingsRegularizer. */
+  W_regularizer?: RegularizerIdentifier;
+  /** @deprecated Keras 1 name of embeddingsConstraint. */
+  W_constraint?: ConstraintIdentifier | null;
+}
+
+const LEGACY_EMBEDDING_ARGS: Readonly<Record<string, string>> = {
+  W_regularizer: 'embeddingsRegularizer',
+  W_constraint: 'embeddingsConstraint',
+};
+
+/**
+ * Turns integer indices of any shape into dense vectors: output shape `[...input, outputDim]`.
+ * Inputs are int32; float32 inputs are cast to int32 (truncating, as Keras casts to int).
+ * Masking (`maskZero`) is stored but masks are not propagated yet.
+ */
+export class Embedding extends Layer {
+  static override className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly embeddingsInitializer: Initializer;
+  readonly maskZero: boolean;
+  private readonly pending: Pick<EmbeddingArgs, 'embeddingsRegularizer' | 'embeddingsConstraint'>;
+  embeddings: LayerWeight | null = null;
+
+  constructor(rawArgs: EmbeddingArgs) {
+    const args = mapLegacyArgs(rawArgs, LEGACY_EMBEDDING_ARGS, 'Embedding');
+    const length = args.inputLength;
+    if (length !== undefined && length !== null)
+      checkPositiveInt(length, 'inputLength', 'Embedding');
+    super(
+      length !== undefined &&
+        length !== null &&
+        args.inputShape === undefined &&
+        args.batchInputShape === undefined
+        ? { ...args, inputShape: [length] }
+        : args,
+    );
+    const where = `Embedding '${this.name}'`;
+    this.inputDim = checkPositiveInt(args.inputDim, 'inputDim', where);
+    this.outputDim = checkPositiveInt(args.outputDim, 'outputDim', where);
+    this.embeddingsInitializer = getInitializer(args.embeddingsInitializer ?? 'uniform', where);
+    if (args.maskZero !== undefined && typeof args.maskZero !== 'boolean') {
+      throw new TypeError(
+        `${where}: Invalid value for argument maskZero: expected a boolean. Received: maskZero=${String(args.maskZero)}`,
+      );
+    }
+    this.maskZero = args.maskZero ?? false;
+    getRegularizer(args.embeddingsRegularizer, where);
+    getConstraint(args.embeddingsConstraint ?? null, where);
+    this.pending = args;
+  }
+
+  override build(): void {
+    const where = `Embedding '${this.name}'`;
+    this.embeddings = this.addWeight({
+      name: 'embeddings',
+      shape: [this.inputDim, this.outputDim],
+      initializer: this.embeddingsInitializer,
+      regularizer: getRegularizer(this.pending.embeddingsRegularizer, where),
+      constraint: getConstraint(this.pending.embeddingsConstraint ?? null, where),
+    });
+  }
+
+  call(inputs: LayerTensors): Tensor {
+    const where = `Embedding '${this.name}'`;
+    const x = singleInput(inputs, where);
+    if (x.dtype === 'bool') {
+      throw new TypeError(
+        `${where}: expected integer indices (int32, or float32 holding integers), received a bool tensor of shape ${formatShape(x.shape)}`,
+      );
+    }
+    const ids = x.dtype === 'int32' ? x : cast(x, 'int32');
+    const values = ids.dataSync();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (v < 0 || v >= this.inputDim) {
+        throw new RangeError(
+          `${where}: index ${v} (at flat position ${i} of an input of shape ${formatShape(x.shape)}) is out of range: indices must be in [0, ${this.inputDim}) for inputDim=${this.inputDim}`,
+        );
+      }
+    }
+    return gather(this.embeddings as LayerWeight, ids, 0);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    return [...singleInput(inputShape, `Embedding '${this.name}'`), this.outputDim];
+  }
+
+  protected override inputDTypeForTracing(): DType {
+    return 'int32';
+  }
+
+  override getConfig(): JsonObject {
+    return {
+      ...super.getConfig(),
+      input_dim: this.inputDim,
+      output_dim: this.outputDim,
+      embeddings_initializer: initializerConfig(this.embeddingsInitializer),
+      embeddings_regularizer: regularizerConfig(
+        this.embeddings !== null
+          ? this.embeddings.regularizer
+          : getRegularizer(this.pending.embeddingsRegularizer),
+      ),
+      embeddings_constraint: constraintConfig(
+        this.embeddings !== null
+          ? this.embeddings.constraint
+          : getConstraint(this.pending.embeddingsConstraint ?? null),
+      ),
+      mask_zero: this.maskZero,
+    };
+  }
+}
+registerLayer(Embedding);

@@ -1,0 +1,129 @@
+/** Global average and max pooling (channels last), after Keras 3's BaseGlobalPooling. */
+import { max, mean } from '../../ops/reduction.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { registerLayer } from '../base/config.js';
+import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
+import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { checkRank, singleInput } from '../core/util.js';
+import { checkDataFormat, withKerasName, type DataFormat } from '../conv/util.js';
+
+export interface GlobalPoolingArgs extends LayerArgs {
+  /** Only 'channels_last' is supported. */
+  dataFormat?: DataFormat | null;
+  /**
+   * Keep the pooled dimensions with size 1 ([batch, 1, 1, channels] instead of
+   * [batch, channels]). Default false. The Keras 3 name.
+   */
+  keepdims?: boolean;
+  /** Alias of `keepdims` (TensorFlow.js spelling); give one or the other. */
+  keepDims?: boolean;
+}
+
+abstract class BaseGlobalPooling extends Layer {
+  readonly dataFormat: 'channels_last';
+  readonly keepdims: boolean;
+  private readonly rank: number;
+
+  constructor(args: GlobalPoolingArgs, rank: number) {
+    super(withKerasName(args, (new.target as unknown as { className: string }).className));
+    const where = `${this.className} '${this.name}'`;
+    this.rank = rank;
+    this.dataFormat = checkDataFormat(args.dataFormat, where);
+    if (
+      args.keepdims !== undefined &&
+      args.keepDims !== undefined &&
+      args.keepdims !== args.keepDims
+    ) {
+      throw new TypeError(
+        `${where}: got both keepdims=${String(args.keepdims)} and keepDims=${String(args.keepDims)}; pass only keepdims`,
+      );
+    }
+    const keep: unknown = args.keepdims ?? args.keepDims ?? false;
+    if (typeof keep !== 'boolean') {
+      throw new TypeError(
+        `${where}: Invalid value for argument keepdims: expected a boolean. Received: keepdims=${JSON.stringify(keep)}`,
+      );
+    }
+    this.keepdims = keep;
+  }
+
+  /** The pooled (spatial) axes. */
+  protected get axes(): number[] {
+    return this.rank === 1 ? [1] : [1, 2];
+  }
+
+  protected abstract reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor;
+
+  call(inputs: LayerTensors): Tensor {
+    const where = `${this.className} '${this.name}'`;
+    const x = singleInput(inputs, where);
+    checkRank(x, this.rank + 2, where);
+    return this.reduce(x, this.axes, this.keepdims);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const where = `${this.className} '${this.name}'`;
+    const s = singleInput(inputShape, where);
+    if (s.length !== this.rank + 2) {
+      throw new RangeError(
+        `${where}: expected an input of rank ${this.rank + 2}, received shape ${formatSymbolicShape(s)}`,
+      );
+    }
+    const channels = s[this.rank + 1] ?? null;
+    if (this.keepdims) return [s[0] ?? null, ...this.axes.map(() => 1), channels];
+    return [s[0] ?? null, channels];
+  }
+
+  override getConfig(): JsonObject {
+    return { ...super.getConfig(), data_format: this.dataFormat, keepdims: this.keepdims };
+  }
+}
+
+/** Mean over steps: [batch, steps, channels] -> [batch, channels]. */
+export class GlobalAveragePooling1D extends BaseGlobalPooling {
+  static override className = 'GlobalAveragePooling1D';
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 1);
+  }
+  protected reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor {
+    return mean(x, axes, keepdims);
+  }
+}
+registerLayer(GlobalAveragePooling1D);
+
+/** Mean over height and width: [batch, h, w, channels] -> [batch, channels]. */
+export class GlobalAveragePooling2D extends BaseGlobalPooling {
+  static override className = 'GlobalAveragePooling2D';
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 2);
+  }
+  protected reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor {
+    return mean(x, axes, keepdims);
+  }
+}
+registerLayer(GlobalAveragePooling2D);
+
+/** Max over steps: [batch, steps, channels] -> [batch, channels]. */
+export class GlobalMaxPooling1D extends BaseGlobalPooling {
+  static override className = 'GlobalMaxPooling1D';
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 1);
+  }
+  protected reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor {
+    return max(x, axes, keepdims);
+  }
+}
+registerLayer(GlobalMaxPooling1D);
+
+/** Max over height and width: [batch, h, w, channels] -> [batch, channels]. */
+export class GlobalMaxPooling2D extends BaseGlobalPooling {
+  static override className = 'GlobalMaxPooling2D';
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args, 2);
+  }
+  protected reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor {
+    return max(x, axes, keepdims);
+  }
+}
+registerLayer(GlobalMaxPooling2D);

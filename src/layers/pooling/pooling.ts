@@ -1,0 +1,158 @@
+/** MaxPooling1D/2D and AveragePooling1D/2D (channels last), after Keras 3's BasePooling. */
+import { avgPool2d, maxPool2d } from '../../ops/conv.js';
+import { expandDims, squeeze } from '../../ops/movement.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { registerLayer } from '../base/config.js';
+import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
+import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { checkRank, singleInput } from '../core/util.js';
+import {
+  checkDataFormat,
+  checkPadding,
+  convOutputLength,
+  normalizeTuple,
+  withKerasName,
+  type DataFormat,
+  type IntOrTuple,
+} from '../conv/util.js';
+
+export interface Pooling1DArgs extends LayerArgs {
+  /** Window length. Default 2. */
+  poolSize?: IntOrTuple;
+  /** Step between windows. Default (undefined or null): poolSize. */
+  strides?: IntOrTuple | null;
+  /** 'valid' (default) or 'same'. */
+  padding?: 'valid' | 'same';
+  /** Only 'channels_last' is supported. */
+  dataFormat?: DataFormat | null;
+}
+
+export interface Pooling2DArgs extends LayerArgs {
+  /** Window [rows, cols] or one number for both. Default 2. */
+  poolSize?: IntOrTuple;
+  /** Step between windows. Default (undefined or null): poolSize. */
+  strides?: IntOrTuple | null;
+  /** 'valid' (default) or 'same'. */
+  padding?: 'valid' | 'same';
+  /** Only 'channels_last' is supported. */
+  dataFormat?: DataFormat | null;
+}
+
+abstract class BasePooling extends Layer {
+  readonly poolSize: readonly number[];
+  readonly strides: readonly number[];
+  readonly padding: 'valid' | 'same';
+  readonly dataFormat: 'channels_last';
+  private readonly rank: number;
+
+  constructor(args: Pooling2DArgs, rank: number) {
+    super(withKerasName(args, (new.target as unknown as { className: string }).className));
+    const where = this.where;
+    this.rank = rank;
+    this.poolSize = normalizeTuple(args.poolSize ?? 2, rank, 'poolSize', where);
+    this.strides = normalizeTuple(args.strides ?? this.poolSize, rank, 'strides', where);
+    this.padding = checkPadding(args.padding, ['valid', 'same'] as const, where, 'valid');
+    this.dataFormat = checkDataFormat(args.dataFormat, where);
+  }
+
+  protected get where(): string {
+    return `${this.className} '${this.name}'`;
+  }
+
+  protected abstract pool(
+    x: Tensor,
+    poolSize: readonly number[],
+    strides: readonly number[],
+  ): Tensor;
+
+  call(inputs: LayerTensors): Tensor {
+    const x = singleInput(inputs, this.where);
+    checkRank(x, this.rank + 2, this.where);
+    if (this.rank === 2) return this.pool(x, this.poolSize, this.strides);
+    // 1-D pooling is 2-D pooling over [batch, 1, steps, channels].
+    const y = this.pool(expandDims(x, 1), [1, ...this.poolSize], [1, ...this.strides]);
+    return squeeze(y, 1);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const s = singleInput(inputShape, this.where);
+    if (s.length !== this.rank + 2) {
+      throw new RangeError(
+        `${this.where}: expected an input of rank ${this.rank + 2}, received shape ${formatSymbolicShape(s)}`,
+      );
+    }
+    const spatial = this.poolSize.map((p, i) =>
+      convOutputLength(
+        s[i + 1] ?? null,
+        p,
+        this.padding,
+        this.strides[i] as number,
+        1,
+        this.where,
+        s,
+      ),
+    );
+    return [s[0] ?? null, ...spatial, s[this.rank + 1] ?? null];
+  }
+
+  override getConfig(): JsonObject {
+    return {
+      ...super.getConfig(),
+      pool_size: [...this.poolSize],
+      padding: this.padding,
+      strides: [...this.strides],
+      data_format: this.dataFormat,
+    };
+  }
+}
+
+const asPair = (v: readonly number[]): [number, number] => [v[0] as number, v[1] as number];
+
+/** Max over windows of [batch, steps, channels]. */
+export class MaxPooling1D extends BasePooling {
+  static override className = 'MaxPooling1D';
+  constructor(args: Pooling1DArgs = {}) {
+    super(args, 1);
+  }
+  protected pool(x: Tensor, p: readonly number[], s: readonly number[]): Tensor {
+    return maxPool2d(x, asPair(p), asPair(s), this.padding);
+  }
+}
+registerLayer(MaxPooling1D);
+
+/** Max over windows of [batch, height, width, channels]. */
+export class MaxPooling2D extends BasePooling {
+  static override className = 'MaxPooling2D';
+  constructor(args: Pooling2DArgs = {}) {
+    super(args, 2);
+  }
+  protected pool(x: Tensor, p: readonly number[], s: readonly number[]): Tensor {
+    return maxPool2d(x, asPair(p), asPair(s), this.padding);
+  }
+}
+registerLayer(MaxPooling2D);
+
+/** Mean over windows of [batch, steps, channels] (with 'same', padding is not counted). */
+export class AveragePooling1D extends BasePooling {
+  static override className = 'AveragePooling1D';
+  constructor(args: Pooling1DArgs = {}) {
+    super(args, 1);
+  }
+  protected pool(x: Tensor, p: readonly number[], s: readonly number[]): Tensor {
+    return avgPool2d(x, asPair(p), asPair(s), this.padding);
+  }
+}
+registerLayer(AveragePooling1D);
+
+/** Mean over windows of [batch, height, width, channels] (with 'same', padding is not counted). */
+export class AveragePooling2D extends BasePooling {
+  static override className = 'AveragePooling2D';
+  constructor(args: Pooling2DArgs = {}) {
+    super(args, 2);
+  }
+  protected pool(x: Tensor, p: readonly number[], s: readonly number[]): Tensor {
+    return avgPool2d(x, asPair(p), asPair(s), this.padding);
+  }
+}
+registerLayer(AveragePooling2D);

@@ -1,0 +1,291 @@
+/**
+ * The shared machinery of SimpleRNN, LSTM and GRU (Keras's `RNN` wrapping a cell, flattened into
+ * one layer): argument checks, the kernel / recurrent_kernel / bias weights, dropout masks drawn
+ * once per call, the loop over timesteps and the output conventions (returnSequences,
+ * returnState, goBackwards). Inputs are [batch, timesteps, features].
+ */
+import { getActivation, serializeActivation, type Activation } from '../../activations/index.js';
+import { getConstraint } from '../../constraints/index.js';
+import { getInitializer, type Initializer } from '../../initializers/index.js';
+import { zeros } from '../../ops/creation.js';
+import { add, mul } from '../../ops/elementwise.js';
+import { matMul } from '../../ops/linalg.js';
+import { dropoutMask } from '../../ops/random.js';
+import { reshape, stack, unstack } from '../../ops/movement.js';
+import { getRegularizer } from '../../regularizers/index.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
+import { formatShape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { constraintConfig, initializerConfig, regularizerConfig } from '../base/config.js';
+import {
+  isShapeList,
+  Layer,
+  type CallOptions,
+  type LayerTensors,
+  type WeightInitializer,
+} from '../base/layer.js';
+import { mapLegacyArgs } from '../base/legacy.js';
+import { SeedStream } from '../base/seed-stream.js';
+import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import type { LayerWeight } from '../base/weight.js';
+import { checkPositiveInt, checkRate } from '../core/util.js';
+import { checkBool, LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
+
+export { LEGACY_RNN_ARGS, type GatedRNNArgs, type RNNArgs } from './args.js';
+
+/** One timestep: the input projection x_t.kernel (+ input bias) and the states -> new states. */
+export type StepFn = (projected: Tensor, states: Tensor[]) => Tensor[];
+
+export abstract class RNN extends Layer {
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly stateful = false;
+  readonly unroll: boolean;
+  kernel: LayerWeight | null = null;
+  recurrentKernel: LayerWeight | null = null;
+  bias: LayerWeight | null = null;
+  protected readonly seeds: SeedStream;
+  private readonly pending: RNNArgs;
+
+  constructor(rawArgs: RNNArgs) {
+    const args = mapLegacyArgs(rawArgs, LEGACY_RNN_ARGS, (new.target as typeof Layer).className);
+    super(args);
+    const where = this.where;
+    this.units = checkPositiveInt(args.units, 'units', where);
+    this.activation = getActivation(
+      args.activation === undefined ? 'tanh' : args.activation,
+      where,
+    );
+    this.useBias = checkBool(args.useBias, 'useBias', where, true);
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', where);
+    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal', where);
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', where);
+    // Resolve now so that bad identifiers fail at construction, before any data is seen.
+    for (const r of [args.kernelRegularizer, args.recurrentRegularizer, args.biasRegularizer])
+      getRegularizer(r, where);
+    for (const c of [args.kernelConstraint, args.recurrentConstraint, args.biasConstraint])
+      getConstraint(c ?? null, where);
+    this.dropout = checkRate(args.dropout ?? 0, 'dropout', where);
+    this.recurrentDropout = checkRate(args.recurrentDropout ?? 0, 'recurrentDropout', where);
+    this.seeds = new SeedStream(args.seed ?? undefined);
+    this.returnSequences = checkBool(args.returnSequences, 'returnSequences', where, false);
+    this.returnState = checkBool(args.returnState, 'returnState', where, false);
+    this.goBackwards = checkBool(args.goBackwards, 'goBackwards', where, false);
+    this.unroll = checkBool(args.unroll, 'unroll', where, false);
+    if (checkBool(args.stateful, 'stateful', where, false)) {
+      throw new Error(
+        `${where}: stateful=true is not supported (pass the final states back as initial states instead: returnState and apply([x, ...states]))`,
+      );
+    }
+    this.pending = args;
+  }
+
+  protected get where(): string {
+    return `${this.className} '${this.name}'`;
+  }
+
+  // ---- what each cell defines ----------------------------------------------------------------
+
+  /** Number of gate blocks in the kernels: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
+  protected abstract get gateCount(): number;
+  /** Number of states: 1, or 2 for LSTM ([h, c]). */
+  abstract get stateCount(): number;
+  /** Builds the step function for one call (with the recurrent dropout mask, if any). */
+  protected abstract makeStep(recurrentMask: Tensor | null): StepFn;
+
+  protected biasShape(): number[] {
+    return [this.gateCount * this.units];
+  }
+  protected biasWeightInitializer(): WeightInitializer {
+    return this.biasInitializer;
+  }
+  /** The bias added to the input projection (GRU with resetAfter takes row 0). */
+  protected inputBias(): Tensor | null {
+    return this.bias;
+  }
+
+  // ---- Layer ---------------------------------------------------------------------------------
+
+  private sequenceShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const shape = isShapeList(inputShape) ? (inputShape[0] as SymbolicShape) : inputShape;
+    if (shape.length !== 3) {
+      throw new RangeError(
+        `${this.where}: expected an input of rank 3 [batch, timesteps, features], received shape ${formatSymbolicShape(shape)}`,
+      );
+    }
+    return shape;
+  }
+
+  override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+    const where = this.where;
+    const inputDim = this.sequenceShape(inputShape)[2];
+    if (inputDim === null || inputDim === undefined) {
+      throw new RangeError(
+        `${where}: the features dimension of the input must be known, received ${formatSymbolicShape(this.sequenceShape(inputShape))}`,
+      );
+    }
+    const k = this.gateCount * this.units;
+    const p = this.pending;
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [inputDim, k],
+      initializer: this.kernelInitializer,
+      regularizer: getRegularizer(p.kernelRegularizer, where),
+      constraint: getConstraint(p.kernelConstraint ?? null, where),
+    });
+    this.recurrentKernel = this.addWeight({
+      name: 'recurrent_kernel',
+      shape: [this.units, k],
+      initializer: this.recurrentInitializer,
+      regularizer: getRegularizer(p.recurrentRegularizer, where),
+      constraint: getConstraint(p.recurrentConstraint ?? null, where),
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        shape: this.biasShape(),
+        initializer: this.biasWeightInitializer(),
+        regularizer: getRegularizer(p.biasRegularizer, where),
+        constraint: getConstraint(p.biasConstraint ?? null, where),
+      });
+    }
+  }
+
+  /** `inputs` is the sequence, or [sequence, ...initialStates] (each [batch, units]). */
+  call(inputs: LayerTensors, options: CallOptions): LayerTensors {
+    const [x, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
+    if (x === undefined) throw new RangeError(`${this.where}: called with no inputs`);
+    this.sequenceShape(x.shape);
+    const [batch, steps, features] = x.shape as [number, number, number];
+    const kernel = this.kernel as LayerWeight;
+    if (features !== kernel.shape[0]) {
+      throw new RangeError(
+        `${this.where}: expected ${kernel.shape[0]} input features (the last dimension), received shape ${formatShape(x.shape)}`,
+      );
+    }
+    const states = this.initialStates(initial, batch);
+    const training = options.training === true;
+
+    // Masks are drawn once per call and shared by all timesteps (Keras semantics).
+    let seq = x;
+    if (training && this.dropout > 0) {
+      const mask = dropoutMask([batch, features], this.dropout, this.seeds.next());
+      seq = mul(seq, reshape(mask, [batch, 1, features]));
+    }
+    const recurrentMask =
+      training && this.recurrentDropout > 0
+        ? dropoutMask([batch, this.units], this.recurrentDropout, this.seeds.next())
+        : null;
+
+    const outputs: Tensor[] = [];
+    let current = states;
+    if (steps > 0) {
+      // The input projection of every timestep at once; the loop does the recurrent part.
+      const k = this.gateCount * this.units;
+      let projected = reshape(matMul(reshape(seq, [batch * steps, features]), kernel), [
+        batch,
+        steps,
+        k,
+      ]);
+      const bias = this.inputBias();
+      if (bias !== null) projected = add(projected, bias);
+      const perStep = unstack(projected, 1);
+      if (this.goBackwards) perStep.reverse();
+      const step = this.makeStep(recurrentMask);
+      for (const xt of perStep) {
+        current = step(xt, current);
+        outputs.push(current[0] as Tensor);
+      }
+    }
+    let output: Tensor;
+    if (this.returnSequences) {
+      output = steps > 0 ? stack(outputs, 1) : zeros([batch, 0, this.units], x.dtype);
+    } else {
+      output = current[0] as Tensor;
+    }
+    return this.returnState ? [output, ...current] : output;
+  }
+
+  private initialStates(given: Tensor[], batch: number): Tensor[] {
+    if (given.length === 0) {
+      return Array.from({ length: this.stateCount }, () => zeros([batch, this.units]));
+    }
+    if (given.length !== this.stateCount) {
+      throw new RangeError(
+        `${this.where}: expected ${this.stateCount} initial state(s) after the input, received ${given.length}`,
+      );
+    }
+    for (const s of given) {
+      if (
+        !(s instanceof Tensor) ||
+        s.rank !== 2 ||
+        s.shape[0] !== batch ||
+        s.shape[1] !== this.units
+      ) {
+        throw new RangeError(
+          `${this.where}: each initial state must have shape [${batch},${this.units}], received ${s instanceof Tensor ? formatShape(s.shape) : typeof s}`,
+        );
+      }
+    }
+    return given;
+  }
+
+  override computeOutputShape(
+    inputShape: SymbolicShape | SymbolicShape[],
+  ): SymbolicShape | SymbolicShape[] {
+    const [batch, steps] = this.sequenceShape(inputShape) as [number | null, number | null];
+    const output: SymbolicShape = this.returnSequences
+      ? [batch, steps, this.units]
+      : [batch, this.units];
+    if (!this.returnState) return output;
+    return [output, ...Array.from({ length: this.stateCount }, () => [batch, this.units])];
+  }
+
+  override getConfig(): JsonObject {
+    const p = this.pending;
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      use_bias: this.useBias,
+      kernel_initializer: initializerConfig(this.kernelInitializer),
+      recurrent_initializer: initializerConfig(this.recurrentInitializer),
+      bias_initializer: initializerConfig(this.biasInitializer),
+      kernel_regularizer: regularizerConfig(
+        this.kernel?.regularizer ?? getRegularizer(p.kernelRegularizer),
+      ),
+      recurrent_regularizer: regularizerConfig(
+        this.recurrentKernel?.regularizer ?? getRegularizer(p.recurrentRegularizer),
+      ),
+      bias_regularizer: regularizerConfig(
+        this.bias?.regularizer ?? getRegularizer(p.biasRegularizer),
+      ),
+      kernel_constraint: constraintConfig(
+        this.kernel?.constraint ?? getConstraint(p.kernelConstraint ?? null),
+      ),
+      recurrent_constraint: constraintConfig(
+        this.recurrentKernel?.constraint ?? getConstraint(p.recurrentConstraint ?? null),
+      ),
+      bias_constraint: constraintConfig(
+        this.bias?.constraint ?? getConstraint(p.biasConstraint ?? null),
+      ),
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      seed: this.seeds.seed ?? null,
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: this.stateful,
+      unroll: this.unroll,
+    };
+  }
+}

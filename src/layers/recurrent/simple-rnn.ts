@@ -1,0 +1,33 @@
+import { add, mul } from '../../ops/elementwise.js';
+import { matMul } from '../../ops/linalg.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { registerLayer } from '../base/config.js';
+import type { LayerWeight } from '../base/weight.js';
+import { RNN, type RNNArgs, type StepFn } from './base.js';
+
+export type SimpleRNNArgs = RNNArgs;
+
+/** Fully connected recurrence: h_t = activation(x_t . kernel + h_{t-1} . recurrent_kernel + b). */
+export class SimpleRNN extends RNN {
+  static override className = 'SimpleRNN';
+
+  constructor(args: SimpleRNNArgs) {
+    super(args);
+  }
+
+  protected get gateCount(): number {
+    return 1;
+  }
+  get stateCount(): number {
+    return 1;
+  }
+
+  protected makeStep(recurrentMask: Tensor | null): StepFn {
+    const recurrentKernel = this.recurrentKernel as LayerWeight;
+    return (projected, [h]) => {
+      const prev = recurrentMask === null ? (h as Tensor) : mul(h as Tensor, recurrentMask);
+      return [this.activation.apply(add(projected, matMul(prev, recurrentKernel)))];
+    };
+  }
+}
+registerLayer(SimpleRNN);

@@ -1,0 +1,198 @@
+/**
+ * Losses: Keras 3's classes, the `losses` factory of per-sample functions (as TensorFlow.js's),
+ * `getLoss` for every identifier Keras accepts, and (de)serialization.
+ */
+import {
+  configNumber,
+  isKerasObject,
+  Registry,
+  type JsonObject,
+  type KerasObject,
+} from '../serialization/keras-object.js';
+import * as C from './classes.js';
+import * as F from './functions.js';
+import { Loss, LossFunctionWrapper, checkReduction, type LossArgs, type LossFn } from './loss.js';
+
+export {
+  Loss,
+  LossFunctionWrapper,
+  EPSILON,
+  type LossArgs,
+  type LossFn,
+  type Reduction,
+} from './loss.js';
+export {
+  MeanSquaredError,
+  MeanAbsoluteError,
+  MeanAbsolutePercentageError,
+  MeanSquaredLogarithmicError,
+  Huber,
+  LogCosh,
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  SparseCategoricalCrossentropy,
+  Hinge,
+  SquaredHinge,
+  CategoricalHinge,
+  KLDivergence,
+  Poisson,
+  CosineSimilarity,
+  type CrossentropyArgs,
+} from './classes.js';
+export type { CrossentropyOptions, SparseCrossentropyOptions } from './functions.js';
+
+function baseArgs(c: JsonObject, where: string): LossArgs {
+  const args: LossArgs = {};
+  if (typeof c.name === 'string') args.name = c.name;
+  if (c.reduction !== undefined) args.reduction = checkReduction(c.reduction, where);
+  return args;
+}
+
+function bool(c: JsonObject, key: string, where: string): boolean {
+  const v = c[key] ?? false;
+  if (typeof v !== 'boolean')
+    throw new TypeError(
+      `${where}: config '${key}' must be a boolean, received ${JSON.stringify(v)}`,
+    );
+  return v;
+}
+
+function crossentropyArgs(c: JsonObject, where: string): C.CrossentropyArgs {
+  return {
+    ...baseArgs(c, where),
+    fromLogits: bool(c, 'from_logits', where),
+    labelSmoothing: configNumber(c, 'label_smoothing', where, 0),
+    axis: configNumber(c, 'axis', where, -1),
+  };
+}
+
+const registry = new Registry<Loss>('loss', 'keras.losses');
+type Simple = new (args?: LossArgs) => Loss;
+const simple: [Simple, string, string[]][] = [
+  [C.MeanSquaredError, 'MeanSquaredError', ['mse']],
+  [C.MeanAbsoluteError, 'MeanAbsoluteError', ['mae']],
+  [C.MeanAbsolutePercentageError, 'MeanAbsolutePercentageError', ['mape']],
+  [C.MeanSquaredLogarithmicError, 'MeanSquaredLogarithmicError', ['msle']],
+  [C.LogCosh, 'LogCosh', ['log_cosh']],
+  [C.Hinge, 'Hinge', []],
+  [C.SquaredHinge, 'SquaredHinge', []],
+  [C.CategoricalHinge, 'CategoricalHinge', []],
+  [C.KLDivergence, 'KLDivergence', ['kld', 'kullback_leibler_divergence']],
+  [C.Poisson, 'Poisson', []],
+];
+for (const [Cls, name, aliases] of simple)
+  registry.register(name, (c) => new Cls(baseArgs(c, name)), aliases);
+registry.register(
+  'Huber',
+  (c) => new C.Huber({ ...baseArgs(c, 'Huber'), delta: configNumber(c, 'delta', 'Huber', 1) }),
+  ['huber_loss'],
+);
+registry.register(
+  'BinaryCrossentropy',
+  (c) => new C.BinaryCrossentropy(crossentropyArgs(c, 'BinaryCrossentropy')),
+  ['bce'],
+);
+registry.register(
+  'CategoricalCrossentropy',
+  (c) => new C.CategoricalCrossentropy(crossentropyArgs(c, 'CategoricalCrossentropy')),
+  ['cce'],
+);
+registry.register('SparseCategoricalCrossentropy', (c) => {
+  const where = 'SparseCategoricalCrossentropy';
+  const ignore = c.ignore_class;
+  if (ignore !== undefined && ignore !== null && typeof ignore !== 'number')
+    throw new TypeError(`${where}: config 'ignore_class' must be an integer or null`);
+  return new C.SparseCategoricalCrossentropy({
+    ...baseArgs(c, where),
+    fromLogits: bool(c, 'from_logits', where),
+    ignoreClass: ignore ?? null,
+  });
+});
+registry.register(
+  'CosineSimilarity',
+  (c) =>
+    new C.CosineSimilarity({
+      ...baseArgs(c, 'CosineSimilarity'),
+      axis: configNumber(c, 'axis', 'CosineSimilarity', -1),
+    }),
+  ['cosine_proximity'],
+);
+
+const custom = new Set<string>();
+
+/**
+ * Makes a custom loss class loadable by name: `fromConfig` rebuilds an instance from the object
+ * its `getConfig` returned. The instance's `className` must be `name`.
+ */
+export function registerLoss(name: string, fromConfig: (config: JsonObject) => Loss): void {
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError(`registerLoss: name must be a non-empty string, received ${String(name)}`);
+  registry.register(name, fromConfig);
+  custom.add(name);
+}
+
+/** True when `name` (any spelling) is a known loss. */
+export function isLossName(name: string): boolean {
+  return registry.has(name);
+}
+
+export type LossIdentifier = Loss | LossFn | string | KerasObject;
+
+/**
+ * Resolves a loss identifier: an instance is used as is, a function is wrapped, a name in any
+ * spelling ('mse', 'binary_crossentropy', 'BinaryCrossentropy', 'categoricalCrossentropy')
+ * gives the default instance, a `{ class_name, config }` object is deserialized.
+ */
+export function getLoss(identifier: LossIdentifier, where = 'getLoss'): Loss {
+  if (identifier instanceof Loss) return identifier;
+  if (typeof identifier === 'function') return new LossFunctionWrapper(identifier);
+  if (typeof identifier === 'string') return registry.create(identifier, {}, where);
+  if (isKerasObject(identifier)) return deserializeLoss(identifier, where);
+  throw new TypeError(
+    `${where}: could not interpret loss identifier ${JSON.stringify(identifier)}: expected a Loss, a function, a name or a { class_name, config } object`,
+  );
+}
+
+/** Keras 3 form: `{ module, class_name, config, registered_name }`. */
+export function serializeLoss(loss: Loss): KerasObject {
+  const isCustom = custom.has(loss.className);
+  const out = registry.serialize(
+    loss.className,
+    loss.getConfig(),
+    isCustom ? loss.className : null,
+  );
+  if (isCustom) delete out.module;
+  return out;
+}
+
+/** Reads the Keras 3 form and the older `{ class_name, config }` form. */
+export function deserializeLoss(object: KerasObject, where = 'deserializeLoss'): Loss {
+  return registry.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
+}
+
+/** Per-sample loss functions, as TensorFlow.js's `tf.losses` / `tf.metrics` functions. */
+export const losses = {
+  meanSquaredError: F.meanSquaredError,
+  mse: F.meanSquaredError,
+  meanAbsoluteError: F.meanAbsoluteError,
+  mae: F.meanAbsoluteError,
+  meanAbsolutePercentageError: F.meanAbsolutePercentageError,
+  mape: F.meanAbsolutePercentageError,
+  meanSquaredLogarithmicError: F.meanSquaredLogarithmicError,
+  msle: F.meanSquaredLogarithmicError,
+  huber: F.huber,
+  logCosh: F.logCosh,
+  logcosh: F.logCosh,
+  binaryCrossentropy: F.binaryCrossentropy,
+  categoricalCrossentropy: F.categoricalCrossentropy,
+  sparseCategoricalCrossentropy: F.sparseCategoricalCrossentropy,
+  hinge: F.hinge,
+  squaredHinge: F.squaredHinge,
+  categoricalHinge: F.categoricalHinge,
+  klDivergence: F.klDivergence,
+  kld: F.klDivergence,
+  kullbackLeiblerDivergence: F.klDivergence,
+  poisson: F.poisson,
+  cosineSimilarity: F.cosineSimilarity,
+  l2Normalize: F.l2Normalize,
+} as const;

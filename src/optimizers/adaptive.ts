@@ -1,0 +1,140 @@
+import { fill } from '../ops/creation.js';
+import { add, div, mul, neg, sqrt, square, sub } from '../ops/elementwise.js';
+import type { JsonObject } from '../serialization/keras-object.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
+
+export interface RMSpropOptions extends OptimizerOptions {
+  rho?: number;
+  momentum?: number;
+  epsilon?: number;
+  centered?: boolean;
+}
+
+/**
+ * RMSprop (Keras 3): v = rho * v + (1 - rho) g^2; increment = lr * g / sqrt(v + epsilon)
+ * (centered: a = rho * a + (1 - rho) g, and sqrt(v - a^2 + epsilon)); with momentum,
+ * m = momentum * m + increment and w -= m, else w -= increment.
+ * Defaults: learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false.
+ */
+export class RMSprop extends Optimizer {
+  readonly className = 'RMSprop';
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+  constructor(options: RMSpropOptions = {}) {
+    super(options, 0.001, 'rmsprop');
+    this.rho = checkHyper(options.rho ?? 0.9, 'rho', 'RMSprop', 1);
+    this.momentum = checkHyper(options.momentum ?? 0, 'momentum', 'RMSprop', 1);
+    this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'epsilon', 'RMSprop');
+    this.centered = options.centered ?? false;
+  }
+  protected slotNames(): string[] {
+    const names = ['velocity'];
+    if (this.momentum > 0) names.push('momentum');
+    if (this.centered) names.push('average_gradient');
+    return names;
+  }
+  protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number): void {
+    const rho = this.rho;
+    const v = add(mul(s[0] as Tensor, rho), mul(square(g), 1 - rho));
+    s[0] = v;
+    let denominator: Tensor;
+    if (this.centered) {
+      const k = s.length - 1;
+      const a = add(mul(s[k] as Tensor, rho), mul(g, 1 - rho));
+      s[k] = a;
+      denominator = add(sub(v, square(a)), this.epsilon);
+    } else {
+      denominator = add(v, this.epsilon);
+    }
+    const increment = div(mul(g, lr), sqrt(denominator));
+    if (this.momentum > 0) {
+      const m = add(mul(s[1] as Tensor, this.momentum), increment);
+      s[1] = m;
+      w.assign(sub(w, m));
+    } else {
+      w.assign(sub(w, increment));
+    }
+  }
+  protected ownConfig(): JsonObject {
+    return {
+      rho: this.rho,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      centered: this.centered,
+    };
+  }
+}
+
+export interface AdagradOptions extends OptimizerOptions {
+  initialAccumulatorValue?: number;
+  epsilon?: number;
+}
+
+/**
+ * Adagrad (Keras 3): acc += g^2; w -= lr * g / sqrt(acc + epsilon), acc starting at
+ * initialAccumulatorValue. Defaults: learningRate 0.001, initialAccumulatorValue 0.1, epsilon 1e-7.
+ */
+export class Adagrad extends Optimizer {
+  readonly className = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  constructor(options: AdagradOptions = {}) {
+    super(options, 0.001, 'adagrad');
+    const init = options.initialAccumulatorValue ?? 0.1;
+    this.initialAccumulatorValue = checkHyper(init, 'initialAccumulatorValue', 'Adagrad');
+    this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'epsilon', 'Adagrad');
+  }
+  protected slotNames(): string[] {
+    return ['accumulator'];
+  }
+  protected override initialSlot(_name: string, v: Variable): Tensor {
+    return fill(v.shape, this.initialAccumulatorValue);
+  }
+  protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number): void {
+    const acc = add(s[0] as Tensor, square(g));
+    s[0] = acc;
+    w.assign(sub(w, div(mul(g, lr), sqrt(add(acc, this.epsilon)))));
+  }
+  protected ownConfig(): JsonObject {
+    return { initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+export interface AdadeltaOptions extends OptimizerOptions {
+  rho?: number;
+  epsilon?: number;
+}
+
+/**
+ * Adadelta (Keras 3): a = rho * a + (1 - rho) g^2; d = -sqrt(dacc + eps) * g / sqrt(a + eps);
+ * dacc = rho * dacc + (1 - rho) d^2; w += lr * d. Defaults: learningRate 0.001 (the paper's
+ * form is learningRate 1), rho 0.95, epsilon 1e-7.
+ */
+export class Adadelta extends Optimizer {
+  readonly className = 'Adadelta';
+  readonly rho: number;
+  readonly epsilon: number;
+  constructor(options: AdadeltaOptions = {}) {
+    super(options, 0.001, 'adadelta');
+    this.rho = checkHyper(options.rho ?? 0.95, 'rho', 'Adadelta', 1);
+    this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'epsilon', 'Adadelta');
+  }
+  protected slotNames(): string[] {
+    return ['accumulated_grad', 'accumulated_delta_var'];
+  }
+  protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number): void {
+    const rho = this.rho;
+    const rms = (x: Tensor): Tensor => sqrt(add(x, this.epsilon));
+    const acc = add(mul(s[0] as Tensor, rho), mul(square(g), 1 - rho));
+    const delta = neg(div(mul(rms(s[1] as Tensor), g), rms(acc)));
+    s[0] = acc;
+    s[1] = add(mul(s[1] as Tensor, rho), mul(square(delta), 1 - rho));
+    w.assign(add(w, mul(delta, lr)));
+  }
+  protected ownConfig(): JsonObject {
+    return { rho: this.rho, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,41 @@
+import { add, mul, sub } from '../ops/elementwise.js';
+import type { JsonObject } from '../serialization/keras-object.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
+
+export interface SGDOptions extends OptimizerOptions {
+  /** In [0, 1]; 0 (the default) is plain gradient descent. */
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+/**
+ * Gradient descent, with momentum (Keras 3): m = momentum * m - lr * g; w += m, or with
+ * Nesterov momentum w += momentum * m - lr * g. Without momentum, w -= lr * g.
+ * Defaults: learningRate 0.01, momentum 0, nesterov false.
+ */
+export class SGD extends Optimizer {
+  readonly className: string = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  constructor(options: SGDOptions = {}) {
+    super(options, 0.01, 'SGD');
+    this.momentum = checkHyper(options.momentum ?? 0, 'momentum', 'SGD', 1);
+    this.nesterov = options.nesterov ?? false;
+  }
+  protected slotNames(): string[] {
+    return this.momentum !== 0 ? ['momentum'] : [];
+  }
+  protected updateStep(g: Tensor, v: Variable, slots: Tensor[], lr: number): void {
+    if (this.momentum === 0) {
+      v.assign(sub(v, mul(g, lr)));
+      return;
+    }
+    const m = sub(mul(slots[0] as Tensor, this.momentum), mul(g, lr));
+    slots[0] = m;
+    v.assign(add(v, this.nesterov ? sub(mul(m, this.momentum), mul(g, lr)) : m));
+  }
+  protected ownConfig(): JsonObject {
+    return { momentum: this.momentum, nesterov: this.nesterov };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Callbacks: objects with Keras's hook names, called by fit / evaluate / predict. Hooks may be
+ * async. Set `model.stopTraining = true` (or return after calling `stop()`) to end `fit` after
+ * the current batch.
+ */
+import type { Logs } from '../logs.js';
+
+export interface TrainingModel {
+  stopTraining: boolean;
+}
+
+export interface CallbackHooks {
+  onTrainBegin?(logs?: Logs): void | Promise<void>;
+  onTrainEnd?(logs?: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
+  /** Keras 3 name; `onBatchBegin` (TensorFlow.js / Keras 2) is called too. */
+  onTrainBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onTrainBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+  onTestBegin?(logs?: Logs): void | Promise<void>;
+  onTestEnd?(logs?: Logs): void | Promise<void>;
+  onTestBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onTestBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+  onPredictBegin?(logs?: Logs): void | Promise<void>;
+  onPredictEnd?(logs?: Logs): void | Promise<void>;
+  onPredictBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onPredictBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+}
+
+/** Base class for callbacks; `model` and `params` are set before training starts. */
+export abstract class Callback {
+  model: TrainingModel | null = null;
+  params: CallbackParams = { epochs: 0, steps: null, verbose: 0, samples: null };
+  setModel(model: TrainingModel): void {
+    this.model = model;
+  }
+  setParams(params: CallbackParams): void {
+    this.params = params;
+  }
+}
+
+export interface CallbackParams {
+  epochs: number;
+  /** Batches per epoch when known. */
+  steps: number | null;
+  verbose: number;
+  samples: number | null;
+}
+
+type HookName = keyof CallbackHooks;
+
+/** Calls one hook on every callback, in order, awaiting each. */
+export class CallbackList {
+  constructor(readonly callbacks: readonly CallbackHooks[]) {}
+
+  async call(hook: HookName, ...args: [number, Logs?] | [Logs?]): Promise<void> {
+    for (const cb of this.callbacks) {
+      const fn = cb[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
+      if (typeof fn === 'function') await fn.apply(cb, args);
+    }
+  }
+
+  async trainBatchBegin(batch: number, logs: Logs): Promise<void> {
+    await this.call('onTrainBatchBegin', batch, logs);
+    await this.call('onBatchBegin', batch, logs);
+  }
+
+  async trainBatchEnd(batch: number, logs: Logs): Promise<void> {
+    await this.call('onTrainBatchEnd', batch, logs);
+    await this.call('onBatchEnd', batch, logs);
+  }
+}

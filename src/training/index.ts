@@ -1,0 +1,45 @@
+import { CSVLogger, type CSVLoggerArgs } from './callbacks/csv-logger.js';
+import {
+  EarlyStopping,
+  LearningRateScheduler,
+  ReduceLROnPlateau,
+  TerminateOnNaN,
+  type EarlyStoppingArgs,
+  type ReduceLROnPlateauArgs,
+} from './callbacks/monitors.js';
+
+export {
+  Callback,
+  CallbackList,
+  type CallbackHooks,
+  type CallbackParams,
+  type TrainingModel,
+} from './callbacks/callback.js';
+export { History } from './callbacks/history.js';
+export { ProgressBar, type ProgressOptions } from './callbacks/progress.js';
+export {
+  EarlyStopping,
+  ReduceLROnPlateau,
+  LearningRateScheduler,
+  TerminateOnNaN,
+  CSVLogger,
+  type EarlyStoppingArgs,
+  type ReduceLROnPlateauArgs,
+  type CSVLoggerArgs,
+};
+export type { MonitorMode } from './callbacks/monitors.js';
+export type { CompileArgs, Compiled } from './compiled.js';
+export type { Batch, TensorData } from './data.js';
+export type { FitArgs, EvaluateArgs } from './loop.js';
+export type { Logs } from './logs.js';
+export type { ClassWeight } from './weights.js';
+
+/** Factories in TensorFlow.js style: `callbacks.earlyStopping({ patience: 3 })`. */
+export const callbacks = {
+  earlyStopping: (args: EarlyStoppingArgs = {}) => new EarlyStopping(args),
+  reduceLROnPlateau: (args: ReduceLROnPlateauArgs = {}) => new ReduceLROnPlateau(args),
+  learningRateScheduler: (schedule: (epoch: number, lr: number) => number, verbose = 0) =>
+    new LearningRateScheduler(schedule, verbose),
+  terminateOnNaN: () => new TerminateOnNaN(),
+  csvLogger: (filename: string, args: CSVLoggerArgs = {}) => new CSVLogger(filename, args),
+};

@@ -1,0 +1,366 @@
+/**
+ * fit / evaluate / predict: batching, shuffling, validation, callbacks and logs. Every epoch logs
+ * the Keras total `loss` (data + penalties) and, beside it, `regularization_loss`, in training
+ * and on validation data alike (TensorFlow.js leaves the penalties out of `val_loss`).
+ */
+import type { Layer } from '../layers/base/layer.js';
+import { concat } from '../ops/movement.js';
+import { noGrad } from '../autograd/grad.js';
+import type { Random } from '../tensor/rng.js';
+import { randomFor } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { CallbackList, type CallbackHooks, type TrainingModel } from './callbacks/callback.js';
+import { History } from './callbacks/history.js';
+import { ProgressBar } from './callbacks/progress.js';
+import type { Compiled } from './compiled.js';
+import {
+  checkBatchSize,
+  isAsyncIterable,
+  permutation,
+  sampleCount,
+  splitAt,
+  takeRows,
+  toList,
+  type Batch,
+  type TensorData,
+} from './data.js';
+import { RunningMeans, type Logs } from './logs.js';
+import {
+  lossParts,
+  metricLogs,
+  partsToLogs,
+  resetMetrics,
+  trainStep,
+  updateMetrics,
+} from './step.js';
+import { sampleWeights, type ClassWeight } from './weights.js';
+
+export interface TrainableModel extends Layer, TrainingModel {
+  readonly compiled: Compiled | null;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+}
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle the training samples before each epoch (seeded by `seed`). Default true. */
+  shuffle?: boolean;
+  seed?: number;
+  validationSplit?: number;
+  validationData?: readonly [TensorData, TensorData] | readonly [TensorData, TensorData, Tensor];
+  validationBatchSize?: number;
+  classWeight?: ClassWeight;
+  sampleWeight?: Tensor;
+  initialEpoch?: number;
+  /** Batches per epoch (for data sources; for arrays, at most this many). */
+  stepsPerEpoch?: number;
+  callbacks?: readonly CallbackHooks[];
+  /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  sampleWeight?: Tensor;
+  verbose?: 0 | 1 | 2;
+  steps?: number;
+  callbacks?: readonly CallbackHooks[];
+}
+
+function compiledOf(model: TrainableModel, where: string): Compiled {
+  if (model.compiled === null)
+    throw new Error(
+      `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
+    );
+  return model.compiled;
+}
+
+interface ArrayData {
+  xs: Tensor[];
+  ys: Tensor[];
+  sw: Tensor | undefined;
+  n: number;
+}
+
+function arrays(
+  model: TrainableModel,
+  x: TensorData,
+  y: TensorData,
+  sw: Tensor | undefined,
+  classWeight: ClassWeight | undefined,
+  where: string,
+): ArrayData {
+  const xs = toList(x, model.inputNames, 'x', where);
+  const ys = toList(y, model.outputNames, 'y', where);
+  if (xs.length !== model.inputNames.length) {
+    throw new RangeError(
+      `${where}: the model has ${model.inputNames.length} inputs (${model.inputNames.join(', ')}), received ${xs.length} arrays for x`,
+    );
+  }
+  if (ys.length !== model.outputNames.length) {
+    throw new RangeError(
+      `${where}: the model has ${model.outputNames.length} outputs (${model.outputNames.join(', ')}), received ${ys.length} arrays for y`,
+    );
+  }
+  const groups: [string, Tensor[]][] = [
+    ['x', xs],
+    ['y', ys],
+  ];
+  if (sw !== undefined) groups.push(['sampleWeight', [sw]]);
+  const n = sampleCount(groups, where);
+  return { xs, ys, sw: sampleWeights(sw, classWeight, ys, n, where), n };
+}
+
+function sliceData(d: ArrayData, start: number, end: number): ArrayData {
+  return {
+    xs: takeRows(d.xs, null, start, end),
+    ys: takeRows(d.ys, null, start, end),
+    sw: d.sw === undefined ? undefined : (takeRows([d.sw], null, start, end)[0] as Tensor),
+    n: end - start,
+  };
+}
+
+export async function fit(
+  model: TrainableModel,
+  x: TensorData | AsyncIterable<Batch>,
+  y: TensorData | FitArgs | undefined,
+  rawArgs: FitArgs = {},
+): Promise<History> {
+  const where = `fit (${model.name})`;
+  const compiled = compiledOf(model, where);
+  const streaming = isAsyncIterable(x);
+  const args: FitArgs = streaming ? ((y as FitArgs | undefined) ?? {}) : rawArgs;
+  const epochs = args.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`${where}: epochs must be a positive integer, received ${String(epochs)}`);
+  const initialEpoch = args.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw new RangeError(
+      `${where}: initialEpoch must be an integer in [0, epochs), received ${String(initialEpoch)}`,
+    );
+  }
+  const batchSize = checkBatchSize(args.batchSize ?? 32, where);
+  if (
+    args.stepsPerEpoch !== undefined &&
+    (!Number.isInteger(args.stepsPerEpoch) || args.stepsPerEpoch <= 0)
+  ) {
+    throw new RangeError(
+      `${where}: stepsPerEpoch must be a positive integer, received ${String(args.stepsPerEpoch)}`,
+    );
+  }
+  const verbose = args.verbose ?? 1;
+
+  let train: ArrayData | null = null;
+  let validation: ArrayData | null = null;
+  if (!streaming) {
+    if (y === undefined) throw new TypeError(`${where}: y is required when x is not a data source`);
+    const all = arrays(model, x, y as TensorData, args.sampleWeight, args.classWeight, where);
+    if (args.validationSplit !== undefined && args.validationData !== undefined) {
+      throw new TypeError(`${where}: pass validationSplit or validationData, not both`);
+    }
+    if (args.validationSplit !== undefined) {
+      const cut = splitAt(all.n, args.validationSplit, where);
+      train = sliceData(all, 0, cut);
+      validation = sliceData(all, cut, all.n);
+    } else {
+      train = all;
+    }
+  }
+  if (args.validationData !== undefined) {
+    const [vx, vy, vsw] = args.validationData;
+    validation = arrays(model, vx, vy, vsw, undefined, `${where} validationData`);
+  }
+
+  const history = new History();
+  const callbacks: CallbackHooks[] = [history];
+  if (verbose > 0) callbacks.push(new ProgressBar({ verbose: verbose as 1 | 2 }));
+  callbacks.push(...(args.callbacks ?? []));
+  const steps =
+    train === null
+      ? (args.stepsPerEpoch ?? null)
+      : Math.min(Math.ceil(train.n / batchSize), args.stepsPerEpoch ?? Infinity);
+  for (const cb of callbacks) {
+    const c = cb as Partial<{ setModel(m: TrainingModel): void; setParams(p: object): void }>;
+    c.setModel?.(model);
+    c.setParams?.({ epochs, steps, verbose, samples: train?.n ?? null });
+  }
+  const list = new CallbackList(callbacks);
+  const random: Random = randomFor(args.seed);
+  let stream: AsyncIterator<Batch> | null = null;
+
+  model.stopTraining = false;
+  await list.call('onTrainBegin', {});
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    await list.call('onEpochBegin', epoch, {});
+    resetMetrics(compiled);
+    const means = new RunningMeans();
+    const runBatch = async (
+      batch: number,
+      xs: Tensor[],
+      ys: Tensor[],
+      sw: Tensor | undefined,
+    ): Promise<void> => {
+      const size = (xs[0] as Tensor).shape[0] as number;
+      await list.trainBatchBegin(batch, { batch, size });
+      const parts = trainStep(model, compiled, xs, ys, sw);
+      const values = partsToLogs(parts, compiled);
+      means.add(values, size);
+      await list.trainBatchEnd(batch, { ...means.means(), ...metricLogs(compiled) });
+    };
+    if (train !== null) {
+      const order = args.shuffle === false ? null : permutation(train.n, random);
+      for (
+        let b = 0, start = 0;
+        start < train.n && (steps === null || b < steps) && !model.stopTraining;
+        b++, start += batchSize
+      ) {
+        const end = Math.min(start + batchSize, train.n);
+        const sw =
+          train.sw === undefined
+            ? undefined
+            : (takeRows([train.sw], order, start, end)[0] as Tensor);
+        await runBatch(
+          b,
+          takeRows(train.xs, order, start, end),
+          takeRows(train.ys, order, start, end),
+          sw,
+        );
+      }
+    } else {
+      if (stream === null || args.stepsPerEpoch === undefined)
+        stream = (x as AsyncIterable<Batch>)[Symbol.asyncIterator]();
+      for (
+        let b = 0;
+        (args.stepsPerEpoch === undefined || b < args.stepsPerEpoch) && !model.stopTraining;
+        b++
+      ) {
+        const next = await stream.next();
+        if (next.done === true) {
+          if (args.stepsPerEpoch !== undefined) {
+            console.warn(
+              `${where}: the data source ran out after ${b} batches of epoch ${epoch + 1}; stopping training`,
+            );
+            model.stopTraining = true;
+          }
+          break;
+        }
+        const batch = next.value;
+        const d = arrays(
+          model,
+          batch.xs,
+          batch.ys,
+          batch.sampleWeight,
+          args.classWeight,
+          `${where} batch ${b}`,
+        );
+        await runBatch(b, d.xs, d.ys, d.sw);
+      }
+    }
+    const logs: Logs = { ...means.means(), ...metricLogs(compiled) };
+    if (validation !== null) {
+      const v = evaluateArrays(model, compiled, validation, args.validationBatchSize ?? batchSize);
+      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    }
+    await list.call('onEpochEnd', epoch, logs);
+  }
+  await list.call('onTrainEnd', {});
+  return history;
+}
+
+/** Mean loss parts and metrics over `data` in inference mode. */
+function evaluateArrays(
+  model: TrainableModel,
+  compiled: Compiled,
+  data: ArrayData,
+  batchSize: number,
+): Logs {
+  resetMetrics(compiled);
+  const means = new RunningMeans();
+  noGrad(() => {
+    for (let start = 0; start < data.n; start += batchSize) {
+      const end = Math.min(start + batchSize, data.n);
+      const xs = takeRows(data.xs, null, start, end);
+      const ys = takeRows(data.ys, null, start, end);
+      const sw =
+        data.sw === undefined ? undefined : (takeRows([data.sw], null, start, end)[0] as Tensor);
+      const parts = lossParts(model, compiled, xs, ys, sw, false);
+      updateMetrics(compiled, ys, parts.predictions, sw);
+      means.add(partsToLogs(parts, compiled), end - start);
+    }
+  });
+  const logs = { ...means.means(), ...metricLogs(compiled) };
+  resetMetrics(compiled);
+  return logs;
+}
+
+/** Loss (with penalties), `regularization_loss`, per-term penalties and metrics on (x, y). */
+export async function evaluate(
+  model: TrainableModel,
+  x: TensorData,
+  y: TensorData,
+  args: EvaluateArgs = {},
+): Promise<Logs> {
+  const where = `evaluate (${model.name})`;
+  const compiled = compiledOf(model, where);
+  const batchSize = checkBatchSize(args.batchSize ?? 32, where);
+  const data = arrays(model, x, y, args.sampleWeight, undefined, where);
+  const list = new CallbackList(args.callbacks ?? []);
+  await list.call('onTestBegin', {});
+  const logs = evaluateArrays(model, compiled, data, batchSize);
+  await list.call('onTestEnd', logs);
+  return logs;
+}
+
+export function predict(
+  model: TrainableModel,
+  x: TensorData,
+  args: { batchSize?: number } = {},
+): Tensor | Tensor[] {
+  const where = `predict (${model.name})`;
+  const batchSize = checkBatchSize(args.batchSize ?? 32, where);
+  const xs = toList(x, model.inputNames, 'x', where);
+  const n = sampleCount([['x', xs]], where);
+  const chunks: Tensor[][] = [];
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = takeRows(xs, null, start, Math.min(start + batchSize, n));
+      const out = model.apply(rows.length === 1 ? (rows[0] as Tensor) : rows);
+      chunks.push(Array.isArray(out) ? out : [out]);
+    }
+  });
+  const outputs = (chunks[0] ?? []).map((_, i) =>
+    concat(
+      chunks.map((c) => c[i] as Tensor),
+      0,
+    ),
+  );
+  return outputs.length === 1 ? (outputs[0] as Tensor) : outputs;
+}
+
+/** One gradient step on one batch; returns the logs of that batch. */
+export function trainOnBatch(
+  model: TrainableModel,
+  x: TensorData,
+  y: TensorData,
+  sampleWeight?: Tensor,
+): Logs {
+  const where = `trainOnBatch (${model.name})`;
+  const compiled = compiledOf(model, where);
+  const d = arrays(model, x, y, sampleWeight, undefined, where);
+  resetMetrics(compiled);
+  const parts = trainStep(model, compiled, d.xs, d.ys, d.sw);
+  return { ...partsToLogs(parts, compiled), ...metricLogs(compiled) };
+}
+
+export function testOnBatch(
+  model: TrainableModel,
+  x: TensorData,
+  y: TensorData,
+  sampleWeight?: Tensor,
+): Logs {
+  const where = `testOnBatch (${model.name})`;
+  const compiled = compiledOf(model, where);
+  const d = arrays(model, x, y, sampleWeight, undefined, where);
+  return evaluateArrays(model, compiled, d, d.n);
+}
