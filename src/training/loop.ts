@@ -173,9 +173,11 @@ export async function fit(
   }
 
   const history = new History();
-  const callbacks: CallbackHooks[] = [history];
-  if (verbose > 0) callbacks.push(new ProgressBar({ verbose: verbose as 1 | 2 }));
-  callbacks.push(...(args.callbacks ?? []));
+  // Keras's order: the progress bar first, then the user's callbacks, History last (so it
+  // records what callbacks add to the logs, such as learning_rate).
+  const callbacks: CallbackHooks[] =
+    verbose > 0 ? [new ProgressBar({ verbose: verbose as 1 | 2 })] : [];
+  callbacks.push(...(args.callbacks ?? []), history);
   const steps =
     train === null
       ? (args.stepsPerEpoch ?? null)
