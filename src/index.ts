@@ -154,3 +154,5 @@ export {
 } from './metrics/regression.js';
 export * from './optimizers/index.js';
 export * from './training/index.js';
+export { loadDigits, loadIris, type LabeledData } from './datasets/vendored.js';
+export { parseNumericCsv, type NumericTable, type CsvOptions } from './io/csv.js';
