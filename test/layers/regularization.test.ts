@@ -431,3 +431,32 @@ forEachBackend('weight penalties: trainable, shared, attached later, legacy name
     assertClose(outer.losses[0]!, 4);
   });
 });
+
+forEachBackend('Keras 1 names in configs', () => {
+  test('a config with W_regularizer / b_regularizer loads onto kernel and bias', async () => {
+    const { deserializeLayer } = await import('../../src/index.js');
+    resetDeprecationWarnings();
+    const original = console.warn;
+    const warnings: string[] = [];
+    console.warn = (m: string) => warnings.push(m);
+    try {
+      const d = deserializeLayer({
+        class_name: 'Dense',
+        config: {
+          units: 2,
+          W_regularizer: { class_name: 'L2', config: { l2: 0.5 } },
+          b_regularizer: { class_name: 'L1', config: { l1: 0.1 } },
+        },
+      }) as Dense;
+      d.apply(ones([1, 3]));
+      assert.equal(d.kernel?.regularizer?.className, 'L2');
+      assert.equal(d.bias?.regularizer?.className, 'L1');
+      assert.deepEqual((d.getConfig().kernel_regularizer as { config: unknown }).config, {
+        l2: 0.5,
+      });
+    } finally {
+      console.warn = original;
+    }
+    assert.equal(warnings.length, 2);
+  });
+});

@@ -297,3 +297,77 @@ forEachBackend('fit: bad input is refused before training', () => {
     );
   });
 });
+
+forEachBackend('fit: several inputs and outputs', () => {
+  test('losses and weights per output; logs per output; total = weighted sum + penalties', async () => {
+    const { input, model } = await import('../../src/index.js');
+    const a = input({ shape: [2], name: 'a' });
+    const b = input({ shape: [3], name: 'b' });
+    const shared = new Dense({
+      units: 4,
+      activation: 'tanh',
+      kernelRegularizer: l2(0.01),
+      kernelInitializer: { class_name: 'GlorotUniform', config: { seed: 1 } },
+      name: 'shared',
+    });
+    const ha = new Dense({
+      units: 3,
+      kernelInitializer: { class_name: 'GlorotUniform', config: { seed: 2 } },
+      name: 'pa',
+    }).apply(a);
+    const hb = new Dense({
+      units: 3,
+      kernelInitializer: { class_name: 'GlorotUniform', config: { seed: 3 } },
+      name: 'pb',
+    }).apply(b);
+    const outA = new Dense({
+      units: 1,
+      name: 'reg_out',
+      kernelInitializer: { class_name: 'GlorotUniform', config: { seed: 4 } },
+    }).apply(shared.apply(ha));
+    const outB = new Dense({
+      units: 2,
+      activation: 'softmax',
+      name: 'cls_out',
+      kernelInitializer: { class_name: 'GlorotUniform', config: { seed: 5 } },
+    }).apply(shared.apply(hb));
+    const m = model({ inputs: [a, b], outputs: [outA, outB] });
+    m.compile({
+      optimizer: 'adam',
+      loss: { reg_out: 'mse', cls_out: 'sparse_categorical_crossentropy' },
+      lossWeights: { reg_out: 0.5, cls_out: 2 },
+      metrics: { reg_out: ['mae'], cls_out: ['accuracy'] },
+    });
+    const xa = randomNormal([12, 2], 0, 1, 1);
+    const xb = randomNormal([12, 3], 0, 1, 2);
+    const ya = randomNormal([12, 1], 0, 1, 3);
+    const yb = tensor(
+      Int32Array.from({ length: 12 }, (_, i) => i % 2),
+      [12],
+      'int32',
+    );
+    const logs = await m.evaluate(
+      { a: xa, b: xb },
+      { reg_out: ya, cls_out: yb },
+      { batchSize: 12 },
+    );
+    assert.deepEqual(
+      Object.keys(logs)
+        .filter((k) => !k.includes('/'))
+        .sort(),
+      [
+        'cls_out_accuracy',
+        'cls_out_loss',
+        'loss',
+        'reg_out_loss',
+        'reg_out_mae',
+        'regularization_loss',
+      ],
+    );
+    const expected = 0.5 * logs.reg_out_loss! + 2 * logs.cls_out_loss! + logs.regularization_loss!;
+    assert.ok(Math.abs(logs.loss! - expected) < 1e-5);
+    const h = await m.fit([xa, xb], [ya, yb], { epochs: 3, batchSize: 4, verbose: 0, seed: 1 });
+    assert.equal(h.history.cls_out_accuracy!.length, 3);
+    assert.ok(h.history.loss![2]! < h.history.loss![0]!);
+  });
+});

@@ -17,9 +17,13 @@ import {
 import type { WeightConstraint } from './weight.js';
 import type { Layer } from './layer.js';
 
+/**
+ * Config keys to constructor arguments: snake_case to camelCase, except Keras 1 names such as
+ * `W_regularizer` and `b_constraint`, kept as they are so the layer maps them with a warning.
+ */
 export function camelizeKeys(config: JsonObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) out[camelCase(k)] = v;
+  for (const [k, v] of Object.entries(config)) out[/^[A-Za-z]_/.test(k) ? k : camelCase(k)] = v;
   return out;
 }
 
