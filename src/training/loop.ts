@@ -6,8 +6,7 @@
 import type { Layer } from '../layers/base/layer.js';
 import { concat } from '../ops/movement.js';
 import { noGrad } from '../autograd/grad.js';
-import type { Random } from '../tensor/rng.js';
-import { randomFor } from '../tensor/rng.js';
+import { Random, randomFor } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList, type CallbackHooks, type TrainingModel } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
@@ -188,7 +187,9 @@ export async function fit(
     c.setParams?.({ epochs, steps, verbose, samples: train?.n ?? null });
   }
   const list = new CallbackList(callbacks);
-  const random: Random = randomFor(args.seed);
+  // Each epoch's order depends only on (seed, epoch), so resuming at initialEpoch from a
+  // checkpoint shuffles exactly as an uninterrupted run would.
+  const shuffleSeed = args.seed ?? randomFor(undefined).nextSeed();
   let stream: AsyncIterator<Batch> | null = null;
 
   model.stopTraining = false;
@@ -211,7 +212,10 @@ export async function fit(
       await list.trainBatchEnd(batch, { ...means.means(), ...metricLogs(compiled) });
     };
     if (train !== null) {
-      const order = args.shuffle === false ? null : permutation(train.n, random);
+      const order =
+        args.shuffle === false
+          ? null
+          : permutation(train.n, new Random(shuffleSeed * 1000003 + epoch));
       for (
         let b = 0, start = 0;
         start < train.n && (steps === null || b < steps) && !model.stopTraining;
