@@ -156,3 +156,4 @@ export * from './optimizers/index.js';
 export * from './training/index.js';
 export { loadDigits, loadIris, type LabeledData } from './datasets/vendored.js';
 export { parseNumericCsv, type NumericTable, type CsvOptions } from './io/csv.js';
+export * from './diagnostics/index.js';
