@@ -13,6 +13,11 @@ function pct(v: number): string {
   return Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '-';
 }
 
+/** A number, or '-' where a statistic does not apply (a layer without weights). */
+function num(v: number): string {
+  return Number.isFinite(v) ? formatValue(v) : '-';
+}
+
 function summaryTable(result: StudyResult): string {
   const head = ['variant', 'train acc', 'val acc', 'data loss', 'penalty', 'val loss', 'time'];
   const rows = result.variants.map((v) =>
@@ -47,10 +52,10 @@ function layerTable(v: VariantResult): string {
   const rows = v.layers.map((l) =>
     [
       l.name,
-      formatValue(l.stats.meanAbsWeight),
-      formatValue(l.stats.maxAbsWeight),
-      formatValue(l.stats.meanAbsActivation),
-      formatValue(l.stats.maxAbsActivation),
+      num(l.stats.meanAbsWeight),
+      num(l.stats.maxAbsWeight),
+      num(l.stats.meanAbsActivation),
+      num(l.stats.maxAbsActivation),
       pct(l.stats.zeroFraction),
       pct(l.stats.saturatedFraction),
       pct(l.stats.deadFraction),
@@ -76,7 +81,7 @@ function variantSection(v: VariantResult, index: number): string {
   const plots = v.layers
     .map(
       (l) =>
-        `<figure class="layer-plot" data-variant="${escapeXml(v.id)}" data-layer="${escapeXml(l.name)}">${histogramChart(`${l.name}: weights`, histogram(l.weights), color)}${histogramChart(`${l.name}: outputs (activations)`, histogram(l.activations), '#444')}<figcaption>${escapeXml(l.name)} — mean |w| ${formatValue(l.stats.meanAbsWeight)}, mean |a| ${formatValue(l.stats.meanAbsActivation)}, ${pct(l.stats.saturatedFraction)} saturated, ${pct(l.stats.zeroFraction)} zeros</figcaption></figure>`,
+        `<figure class="layer-plot" data-variant="${escapeXml(v.id)}" data-layer="${escapeXml(l.name)}">${histogramChart(`${l.name}: weights`, histogram(l.weights), color)}${histogramChart(`${l.name}: outputs (activations)`, histogram(l.activations), '#444')}<figcaption>${escapeXml(l.name)} — mean |w| ${num(l.stats.meanAbsWeight)}, mean |a| ${num(l.stats.meanAbsActivation)}, ${pct(l.stats.saturatedFraction)} saturated, ${pct(l.stats.zeroFraction)} zeros</figcaption></figure>`,
     )
     .join('');
   return `<section class="variant" id="variant-${escapeXml(v.id)}"><h2>${escapeXml(v.label)}</h2><figure class="loss-plot" data-variant="${escapeXml(v.id)}">${losses}</figure>${layerTable(v)}<div class="plots">${plots}</div></section>`;
@@ -90,6 +95,8 @@ export function renderReport(result: StudyResult): string {
       values: v.history.val_accuracy ?? [],
       color: COLORS[i % COLORS.length] as string,
     })),
+    'epoch',
+    false,
   );
   const css = `body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}

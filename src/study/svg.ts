@@ -26,10 +26,15 @@ const H = 220;
 const PAD = { left: 52, right: 12, top: 24, bottom: 36 };
 
 /** A line chart of per-epoch series with axes, ticks and a legend. */
-export function lineChart(title: string, series: readonly Series[], xLabel = 'epoch'): string {
+export function lineChart(
+  title: string,
+  series: readonly Series[],
+  xLabel = 'epoch',
+  fromZero = true,
+): string {
   const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
   const n = Math.max(1, ...series.map((s) => s.values.length));
-  let lo = finite.length > 0 ? Math.min(0, ...finite) : 0;
+  let lo = finite.length > 0 ? (fromZero ? Math.min(0, ...finite) : Math.min(...finite)) : 0;
   let hi = finite.length > 0 ? Math.max(...finite) : 1;
   if (hi === lo) hi = lo + 1;
   if (lo < 0 && hi > 0) lo = Math.min(lo, 0);
@@ -63,20 +68,28 @@ export function lineChart(title: string, series: readonly Series[], xLabel = 'ep
   parts.push(
     `<text x="${(W + PAD.left) / 2}" y="${H - 6}" text-anchor="middle" class="tick">${escapeXml(xLabel)}</text>`,
   );
-  series.forEach((s, k) => {
-    const pts = s.values
+  for (const line of series) {
+    const pts = line.values
       .map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : null))
       .filter((p): p is string => p !== null);
     if (pts.length > 0) {
       parts.push(
-        `<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
+        `<polyline points="${pts.join(' ')}" fill="none" stroke="${line.color}" stroke-width="1.8"${line.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
       );
     }
+  }
+  // The legend goes last, on a white box over the lines.
+  const legendWidth = 18 + 6 * Math.max(...series.map((s) => s.label.length), 4);
+  const lx = W - PAD.right - legendWidth;
+  parts.push(
+    `<rect x="${lx - 4}" y="${PAD.top - 4}" width="${legendWidth + 4}" height="${series.length * 13 + 4}" fill="white" fill-opacity="0.9"/>`,
+  );
+  series.forEach((line, k) => {
     const ly = PAD.top + 4 + k * 13;
     parts.push(
-      `<line x1="${W - 120}" y1="${ly}" x2="${W - 104}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 12}" y2="${ly}" stroke="${line.color}" stroke-width="2"${line.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
     );
-    parts.push(`<text x="${W - 100}" y="${ly + 3}" class="legend">${escapeXml(s.label)}</text>`);
+    parts.push(`<text x="${lx + 16}" y="${ly + 3}" class="legend">${escapeXml(line.label)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(title)}">${parts.join('')}</svg>`;
 }
