@@ -1,4 +1,4 @@
-import type { JsonObject } from '../serialization/keras-object.js';
+import { invalidArgument, type JsonObject } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -14,24 +14,6 @@ export abstract class Constraint {
 
 /** The axis (or axes) along which a norm is taken. */
 export type ConstraintAxis = number | readonly number[];
-
-export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
-/** Keras's message style: what was invalid, what was expected, what was received. */
-export function invalidArgument(
-  where: string,
-  arg: string,
-  expected: string,
-  value: unknown,
-): RangeError {
-  return new RangeError(
-    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${show(value)}`,
-  );
-}
 
 export function checkNonNegative(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

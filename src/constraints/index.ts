@@ -12,7 +12,8 @@ import {
 } from '../serialization/keras-object.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { configAxis, Constraint, show, type ConstraintAxis } from './constraint.js';
+import { configAxis, Constraint, type ConstraintAxis } from './constraint.js';
+import { show } from '../serialization/keras-object.js';
 import {
   MaxNorm,
   MinMaxNorm,

@@ -10,14 +10,8 @@ import {
 } from '../ops/elementwise.js';
 import { sum } from '../ops/reduction.js';
 import { Tensor } from '../tensor/tensor.js';
-import {
-  checkAxis,
-  checkNonNegative,
-  Constraint,
-  invalidArgument,
-  show,
-  type ConstraintAxis,
-} from './constraint.js';
+import { checkAxis, checkNonNegative, Constraint, type ConstraintAxis } from './constraint.js';
+import { invalidArgument, show } from '../serialization/keras-object.js';
 
 /** Keras's backend.epsilon(), added to norms before dividing by them. */
 const EPSILON = 1e-7;

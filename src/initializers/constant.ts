@@ -3,7 +3,8 @@ import { fill } from '../ops/creation.js';
 import { allocate, isDType, type DType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFinite, checkShape, Initializer, show } from './initializer.js';
+import { checkFinite, checkShape, Initializer } from './initializer.js';
+import { show } from '../serialization/keras-object.js';
 
 function checkDType(dtype: DType | undefined, where: string): DType {
   if (dtype === undefined) return 'float32';

@@ -24,7 +24,8 @@ import {
   type ConstantOptions,
   type IdentityOptions,
 } from './constant.js';
-import { Initializer, show } from './initializer.js';
+import { Initializer } from './initializer.js';
+import { show } from '../serialization/keras-object.js';
 import { Orthogonal, type OrthogonalOptions } from './orthogonal.js';
 import {
   computeFans,

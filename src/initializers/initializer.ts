@@ -1,4 +1,4 @@
-import type { JsonObject } from '../serialization/keras-object.js';
+import { invalidArgument, show, type JsonObject } from '../serialization/keras-object.js';
 import type { DType } from '../tensor/dtype.js';
 import { assertValidShape, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -12,25 +12,6 @@ export abstract class Initializer {
   abstract readonly className: string;
   abstract generate(shape: readonly number[], dtype?: DType): Tensor;
   abstract getConfig(): JsonObject;
-}
-
-/** `value` as an error message shows it: strings quoted, arrays and objects as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
-/** Keras's message style: what was invalid, what was expected, what was received. */
-export function invalidArgument(
-  where: string,
-  arg: string,
-  expected: string,
-  value: unknown,
-): RangeError {
-  return new RangeError(
-    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${show(value)}`,
-  );
 }
 
 export function checkFinite(value: unknown, arg: string, where: string): number {

@@ -9,8 +9,8 @@ import {
   checkSeed,
   checkShape,
   Initializer,
-  invalidArgument,
 } from './initializer.js';
+import { invalidArgument } from '../serialization/keras-object.js';
 
 /**
  * Seeds, as in Keras: an initializer given a seed makes the same values on every call; one

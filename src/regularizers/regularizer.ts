@@ -1,4 +1,4 @@
-import type { JsonObject } from '../serialization/keras-object.js';
+import { invalidArgument, type JsonObject } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -15,9 +15,7 @@ export abstract class Regularizer {
 /** The message style of Keras: what was invalid, what was expected, what was received. */
 export function checkFactor(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected a non-negative float. Received: ${arg}=${String(value)}`,
-    );
+    throw invalidArgument(where, arg, 'a non-negative float', value);
   }
   return value;
 }

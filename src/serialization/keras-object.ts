@@ -142,3 +142,22 @@ export function optionalSeed(config: JsonObject, where: string): number | undefi
     throw new TypeError(`${where}: seed must be an integer, received ${JSON.stringify(v)}`);
   return v;
 }
+
+/** `value` as an error message shows it: strings quoted, arrays and objects as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/** Keras's message style: what was invalid, what was expected, what was received. */
+export function invalidArgument(
+  where: string,
+  arg: string,
+  expected: string,
+  value: unknown,
+): RangeError {
+  return new RangeError(
+    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${show(value)}`,
+  );
+}
