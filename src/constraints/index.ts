@@ -58,8 +58,6 @@ registry.register(
     }),
 );
 
-const custom = new Set<string>();
-
 /**
  * Makes a custom constraint class loadable by name: `fromConfig` rebuilds an instance from the
  * object its `getConfig` returned. The instance's `className` must be `name`.
@@ -68,18 +66,7 @@ export function registerConstraint(
   name: string,
   fromConfig: (config: JsonObject) => Constraint,
 ): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(
-      `registerConstraint: name must be a non-empty string, received ${show(name)}`,
-    );
-  }
-  if (typeof fromConfig !== 'function') {
-    throw new TypeError(
-      `registerConstraint: fromConfig must be a function, received ${typeof fromConfig}`,
-    );
-  }
-  registry.register(name, fromConfig);
-  custom.add(name);
+  registry.registerCustom(name, fromConfig, 'registerConstraint');
 }
 
 /** A function `(w) => w'`, as Keras accepts. It cannot be serialized. */
@@ -138,14 +125,7 @@ export function getConstraint(
 
 /** Keras 3 form: `{ module, class_name, config, registered_name }`. */
 export function serializeConstraint(constraint: Constraint): KerasObject {
-  const isCustom = custom.has(constraint.className);
-  const out = registry.serialize(
-    constraint.className,
-    constraint.getConfig(),
-    isCustom ? constraint.className : null,
-  );
-  if (isCustom) delete out.module;
-  return out;
+  return registry.serializeObject(constraint);
 }
 
 /** Reads the Keras 3 form and the older `{ class_name, config }` form. */
@@ -153,13 +133,7 @@ export function deserializeConstraint(
   object: KerasObject,
   where = 'deserializeConstraint',
 ): Constraint {
-  if (!isKerasObject(object)) {
-    throw new TypeError(
-      `${where}: expected a { class_name, config } object, received ${show(object)}`,
-    );
-  }
-  const name = object.registered_name ?? object.class_name;
-  return registry.create(name, object.config ?? {}, where);
+  return registry.deserialize(object, where);
 }
 
 /** Factories taking options objects, as TensorFlow.js's `tf.constraints`. */

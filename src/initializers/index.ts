@@ -153,8 +153,6 @@ registry.register(
   ['OrthogonalInitializer'],
 );
 
-const custom = new Set<string>();
-
 /**
  * Makes a custom initializer class loadable by name: `fromConfig` rebuilds an instance from the
  * object its `getConfig` returned. The instance's `className` must be `name`.
@@ -163,18 +161,7 @@ export function registerInitializer(
   name: string,
   fromConfig: (config: JsonObject) => Initializer,
 ): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(
-      `registerInitializer: name must be a non-empty string, received ${show(name)}`,
-    );
-  }
-  if (typeof fromConfig !== 'function') {
-    throw new TypeError(
-      `registerInitializer: fromConfig must be a function, received ${typeof fromConfig}`,
-    );
-  }
-  registry.register(name, fromConfig);
-  custom.add(name);
+  registry.registerCustom(name, fromConfig, 'registerInitializer');
 }
 
 /** A function `(shape, dtype) => tensor`, as Keras accepts. It cannot be serialized. */
@@ -233,14 +220,7 @@ export function getInitializer(
 
 /** Keras 3 form: `{ module, class_name, config, registered_name }`. */
 export function serializeInitializer(initializer: Initializer): KerasObject {
-  const isCustom = custom.has(initializer.className);
-  const out = registry.serialize(
-    initializer.className,
-    initializer.getConfig(),
-    isCustom ? initializer.className : null,
-  );
-  if (isCustom) delete out.module;
-  return out;
+  return registry.serializeObject(initializer);
 }
 
 /** Reads the Keras 3 form and the older `{ class_name, config }` form. */
@@ -253,8 +233,7 @@ export function deserializeInitializer(
       `${where}: expected a { class_name, config } object, received ${show(object)}`,
     );
   }
-  const name = object.registered_name ?? object.class_name;
-  return registry.create(name, object.config ?? {}, where);
+  return registry.deserialize(object, where);
 }
 
 /** Factories taking options objects, as TensorFlow.js's `tf.initializers`. */

@@ -118,17 +118,12 @@ registry.register(
   ['cosine_proximity'],
 );
 
-const custom = new Set<string>();
-
 /**
  * Makes a custom loss class loadable by name: `fromConfig` rebuilds an instance from the object
  * its `getConfig` returned. The instance's `className` must be `name`.
  */
 export function registerLoss(name: string, fromConfig: (config: JsonObject) => Loss): void {
-  if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError(`registerLoss: name must be a non-empty string, received ${String(name)}`);
-  registry.register(name, fromConfig);
-  custom.add(name);
+  registry.registerCustom(name, fromConfig, 'registerLoss');
 }
 
 /** True when `name` (any spelling) is a known loss. */
@@ -155,19 +150,12 @@ export function getLoss(identifier: LossIdentifier, where = 'getLoss'): Loss {
 
 /** Keras 3 form: `{ module, class_name, config, registered_name }`. */
 export function serializeLoss(loss: Loss): KerasObject {
-  const isCustom = custom.has(loss.className);
-  const out = registry.serialize(
-    loss.className,
-    loss.getConfig(),
-    isCustom ? loss.className : null,
-  );
-  if (isCustom) delete out.module;
-  return out;
+  return registry.serializeObject(loss);
 }
 
 /** Reads the Keras 3 form and the older `{ class_name, config }` form. */
 export function deserializeLoss(object: KerasObject, where = 'deserializeLoss'): Loss {
-  return registry.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
+  return registry.deserialize(object, where);
 }
 
 /** Per-sample loss functions, as TensorFlow.js's `tf.losses` / `tf.metrics` functions. */

@@ -78,16 +78,9 @@ registry.register(
   ['cosine_proximity'],
 );
 
-const custom = new Set<string>();
-
 /** Makes a custom metric class loadable by name (`fromConfig` rebuilds it from `getConfig`). */
 export function registerMetric(name: string, fromConfig: (config: JsonObject) => Metric): void {
-  if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError(
-      `registerMetric: name must be a non-empty string, received ${String(name)}`,
-    );
-  registry.register(name, fromConfig);
-  custom.add(name);
+  registry.registerCustom(name, fromConfig, 'registerMetric');
 }
 
 export type MetricIdentifier = Metric | LossFn | string | KerasObject;
@@ -150,14 +143,7 @@ export function getMetric(
 
 /** Keras 3 form: `{ module, class_name, config, registered_name }`. */
 export function serializeMetric(metric: Metric): KerasObject {
-  const isCustom = custom.has(metric.className);
-  const out = registry.serialize(
-    metric.className,
-    metric.getConfig(),
-    isCustom ? metric.className : null,
-  );
-  if (isCustom) delete out.module;
-  return out;
+  return registry.serializeObject(metric);
 }
 
 /** Reads the Keras 3 and older forms; loss class names give the loss as a metric. */

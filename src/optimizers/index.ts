@@ -122,7 +122,6 @@ function optionsFromConfig(c: JsonObject, where: string, own: OwnKeys): Optimize
 
 const ADAM_KEYS: OwnKeys = { beta_1: 'number', beta_2: 'number', epsilon: 'number' };
 const registry = new Registry<Optimizer>('optimizer', 'keras.optimizers');
-const custom = new Set<string>();
 registry.register(
   'SGD',
   (c) => new SGD(optionsFromConfig(c, 'SGD', { momentum: 'number', nesterov: 'boolean' })),
@@ -155,22 +154,12 @@ export function registerOptimizer(
   name: string,
   fromConfig: (config: JsonObject) => Optimizer,
 ): void {
-  if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError('registerOptimizer: name must be a non-empty string');
-  registry.register(name, fromConfig);
-  custom.add(name);
+  registry.registerCustom(name, fromConfig, 'registerOptimizer');
 }
 
 /** Keras 3 form: `{ module, class_name, config, registered_name }`. */
 export function serializeOptimizer(optimizer: Optimizer): KerasObject {
-  const isCustom = custom.has(optimizer.className);
-  const out = registry.serialize(
-    optimizer.className,
-    optimizer.getConfig(),
-    isCustom ? optimizer.className : null,
-  );
-  if (isCustom) delete out.module;
-  return out;
+  return registry.serializeObject(optimizer);
 }
 
 /** Reads the Keras 3 form and the older `{ class_name, config }` form. */
@@ -178,7 +167,7 @@ export function deserializeOptimizer(
   object: KerasObject,
   where = 'deserializeOptimizer',
 ): Optimizer {
-  return registry.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
+  return registry.deserialize(object, where);
 }
 
 export type OptimizerIdentifier = Optimizer | string | KerasObject;

@@ -36,8 +36,6 @@ registry.register(
   ['orthogonal_regularizer'],
 );
 
-const custom = new Set<string>();
-
 /**
  * Makes a custom regularizer class loadable by name: `fromConfig` rebuilds an instance from the
  * object its `getConfig` returned. The instance's `className` must be `name`.
@@ -46,13 +44,7 @@ export function registerRegularizer(
   name: string,
   fromConfig: (config: JsonObject) => Regularizer,
 ): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(
-      `registerRegularizer: name must be a non-empty string, received ${String(name)}`,
-    );
-  }
-  registry.register(name, fromConfig);
-  custom.add(name);
+  registry.registerCustom(name, fromConfig, 'registerRegularizer');
 }
 
 /** A plain function `(x) => scalar` used as a regularizer. It cannot be serialized. */
@@ -102,14 +94,7 @@ export function getRegularizer(
 
 /** Keras 3 form: `{ module, class_name, config, registered_name }`. */
 export function serializeRegularizer(regularizer: Regularizer): KerasObject {
-  const isCustom = custom.has(regularizer.className);
-  const out = registry.serialize(
-    regularizer.className,
-    regularizer.getConfig(),
-    isCustom ? regularizer.className : null,
-  );
-  if (isCustom) delete out.module;
-  return out;
+  return registry.serializeObject(regularizer);
 }
 
 /** Reads the Keras 3 form and the older `{ class_name, config }` form. */
@@ -117,8 +102,7 @@ export function deserializeRegularizer(
   object: KerasObject,
   where = 'deserializeRegularizer',
 ): Regularizer {
-  const name = object.registered_name ?? object.class_name;
-  return registry.create(name, object.config ?? {}, where);
+  return registry.deserialize(object, where);
 }
 
 type FactorArg<K extends string> = number | { [P in K]?: number };

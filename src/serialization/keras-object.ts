@@ -96,6 +96,33 @@ export class Registry<T> {
   ): KerasObject {
     return { module: this.module, class_name: className, config, registered_name: registeredName };
   }
+
+  private readonly custom = new Set<string>();
+
+  /** Registers a user class by name; it serializes with `registered_name` and no module. */
+  registerCustom(name: string, fromConfig: (config: JsonObject) => T, where: string): void {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(`${where}: name must be a non-empty string, received ${String(name)}`);
+    }
+    this.register(name, fromConfig);
+    this.custom.add(name);
+  }
+
+  /** The Keras 3 form of an instance; a registered user class carries its name and no module. */
+  serializeObject(object: { readonly className: string; getConfig(): JsonObject }): KerasObject {
+    if (!this.custom.has(object.className))
+      return this.serialize(object.className, object.getConfig());
+    return {
+      class_name: object.className,
+      config: object.getConfig(),
+      registered_name: object.className,
+    };
+  }
+
+  /** Reads the Keras 3 form and the older `{ class_name, config }` form. */
+  deserialize(object: KerasObject, where: string): T {
+    return this.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
+  }
 }
 
 /** Reads a numeric config entry, with a clear error naming the object and key. */
