@@ -157,3 +157,19 @@ export * from './training/index.js';
 export { loadDigits, loadIris, type LabeledData } from './datasets/vendored.js';
 export { parseNumericCsv, type NumericTable, type CsvOptions } from './io/csv.js';
 export * from './diagnostics/index.js';
+export { LaminaError, type LaminaErrorCode } from './errors.js';
+export {
+  modelFromJSON,
+  loadModel,
+  loadWeights,
+  saveModel,
+  modelToArtifacts,
+  modelFromArtifacts,
+  type ModelArtifacts,
+  type WeightSpec,
+  type SaveHandler,
+  type LoadHandler,
+  type SaveOptions,
+  type LoadOptions,
+  type SaveResult,
+} from './saving/index.js';

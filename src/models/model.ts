@@ -15,7 +15,7 @@ import {
   type LayerNode,
   type SymbolicShape,
 } from '../layers/base/symbolic.js';
-import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
+import type { JsonObject } from '../serialization/keras-object.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/grad.js';
@@ -35,6 +35,14 @@ import {
 import { lossParts } from '../training/step.js';
 import { nodesBetween } from './graph.js';
 import { summaryTable, type SummaryRow } from './summary.js';
+import { modelConfig, modelTopology } from '../saving/to-config.js';
+import type {
+  LoadHandler,
+  ModelArtifacts,
+  SaveHandler,
+  SaveOptions,
+  SaveResult,
+} from '../saving/types.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -297,35 +305,41 @@ export class Model extends Layer {
     return this.nodes.some((n) => n.inputs.length > 1);
   }
 
-  /**
-   * The Keras functional config: each layer with its inbound nodes as
-   * [[layer_name, node_index, tensor_index, kwargs], ...] (the tf.keras / TensorFlow.js form).
-   */
+  /** The recorded layer applications, in execution order (for serialization). */
+  get graphNodes(): readonly LayerNode[] {
+    return this.nodes;
+  }
+
+  /** The Keras 3 config: layers with their inbound nodes as `{ args, kwargs }`. */
   override getConfig(): JsonObject {
-    const ref = (t: SymbolicTensor): [string, number, number] => [
-      t.sourceLayer.name,
-      t.sourceLayer.inboundNodes.indexOf(t.node),
-      t.outputIndex,
-    ];
-    return {
-      name: this.name,
-      trainable: this.trainable,
-      layers: this.layers.map((l) => ({
-        class_name: l.className,
-        name: l.name,
-        config: l.getConfig(),
-        inbound_nodes: this.nodes
-          .filter((n) => n.layer === l)
-          .map((n) =>
-            n.inputs.map((t): JsonValue => [
-              ...ref(t),
-              n.training === undefined ? {} : { training: n.training },
-            ]),
-          ),
-      })),
-      input_layers: this.graphInputs.map(ref),
-      output_layers: this.graphOutputs.map(ref),
-    };
+    return modelConfig(this, 'keras3');
+  }
+
+  /**
+   * The model as Keras JSON (`{ module, class_name, config, ... }`), a string unless
+   * `returnString` is false (TensorFlow.js's signature; `JSON.stringify(model)` calls it).
+   */
+  toJSON(_key?: unknown, returnString = true): string | JsonObject {
+    const topology = modelTopology(this, 'keras3');
+    return returnString ? JSON.stringify(topology) : topology;
+  }
+
+  /**
+   * Saves in the TensorFlow.js Layers format: a directory or `.json` path (Node: model.json
+   * plus binary shards, written crash-safely) or a handler `{ save(artifacts) }`.
+   */
+  async save(target: string | SaveHandler, options?: SaveOptions): Promise<SaveResult> {
+    const { saveModel } = await import('../saving/index.js');
+    return saveModel(this, target, options);
+  }
+
+  /**
+   * Loads weights (a path, artifacts or a handler) into this model: everything is checked
+   * before any value is assigned, so a failure leaves the model unchanged.
+   */
+  async loadWeights(source: string | ModelArtifacts | LoadHandler): Promise<void> {
+    const { loadWeights } = await import('../saving/index.js');
+    await loadWeights(this, source);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Layer, isShapeList, type CallOptions, type LayerTensors } from '../layers/base/layer.js';
 import { SymbolicTensor, type SymbolicShape } from '../layers/base/symbolic.js';
 import { InputLayer } from '../layers/input.js';
-import type { JsonObject } from '../serialization/keras-object.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 
@@ -149,13 +148,6 @@ export class Sequential extends Model {
         connectedTo: [],
       };
     });
-  }
-
-  override getConfig(): JsonObject {
-    const layers = this.stack.map((l) => ({ class_name: l.className, config: l.getConfig() }));
-    const config: JsonObject = { name: this.name, trainable: this.trainable, layers };
-    if (this.inputLayer !== null) config.build_input_shape = [...this.inputLayer.batchShape];
-    return config;
   }
 }
 

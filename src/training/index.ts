@@ -1,3 +1,4 @@
+import { ModelCheckpoint, type ModelCheckpointArgs } from './callbacks/checkpoint.js';
 import { CSVLogger, type CSVLoggerArgs } from './callbacks/csv-logger.js';
 import {
   EarlyStopping,
@@ -23,11 +24,14 @@ export {
   LearningRateScheduler,
   TerminateOnNaN,
   CSVLogger,
+  ModelCheckpoint,
+  type ModelCheckpointArgs,
   type EarlyStoppingArgs,
   type ReduceLROnPlateauArgs,
   type CSVLoggerArgs,
 };
 export type { MonitorMode } from './callbacks/monitors.js';
+export { formatFilepath } from './callbacks/checkpoint.js';
 export type { CompileArgs, Compiled } from './compiled.js';
 export type { Batch, TensorData } from './data.js';
 export type { FitArgs, EvaluateArgs } from './loop.js';
@@ -42,4 +46,6 @@ export const callbacks = {
     new LearningRateScheduler(schedule, verbose),
   terminateOnNaN: () => new TerminateOnNaN(),
   csvLogger: (filename: string, args: CSVLoggerArgs = {}) => new CSVLogger(filename, args),
+  modelCheckpoint: (filepath: string, args: ModelCheckpointArgs = {}) =>
+    new ModelCheckpoint(filepath, args),
 };

@@ -59,3 +59,8 @@ export function serializeLayer(layer: Layer): KerasObject {
 export function deserializeLayer(object: KerasObject, where = 'deserializeLayer'): Layer {
   return layers.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
 }
+
+/** Whether a layer class of this name (any spelling) can be loaded from configs. */
+export function isRegisteredLayer(name: string): boolean {
+  return layers.has(name);
+}

@@ -81,6 +81,32 @@ export interface LossTerm {
 /** Nesting depth of eager layer calls: a call at depth 0 is top-level and clears losses. */
 let callDepth = 0;
 
+interface ParameterBudget {
+  remaining: number;
+  readonly refuse: (layer: Layer, weight: string, shape: readonly number[]) => Error;
+}
+
+/** Set while a model is built from an untrusted config (see `withParameterBudget`). */
+let parameterBudget: ParameterBudget | null = null;
+
+/**
+ * Runs `build` with every `addWeight` counted against `maxParams`, so that a config declaring
+ * huge weights is refused before their memory is allocated; `refuse` makes the error.
+ */
+export function withParameterBudget<T>(
+  maxParams: number,
+  refuse: ParameterBudget['refuse'],
+  build: () => T,
+): T {
+  const previous = parameterBudget;
+  parameterBudget = { remaining: maxParams, refuse };
+  try {
+    return build();
+  } finally {
+    parameterBudget = previous;
+  }
+}
+
 export abstract class Layer {
   /** The Keras class name; subclasses set it. */
   static className = 'Layer';
@@ -201,6 +227,12 @@ export abstract class Layer {
       throw new Error(`${where}: the layer already has a weight named '${options.name}'`);
     }
     const dtype = options.dtype ?? this.dtype;
+    if (parameterBudget !== null) {
+      const size = options.shape.reduce((n, d) => n * (Number.isFinite(d) ? d : Infinity), 1);
+      parameterBudget.remaining -= size;
+      if (!(parameterBudget.remaining >= 0))
+        throw parameterBudget.refuse(this, options.name, options.shape);
+    }
     const value = options.initializer.generate(options.shape, dtype);
     if (!shapesEqual(value.shape, options.shape) || value.dtype !== dtype) {
       throw new Error(

@@ -1,0 +1,49 @@
+/**
+ * The one error type of Lamina's loaders: every problem found while reading a model, its
+ * weights or a checkpoint (malformed JSON, unknown class, missing or mis-shaped weight,
+ * truncated file...) is a `LaminaError` whose message names the layer and what was expected,
+ * and whose `code` says which kind of problem it is.
+ */
+export type LaminaErrorCode =
+  | 'malformed-json'
+  | 'invalid-config'
+  | 'unknown-class'
+  | 'missing-weight'
+  | 'unexpected-weight'
+  | 'weight-shape'
+  | 'weight-dtype'
+  | 'truncated-data'
+  | 'too-large'
+  | 'unsupported'
+  | 'no-topology'
+  | 'io';
+
+export class LaminaError extends Error {
+  override readonly name = 'LaminaError';
+
+  constructor(
+    readonly code: LaminaErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Runs `fn`; any error that is not already a LaminaError becomes one with `code`, its message
+ * prefixed by `where` (so a layer constructor's TypeError names the layer being loaded).
+ */
+export function asLaminaError<T>(code: LaminaErrorCode, where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw toLaminaError(e, code, where);
+  }
+}
+
+export function toLaminaError(e: unknown, code: LaminaErrorCode, where: string): LaminaError {
+  if (e instanceof LaminaError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new LaminaError(code, `${where}: ${message}`, { cause: e });
+}

@@ -1,0 +1,170 @@
+/**
+ * The TensorFlow.js Layers format on disk (Node): `model.json` plus binary shards beside it.
+ * A save writes each shard under a new name (its content hash), then replaces model.json
+ * atomically (temporary file, fsync, rename), and only then removes the shards the previous
+ * model.json used. A process killed at any moment leaves a model.json whose shards all exist.
+ */
+import { LaminaError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { describe, expectArray, expectObject, parseJson } from './json.js';
+import type { ModelArtifacts, SaveResult, WeightSpec } from './types.js';
+import { concatWeightData } from './weights.js';
+
+const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+/** `dir` -> dir/model.json; `x.json` -> x.json; a `file://` prefix is dropped. */
+export async function jsonPathOf(target: string): Promise<string> {
+  const { join } = await import('node:path');
+  const path = target.startsWith('file://') ? target.slice('file://'.length) : target;
+  return path.endsWith('.json') ? path : join(path, 'model.json');
+}
+
+export async function saveArtifactsToFile(
+  target: string,
+  artifacts: ModelArtifacts,
+  shardBytes = DEFAULT_SHARD_BYTES,
+): Promise<SaveResult> {
+  const fs = await import('node:fs/promises');
+  const { createHash } = await import('node:crypto');
+  const { basename, dirname, join } = await import('node:path');
+  const jsonPath = await jsonPathOf(target);
+  const dir = dirname(jsonPath);
+  const stem = basename(jsonPath, '.json');
+  await fs.mkdir(dir, { recursive: true });
+  const data = concatWeightData(artifacts.weightData, 'save');
+  const count = Math.max(1, Math.ceil(data.byteLength / shardBytes));
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const shard = data.subarray(i * shardBytes, Math.min(data.byteLength, (i + 1) * shardBytes));
+    const hash = createHash('sha256').update(shard).digest('hex').slice(0, 16);
+    const name = `${stem}.group1-shard${i + 1}of${count}.${hash}.bin`;
+    await writeFileAtomic(join(dir, name), shard);
+    paths.push(name);
+  }
+  const json = {
+    modelTopology: artifacts.modelTopology ?? null,
+    weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+  };
+  const text = JSON.stringify(json);
+  await writeFileAtomic(jsonPath, text);
+  await syncDir(dir);
+  // Now the new model.json is in place: the previous save's shards can go.
+  const keep = new Set(paths);
+  for (const f of await fs.readdir(dir)) {
+    const ours = f.startsWith(`${stem}.group1-shard`) && f.endsWith('.bin');
+    const staleTmp =
+      (f.startsWith(`.${stem}.group1-shard`) || f.startsWith(`.${stem}.json.`)) &&
+      f.endsWith('.tmp') &&
+      !f.includes(`.${process.pid}.`);
+    if ((ours && !keep.has(f)) || staleTmp) await fs.rm(join(dir, f), { force: true });
+  }
+  return {
+    modelArtifactsInfo: {
+      dateSaved: new Date(),
+      modelTopologyType: 'JSON',
+      modelTopologyBytes: JSON.stringify(json.modelTopology).length,
+      weightSpecsBytes: JSON.stringify(json.weightsManifest).length,
+      weightDataBytes: data.byteLength,
+    },
+  };
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+function checkShardPath(path: unknown, where: string): string {
+  if (
+    typeof path !== 'string' ||
+    path.length === 0 ||
+    path.startsWith('/') ||
+    /(^|[\\/])\.\.([\\/]|$)|\\|:|\0/.test(path)
+  )
+    throw new LaminaError(
+      'invalid-config',
+      `${where}: shard path ${describe(path)} must be a file name relative to model.json`,
+    );
+  return path.replace(/^\.\//, '');
+}
+
+/** Reads model.json and its shards into artifacts, checking sizes before reading. */
+export async function loadArtifactsFromFile(target: string): Promise<ModelArtifacts> {
+  const fs = await import('node:fs/promises');
+  const { dirname, join } = await import('node:path');
+  const jsonPath = await jsonPathOf(target);
+  const where = `loadModel(${jsonPath})`;
+  const io = (e: unknown): never => {
+    throw new LaminaError('io', `${where}: ${(e as Error).message}`, { cause: e });
+  };
+  const stat = await fs.stat(jsonPath).catch(io);
+  if (stat.size > MAX_JSON_BYTES)
+    throw new LaminaError(
+      'too-large',
+      `${where}: model.json is ${stat.size} bytes, more than ${MAX_JSON_BYTES}`,
+    );
+  const text = await fs.readFile(jsonPath, 'utf8').catch(io);
+  const json = expectObject(parseJson(text, where), where);
+  const manifest = expectArray(json.weightsManifest ?? [], `${where}: weightsManifest`);
+  const specs: WeightSpec[] = [];
+  const files: string[] = [];
+  manifest.forEach((group, i) => {
+    const g = expectObject(group, `${where}: weightsManifest[${i}]`);
+    for (const p of expectArray(g.paths, `${where}: weightsManifest[${i}].paths`))
+      files.push(checkShardPath(p, where));
+    specs.push(
+      ...(expectArray(
+        g.weights ?? [],
+        `${where}: weightsManifest[${i}].weights`,
+      ) as unknown as WeightSpec[]),
+    );
+  });
+  const dir = dirname(jsonPath);
+  let total = 0;
+  for (const f of files) total += (await fs.stat(join(dir, f)).catch(io)).size;
+  const declared = specs.reduce((n, s) => {
+    const shape = Array.isArray(s?.shape) ? s.shape : [];
+    return (
+      n + shape.reduce((a, d) => a * (typeof d === 'number' ? d : NaN), s?.dtype === 'bool' ? 1 : 4)
+    );
+  }, 0);
+  if (declared > total && !specs.some((s) => s?.quantization))
+    throw new LaminaError(
+      'truncated-data',
+      `${where}: the manifest declares ${declared} bytes of weights, the shards hold ${total}`,
+    );
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const f of files) {
+    const bytes = await fs.readFile(join(dir, f)).catch(io);
+    if (offset + bytes.byteLength > total)
+      throw new LaminaError(
+        'truncated-data',
+        `${where}: shard '${f}' changed size while being read`,
+      );
+    data.set(bytes, offset);
+    offset += bytes.byteLength;
+  }
+  return {
+    modelTopology: (json.modelTopology ?? null) as ModelArtifacts['modelTopology'],
+    weightSpecs: specs,
+    weightData: data.subarray(0, offset),
+    format: typeof json.format === 'string' ? json.format : undefined,
+    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
+    trainingConfig: (json.trainingConfig ?? null) as ModelArtifacts['trainingConfig'],
+  };
+}
