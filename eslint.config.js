@@ -2,7 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/results/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/results/',
+      'assembly/',
+      'src/backend/wasm/kernels.wasm.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

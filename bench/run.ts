@@ -1,132 +1,120 @@
 /**
- * `npm run bench`: Lamina and TensorFlow.js (pure-JS `cpu` backend) measured in the same run on
- * the same seeded data, single thread. Prints GFLOPS for square matmuls and steps/s for a
- * 784-512-256-10 MLP training step (batch 128) written as a hand loop, with the Lamina/peer ratio.
+ * `npm run bench` (`-- --quick` for a short pass): the issue-5 workloads for Lamina (js and wasm
+ * backends, single thread) against TensorFlow.js 4.22 (`cpu` and `wasm` backends) on the same
+ * seeded synthetic data, in one run; PyTorch when `python3 -c 'import torch'` works (skipped with a
+ * note otherwise). Prints samples/s (GFLOPS for GEMM) with Lamina/peer ratios and peak RSS per
+ * Lamina workload, and saves JSON + Markdown under bench/results/.
  */
-import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as lm from '../src/index.js';
-import { table, time } from './util.js';
+import { table } from './util.js';
+import {
+  laminaGemm,
+  laminaInfer,
+  laminaTrain,
+  SPECS,
+  tfjsGemm,
+  tfjsInfer,
+  tfjsTrain,
+  wasmAvailable,
+  wasmStats,
+  type Result,
+} from './workloads.js';
 
 const quick = process.argv.includes('--quick');
 
-function matmulRows(): string[][] {
-  const rows: string[][] = [['matmul n x n x n', 'lamina js GFLOPS', 'tfjs cpu GFLOPS', 'ratio']];
-  for (const n of quick ? [256] : [256, 512, 1024]) {
-    const flops = 2 * n * n * n;
-    const a = lm.randomNormal([n, n], 0, 1, 1);
-    const b = lm.randomNormal([n, n], 0, 1, 2);
-    const runs = n >= 1024 ? 3 : 5;
-    const ours = time(() => void lm.matMul(a, b).dataSync(), { runs });
-    const ta = tf.tensor(a.dataSync(), [n, n]);
-    const tb = tf.tensor(b.dataSync(), [n, n]);
-    const peer = time(
-      () => {
-        const c = tf.matMul(ta, tb);
-        c.dataSync();
-        c.dispose();
-      },
-      { runs: n >= 1024 ? 1 : 3, warmup: 1 },
-    );
-    const g1 = flops / ours.medianMs / 1e6;
-    const g2 = flops / peer.medianMs / 1e6;
-    rows.push([String(n), g1.toFixed(2), g2.toFixed(2), `${(g1 / g2).toFixed(1)}x`]);
+function torchAvailable(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
-  return rows;
-}
-
-const sizes = [784, 512, 256, 10];
-const batch = 128;
-
-function laminaMlpStepsPerSecond(): number {
-  const x = lm.randomNormal([batch, 784], 0, 1, 3);
-  const labels = lm.oneHot(
-    lm.tensor(
-      Int32Array.from({ length: batch }, (_, i) => i % 10),
-      [batch],
-    ),
-    10,
-  );
-  const weights = sizes
-    .slice(1)
-    .map((units, i) =>
-      lm.variable(lm.randomNormal([sizes[i] as number, units], 0, 0.05, 10 + i), { name: `w${i}` }),
-    );
-  const biases = sizes
-    .slice(1)
-    .map((units, i) => lm.variable(lm.zeros([units]), { name: `b${i}` }));
-  const step = (): void => {
-    const { grads } = lm.variableGrads(() => {
-      let h: lm.Tensor = x;
-      weights.forEach((w, i) => {
-        h = lm.matMul(h, w).add(biases[i] as lm.Variable);
-        if (i < weights.length - 1) h = h.relu();
-      });
-      return lm.logSoftmax(h).mul(labels).sum(-1).mean().neg();
-    });
-    for (const v of [...weights, ...biases])
-      v.assign(v.sub((grads[v.name] as lm.Tensor).mul(0.01)));
-    void (weights[0] as lm.Variable).dataSync()[0];
-  };
-  const t = time(step, { warmup: 2, runs: quick ? 3 : 10 });
-  return 1000 / t.medianMs;
-}
-
-function tfjsMlpStepsPerSecond(): number {
-  const x = tf.randomNormal([batch, 784], 0, 1, 'float32', 3);
-  const labels = tf
-    .oneHot(
-      tf.tensor1d(
-        Array.from({ length: batch }, (_, i) => i % 10),
-        'int32',
-      ),
-      10,
-    )
-    .toFloat();
-  const weights = sizes
-    .slice(1)
-    .map((units, i) =>
-      tf.variable(tf.randomNormal([sizes[i] as number, units], 0, 0.05, 'float32', 10 + i)),
-    );
-  const biases = sizes.slice(1).map((units) => tf.variable(tf.zeros([units])));
-  const optimizer = tf.train.sgd(0.01);
-  const step = (): void => {
-    tf.tidy(() => {
-      optimizer.minimize(() => {
-        let h: tf.Tensor = x;
-        weights.forEach((w, i) => {
-          h = tf.add(tf.matMul(h, w), biases[i] as tf.Variable);
-          if (i < weights.length - 1) h = tf.relu(h);
-        });
-        return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(h), labels), -1)));
-      });
-    });
-    (weights[0] as tf.Variable).dataSync();
-  };
-  const t = time(step, { warmup: 1, runs: quick ? 2 : 3 });
-  return 1000 / t.medianMs;
 }
 
 async function main(): Promise<void> {
-  tf.env().set('IS_TEST', true); // silences the hint to install tfjs-node
-  await tf.setBackend('cpu');
+  const results: Result[] = [];
+  const ours: ('js' | 'wasm')[] = wasmAvailable ? ['wasm', 'js'] : ['js'];
+  const log = (r: Result): void => {
+    results.push(r);
+    const v = r.gflops !== undefined ? `${r.gflops.toFixed(1)} GFLOPS` : fmt(r.samplesPerSec);
+    const rss = r.peakRssMiB !== undefined ? `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB` : '';
+    console.log(
+      `  ${r.workload.padEnd(8)} ${r.engine.padEnd(12)} ${v}${rss}${r.note ? `  (${r.note})` : ''}`,
+    );
+  };
   console.log(
-    `Lamina benchmark (node ${process.version}, backend ${lm.getBackend()}, single thread)\n`,
+    `Lamina benchmark (node ${process.version}, ${quick ? 'quick, ' : ''}single thread; samples/s, median step)\n`,
   );
-  console.log(table(matmulRows()));
-  const ours = laminaMlpStepsPerSecond();
-  const peer = tfjsMlpStepsPerSecond();
-  console.log('');
-  console.log(
-    table([
-      [
-        'MLP 784-512-256-10, batch 128, train step',
-        'lamina js steps/s',
-        'tfjs cpu steps/s',
-        'ratio',
-      ],
-      ['hand-written loop, SGD', ours.toFixed(2), peer.toFixed(2), `${(ours / peer).toFixed(1)}x`],
-    ]),
-  );
+  const n = quick ? 512 : 1024;
+  for (const b of ours) log(laminaGemm(b, n));
+  for (const b of ['wasm', 'cpu'] as const) log(await tfjsGemm(b, n));
+  for (const s of SPECS(quick)) {
+    for (const b of ours) {
+      if (b === 'js' && s.name === 'W3' && quick) continue;
+      log(await laminaTrain(b, s));
+      if (s.name === 'W1') log(await laminaTrain(b, s, true));
+    }
+    for (const b of ['wasm', 'cpu'] as const) {
+      if (b === 'cpu' && s.name === 'W3' && quick) continue;
+      log(await tfjsTrain(b, s));
+    }
+  }
+  for (const b of ours) log(await laminaInfer(b, quick ? 3 : 10));
+  for (const b of ['wasm', 'cpu'] as const) log(await tfjsInfer(b, quick ? 2 : 5));
+  const torchNote = torchAvailable()
+    ? 'PyTorch found but its runner is not written yet'
+    : "PyTorch skipped: python3 -c 'import torch' fails on this machine";
+  console.log(`\n${torchNote}`);
+  console.log('wasm backend memory:', JSON.stringify(wasmStats()));
+
+  // Summary: each Lamina engine against each peer.
+  const workloads = [...new Set(results.map((r) => r.workload))];
+  const engines = [...new Set(results.map((r) => r.engine))];
+  const value = (w: string, e: string): number | null => {
+    const r = results.find((x) => x.workload === w && x.engine === e);
+    return r?.gflops ?? r?.samplesPerSec ?? null;
+  };
+  const peers = engines.filter((e) => !e.startsWith('lamina'));
+  const head = ['workload', ...engines, ...peers.map((p) => `wasm/${p}`), 'peak RSS (wasm)'];
+  const rows = workloads.map((w) => {
+    const mine = value(w, 'lamina wasm');
+    const rss = results.find((x) => x.workload === w && x.engine === 'lamina wasm')?.peakRssMiB;
+    return [
+      w,
+      ...engines.map((e) => fmt(value(w, e))),
+      ...peers.map((p) => {
+        const v = value(w, p);
+        return mine !== null && v !== null ? `${(mine / v).toFixed(2)}x` : '-';
+      }),
+      rss !== undefined ? `${rss.toFixed(0)} MiB` : '-',
+    ];
+  });
+  console.log('\n' + table([head, ...rows]));
+
+  mkdirSync('bench/results', { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const meta = { node: process.version, quick, date: new Date().toISOString(), torch: torchNote };
+  writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ meta, results }, null, 2));
+  const md = [
+    `# Lamina benchmark ${meta.date}${quick ? ' (quick)' : ''}`,
+    '',
+    `Node ${process.version}, single thread. Samples/s (median step); GEMM rows in GFLOPS. ${torchNote}.`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+  writeFileSync(`bench/results/bench-${stamp}.md`, md);
+  console.log(`\nsaved bench/results/bench-${stamp}.{json,md}`);
+  void lm;
+}
+
+function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '-';
+  return v >= 100 ? v.toFixed(0) : v.toFixed(2);
 }
 
 await main();

@@ -4,6 +4,8 @@
  * Tensors are immutable and garbage collected: there is nothing to dispose and no `tidy`.
  */
 import './ops/chain.js';
+// Registers the WebAssembly SIMD backend and makes it the default where SIMD is supported.
+import './backend/wasm/register.js';
 
 export { Tensor, Variable, type VariableOptions } from './tensor/tensor.js';
 export type { DType, NestedArray, TypedArray } from './tensor/dtype.js';

@@ -120,6 +120,17 @@ function sliceData(d: ArrayData, start: number, end: number): ArrayData {
   };
 }
 
+/**
+ * Lets the event loop turn once: garbage-collection finalizers (which return WebAssembly memory
+ * blocks) only run between macrotasks, and browsers get to paint.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) =>
+    immediate !== undefined ? immediate(resolve) : setTimeout(resolve, 0),
+  );
+}
+
 export async function fit(
   model: TrainableModel,
   x: TensorData | AsyncIterable<Batch>,
@@ -207,6 +218,7 @@ export async function fit(
       const size = (xs[0] as Tensor).shape[0] as number;
       await list.trainBatchBegin(batch, { batch, size });
       const parts = trainStep(model, compiled, xs, ys, sw);
+      await yieldToEventLoop();
       const values = partsToLogs(parts, compiled);
       means.add(values, size);
       await list.trainBatchEnd(batch, { ...means.means(), ...metricLogs(compiled) });

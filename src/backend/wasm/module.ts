@@ -1,0 +1,66 @@
+/**
+ * Loads the AssemblyScript kernels (`assembly/kernels.ts`, embedded as base64 by
+ * `npm run build:wasm`) into a linear memory this backend owns.
+ */
+import { kernelsWasmBase64 } from './kernels.wasm.js';
+
+export interface KernelExports {
+  gemmScratchBytes(): number;
+  heapBase(): number;
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  zero(ptr: number, bytes: number): void;
+  copy(dst: number, src: number, bytes: number): void;
+  binary(op: number, mode: number, a: number, b: number, y: number, n: number, m: number): void;
+  unary(op: number, x: number, y: number, n: number): void;
+  sumTrailing(x: number, y: number, outer: number, inner: number): void;
+  sumLeading(x: number, y: number, outer: number, inner: number, acc: number): void;
+  softmax(x: number, y: number, rows: number, n: number, log: number): void;
+  im2col(x: number, col: number, ...geometry: number[]): void;
+  col2im(col: number, dx: number, ...geometry: number[]): void;
+  maxPool(x: number, y: number, ...geometry: number[]): void;
+  maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
+}
+
+// The smallest module using a v128 instruction (as in wasm-feature-detect).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15,
+  253, 98, 11,
+]);
+
+/** Whether this runtime runs WebAssembly SIMD (Node 20+, current browsers). */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+export interface LoadedKernels {
+  memory: WebAssembly.Memory;
+  exports: KernelExports;
+}
+
+/** Compiles and instantiates the kernels (asynchronously: browsers refuse large sync compiles). */
+export async function loadKernels(initialPages = 256): Promise<LoadedKernels> {
+  const memory = new WebAssembly.Memory({ initial: initialPages });
+  const bytes = decodeBase64(kernelsWasmBase64);
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  return { memory, exports: instance.exports as unknown as KernelExports };
+}
