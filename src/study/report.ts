@@ -4,70 +4,36 @@
  * histogram of the layer's outputs.
  */
 import { escapeXml, histogram, histogramChart, lineChart } from './svg.js';
+import { LAYER_HEAD, layerCells, num, pct, SUMMARY_HEAD, summaryCells } from './cells.js';
 import type { StudyResult, VariantResult } from './result.js';
-import { formatValue } from '../training/callbacks/progress.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
-function pct(v: number): string {
-  return Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '-';
-}
-
-/** A number, or '-' where a statistic does not apply (a layer without weights). */
-function num(v: number): string {
-  return Number.isFinite(v) ? formatValue(v) : '-';
+function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  className = '',
+): string {
+  const cells = rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table${className ? ` class="${className}"` : ''}><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table>`;
 }
 
 function summaryTable(result: StudyResult): string {
-  const head = ['variant', 'train acc', 'val acc', 'data loss', 'penalty', 'val loss', 'time'];
-  const rows = result.variants.map((v) =>
-    [
-      v.label,
-      pct(v.final.trainAccuracy),
-      pct(v.final.valAccuracy),
-      formatValue(v.final.dataLoss),
-      formatValue(v.final.penalty),
-      formatValue(v.final.valLoss),
-      `${v.seconds.toFixed(1)} s`,
-    ]
-      .map((c) => `<td>${escapeXml(c)}</td>`)
-      .join(''),
-  );
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table>`;
+  return table(SUMMARY_HEAD, result.variants.map(summaryCells));
 }
 
 function layerTable(v: VariantResult): string {
-  const head = [
-    'layer',
-    'mean |w|',
-    'max |w|',
-    'mean |a|',
-    'max |a|',
-    'zeros',
-    'saturated',
-    'dead units',
-    'penalties',
-    'advice',
-  ];
-  const rows = v.layers.map((l) =>
-    [
-      l.name,
-      num(l.stats.meanAbsWeight),
-      num(l.stats.maxAbsWeight),
-      num(l.stats.meanAbsActivation),
-      num(l.stats.maxAbsActivation),
-      pct(l.stats.zeroFraction),
-      pct(l.stats.saturatedFraction),
-      pct(l.stats.deadFraction),
-      Object.entries(l.penalties)
-        .map(([k, p]) => `${k} ${formatValue(p)}`)
-        .join(', ') || '-',
-      l.advice,
-    ]
-      .map((c) => `<td>${escapeXml(c)}</td>`)
-      .join(''),
-  );
-  return `<table class="layers"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table>`;
+  const rows = v.layers.map((l) => [
+    l.name,
+    ...layerCells(l),
+    Object.entries(l.penalties)
+      .map(([k, p]) => `${k} ${num(p)}`)
+      .join(', ') || '-',
+    l.advice,
+  ]);
+  return table(['layer', ...LAYER_HEAD, 'penalties', 'advice'], rows, 'layers');
 }
 
 function variantSection(v: VariantResult, index: number): string {
