@@ -1,28 +1,43 @@
 /**
- * `npm run bench` (`-- --quick` for a short pass): the issue-5 workloads for Lamina (js and wasm
- * backends, single thread) against TensorFlow.js 4.22 (`cpu` and `wasm` backends) on the same
- * seeded synthetic data, in one run; PyTorch when `python3 -c 'import torch'` works (skipped with a
- * note otherwise). Prints samples/s (GFLOPS for GEMM) with Lamina/peer ratios and peak RSS per
- * Lamina workload, and saves JSON + Markdown under bench/results/.
+ * `npm run bench` (`-- --quick` for a short pass, `-- --threads 2` for the thread count of the
+ * extra Lamina wasm column; 2 by default, 1 to skip it): the issue-5 workloads for Lamina (js and
+ * wasm backends, single thread, plus wasm with a thread pool) against TensorFlow.js 4.22 (`cpu`
+ * and `wasm` backends) on the same seeded synthetic data, in one run; PyTorch when
+ * `python3 -c 'import torch'` works (skipped with a note otherwise). Every Lamina workload runs in
+ * a child process of its own (`child.ts`), so that its peak RSS is its own and no peer's; training
+ * workloads record RSS at the end of each epoch. Prints samples/s (GFLOPS for GEMM) with
+ * Lamina/peer ratios, and saves JSON + Markdown under bench/results/ (replacing older results).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as lm from '../src/index.js';
+import { cpus } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { table } from './util.js';
-import {
-  laminaGemm,
-  laminaInfer,
-  laminaTrain,
-  SPECS,
-  tfjsGemm,
-  tfjsInfer,
-  tfjsTrain,
-  wasmAvailable,
-  wasmStats,
-  type Result,
-} from './workloads.js';
+import { tfjsGemm, tfjsInfer, tfjsTrain } from './peers.js';
+import { SPECS, wasmAvailable, type Result } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
+const ti = process.argv.indexOf('--threads');
+const threads = ti > 0 ? Number(process.argv[ti + 1]) : 2;
+
+/** Runs one Lamina workload in a fresh process and returns its result. */
+function child(job: {
+  kind: 'train' | 'infer' | 'gemm';
+  workload: string;
+  backend: 'js' | 'wasm';
+  threads: number;
+  n?: number;
+}): Result {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/child.ts', JSON.stringify({ ...job, quick })],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 2 ** 24 },
+  );
+  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line === undefined) throw new Error(`bench: no result from ${JSON.stringify(job)}`);
+  const r = JSON.parse(line.slice(7)) as Result;
+  if (job.threads > 1) r.engine = `${r.engine} ${job.threads}t`;
+  return r;
+}
 
 function torchAvailable(): boolean {
   try {
@@ -35,39 +50,50 @@ function torchAvailable(): boolean {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
-  const ours: ('js' | 'wasm')[] = wasmAvailable ? ['wasm', 'js'] : ['js'];
+  type Ours = { backend: 'js' | 'wasm'; threads: number };
+  const ours: Ours[] = wasmAvailable
+    ? [
+        { backend: 'wasm', threads: 1 },
+        ...(threads > 1 ? [{ backend: 'wasm' as const, threads }] : []),
+        { backend: 'js', threads: 1 },
+      ]
+    : [{ backend: 'js', threads: 1 }];
   const log = (r: Result): void => {
     results.push(r);
     const v = r.gflops !== undefined ? `${r.gflops.toFixed(1)} GFLOPS` : fmt(r.samplesPerSec);
     const rss = r.peakRssMiB !== undefined ? `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB` : '';
+    const epochs =
+      r.rssPerEpochMiB !== undefined && r.rssPerEpochMiB.length > 1
+        ? ` (per epoch ${r.rssPerEpochMiB.map((x) => x.toFixed(0)).join(', ')})`
+        : '';
     console.log(
-      `  ${r.workload.padEnd(8)} ${r.engine.padEnd(12)} ${v}${rss}${r.note ? `  (${r.note})` : ''}`,
+      `  ${r.workload.padEnd(8)} ${r.engine.padEnd(14)} ${v}${rss}${epochs}${r.note ? `  (${r.note})` : ''}`,
     );
   };
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `Lamina benchmark (node ${process.version}, ${quick ? 'quick, ' : ''}single thread; samples/s, median step)\n`,
+    `Lamina benchmark (node ${process.version}, ${cpus().length} x ${cpu}; ${quick ? 'quick; ' : ''}samples/s of the median step)\n`,
   );
   const n = quick ? 512 : 1024;
-  for (const b of ours) log(laminaGemm(b, n));
+  for (const o of ours) log(child({ kind: 'gemm', workload: 'GEMM', n, ...o }));
   for (const b of ['wasm', 'cpu'] as const) log(await tfjsGemm(b, n));
   for (const s of SPECS(quick)) {
-    for (const b of ours) {
-      if (b === 'js' && s.name === 'W3' && quick) continue;
-      log(await laminaTrain(b, s));
-      if (s.name === 'W1') log(await laminaTrain(b, s, true));
+    for (const o of ours) {
+      if (o.backend === 'js' && s.name === 'W3' && quick) continue;
+      log(child({ kind: 'train', workload: s.name, ...o }));
+      if (s.name === 'W1') log(child({ kind: 'train', workload: 'W1+reg', ...o }));
     }
     for (const b of ['wasm', 'cpu'] as const) {
       if (b === 'cpu' && s.name === 'W3' && quick) continue;
       log(await tfjsTrain(b, s));
     }
   }
-  for (const b of ours) log(await laminaInfer(b, quick ? 3 : 10));
+  for (const o of ours) log(child({ kind: 'infer', workload: 'W4', ...o }));
   for (const b of ['wasm', 'cpu'] as const) log(await tfjsInfer(b, quick ? 2 : 5));
   const torchNote = torchAvailable()
     ? 'PyTorch found but its runner is not written yet'
     : "PyTorch skipped: python3 -c 'import torch' fails on this machine";
   console.log(`\n${torchNote}`);
-  console.log('wasm backend memory:', JSON.stringify(wasmStats()));
 
   // Summary: each Lamina engine against each peer.
   const workloads = [...new Set(results.map((r) => r.workload))];
@@ -77,10 +103,21 @@ async function main(): Promise<void> {
     return r?.gflops ?? r?.samplesPerSec ?? null;
   };
   const peers = engines.filter((e) => !e.startsWith('lamina'));
-  const head = ['workload', ...engines, ...peers.map((p) => `wasm/${p}`), 'peak RSS (wasm)'];
+  const rssOf = (w: string, e: string): string => {
+    const r = results.find((x) => x.workload === w && x.engine === e);
+    return r?.peakRssMiB !== undefined ? `${r.peakRssMiB.toFixed(0)} MiB` : '-';
+  };
+  const threaded = engines.filter((e) => e.startsWith('lamina wasm '));
+  const head = [
+    'workload',
+    ...engines,
+    ...peers.map((p) => `wasm/${p}`),
+    ...threaded.map((t) => `${t.slice(12)}/1t`),
+    'peak RSS (wasm)',
+    ...threaded.map((t) => `peak RSS (wasm ${t.slice(12)})`),
+  ];
   const rows = workloads.map((w) => {
     const mine = value(w, 'lamina wasm');
-    const rss = results.find((x) => x.workload === w && x.engine === 'lamina wasm')?.peakRssMiB;
     return [
       w,
       ...engines.map((e) => fmt(value(w, e))),
@@ -88,28 +125,58 @@ async function main(): Promise<void> {
         const v = value(w, p);
         return mine !== null && v !== null ? `${(mine / v).toFixed(2)}x` : '-';
       }),
-      rss !== undefined ? `${rss.toFixed(0)} MiB` : '-',
+      ...threaded.map((t) => {
+        const v = value(w, t);
+        return mine !== null && v !== null ? `${(v / mine).toFixed(2)}x` : '-';
+      }),
+      rssOf(w, 'lamina wasm'),
+      ...threaded.map((t) => rssOf(w, t)),
     ];
   });
+  const epochRows = results
+    .filter((r) => r.rssPerEpochMiB !== undefined && r.rssPerEpochMiB.length > 1)
+    .map((r) => [
+      r.workload,
+      r.engine,
+      (r.rssPerEpochMiB as number[]).map((x) => x.toFixed(0)).join(', '),
+    ]);
   console.log('\n' + table([head, ...rows]));
 
   mkdirSync('bench/results', { recursive: true });
+  for (const f of readdirSync('bench/results'))
+    if (/^bench-.*\.(json|md)$/.test(f)) rmSync(`bench/results/${f}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const meta = { node: process.version, quick, date: new Date().toISOString(), torch: torchNote };
+  const machine = `${cpus().length} x ${cpu}`;
+  const meta = {
+    node: process.version,
+    machine,
+    quick,
+    threads,
+    date: new Date().toISOString(),
+    torch: torchNote,
+  };
   writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ meta, results }, null, 2));
   const md = [
     `# Lamina benchmark ${meta.date}${quick ? ' (quick)' : ''}`,
     '',
-    `Node ${process.version}, single thread. Samples/s (median step); GEMM rows in GFLOPS. ${torchNote}.`,
+    `Node ${process.version}, ${machine}. Samples/s of the median step; GEMM rows in GFLOPS. ` +
+      `Lamina and peers single-threaded except the \`lamina wasm ${threads}t\` column ` +
+      `(\`setThreads(${threads})\`). Peak RSS: each Lamina workload in a process of its own ` +
+      `(maxRSS). ${torchNote}.`,
     '',
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
+    'Resident memory (MiB) at the end of each epoch:',
+    '',
+    '| workload | engine | RSS per epoch |',
+    '| --- | --- | --- |',
+    ...epochRows.map((r) => `| ${r.join(' | ')} |`),
+    '',
   ].join('\n');
   writeFileSync(`bench/results/bench-${stamp}.md`, md);
   console.log(`\nsaved bench/results/bench-${stamp}.{json,md}`);
-  void lm;
 }
 
 function fmt(v: number | null | undefined): string {

@@ -2,7 +2,7 @@
  * Loads the AssemblyScript kernels (`assembly/kernels.ts`, embedded as base64 by
  * `npm run build:wasm`) into a linear memory this backend owns.
  */
-import { kernelsWasmBase64 } from './kernels.wasm.js';
+import { kernelsSharedWasmBase64, kernelsWasmBase64, SHARED_MAX_PAGES } from './kernels.wasm.js';
 
 export interface KernelExports {
   gemmScratchBytes(): number;
@@ -28,6 +28,11 @@ export interface KernelExports {
   sumTrailing(x: number, y: number, outer: number, inner: number): void;
   sumLeading(x: number, y: number, outer: number, inner: number, acc: number): void;
   softmax(x: number, y: number, rows: number, n: number, log: number): void;
+  gatherStrided(x: number, start: number, y: number, rank: number, meta: number, es: number): void;
+  transpose2d(x: number, y: number, rows: number, cols: number): void;
+  binaryBroadcast(op: number, a: number, b: number, y: number, rank: number, meta: number): void;
+  where(c: number, a: number, b: number, y: number, rank: number, meta: number): void;
+  cast(x: number, y: number, n: number, mode: number): void;
   im2col(x: number, col: number, ...geometry: number[]): void;
   col2im(col: number, dx: number, ...geometry: number[]): void;
   maxPool(x: number, y: number, ...geometry: number[]): void;
@@ -55,12 +60,40 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 export interface LoadedKernels {
   memory: WebAssembly.Memory;
   exports: KernelExports;
+  /** The compiled module, which workers instantiate on the same (shared) memory. */
+  module: WebAssembly.Module;
+  /** Whether `memory` is shared (a SharedArrayBuffer), as the thread pool needs. */
+  shared: boolean;
 }
 
-/** Compiles and instantiates the kernels (asynchronously: browsers refuse large sync compiles). */
-export async function loadKernels(initialPages = 256): Promise<LoadedKernels> {
-  const memory = new WebAssembly.Memory({ initial: initialPages });
-  const bytes = decodeBase64(kernelsWasmBase64);
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
-  return { memory, exports: instance.exports as unknown as KernelExports };
+/**
+ * Whether this runtime gives WebAssembly shared memory: always in Node; in browsers only on a
+ * cross-origin isolated page (served with COOP `same-origin` and COEP `require-corp`).
+ */
+export function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    process?: { versions?: { node?: string } };
+  };
+  if (g.process?.versions?.node !== undefined) return true;
+  return g.crossOriginIsolated === true;
+}
+
+/**
+ * Compiles and instantiates the kernels (asynchronously: browsers refuse large sync compiles),
+ * on a shared memory where the runtime allows one (so that `setThreads` can start workers on it
+ * later), else on a plain one.
+ */
+export async function loadKernels(
+  initialPages = 256,
+  shared = sharedMemorySupported(),
+): Promise<LoadedKernels> {
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: initialPages, maximum: SHARED_MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: initialPages });
+  const bytes = decodeBase64(shared ? kernelsSharedWasmBase64 : kernelsWasmBase64);
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { memory, exports: instance.exports as unknown as KernelExports, module, shared };
 }

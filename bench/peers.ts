@@ -1,0 +1,117 @@
+/**
+ * TensorFlow.js 4.22 (`cpu` and `wasm` backends) on the issue-5 workloads, on the same seeded
+ * synthetic data as Lamina's (`workloads.ts`).
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { inputs, labelsOneHot, median, type Result, type Spec } from './workloads.js';
+
+export async function useTfjs(backend: 'cpu' | 'wasm'): Promise<void> {
+  // IS_TEST silences the tfjs-node hint on cpu, but turns on leak checks that fail on wasm.
+  tf.env().set('IS_TEST', backend === 'cpu');
+  if (backend === 'wasm') {
+    const require = createRequire(import.meta.url);
+    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    setWasmPaths(`${dir}/dist/`);
+    setThreadsCount(1);
+  }
+  await tf.setBackend(backend);
+  await tf.ready();
+}
+
+function tfModel(w: string): tf.Sequential {
+  const m = tf.sequential();
+  if (w === 'W2') {
+    m.add(tf.layers.dense({ units: 32, activation: 'relu', inputShape: [64] }));
+    m.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  } else if (w === 'W3') {
+    m.add(
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    );
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 128, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  } else {
+    m.add(tf.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }));
+    m.add(tf.layers.dense({ units: 256, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  }
+  return m;
+}
+
+export async function tfjsTrain(backend: 'cpu' | 'wasm', s: Spec): Promise<Result> {
+  const engine = `tfjs ${backend}`;
+  try {
+    await useTfjs(backend);
+    const m = tfModel(s.name);
+    m.compile({ optimizer: tf.train.adam(1e-3), loss: s.loss });
+    const x = tf.tensor(inputs(s.batch * s.inShape.reduce((a, b) => a * b, 1), 5), [
+      s.batch,
+      ...s.inShape,
+    ]);
+    const y =
+      s.classes === 1
+        ? tf.tensor(
+            Float32Array.from({ length: s.batch }, (_, i) => i % 2),
+            [s.batch, 1],
+          )
+        : tf.tensor(labelsOneHot(s.batch, s.classes), [s.batch, s.classes]);
+    const ms: number[] = [];
+    const steps = Math.max(2, Math.floor(s.steps / 4));
+    for (let i = 0; i < steps + 1; i++) {
+      const t0 = performance.now();
+      await m.trainOnBatch(x, y);
+      if (i > 0) ms.push(performance.now() - t0);
+    }
+    return { workload: s.name, engine, samplesPerSec: (1000 * s.batch) / median(ms) };
+  } catch (e) {
+    return {
+      workload: s.name,
+      engine,
+      samplesPerSec: null,
+      note: String((e as Error).message).slice(0, 80),
+    };
+  }
+}
+
+export async function tfjsInfer(backend: 'cpu' | 'wasm', runs: number): Promise<Result> {
+  await useTfjs(backend);
+  const m = tfModel('W1');
+  const x = tf.tensor(inputs(1024 * 784, 6), [1024, 784]);
+  const ms: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = performance.now();
+    const p = m.predict(x, { batchSize: 1024 }) as tf.Tensor;
+    p.dataSync();
+    p.dispose();
+    if (i > 0) ms.push(performance.now() - t0);
+  }
+  return { workload: 'W4', engine: `tfjs ${backend}`, samplesPerSec: (1000 * 1024) / median(ms) };
+}
+
+export async function tfjsGemm(backend: 'cpu' | 'wasm', n: number): Promise<Result> {
+  await useTfjs(backend);
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  const ms: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    if (i > 0 || backend === 'cpu') ms.push(performance.now() - t0);
+    if (backend === 'cpu') break;
+  }
+  return {
+    workload: `GEMM ${n}^3`,
+    engine: `tfjs ${backend}`,
+    samplesPerSec: null,
+    gflops: (2 * n ** 3) / median(ms) / 1e6,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench:profile [-- W1|W1+reg|W2|W3|W4] [--threads n]`: where a Lamina workload's time goes
+ * on the wasm backend. Wraps every kernel of the backend's table with a timer (bench only; the
+ * backend itself is untouched) and prints, per kernel, calls per step, ms per step and share,
+ * marking kernels that ran the reference fallback.
+ */
+import type * as lm from '../src/index.js';
+import { wasmBackend } from '../src/backend/wasm/register.js';
+import { NATIVE_KERNELS } from '../src/backend/wasm/backend.js';
+import { setThreads } from '../src/backend/wasm/index.js';
+import { table } from './util.js';
+import { laminaStep, SPECS } from './workloads.js';
+
+const arg = process.argv.slice(2).find((a) => /^W\d/.test(a)) ?? 'W1';
+const ti = process.argv.indexOf('--threads');
+const threads = ti > 0 ? Number(process.argv[ti + 1]) : 1;
+if (wasmBackend === null) throw new Error('profile: WebAssembly SIMD is not available');
+setThreads(threads);
+
+const kernels = wasmBackend.kernels as unknown as Record<
+  string,
+  (i: readonly lm.TensorInfo[], a: unknown, o: unknown) => unknown
+>;
+const stats = new Map<string, { calls: number; ms: number }>();
+let profiling = false;
+for (const name of Object.keys(kernels)) {
+  const impl = kernels[name] as (i: readonly lm.TensorInfo[], a: unknown, o: unknown) => unknown;
+  kernels[name] = (inputs, attrs, out) => {
+    if (!profiling) return impl(inputs, attrs, out);
+    const t0 = performance.now();
+    const r = impl(inputs, attrs, out);
+    const dt = performance.now() - t0;
+    const native = (NATIVE_KERNELS as readonly string[]).includes(name);
+    const key = `${name}${native ? '' : ' (fallback)'} ${inputs.map((i) => `${i.dtype[0]}[${i.shape.join(',')}]`).join(' ')}`;
+    const s = stats.get(key) ?? { calls: 0, ms: 0 };
+    s.calls++;
+    s.ms += dt;
+    stats.set(key, s);
+    return r;
+  };
+}
+
+const base = arg.replace('+reg', '');
+const spec = SPECS(false).find((s) => s.name === base) ?? SPECS(false)[0]!;
+const step = laminaStep(spec, arg.endsWith('+reg'));
+for (let i = 0; i < 3; i++) {
+  step();
+  await new Promise((r) => setImmediate(r));
+}
+const steps = 20;
+profiling = true;
+let total = 0;
+for (let i = 0; i < steps; i++) {
+  const t0 = performance.now();
+  step();
+  total += performance.now() - t0;
+  await new Promise((r) => setImmediate(r));
+}
+profiling = false;
+const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
+console.log(
+  `${arg} on wasm, ${threads} thread(s): ${(total / steps).toFixed(2)} ms/step, ${(inKernels / steps).toFixed(2)} ms in kernels (${((100 * inKernels) / total).toFixed(0)}%)\n`,
+);
+console.log(
+  table([
+    ['kernel, inputs', 'calls/step', 'ms/step', 'share'],
+    ...rows
+      .slice(0, 40)
+      .map(([k, v]) => [
+        k,
+        (v.calls / steps).toFixed(1),
+        (v.ms / steps).toFixed(3),
+        `${((100 * v.ms) / total).toFixed(1)}%`,
+      ]),
+  ]),
+);
+process.exit(0);

@@ -1,0 +1,208 @@
+/**
+ * The wasm backend's optional thread pool: workers instantiate the same kernels on the same
+ * shared WebAssembly memory and take jobs through `Atomics` on a small control array (a brief
+ * spin, then `Atomics.wait`); no message is posted per kernel call. The calling thread does the
+ * first share of every job itself and then waits for the others.
+ *
+ * The pool is host-agnostic: a `ThreadHost` starts a worker running `WORKER_LOOP` with an init
+ * object. `nodeThreadHost` (worker_threads) is used in Node; `browserThreadHost` (Web Workers
+ * from a Blob URL) needs a cross-origin isolated page (COOP/COEP), where SharedArrayBuffer and
+ * shared WebAssembly memory exist. See docs/backend.md.
+ */
+
+/** What a worker receives once, at start. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  /** 1.. (the calling thread is 0). */
+  index: number;
+  /** The job generation at spawn time: a job posted before the worker is up still runs. */
+  generation: number;
+}
+
+export interface WorkerHandle {
+  terminate(): void;
+}
+
+/** Starts workers; plug another one in with `setThreadHost` (e.g. for a custom bundler setup). */
+export interface ThreadHost {
+  readonly name: string;
+  spawn(init: WorkerInit): WorkerHandle;
+  /** Whether the calling thread may block in `Atomics.wait` (not a browser's main thread). */
+  readonly canBlock: boolean;
+}
+
+/** Control array layout (Int32 slots). */
+const GENERATION = 0;
+const OP = 1;
+const PENDING = 2;
+const FAILED = 3;
+const ARGS = 16;
+const ARG_SLOTS = 16;
+export const MAX_THREADS = 64;
+export const OP_STOP = 0;
+export const OP_GEMM = 1;
+
+/**
+ * The worker's whole program, as source text, so that it needs no file of its own (works under
+ * tsx, from dist/, and from a bundle). Expects `run(init)` to be called once with a WorkerInit.
+ */
+export const WORKER_LOOP = `
+function run(init) {
+  const ctl = new Int32Array(init.control);
+  const k = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
+  const a = ${ARGS} + init.index * ${ARG_SLOTS};
+  let seen = init.generation;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, ${GENERATION}) === seen) {
+      if (++spins > 20000) { Atomics.wait(ctl, ${GENERATION}, seen); spins = 0; }
+    }
+    seen = Atomics.load(ctl, ${GENERATION});
+    const op = Atomics.load(ctl, ${OP});
+    if (op === ${OP_STOP}) return;
+    try {
+      if (op === ${OP_GEMM} && ctl[a] > 0)
+        k.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
+          ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
+    } catch (e) {
+      Atomics.store(ctl, ${FAILED}, 1);
+    }
+    if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
+  }
+}
+`;
+
+type NodeWorker = { unref(): void; terminate(): Promise<number> };
+type NodeWorkerCtor = new (
+  code: string,
+  options: { eval: true; workerData: WorkerInit },
+) => NodeWorker;
+
+/** worker_threads, the worker's code passed as a string (`eval: true`). Null outside Node. */
+export function nodeThreadHost(): ThreadHost | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return null;
+  const wt = proc.getBuiltinModule('worker_threads') as { Worker: NodeWorkerCtor } | undefined;
+  if (wt === undefined) return null;
+  return {
+    name: 'node worker_threads',
+    canBlock: true,
+    spawn(init) {
+      const w = new wt.Worker(`${WORKER_LOOP}\nrun(require('node:worker_threads').workerData);`, {
+        eval: true,
+        workerData: init,
+      });
+      w.unref(); // an idle pool never keeps the process alive
+      return { terminate: () => void w.terminate() };
+    },
+  };
+}
+
+/**
+ * Web Workers from a Blob URL. Needs a cross-origin isolated page (`Cross-Origin-Opener-Policy:
+ * same-origin`, `Cross-Origin-Embedder-Policy: require-corp`) for shared memory. The page's main
+ * thread cannot block, so it spins while the workers finish. Null where Worker is missing.
+ */
+export function browserThreadHost(): ThreadHost | null {
+  const g = globalThis as {
+    Worker?: new (url: string) => { postMessage(m: unknown): void; terminate(): void };
+    Blob?: new (parts: string[], o: { type: string }) => object;
+    URL?: { createObjectURL(b: object): string };
+    document?: unknown;
+  };
+  if (g.Worker === undefined || g.Blob === undefined || g.URL === undefined) return null;
+  const url = g.URL.createObjectURL(
+    new g.Blob([`${WORKER_LOOP}\nself.onmessage = (e) => run(e.data);`], {
+      type: 'text/javascript',
+    }),
+  );
+  const W = g.Worker;
+  return {
+    name: 'web workers',
+    canBlock: g.document === undefined,
+    spawn(init) {
+      const w = new W(url);
+      w.postMessage(init);
+      return { terminate: () => w.terminate() };
+    },
+  };
+}
+
+/** A running pool of `size - 1` workers plus the calling thread. */
+export class ThreadPool {
+  private readonly ctl: Int32Array;
+  private readonly workers: WorkerHandle[] = [];
+
+  constructor(
+    readonly host: ThreadHost,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    readonly size: number,
+  ) {
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_SLOTS * MAX_THREADS)));
+    for (let index = 1; index < size; index++) {
+      this.workers.push(
+        host.spawn({
+          module,
+          memory,
+          control: this.ctl.buffer as SharedArrayBuffer,
+          index,
+          generation: 0,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Runs job `op` with one argument row per thread (row 0 on the calling thread, through
+   * `self`); rows beyond `args.length` get m = 0 (nothing to do). Returns when all are done.
+   */
+  run(
+    op: number,
+    args: readonly (readonly number[])[],
+    self: (row: readonly number[]) => void,
+  ): void {
+    const ctl = this.ctl;
+    for (let t = 1; t < this.size; t++) {
+      const row = args[t];
+      const at = ARGS + t * ARG_SLOTS;
+      if (row === undefined) ctl[at] = 0;
+      else ctl.set(row, at);
+    }
+    Atomics.store(ctl, OP, op);
+    Atomics.store(ctl, PENDING, this.size - 1);
+    Atomics.add(ctl, GENERATION, 1);
+    Atomics.notify(ctl, GENERATION);
+    if (args[0] !== undefined) self(args[0]);
+    this.wait();
+    if (Atomics.load(ctl, FAILED) !== 0) {
+      Atomics.store(ctl, FAILED, 0);
+      throw new Error('wasm thread pool: a worker failed to run its share of a kernel');
+    }
+  }
+
+  private wait(): void {
+    const ctl = this.ctl;
+    let spins = 0;
+    const start = performance.now();
+    for (;;) {
+      const left = Atomics.load(ctl, PENDING);
+      if (left === 0) return;
+      if (++spins < 20000) continue;
+      if (this.host.canBlock) Atomics.wait(ctl, PENDING, left, 1000);
+      if (performance.now() - start > 60_000)
+        throw new Error(`wasm thread pool: ${left} worker(s) did not answer within 60 s`);
+    }
+  }
+
+  /** Stops the workers (they finish their current job first). */
+  stop(): void {
+    Atomics.store(this.ctl, OP, OP_STOP);
+    Atomics.add(this.ctl, GENERATION, 1);
+    Atomics.notify(this.ctl, GENERATION);
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The wasm backend's native broadcasting, movement, comparison and cast kernels against the
+ * reference kernels, called directly through both kernel tables on awkward shapes (broadcast on
+ * inner and outer axes, size-1 and empty dimensions, negative and zero strides, bool and int32).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { jsBackend } from '../../src/backend/js/index.js';
+import { wasmBackend } from '../../src/backend/wasm/register.js';
+import type { OutputInfo, TensorInfo } from '../../src/index.js';
+import type { DType, TypedArray } from '../../src/tensor/dtype.js';
+import { sizeOf } from '../../src/tensor/shape.js';
+
+type Impl = (i: readonly TensorInfo[], a: unknown, o: OutputInfo) => object;
+let seed = 7;
+const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+
+function values(shape: number[], dtype: DType): TypedArray {
+  const n = sizeOf(shape);
+  if (dtype === 'bool') return Uint8Array.from({ length: n }, () => (rand() > 0 ? 1 : 0));
+  if (dtype === 'int32') return Int32Array.from({ length: n }, () => Math.round(rand() * 50));
+  // Some exact ties and zeros, so comparisons and maximum see equal operands.
+  return Float32Array.from({ length: n }, () => {
+    const r = rand();
+    return Math.abs(r) < 0.1 ? 0 : Math.round(r * 8) / 4;
+  });
+}
+
+function check(
+  name: string,
+  ins: { shape: number[]; dtype: DType; values?: TypedArray }[],
+  attrs: unknown,
+  out: OutputInfo,
+): void {
+  if (wasmBackend === null) return;
+  const vals = ins.map((i) => i.values ?? values(i.shape, i.dtype));
+  const run = (b: typeof jsBackend | typeof wasmBackend): TypedArray => {
+    const infos = ins.map((i, t): TensorInfo => ({
+      shape: i.shape,
+      dtype: i.dtype,
+      data: b!.write(vals[t]!.slice()),
+    }));
+    return b!.read((b!.kernels as unknown as Record<string, Impl>)[name]!(infos, attrs, out));
+  };
+  const want = run(jsBackend);
+  const got = run(wasmBackend);
+  assert.equal(got.constructor, want.constructor, `${name}: output type`);
+  assert.deepEqual(
+    Array.from(got),
+    Array.from(want),
+    `${name} ${JSON.stringify(ins.map((i) => i.shape))}`,
+  );
+}
+
+const f = (...shape: number[]) => ({ shape, dtype: 'float32' as DType });
+
+test('binary ops and comparisons broadcast like the reference', () => {
+  const cases: [number[], number[], number[]][] = [
+    [
+      [3, 4],
+      [3, 4],
+      [3, 4],
+    ],
+    [[3, 4], [], [3, 4]],
+    [[], [3, 4], [3, 4]],
+    [
+      [2, 3, 5],
+      [3, 1],
+      [2, 3, 5],
+    ],
+    [
+      [2, 1, 5],
+      [1, 3, 1],
+      [2, 3, 5],
+    ],
+    [
+      [4, 1],
+      [1, 7],
+      [4, 7],
+    ],
+    [
+      [2, 3, 4, 5],
+      [1, 3, 1, 5],
+      [2, 3, 4, 5],
+    ],
+    [
+      [0, 3],
+      [1, 3],
+      [0, 3],
+    ],
+    [[1], [9], [9]],
+  ];
+  for (const [a, b, o] of cases) {
+    for (const k of ['Add', 'Sub', 'Mul', 'Div', 'Maximum', 'Minimum'])
+      check(k, [f(...a), f(...b)], {}, { shape: o, dtype: 'float32' });
+    for (const k of ['Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual'])
+      check(k, [f(...a), f(...b)], {}, { shape: o, dtype: 'bool' });
+  }
+  // NaN handling of maximum / minimum and comparisons.
+  const nan = Float32Array.from([NaN, 1, -0, 0, 2, NaN, 5, -3]);
+  const other = Float32Array.from([1, NaN, 0, -0, 2, NaN, -5, 3]);
+  for (const k of ['Maximum', 'Minimum'])
+    check(
+      k,
+      [
+        { ...f(8), values: nan },
+        { ...f(8), values: other },
+      ],
+      {},
+      { shape: [8], dtype: 'float32' },
+    );
+  check(
+    'Greater',
+    [
+      { ...f(8), values: nan },
+      { ...f(8), values: other },
+    ],
+    {},
+    { shape: [8], dtype: 'bool' },
+  );
+});
+
+test('where, cast and unary kernels match the reference', () => {
+  const b = (...shape: number[]) => ({ shape, dtype: 'bool' as DType });
+  check('Where', [b(4, 5), f(4, 5), f()], {}, { shape: [4, 5], dtype: 'float32' });
+  check('Where', [b(4, 1), f(1, 5), f(4, 5)], {}, { shape: [4, 5], dtype: 'float32' });
+  check(
+    'Where',
+    [b(3), { shape: [2, 3], dtype: 'int32' }, { shape: [], dtype: 'int32' }],
+    {},
+    { shape: [2, 3], dtype: 'int32' },
+  );
+  const big = Float32Array.from([1.5, -2.7, 3e9, -3e9, NaN, Infinity, 0, -0.5]);
+  for (const dtype of ['int32', 'bool', 'float32'] as const)
+    check('Cast', [{ ...f(8), values: big }], { dtype }, { shape: [8], dtype });
+  for (const from of ['int32', 'bool'] as const)
+    for (const dtype of ['int32', 'bool', 'float32'] as const)
+      check('Cast', [{ shape: [3, 3], dtype: from }], { dtype }, { shape: [3, 3], dtype });
+  const u = Float32Array.from([4, 2.25, 0, -0, -1, NaN, 1e-3, 7.5, -7.5, 0.5, 1.5, 1e30]);
+  for (const k of ['Sign', 'Sqrt', 'Rsqrt', 'Reciprocal', 'Floor', 'Ceil'])
+    check(k, [{ ...f(12), values: u }], {}, { shape: [12], dtype: 'float32' });
+});
+
+test('movement kernels (transpose, slice, reverse, tile) and sum over inner axes', () => {
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    const t = (...shape: number[]) => ({ shape, dtype });
+    check('Transpose', [t(5, 7)], { perm: [1, 0] }, { shape: [7, 5], dtype });
+    check('Transpose', [t(33, 17)], { perm: [1, 0] }, { shape: [17, 33], dtype });
+    check('Transpose', [t(2, 3, 4)], { perm: [2, 0, 1] }, { shape: [4, 2, 3], dtype });
+    check('Transpose', [t(2, 3, 4)], { perm: [0, 2, 1] }, { shape: [2, 4, 3], dtype });
+    check('Transpose', [t(1, 6, 1)], { perm: [2, 1, 0] }, { shape: [1, 6, 1], dtype });
+    check('Slice', [t(6, 7)], { begin: [1, 2], strides: [2, 1] }, { shape: [3, 4], dtype });
+    check('Slice', [t(10)], { begin: [1], strides: [3] }, { shape: [3], dtype });
+    check('Reverse', [t(3, 4, 5)], { axes: [0, 2] }, { shape: [3, 4, 5], dtype });
+    check('Tile', [t(1, 1)], { reps: [4, 6] }, { shape: [4, 6], dtype });
+    check('Tile', [t(2, 3)], { reps: [2, 3] }, { shape: [4, 9], dtype });
+    check('Tile', [t(0, 3)], { reps: [2, 1] }, { shape: [0, 3], dtype });
+  }
+  check('Sum', [f(3, 4, 5)], { axes: [1] }, { shape: [3, 5], dtype: 'float32' });
+  check('Sum', [f(3, 4, 5)], { axes: [0, 2] }, { shape: [4], dtype: 'float32' });
+  check('Sum', [f(2, 3, 4, 5)], { axes: [1, 3] }, { shape: [2, 4], dtype: 'float32' });
+});
