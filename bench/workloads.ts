@@ -2,8 +2,8 @@
  * The issue-5 workloads (W1-W4, GEMM 1024^3) for Lamina (js and wasm backends), on seeded
  * synthetic data shared with the peers (`peers.ts`). Lamina runs through the model API
  * (layers.dense, sequential, compile, trainOnBatch / predict); each training step is followed by a
- * macrotask turn (`setImmediate`), which lets the wasm backend's FinalizationRegistry return
- * blocks (finalizers never run inside a synchronous loop or a chain of microtasks). This module
+ * macrotask turn (`setImmediate`), as `fit` does (the wasm backend needs none: its memory stays
+ * bounded in synchronous loops too; `bench/w1.ts sync` measures one). This module
  * does not load TensorFlow.js, so that a child process running one Lamina workload measures
  * Lamina's own resident memory.
  */

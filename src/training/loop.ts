@@ -121,8 +121,8 @@ function sliceData(d: ArrayData, start: number, end: number): ArrayData {
 }
 
 /**
- * Lets the event loop turn once: garbage-collection finalizers (which return WebAssembly memory
- * blocks) only run between macrotasks, and browsers get to paint.
+ * Lets the event loop turn once per batch, so that a long fit does not starve timers, I/O and
+ * (in browsers) painting.
  */
 function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;

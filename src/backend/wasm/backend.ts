@@ -18,7 +18,7 @@ import { jsBackend } from '../js/index.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import { broadcastStrides } from '../js/util.js';
 import type { TypedArray } from '../../tensor/dtype.js';
-import { elementBytes, findGc, WasmData, WasmMemory } from './memory.js';
+import { elementBytes, WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import {
   browserThreadHost,
@@ -56,22 +56,14 @@ export function createWasmBackend({
   const need = base - memory.buffer.byteLength;
   if (need > 0) memory.grow(Math.ceil(need / 65536));
   const mem = new WasmMemory(memory, base);
-  mem.collect = findGc();
 
   const dataOf = (info: TensorInfo): WasmData => info.data as WasmData;
 
-  /** Byte offset of a float32 input's values, copying them into linear memory if needed. */
-  function ptrOf(info: TensorInfo): number {
-    const d = dataOf(info);
-    return d.ptr >= 0 ? d.ptr : mem.attach(d, true);
-  }
+  /** Byte offset of an input's values in linear memory, copying them in unless resident. */
+  const ptrOf = (info: TensorInfo): number => mem.ptrOf(dataOf(info));
 
-  /** A fresh float32 output handle with a block in linear memory. */
-  function output(out: OutputInfo): WasmData {
-    const d = new WasmData(sizeOf(out.shape), out.dtype, null);
-    mem.attach(d, false);
-    return d;
-  }
+  /** A fresh output handle with a block in linear memory (written through to JS by `native`). */
+  const output = (out: OutputInfo): WasmData => mem.output(sizeOf(out.shape), out.dtype);
 
   function write(values: TypedArray): DataHandle {
     const dtype =
@@ -107,8 +99,11 @@ export function createWasmBackend({
     const slow = fallback(name);
     return (inputs, attrs, out) => {
       if (!accepts(inputs, out)) return slow(inputs, attrs, out);
-      mem.maybeSpill();
-      return impl(inputs, attrs as never, out) ?? slow(inputs, attrs, out);
+      mem.beginKernel();
+      const y = impl(inputs, attrs as never, out);
+      if (y === null) return slow(inputs, attrs, out);
+      mem.settle(y);
+      return y;
     };
   }
 

@@ -1,33 +1,36 @@
 /**
  * The wasm backend's memory: one WebAssembly linear memory, owned and laid out by this module.
  *
- * Blocks come from size-class free lists (16-byte aligned, classes at most 25% larger than the
- * request), so a training loop on fixed shapes reuses the same blocks step after step. Tensor
- * storage is a `WasmData` handle; a `FinalizationRegistry` returns its block when the handle is
- * garbage collected. Users never dispose anything.
+ * JavaScript typed arrays are the canonical storage of every tensor; linear memory is a cache.
+ * A tensor's handle (`WasmData`) always holds its values in a JS array (`js`): a native
+ * kernel's output is copied out of linear memory right after the kernel (`settle`). The JS
+ * garbage collector therefore reclaims everything, inside synchronous loops too: nothing here
+ * depends on when (or whether) a handle is collected. There is no WeakRef and no
+ * FinalizationRegistry.
  *
- * JavaScript runs finalization callbacks only between macrotasks, never inside a synchronous loop
- * (nor inside a chain of microtasks), so a long synchronous loop would otherwise grow memory
- * without bound. As a safety net, when the blocks in use exceed `budgetBytes`, the next kernel
- * `spill`s: every handle still reachable through its WeakRef moves its values to a JavaScript
- * array (which the JS garbage collector reclaims as usual) and the whole arena is reused.
+ * The cache is a bump region tagged with a generation. A kernel's input is copied in unless it
+ * has a resident copy of the current generation; outputs are computed in the cache and stay
+ * resident, so tensors chained from kernel to kernel are not copied in again. When the region
+ * passes `cacheBytes`, the next kernel resets it (generation + 1): every resident copy becomes
+ * stale at once, and no copying out is needed since JS already holds every value (weights are
+ * copied in again on their next use). Memory is bounded by `cacheBytes` plus one kernel's needs.
+ *
+ * Why not reclaim blocks of dead handles? JavaScript runs FinalizationRegistry callbacks only
+ * between jobs, never inside a synchronous loop, and every `WeakRef.prototype.deref()` that
+ * returns an object keeps it alive until the current job ends, so no liveness test based on them
+ * works in a synchronous training loop (see docs/backend.md).
  */
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 
-export interface Block {
-  readonly ptr: number;
-  readonly bytes: number;
-  readonly generation: number;
-  readonly ref: WeakRef<WasmData>;
-}
-
-/** A tensor's storage: values in linear memory (ptr >= 0), in a JS array, or both. */
+/** A tensor's storage: values in a JS array, with a resident copy in linear memory or not. */
 export class WasmData {
+  /** Byte offset of the resident copy; valid only while `gen` is the memory's generation. */
   ptr = -1;
-  block: Block | null = null;
+  gen = -1;
   constructor(
     readonly length: number,
     readonly dtype: DType,
+    /** The values; null only between a kernel's start and its `settle` (then it is resident). */
     public js: TypedArray | null,
   ) {}
 }
@@ -49,23 +52,30 @@ export function sizeClass(bytes: number): number {
 
 const PAGE = 65536;
 
+/** A fresh JS array of `length` elements of `dtype`. */
+function jsArray(length: number, dtype: DType): TypedArray {
+  if (dtype === 'float32') return new Float32Array(length);
+  if (dtype === 'int32') return new Int32Array(length);
+  return new Uint8Array(length);
+}
+
 export class WasmMemory {
   readonly memory: WebAssembly.Memory;
   f32: Float32Array;
   i32: Int32Array;
   u8: Uint8Array;
-  private readonly base: number;
+  /** Start of the cache region (pinned blocks move it up). */
+  private base: number;
   private top: number;
-  private pinnedTop = 0;
+  /** Blocks returned within the current generation (kernel scratch), by size class. */
   private readonly free = new Map<number, number[]>();
-  private readonly live = new Set<Block>();
   private generation = 0;
-  private readonly registry: FinalizationRegistry<Block>;
-  /** Bytes in blocks held by handles (or temporarily by a kernel). */
-  inUse = 0;
-  /** Above this many bytes in use, the next kernel spills (see the module comment). */
-  budgetBytes = 128 * 2 ** 20;
-  spills = 0;
+  /** Above this many bytes of cache in use, the next kernel resets the cache. */
+  cacheBytes = 32 * 2 ** 20;
+  resets = 0;
+  /** Bytes copied into the cache (inputs without a resident copy) and out of it. */
+  bytesIn = 0;
+  bytesOut = 0;
 
   constructor(memory: WebAssembly.Memory, base: number) {
     this.memory = memory;
@@ -74,36 +84,42 @@ export class WasmMemory {
     this.f32 = new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);
-    this.registry = new FinalizationRegistry((block) => this.release(block));
   }
 
-  /** Byte offset of a fresh block of at least `bytes`; its contents are undefined. */
-  alloc(bytes: number): number {
-    return this.allocClass(sizeClass(bytes));
-  }
-
-  private allocClass(cls: number): number {
-    const list = this.free.get(cls);
-    const reused = list?.pop();
-    this.inUse += cls;
-    if (reused !== undefined) return reused;
+  private bump(cls: number): number {
     const ptr = this.top;
     this.top += cls;
     const need = this.top - this.memory.buffer.byteLength;
     if (need > 0) {
-      // Grow geometrically: every grow replaces the ArrayBuffer (and costs a GC of the old one).
+      // Grow geometrically: every grow replaces the ArrayBuffer.
       const current = this.memory.buffer.byteLength;
       this.memory.grow(Math.ceil(Math.max(need, current / 4, 16 * 2 ** 20) / PAGE));
-      this.refreshViews();
     }
+    this.refreshViews();
     return ptr;
   }
 
-  /** A block outside the pools that no spill reuses (per-thread GEMM scratch). */
+  /** Byte offset of a fresh cache block of at least `bytes`; its contents are undefined. */
+  alloc(bytes: number): number {
+    const cls = sizeClass(bytes);
+    return this.free.get(cls)?.pop() ?? this.bump(cls);
+  }
+
+  /** Returns a block taken with `alloc` in the same kernel (scratch) for reuse in this generation. */
+  freeBlock(ptr: number, bytes: number): void {
+    const cls = sizeClass(bytes);
+    let list = this.free.get(cls);
+    if (list === undefined) this.free.set(cls, (list = []));
+    list.push(ptr);
+  }
+
+  /**
+   * A block that no reset reuses (per-thread GEMM scratch): the cache region starts above it
+   * from now on; resident copies below it stay valid until the next reset.
+   */
   allocPinned(bytes: number): number {
-    const ptr = this.allocClass(sizeClass(bytes));
-    this.inUse -= sizeClass(bytes);
-    this.pinnedTop = Math.max(this.pinnedTop, this.top);
+    const ptr = this.bump(sizeClass(bytes));
+    this.base = Math.max(this.base, this.top);
     return ptr;
   }
 
@@ -122,136 +138,74 @@ export class WasmMemory {
     return this.u8.subarray(ptr, ptr + length);
   }
 
-  /** Returns a block taken with `alloc` (kernel scratch). */
-  freeBlock(ptr: number, bytes: number): void {
-    const cls = sizeClass(bytes);
-    this.inUse -= cls;
-    let list = this.free.get(cls);
-    if (list === undefined) this.free.set(cls, (list = []));
-    list.push(ptr);
+  /** Called before each native kernel: resets the cache once it holds more than `cacheBytes`. */
+  beginKernel(): void {
+    if (this.top - this.base > this.cacheBytes) this.reset();
   }
 
-  /** Gives `data` a block in linear memory (copying its JS values in if it has none yet). */
-  attach(data: WasmData, copyIn: boolean): number {
-    const bytes = sizeClass(data.length * elementBytes(data.dtype));
-    const ptr = this.allocClass(bytes);
-    const block: Block = {
-      ptr,
-      bytes,
-      generation: this.generation,
-      ref: new WeakRef(data),
-    };
+  /** Makes every resident copy stale and reuses the whole cache region. */
+  reset(): void {
+    this.free.clear();
+    this.generation++;
+    this.top = this.base;
+    this.resets++;
+  }
+
+  /** Byte offset of a resident copy of `data`, copying its values in if it has none. */
+  ptrOf(data: WasmData): number {
+    if (data.gen === this.generation) return data.ptr;
+    const js = data.js as TypedArray; // not resident, so settled
+    const ptr = this.alloc(data.length * elementBytes(data.dtype));
+    if (data.dtype === 'float32') this.f32.set(js as Float32Array, ptr >>> 2);
+    else if (data.dtype === 'int32') this.i32.set(js as Int32Array, ptr >>> 2);
+    else this.u8.set(js as Uint8Array, ptr);
+    this.bytesIn += js.byteLength;
     data.ptr = ptr;
-    data.block = block;
-    this.live.add(block);
-    this.registry.register(data, block, data);
-    if (copyIn && data.js !== null) {
-      if (data.dtype === 'float32') this.f32.set(data.js as Float32Array, ptr >>> 2);
-      else if (data.dtype === 'int32') this.i32.set(data.js as Int32Array, ptr >>> 2);
-      else this.u8.set(data.js as Uint8Array, ptr);
-    }
+    data.gen = this.generation;
     return ptr;
   }
 
-  private release(block: Block): void {
-    if (block.generation !== this.generation || !this.live.delete(block)) return;
-    this.freeBlock(block.ptr, block.bytes);
+  /** A fresh output handle with a resident block (values undefined until the kernel runs). */
+  output(length: number, dtype: DType): WasmData {
+    const d = new WasmData(length, dtype, null);
+    d.ptr = this.alloc(length * elementBytes(dtype));
+    d.gen = this.generation;
+    return d;
   }
 
-  /** The values of `data` as a typed array (a copy when they live only in linear memory). */
+  /** Called after the kernel that computed `data`: writes its values through to JS. */
+  settle(data: WasmData): void {
+    if (data.js === null) this.copyOut(data);
+  }
+
+  private copyOut(data: WasmData): TypedArray {
+    const js = jsArray(data.length, data.dtype);
+    js.set(this.view(data.ptr, data.length, data.dtype) as never);
+    this.bytesOut += js.byteLength;
+    data.js = js;
+    return js;
+  }
+
+  /** The values of `data` (the caller must not mutate them). */
   read(data: WasmData): TypedArray {
-    if (data.js !== null) return data.js;
-    return this.view(data.ptr, data.length, data.dtype).slice();
-  }
-
-  /**
-   * A synchronous full garbage collection, where the runtime offers one (Node: see `findGc`).
-   * With it, going over budget collects and sweeps dead handles instead of spilling.
-   */
-  collect: (() => void) | null = null;
-  collections = 0;
-
-  /** Called before each kernel: reclaims (or spills) when the arena holds more than the budget. */
-  maybeSpill(): void {
-    if (this.inUse <= this.budgetBytes) return;
-    if (this.collect !== null) {
-      this.collect();
-      this.collections++;
-      this.sweep();
-      // A working set that really is this large raises the budget instead of thrashing.
-      if (this.inUse > this.budgetBytes / 2) this.budgetBytes = 2 * this.inUse;
-      return;
-    }
-    this.spill();
-  }
-
-  /**
-   * Frees the blocks whose handle the garbage collector has cleared (their finalization callbacks
-   * would come only at the next macrotask). Handles made in the current synchronous job stay
-   * alive until it ends (WeakRef semantics), so a step's own garbage waits for a later sweep.
-   */
-  sweep(): void {
-    for (const block of this.live) {
-      if (block.ref.deref() !== undefined) continue;
-      this.live.delete(block);
-      this.freeBlock(block.ptr, block.bytes);
-    }
-  }
-
-  /** Moves every reachable handle's values to JS arrays and empties the arena. */
-  spill(): void {
-    for (const block of this.live) {
-      const data = block.ref.deref();
-      if (data === undefined || data.block !== block) continue;
-      if (data.js === null) data.js = this.view(block.ptr, data.length, data.dtype).slice();
-      data.ptr = -1;
-      data.block = null;
-      this.registry.unregister(data);
-    }
-    this.live.clear();
-    this.free.clear();
-    this.generation++;
-    this.top = Math.max(this.base, this.pinnedTop);
-    this.inUse = 0;
-    this.spills++;
+    return data.js ?? this.copyOut(data);
   }
 
   stats(): {
-    inUse: number;
-    arena: number;
+    cache: number;
+    cacheBytes: number;
     memory: number;
-    spills: number;
-    collections: number;
-    budget: number;
+    resets: number;
+    bytesIn: number;
+    bytesOut: number;
   } {
     return {
-      collections: this.collections,
-      budget: this.budgetBytes,
-      inUse: this.inUse,
-      arena: this.top - this.base,
+      cache: this.top - this.base,
+      cacheBytes: this.cacheBytes,
       memory: this.memory.buffer.byteLength,
-      spills: this.spills,
+      resets: this.resets,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
     };
-  }
-}
-
-/**
- * Node's synchronous `gc()`: the global one under `--expose-gc`, else one taken from a fresh
- * `vm` context after turning on `--expose-gc` (this changes no global of the main context).
- * Null in browsers and wherever it is unavailable; the memory then spills instead.
- */
-export function findGc(): (() => void) | null {
-  const g = (globalThis as { gc?: unknown }).gc;
-  if (typeof g === 'function') return g as () => void;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  try {
-    const v8 = proc.getBuiltinModule('v8') as { setFlagsFromString(flags: string): void };
-    const vm = proc.getBuiltinModule('vm') as { runInNewContext(code: string): unknown };
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc');
-    return typeof gc === 'function' ? (gc as () => void) : null;
-  } catch {
-    return null;
   }
 }
