@@ -7,9 +7,10 @@
  * Memory ownership: `write` hands the backend a typed array (the backend may keep it or copy it
  * into its own memory); a kernel returns a new handle for its output and never mutates inputs.
  * Tensors are immutable, so handles may be shared (reshape shares its input's handle). No one
- * frees handles explicitly: a backend whose memory is not garbage collected (WebAssembly linear
- * memory) reclaims a handle's block through a FinalizationRegistry on the handle object, and may
- * pool blocks of equal size so that a training loop on fixed shapes reuses the same memory.
+ * frees handles explicitly. A backend whose memory is not garbage collected (WebAssembly linear
+ * memory) must not depend on the JS collector reporting dead handles: finalizers never run and
+ * WeakRef.deref keeps its target alive inside a synchronous loop. The wasm backend therefore keeps
+ * every value in a JS array and uses linear memory as a cache it can reset at any time.
  *
  * Output shapes and dtypes are computed and validated by the ops; a kernel receives them in
  * `out` and may trust its inputs.
