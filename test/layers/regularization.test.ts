@@ -460,3 +460,16 @@ forEachBackend('Keras 1 names in configs', () => {
     assert.equal(warnings.length, 2);
   });
 });
+
+forEachBackend('regularizer gradients', () => {
+  test('L1, L2 and L1L2 gradients: l1 sign(x) + 2 l2 x, scaled by the upstream gradient, 0 at 0 for L1', async () => {
+    const { grads: gradsOf } = await import('../../src/index.js');
+    const x = tensor([0, 1.5, -2]);
+    const [g1] = gradsOf((w) => l1(0.1).apply(w).mul(3))([x]);
+    assertClose(g1!, [0, 0.3, -0.3], { rtol: 1e-6 });
+    const [g2] = gradsOf((w) => l2(0.1).apply(w))([x]);
+    assertClose(g2!, [0, 0.3, -0.4], { rtol: 1e-6 });
+    const [g3] = gradsOf((w) => new L1L2(0.1, 0.1).apply(w).mul(2))([x]);
+    assertClose(g3!, [0, 0.8, -1.0], { rtol: 1e-6 });
+  });
+});
