@@ -120,13 +120,20 @@ function sliceData(d: ArrayData, start: number, end: number): ArrayData {
   };
 }
 
+/** How often fit lets the event loop turn: about once a frame. */
+const YIELD_EVERY_MS = 16;
+let lastYield = 0;
+
 /**
- * Lets the event loop turn once per batch, so that a long fit does not starve timers, I/O and
- * (in browsers) painting.
+ * Lets the event loop turn when a frame's worth of time has passed, so that a long fit does not
+ * starve timers, I/O and (in browsers) painting, without paying a turn for every tiny batch.
  */
-function yieldToEventLoop(): Promise<void> {
+async function yieldToEventLoop(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_EVERY_MS) return;
+  lastYield = now;
   const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) =>
+  await new Promise<void>((resolve) =>
     immediate !== undefined ? immediate(resolve) : setTimeout(resolve, 0),
   );
 }
