@@ -1,0 +1,198 @@
+// GEMM and the memory helpers (zero, copy) for Lamina's wasm backend.
+//
+// Part of the kernels that assembly/kernels.ts exports (see there); pointers are byte offsets
+// into memory the TypeScript side owns.
+
+// ---------------------------------------------------------------------------------------------
+// Packed GEMM after Goto & van de Geijn: C (m x n, row stride ldc) += A (m x k) * B (k x n), where
+// element (i, j) of A is at a + 4 * (i * ars + j * acs) (likewise B), so transposed operands are
+// just other strides and are packed at full speed. Micro-kernel: 4 rows x 8 columns of f32x4.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const MC: i32 = 64;
+const KC: i32 = 256;
+const NC: i32 = 1024;
+
+/** Bytes of packing scratch gemm needs (A block, B block, an edge tile). */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+function packB(b: usize, brs: i32, bcs: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  for (let j = 0; j < nc; j += NR) {
+    const cols = min(NR, nc - j);
+    const col0 = jc + j;
+    if (cols == NR && bcs == 1) {
+      let src = b + (<usize>((pc * brs + col0) << 2));
+      const step = <usize>(brs << 2);
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst + 16, v128.load(src + 16));
+        src += step;
+        dst += 32;
+      }
+    } else if (cols == NR && brs == 1) {
+      // B^T stored row-major: column j of B is contiguous along p.
+      for (let c = 0; c < NR; c++) {
+        let src = b + (<usize>(((col0 + c) * bcs + pc) << 2));
+        let d = dst + (<usize>(c << 2));
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, load<f32>(src));
+          src += 4;
+          d += 32;
+        }
+      }
+      dst += <usize>(kc * 32);
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const row = b + (<usize>(((pc + p) * brs + col0 * bcs) << 2));
+        for (let c = 0; c < NR; c++) {
+          store<f32>(dst + (<usize>(c << 2)), c < cols ? load<f32>(row + (<usize>((c * bcs) << 2))) : 0);
+        }
+        dst += 32;
+      }
+    }
+  }
+}
+
+function packA(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+  for (let i = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    const row0 = ic + i;
+    if (rows == MR && ars == 1) {
+      // A^T stored row-major: the 4 rows of a panel are contiguous for each p.
+      let src = a + (<usize>((row0 + pc * acs) << 2));
+      const step = <usize>(acs << 2);
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        src += step;
+        dst += 16;
+      }
+    } else if (rows == MR && acs == 1) {
+      for (let r = 0; r < MR; r++) {
+        let src = a + (<usize>(((row0 + r) * ars + pc) << 2));
+        let d = dst + (<usize>(r << 2));
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, load<f32>(src));
+          src += 4;
+          d += 16;
+        }
+      }
+      dst += <usize>(kc * 16);
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(
+            dst + (<usize>(r << 2)),
+            r < rows ? load<f32>(a + (<usize>(((row0 + r) * ars + (pc + p) * acs) << 2))) : 0,
+          );
+        }
+        dst += 16;
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function addRow(c: usize, lo: v128, hi: v128): void {
+  v128.store(c, f32x4.add(v128.load(c), lo));
+  v128.store(c + 16, f32x4.add(v128.load(c + 16), hi));
+}
+
+function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb + 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += 16;
+    pb += 32;
+  }
+  const stride = <usize>(ldc << 2);
+  if (rows == MR && cols == NR) {
+    addRow(c, c00, c01);
+    addRow(c + stride, c10, c11);
+    addRow(c + 2 * stride, c20, c21);
+    addRow(c + 3 * stride, c30, c31);
+    return;
+  }
+  v128.store(tile, c00);
+  v128.store(tile + 16, c01);
+  v128.store(tile + 32, c10);
+  v128.store(tile + 48, c11);
+  v128.store(tile + 64, c20);
+  v128.store(tile + 80, c21);
+  v128.store(tile + 96, c30);
+  v128.store(tile + 112, c31);
+  for (let r = 0; r < rows; r++) {
+    const crow = c + <usize>r * stride;
+    const trow = tile + (<usize>(r * 32));
+    for (let j = 0; j < cols; j++) {
+      const o = crow + (<usize>(j << 2));
+      store<f32>(o, load<f32>(o) + load<f32>(trow + (<usize>(j << 2))));
+    }
+  }
+}
+
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32,
+  scratch: usize,
+): void {
+  const pa = scratch;
+  const pb = scratch + (<usize>(MC * KC * 4));
+  const tile = pb + (<usize>(KC * NC * 4));
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(b, brs, bcs, pc, kc, jc, nc, pb);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a, ars, acs, ic, mc, pc, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const bp = pb + (<usize>(jr * kc * 4));
+          const cols = min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            micro(
+              kc,
+              pa + (<usize>(ir * kc * 4)),
+              bp,
+              c + (<usize>(((ic + ir) * ldc + jc + jr) << 2)),
+              ldc,
+              min(MR, mc - ir),
+              cols,
+              tile,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+export function zero(p: usize, bytes: i32): void {
+  memory.fill(p, 0, <usize>bytes);
+}
+
+export function copy(dst: usize, src: usize, bytes: i32): void {
+  memory.copy(dst, src, <usize>bytes);
+}

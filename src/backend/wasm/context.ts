@@ -1,0 +1,101 @@
+/**
+ * What the wasm backend's kernel modules share. `createWasmBackend` (`./backend.ts`) lays out
+ * linear memory and builds one `WasmKernelContext`; each family module (`./gemm.ts`,
+ * `./elementwise.ts`, `./reduce.ts`, `./movement.ts`, `./conv.ts`) turns it into its part of the
+ * kernel table, wrapping every native implementation in `native` so that inputs it does not
+ * cover fall back to the reference kernels.
+ */
+import type { DataHandle, OutputInfo, TensorInfo } from '../backend.js';
+import type { KernelName } from '../kernels.js';
+import type { WasmData, WasmMemory } from './memory.js';
+import type { KernelExports } from './module.js';
+
+/** A kernel as the table holds it, with its attributes left untyped. */
+export type AnyImpl = (
+  inputs: readonly TensorInfo[],
+  attrs: unknown,
+  out: OutputInfo,
+) => DataHandle;
+
+/** A native kernel: null where it does not apply (then the reference runs). */
+export type NativeImpl = (
+  inputs: readonly TensorInfo[],
+  attrs: never,
+  out: OutputInfo,
+) => WasmData | null;
+
+/** Which inputs and output dtypes a native kernel takes. */
+export type Accepts = (inputs: readonly TensorInfo[], out: OutputInfo) => boolean;
+
+/** A family module's share of the kernel table. */
+export type NativeTable = Partial<Record<KernelName, AnyImpl>>;
+
+/** Shape and stride rows after `collapse`, as `writeMeta` stores them. */
+export interface Collapsed {
+  shape: number[];
+  rows: number[][];
+}
+
+/** C += A B on float32 matrices given by byte offsets and element strides (see `./gemm.ts`). */
+export type Gemm = (
+  m: number,
+  n: number,
+  kk: number,
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+  ldc: number,
+) => void;
+
+export interface WasmKernelContext {
+  readonly mem: WasmMemory;
+  /** The AssemblyScript kernels' exports. */
+  readonly k: KernelExports;
+  /** Byte offset of the i32 table of shapes and strides for the broadcasting and movement kernels. */
+  readonly meta: number;
+  /** Byte offset of an input's values in linear memory, copying them in unless resident. */
+  ptrOf(info: TensorInfo): number;
+  /** A fresh output handle with a block in linear memory (written through to JS by `native`). */
+  output(out: OutputInfo): WasmData;
+  /**
+   * A native kernel that returns null where it does not apply (then the reference runs).
+   * `accepts` says which dtypes it takes (float32 in and out unless told).
+   */
+  native(name: KernelName, impl: NativeImpl, accepts?: Accepts): AnyImpl;
+  /** Writes shape and stride rows to the meta table; false when they do not fit. */
+  writeMeta(c: Collapsed): boolean;
+  gemm: Gemm;
+}
+
+/**
+ * Drops size-1 dimensions and merges neighbours that every stride row walks contiguously, so
+ * the kernels' inner loops run as long as possible. Returns rank >= 1.
+ */
+export function collapse(
+  shape: readonly number[],
+  rows: readonly (readonly number[])[],
+): Collapsed {
+  const outShape: number[] = [];
+  const outRows: number[][] = rows.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const len = shape[d] as number;
+    if (len === 1) continue;
+    const last = outShape.length - 1;
+    if (
+      last >= 0 &&
+      rows.every((r, t) => (outRows[t]![last] as number) === (r[d] as number) * len)
+    ) {
+      outShape[last] = (outShape[last] as number) * len;
+      rows.forEach((r, t) => (outRows[t]![last] = r[d] as number));
+      continue;
+    }
+    outShape.push(len);
+    rows.forEach((r, t) => outRows[t]!.push(r[d] as number));
+  }
+  if (outShape.length === 0) return { shape: [1], rows: rows.map(() => [0]) };
+  return { shape: outShape, rows: outRows };
+}

@@ -1,0 +1,219 @@
+/**
+ * The wasm backend's NHWC convolutions and max pooling. Conv2D and its two gradients are GEMMs
+ * over an im2col column buffer (x itself for a pointwise convolution); pooling runs directly.
+ */
+import type { OutputInfo, TensorInfo } from '../backend.js';
+import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
+import { sizeOf } from '../../tensor/shape.js';
+import type { NativeTable, WasmKernelContext } from './context.js';
+import type { WasmData } from './memory.js';
+
+export function convKernels({
+  mem,
+  k,
+  ptrOf,
+  output,
+  native,
+  gemm,
+}: WasmKernelContext): NativeTable {
+  /** [n, h, w, c, fh, fw, oh, ow, sh, sw, dh, dw, padTop, padLeft] */
+  const convGeometry = (
+    xShape: readonly number[],
+    fShape: readonly number[],
+    yShape: readonly number[],
+    attrs: Conv2DAttrs,
+  ): number[] => {
+    const [n, h, w, c] = xShape as [number, number, number, number];
+    const [fh, fw] = fShape as [number, number];
+    const [, oh, ow] = yShape as [number, number, number];
+    return [
+      n,
+      h,
+      w,
+      c,
+      fh,
+      fw,
+      oh,
+      ow,
+      attrs.strides[0],
+      attrs.strides[1],
+      attrs.dilations[0],
+      attrs.dilations[1],
+      attrs.pad.top,
+      attrs.pad.left,
+    ];
+  };
+
+  const isPointwise = (g: readonly number[]): boolean =>
+    g[4] === 1 && g[5] === 1 && g[8] === 1 && g[9] === 1 && g[1] === g[6] && g[2] === g[7];
+
+  /** Column buffer (n*oh*ow rows of fh*fw*c) for x, or x itself for a pointwise conv. */
+  function columns(px: number, g: readonly number[]): { ptr: number; bytes: number } {
+    if (isPointwise(g)) return { ptr: px, bytes: 0 };
+    const [n, , , c, fh, fw, oh, ow] = g as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const bytes = n * oh * ow * fh * fw * c * 4;
+    const ptr = mem.alloc(bytes);
+    k.im2col(px, ptr, ...g);
+    return { ptr, bytes };
+  }
+
+  const conv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo): WasmData => {
+    const xi = x as TensorInfo;
+    const fi = f as TensorInfo;
+    const g = convGeometry(xi.shape, fi.shape, out.shape, attrs);
+    const [n, , , c, fh, fw, oh, ow] = g as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const co = fi.shape[3] as number;
+    const rowLen = fh * fw * c;
+    const px = ptrOf(xi);
+    const pf = ptrOf(fi);
+    const col = columns(px, g);
+    const y = output(out);
+    k.zero(y.ptr, n * oh * ow * co * 4);
+    gemm(n * oh * ow, co, rowLen, col.ptr, rowLen, 1, pf, co, 1, y.ptr, co);
+    if (col.bytes > 0) mem.freeBlock(col.ptr, col.bytes);
+    return y;
+  };
+
+  const conv2dBackpropInput = (
+    [dy, f]: readonly TensorInfo[],
+    attrs: Conv2DAttrs & { inputShape: readonly number[] },
+    out: OutputInfo,
+  ): WasmData => {
+    const dyi = dy as TensorInfo;
+    const fi = f as TensorInfo;
+    const g = convGeometry(attrs.inputShape, fi.shape, dyi.shape, attrs);
+    const [n, h, w, c, fh, fw, oh, ow] = g as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const co = fi.shape[3] as number;
+    const rowLen = fh * fw * c;
+    const pdy = ptrOf(dyi);
+    const pf = ptrOf(fi);
+    const dx = output(out);
+    const rows = n * oh * ow;
+    if (isPointwise(g)) {
+      k.zero(dx.ptr, rows * c * 4);
+      gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, dx.ptr, rowLen);
+      return dx;
+    }
+    const bytes = rows * rowLen * 4;
+    const col = mem.alloc(bytes);
+    k.zero(col, bytes);
+    // dcol (rows x rowLen) = dy (rows x co) * filter^T (co x rowLen)
+    gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, col, rowLen);
+    k.zero(dx.ptr, n * h * w * c * 4);
+    k.col2im(col, dx.ptr, ...g);
+    mem.freeBlock(col, bytes);
+    return dx;
+  };
+
+  const conv2dBackpropFilter = (
+    [x, dy]: readonly TensorInfo[],
+    attrs: Conv2DAttrs & { filterShape: readonly number[] },
+    out: OutputInfo,
+  ): WasmData => {
+    const xi = x as TensorInfo;
+    const dyi = dy as TensorInfo;
+    const g = convGeometry(xi.shape, attrs.filterShape, dyi.shape, attrs);
+    const [n, , , c, fh, fw, oh, ow] = g as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const co = attrs.filterShape[3] as number;
+    const rowLen = fh * fw * c;
+    const px = ptrOf(xi);
+    const pdy = ptrOf(dyi);
+    const col = columns(px, g);
+    const df = output(out);
+    k.zero(df.ptr, rowLen * co * 4);
+    // dFilter (rowLen x co) = col^T (rowLen x rows) * dy (rows x co)
+    gemm(rowLen, co, n * oh * ow, col.ptr, 1, rowLen, pdy, co, 1, df.ptr, co);
+    if (col.bytes > 0) mem.freeBlock(col.ptr, col.bytes);
+    return df;
+  };
+
+  const poolGeometry = (
+    xShape: readonly number[],
+    yShape: readonly number[],
+    attrs: PoolAttrs,
+  ): number[] => {
+    const [n, h, w, c] = xShape as [number, number, number, number];
+    const [, oh, ow] = yShape as [number, number, number];
+    return [
+      n,
+      h,
+      w,
+      c,
+      attrs.filterSize[0],
+      attrs.filterSize[1],
+      oh,
+      ow,
+      attrs.strides[0],
+      attrs.strides[1],
+      attrs.pad.top,
+      attrs.pad.left,
+    ];
+  };
+
+  const maxPool = ([x]: readonly TensorInfo[], attrs: PoolAttrs, out: OutputInfo): WasmData => {
+    const xi = x as TensorInfo;
+    const px = ptrOf(xi);
+    const y = output(out);
+    k.maxPool(px, y.ptr, ...poolGeometry(xi.shape, out.shape, attrs));
+    return y;
+  };
+
+  const maxPoolGrad = (
+    [x, dy]: readonly TensorInfo[],
+    attrs: PoolAttrs,
+    out: OutputInfo,
+  ): WasmData => {
+    const xi = x as TensorInfo;
+    const dyi = dy as TensorInfo;
+    const px = ptrOf(xi);
+    const pdy = ptrOf(dyi);
+    const dx = output(out);
+    k.zero(dx.ptr, sizeOf(out.shape) * 4);
+    k.maxPoolGrad(px, pdy, dx.ptr, ...poolGeometry(xi.shape, dyi.shape, attrs));
+    return dx;
+  };
+
+  return {
+    Conv2D: native('Conv2D', conv2d),
+    Conv2DBackpropInput: native('Conv2DBackpropInput', conv2dBackpropInput),
+    Conv2DBackpropFilter: native('Conv2DBackpropFilter', conv2dBackpropFilter),
+    MaxPool: native('MaxPool', maxPool),
+    MaxPoolGrad: native('MaxPoolGrad', maxPoolGrad),
+  };
+}
