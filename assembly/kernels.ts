@@ -9,12 +9,14 @@
 //   reduce.ts       sums over leading or trailing axes, softmax and log-softmax
 //   conv.ts         im2col / col2im for the convolutions, max pooling and its gradient
 //   strided.ts      general broadcasting binary ops, where, strided gathers, 2-D transpose
+//   optimizer.ts    fused optimizer updates (axpby, axpby of a square, Adam's and RMSprop's steps)
 
 export { gemmScratchBytes, gemm, zero, copy } from './gemm';
 export { binary, unary, cast } from './elementwise';
 export { sumTrailing, sumLeading, softmax } from './reduce';
 export { im2col, col2im, maxPool, maxPoolGrad } from './conv';
 export { gatherStrided, transpose2d, binaryBroadcast, where } from './strided';
+export { axpby, axpbySquare, adamStep, rmsStep } from './optimizer';
 
 /** A tiny SIMD function, so the loader can check the module validates. */
 export function simdProbe(x: f32): f32 {

@@ -1,9 +1,10 @@
 /**
- * `tsx bench/w1.ts [steps] [sync|turn]`: W1 training speed on the wasm backend (median step,
- * samples/s) and resident memory, either in one synchronous loop or with a macrotask turn after
- * each step (as `npm run bench` does).
+ * `tsx bench/w1.ts [steps] [sync|turn] [wasm|js]`: W1 training speed on the wasm backend (or the
+ * reference js backend; median step, samples/s) and resident memory, either in one synchronous
+ * loop or with a macrotask turn after each step (as `npm run bench` does).
  */
 import { wasmBackend } from '../src/backend/wasm/register.js';
+import { setBackend } from '../src/index.js';
 import { laminaStep, median, SPECS } from './workloads.js';
 
 // Optional override for experiments: W1_CACHE_MIB (the size of the wasm cache).
@@ -13,6 +14,8 @@ if (mem !== undefined && process.env.W1_CACHE_MIB !== undefined)
 
 const steps = Number(process.argv[2] ?? 200);
 const mode = process.argv[3] ?? 'sync';
+const backend = process.argv[4] ?? 'wasm';
+setBackend(backend);
 const spec = SPECS(false).find((s) => s.name === 'W1');
 if (spec === undefined) throw new Error('no W1');
 const step = laminaStep(spec);
@@ -28,5 +31,5 @@ for (let i = 0; i < steps; i++) {
 }
 const total = performance.now() - t0;
 console.log(
-  `W1 ${mode}: ${steps} steps, median ${median(ms).toFixed(2)} ms = ${((1000 * spec.batch) / median(ms)).toFixed(0)} samples/s (mean ${((1000 * spec.batch * steps) / total).toFixed(0)}), rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB ${JSON.stringify((wasmBackend?.mem as { stats(): unknown } | undefined)?.stats())}`,
+  `W1 ${backend} ${mode}: ${steps} steps, median ${median(ms).toFixed(2)} ms = ${((1000 * spec.batch) / median(ms)).toFixed(0)} samples/s (mean ${((1000 * spec.batch * steps) / total).toFixed(0)}), rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB ${JSON.stringify((wasmBackend?.mem as { stats(): unknown } | undefined)?.stats())}`,
 );

@@ -154,6 +154,25 @@ export interface ConvKernels {
   AvgPoolGrad: Spec<1, PoolAttrs & { inputShape: readonly number[] }>;
 }
 
+/**
+ * Fused optimizer updates: one pass and one output instead of a chain of elementwise kernels
+ * (each of which costs a pass over the variable and, on the wasm backend, a copy-out to JS).
+ * Every input is float32 and of the output's shape (no broadcasting); the scalars are float32
+ * (rounded with `Math.fround`) and every step is rounded to float32 in the order written, so
+ * backends agree bit for bit. Not differentiable: their gradient rules return null for every
+ * input (optimizer updates run inside `noGrad`).
+ */
+export interface OptimizerKernels {
+  /** x, y -> a * x + b * y (first moments, momentum, plain descent). */
+  Axpby: Spec<2, { a: number; b: number }>;
+  /** x, y -> a * x + b * (y * y) (second moments, Adagrad's accumulator). */
+  AxpbySquare: Spec<2, { a: number; b: number }>;
+  /** w, m, v -> w - (m * lr) / (sqrt(v) + eps) (Adam's step, lr bias-corrected by the caller). */
+  AdamStep: Spec<3, { lr: number; eps: number }>;
+  /** x, g, v -> a * x - (g * lr) / sqrt(v + eps) (RMSprop's and Adagrad's step). */
+  RmsStep: Spec<3, { a: number; lr: number; eps: number }>;
+}
+
 export interface KernelSpecs
   extends
     UnaryKernels,
@@ -161,7 +180,8 @@ export interface KernelSpecs
     ReductionKernels,
     MovementKernels,
     LinalgKernels,
-    ConvKernels {}
+    ConvKernels,
+    OptimizerKernels {}
 
 export type KernelName = keyof KernelSpecs;
 

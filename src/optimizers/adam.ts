@@ -1,4 +1,5 @@
-import { abs, add, div, maximum, mul, sqrt, square, sub } from '../ops/elementwise.js';
+import { abs, add, div, maximum, mul, sub } from '../ops/elementwise.js';
+import { adamStep, axpby, axpbySquare } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
@@ -31,7 +32,8 @@ abstract class AdamBase extends Optimizer {
 /**
  * Adam (Keras 3 form): lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (g - m)(1 - beta1);
  * v += (g^2 - v)(1 - beta2); w -= lr_t * m / (sqrt(v) + epsilon). With `amsgrad`, v is replaced
- * by vhat = max(vhat, v). Defaults: learningRate 0.001.
+ * by vhat = max(vhat, v). Defaults: learningRate 0.001. Runs as three fused kernels per variable
+ * (m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, and the step; `ops/fused.ts`).
  */
 export class Adam extends AdamBase {
   readonly className: string = 'Adam';
@@ -45,15 +47,15 @@ export class Adam extends AdamBase {
   }
   protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number, t: number): void {
     const alpha = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
-    const m = add(s[0] as Tensor, mul(sub(g, s[0] as Tensor), 1 - this.beta1));
-    let v = add(s[1] as Tensor, mul(sub(square(g), s[1] as Tensor), 1 - this.beta2));
+    const m = axpby(s[0] as Tensor, g, this.beta1, 1 - this.beta1);
+    let v = axpbySquare(s[1] as Tensor, g, this.beta2, 1 - this.beta2);
     s[0] = m;
     s[1] = v;
     if (this.amsgrad) {
       v = maximum(s[2] as Tensor, v);
       s[2] = v;
     }
-    w.assign(sub(w, div(mul(m, alpha), add(sqrt(v), this.epsilon))));
+    w.assign(adamStep(w, m, v, alpha, this.epsilon));
   }
   protected override ownConfig(): JsonObject {
     return { ...super.ownConfig(), amsgrad: this.amsgrad };
@@ -90,7 +92,7 @@ export class Adamax extends AdamBase {
     return ['momentum', 'norm'];
   }
   protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number, t: number): void {
-    const m = add(s[0] as Tensor, mul(sub(g, s[0] as Tensor), 1 - this.beta1));
+    const m = axpby(s[0] as Tensor, g, this.beta1, 1 - this.beta1);
     const u = maximum(mul(s[1] as Tensor, this.beta2), abs(g));
     s[0] = m;
     s[1] = u;
@@ -132,12 +134,14 @@ export class Nadam extends AdamBase {
     const uT = this.u(t);
     const uNext = this.u(t + 1);
     const product = this.uProduct(t);
-    const m = add(s[0] as Tensor, mul(sub(g, s[0] as Tensor), 1 - this.beta1));
-    const v = add(s[1] as Tensor, mul(sub(square(g), s[1] as Tensor), 1 - this.beta2));
+    const m = axpby(s[0] as Tensor, g, this.beta1, 1 - this.beta1);
+    const v = axpbySquare(s[1] as Tensor, g, this.beta2, 1 - this.beta2);
     s[0] = m;
     s[1] = v;
-    const mHat = add(mul(m, uNext / (1 - product * uNext)), mul(g, (1 - uT) / (1 - product)));
-    const vHat = div(v, 1 - Math.pow(this.beta2, t));
-    w.assign(sub(w, div(mul(mHat, lr), add(sqrt(vHat), this.epsilon))));
+    const mHat = axpby(m, g, uNext / (1 - product * uNext), (1 - uT) / (1 - product));
+    // With k = 1 - beta2^t and r = sqrt(k): lr * mHat / (sqrt(v / k) + eps)
+    // = (lr * r) * mHat / (sqrt(v) + eps * r), one AdamStep instead of dividing v by k first.
+    const r = Math.sqrt(1 - Math.pow(this.beta2, t));
+    w.assign(adamStep(w, mHat, v, lr * r, this.epsilon * r));
   }
 }

@@ -1,5 +1,6 @@
 import { fill } from '../ops/creation.js';
-import { add, div, mul, neg, sqrt, square, sub } from '../ops/elementwise.js';
+import { add, div, mul, neg, sqrt, sub } from '../ops/elementwise.js';
+import { axpby, axpbySquare, rmsStep } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
@@ -15,7 +16,8 @@ export interface RMSpropOptions extends OptimizerOptions {
  * RMSprop (Keras 3): v = rho * v + (1 - rho) g^2; increment = lr * g / sqrt(v + epsilon)
  * (centered: a = rho * a + (1 - rho) g, and sqrt(v - a^2 + epsilon)); with momentum,
  * m = momentum * m + increment and w -= m, else w -= increment.
- * Defaults: learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false.
+ * Defaults: learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false. Runs as fused
+ * kernels (`ops/fused.ts`) with the same float32 roundings as the separate ops.
  */
 export class RMSprop extends Optimizer {
   readonly className = 'RMSprop';
@@ -38,24 +40,22 @@ export class RMSprop extends Optimizer {
   }
   protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number): void {
     const rho = this.rho;
-    const v = add(mul(s[0] as Tensor, rho), mul(square(g), 1 - rho));
+    const v = axpbySquare(s[0] as Tensor, g, rho, 1 - rho);
     s[0] = v;
-    let denominator: Tensor;
+    let variance = v;
     if (this.centered) {
       const k = s.length - 1;
-      const a = add(mul(s[k] as Tensor, rho), mul(g, 1 - rho));
+      const a = axpby(s[k] as Tensor, g, rho, 1 - rho);
       s[k] = a;
-      denominator = add(sub(v, square(a)), this.epsilon);
-    } else {
-      denominator = add(v, this.epsilon);
+      variance = axpbySquare(v, a, 1, -1);
     }
-    const increment = div(mul(g, lr), sqrt(denominator));
     if (this.momentum > 0) {
-      const m = add(mul(s[1] as Tensor, this.momentum), increment);
+      // m = momentum * m + lr * g / sqrt(variance + epsilon)
+      const m = rmsStep(s[1] as Tensor, g, variance, this.momentum, -lr, this.epsilon);
       s[1] = m;
       w.assign(sub(w, m));
     } else {
-      w.assign(sub(w, increment));
+      w.assign(rmsStep(w, g, variance, 1, lr, this.epsilon));
     }
   }
   protected ownConfig(): JsonObject {
@@ -94,9 +94,9 @@ export class Adagrad extends Optimizer {
     return fill(v.shape, this.initialAccumulatorValue);
   }
   protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number): void {
-    const acc = add(s[0] as Tensor, square(g));
+    const acc = axpbySquare(s[0] as Tensor, g, 1, 1);
     s[0] = acc;
-    w.assign(sub(w, div(mul(g, lr), sqrt(add(acc, this.epsilon)))));
+    w.assign(rmsStep(w, g, acc, 1, lr, this.epsilon));
   }
   protected ownConfig(): JsonObject {
     return { initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
@@ -128,11 +128,11 @@ export class Adadelta extends Optimizer {
   protected updateStep(g: Tensor, w: Variable, s: Tensor[], lr: number): void {
     const rho = this.rho;
     const rms = (x: Tensor): Tensor => sqrt(add(x, this.epsilon));
-    const acc = add(mul(s[0] as Tensor, rho), mul(square(g), 1 - rho));
+    const acc = axpbySquare(s[0] as Tensor, g, rho, 1 - rho);
     const delta = neg(div(mul(rms(s[1] as Tensor), g), rms(acc)));
     s[0] = acc;
-    s[1] = add(mul(s[1] as Tensor, rho), mul(square(delta), 1 - rho));
-    w.assign(add(w, mul(delta, lr)));
+    s[1] = axpbySquare(s[1] as Tensor, delta, rho, 1 - rho);
+    w.assign(axpby(w, delta, 1, lr));
   }
   protected ownConfig(): JsonObject {
     return { rho: this.rho, epsilon: this.epsilon };

@@ -6,7 +6,7 @@
 import { noGrad, variableGrads } from '../autograd/grad.js';
 import { scalar } from '../ops/convert.js';
 import { zerosLike } from '../ops/creation.js';
-import { mul, sub } from '../ops/elementwise.js';
+import { axpby } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
@@ -242,7 +242,7 @@ export abstract class Optimizer {
       const vars = pairs.map((p) => p[1]);
       if (this.weightDecay !== null && this.weightDecay > 0) {
         for (const v of vars) {
-          if (this.usesWeightDecay(v)) v.assign(sub(v, mul(v, lr * this.weightDecay)));
+          if (this.usesWeightDecay(v)) v.assign(axpby(v, v, 1, -lr * this.weightDecay));
         }
       }
       vars.forEach((v, i) =>

@@ -1,4 +1,5 @@
-import { add, mul, sub } from '../ops/elementwise.js';
+import { add } from '../ops/elementwise.js';
+import { axpby } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
@@ -12,7 +13,8 @@ export interface SGDOptions extends OptimizerOptions {
 /**
  * Gradient descent, with momentum (Keras 3): m = momentum * m - lr * g; w += m, or with
  * Nesterov momentum w += momentum * m - lr * g. Without momentum, w -= lr * g.
- * Defaults: learningRate 0.01, momentum 0, nesterov false.
+ * Defaults: learningRate 0.01, momentum 0, nesterov false. The products and sums run as fused
+ * `axpby` kernels (`ops/fused.ts`), with the same float32 roundings as the separate ops.
  */
 export class SGD extends Optimizer {
   readonly className: string = 'SGD';
@@ -28,12 +30,12 @@ export class SGD extends Optimizer {
   }
   protected updateStep(g: Tensor, v: Variable, slots: Tensor[], lr: number): void {
     if (this.momentum === 0) {
-      v.assign(sub(v, mul(g, lr)));
+      v.assign(axpby(v, g, 1, -lr));
       return;
     }
-    const m = sub(mul(slots[0] as Tensor, this.momentum), mul(g, lr));
+    const m = axpby(slots[0] as Tensor, g, this.momentum, -lr);
     slots[0] = m;
-    v.assign(add(v, this.nesterov ? sub(mul(m, this.momentum), mul(g, lr)) : m));
+    v.assign(add(v, this.nesterov ? axpby(m, g, this.momentum, -lr) : m));
   }
   protected ownConfig(): JsonObject {
     return { momentum: this.momentum, nesterov: this.nesterov };

@@ -7,6 +7,7 @@ import { convGradients } from './conv.js';
 import { binaryGradients, unaryGradients } from './elementwise.js';
 import { linalgGradients } from './linalg.js';
 import { movementGradients } from './movement.js';
+import { optimizerGradients } from './optimizer.js';
 import { reductionGradients } from './reduction.js';
 import type { GradTable } from './types.js';
 
@@ -17,6 +18,7 @@ export const gradients: GradTable<PrimitiveName> = {
   ...movementGradients,
   ...linalgGradients,
   ...convGradients,
+  ...optimizerGradients,
 };
 
 export { sumToShape, type GradFn } from './types.js';

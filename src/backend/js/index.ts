@@ -8,6 +8,7 @@ import { convKernels } from './conv.js';
 import { binaryKernels, unaryKernels } from './elementwise.js';
 import { linalgKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
+import { optimizerKernels } from './optimizer.js';
 import { poolKernels } from './pool.js';
 import { reductionKernels } from './reduce.js';
 
@@ -19,6 +20,7 @@ const kernels: KernelTable = {
   ...linalgKernels,
   ...convKernels,
   ...poolKernels,
+  ...optimizerKernels,
 };
 
 export const jsBackend: Backend = {

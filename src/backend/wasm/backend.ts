@@ -8,7 +8,7 @@
  * This file lays out linear memory, builds the context the kernel families share
  * (`./context.ts`) and assembles the table: GEMM and BatchMatMul (`./gemm.ts`), elementwise
  * (`./elementwise.ts`), reductions (`./reduce.ts`), movement (`./movement.ts`), convolution and
- * pooling (`./conv.ts`).
+ * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`).
  */
 import type {
   Backend,
@@ -36,6 +36,7 @@ import { createGemm, matmulKernels } from './gemm.js';
 import { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import { movementKernels } from './movement.js';
+import { optimizerKernels } from './optimizer.js';
 import { reduceKernels } from './reduce.js';
 import type { ThreadHost } from './threads.js';
 
@@ -134,6 +135,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     ...movementKernels(context),
     ...reduceKernels(context),
     ...convKernels(context),
+    ...optimizerKernels(context),
   };
 
   const kernels = Object.fromEntries(
@@ -199,6 +201,10 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'Conv2DBackpropFilter',
   'MaxPool',
   'MaxPoolGrad',
+  'Axpby',
+  'AxpbySquare',
+  'AdamStep',
+  'RmsStep',
 ];
 
 export type { KernelExports, KernelImpl };

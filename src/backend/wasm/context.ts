@@ -1,9 +1,9 @@
 /**
  * What the wasm backend's kernel modules share. `createWasmBackend` (`./backend.ts`) lays out
  * linear memory and builds one `WasmKernelContext`; each family module (`./gemm.ts`,
- * `./elementwise.ts`, `./reduce.ts`, `./movement.ts`, `./conv.ts`) turns it into its part of the
- * kernel table, wrapping every native implementation in `native` so that inputs it does not
- * cover fall back to the reference kernels.
+ * `./elementwise.ts`, `./reduce.ts`, `./movement.ts`, `./conv.ts`, `./optimizer.ts`) turns it
+ * into its part of the kernel table, wrapping every native implementation in `native` so that
+ * inputs it does not cover fall back to the reference kernels.
  */
 import type { DataHandle, OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelName } from '../kernels.js';

@@ -37,6 +37,19 @@ export interface KernelExports {
   col2im(col: number, dx: number, ...geometry: number[]): void;
   maxPool(x: number, y: number, ...geometry: number[]): void;
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
+  axpby(x: number, z: number, y: number, n: number, a: number, b: number): void;
+  axpbySquare(x: number, z: number, y: number, n: number, a: number, b: number): void;
+  adamStep(w: number, m: number, v: number, y: number, n: number, lr: number, eps: number): void;
+  rmsStep(
+    x: number,
+    g: number,
+    v: number,
+    y: number,
+    n: number,
+    a: number,
+    lr: number,
+    eps: number,
+  ): void;
 }
 
 // The smallest module using a v128 instruction (as in wasm-feature-detect).
