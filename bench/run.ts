@@ -2,8 +2,8 @@
  * `npm run bench` (`-- --quick` for a short pass, `-- --threads 2` for the thread count of the
  * extra Lamina wasm column; 2 by default, 1 to skip it): the issue-5 workloads for Lamina (js and
  * wasm backends, single thread, plus wasm with a thread pool) against TensorFlow.js 4.22 (`cpu`
- * and `wasm` backends) on the same seeded synthetic data, in one run; PyTorch when
- * `python3 -c 'import torch'` works (skipped with a note otherwise). Every Lamina workload runs in
+ * and `wasm` backends) on the same seeded synthetic data, in one run; PyTorch (one thread) when
+ * `import torch` works in LAMINA_PYTHON or python3 (skipped with a note otherwise). Every Lamina workload runs in
  * a child process of its own (`child.ts`), so that its peak RSS is its own and no peer's; training
  * workloads record RSS at the end of each epoch. Prints samples/s (GFLOPS for GEMM) with
  * Lamina/peer ratios, and saves JSON + Markdown under bench/results/ (replacing older results).
@@ -39,13 +39,31 @@ function child(job: {
   return r;
 }
 
-function torchAvailable(): boolean {
+/**
+ * The PyTorch peer (bench/torch_workloads.py, one thread) when `import torch` works in the
+ * interpreter named by LAMINA_PYTHON (default python3); otherwise a note saying why it is skipped.
+ */
+function torchResults(n: number): Result[] | string {
+  const python = process.env.LAMINA_PYTHON ?? 'python3';
   try {
-    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
-    return false;
+    return `PyTorch skipped: ${python} -c 'import torch' fails (LAMINA_PYTHON may name another interpreter)`;
   }
+  const out = execFileSync(python, ['bench/torch_workloads.py', ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number | string>;
+  const engine = `pytorch ${String(r.version)}`;
+  return [
+    { workload: `GEMM ${n}^3`, engine, samplesPerSec: null, gflops: r.GEMM as number },
+    ...['W1', 'W2', 'W3', 'W4'].map((w) => ({
+      workload: w,
+      engine,
+      samplesPerSec: r[w] as number,
+    })),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -75,7 +93,10 @@ async function main(): Promise<void> {
     `Lamina benchmark (node ${process.version}, ${cpus().length} x ${cpu}; ${quick ? 'quick; ' : ''}samples/s of the median step)\n`,
   );
   const n = quick ? 512 : 1024;
-  for (const o of ours) log(child({ kind: 'gemm', workload: 'GEMM', n, ...o }));
+  // Square GEMMs at three sizes for every Lamina engine (the peers at the largest).
+  for (const size of quick ? [n] : [256, 512, n]) {
+    for (const o of ours) log(child({ kind: 'gemm', workload: 'GEMM', n: size, ...o }));
+  }
   for (const b of ['wasm', 'cpu'] as const) log(await tfjsGemm(b, n));
   for (const s of SPECS(quick)) {
     for (const o of ours) {
@@ -90,10 +111,11 @@ async function main(): Promise<void> {
   }
   for (const o of ours) log(child({ kind: 'infer', workload: 'W4', ...o }));
   for (const b of ['wasm', 'cpu'] as const) log(await tfjsInfer(b, quick ? 2 : 5));
-  const torchNote = torchAvailable()
-    ? 'PyTorch found but its runner is not written yet'
-    : "PyTorch skipped: python3 -c 'import torch' fails on this machine";
-  console.log(`\n${torchNote}`);
+  const torch = torchResults(n);
+  const torchNote =
+    typeof torch === 'string' ? torch : 'PyTorch: one thread (OMP/OpenBLAS/MKL_NUM_THREADS=1)';
+  if (typeof torch === 'string') console.log(`\n${torch}`);
+  else for (const r of torch) log(r);
 
   // Summary: each Lamina engine against each peer.
   const workloads = [...new Set(results.map((r) => r.workload))];
