@@ -124,9 +124,9 @@ export function binary(op: i32, mode: i32, a: usize, b: usize, y: usize, n: i32,
   else binOp(3, mode, a, b, y, n, m);
 }
 
-// Unary. op: 0 neg, 1 abs, 2 square, 3 relu, 9 sqrt, 11 reciprocal, 12 floor, 13 ceil (SIMD;
-// correctly rounded, so equal to the reference's f64 result rounded to f32); 4 exp, 5 log,
-// 6 sigmoid, 7 tanh, 8 sign, 10 rsqrt (scalar, computed in f64 like the reference backend).
+// Unary. op: 0 neg, 1 abs, 2 square, 3 relu, 8 sign, 9 sqrt, 11 reciprocal, 12 floor, 13 ceil
+// (SIMD; correctly rounded, so equal to the reference's f64 result rounded to f32); 4 exp, 5 log,
+// 6 sigmoid, 7 tanh, 10 rsqrt (scalar, computed in f64 like the reference backend).
 
 // @ts-ignore: decorator
 @inline
@@ -138,6 +138,13 @@ function vunary(op: i32, x: v128): v128 {
   if (op == 11) return f32x4.div(f32x4.splat(1), x);
   if (op == 12) return f32x4.floor(x);
   if (op == 13) return f32x4.ceil(x);
+  if (op == 8) {
+    // sign: 1 where x > 0, -1 where x < 0, +0 for either zero, NaN stays NaN (as the reference).
+    const zero = f32x4.splat(0);
+    const ones = v128.and(f32x4.gt(x, zero), f32x4.splat(1));
+    const signs = v128.or(ones, v128.and(f32x4.lt(x, zero), f32x4.splat(-1)));
+    return v128.bitselect(x, signs, f32x4.ne(x, x));
+  }
   // relu: max propagates NaN and maps -0 to +0, as the reference does.
   return f32x4.max(x, f32x4.splat(0));
 }
@@ -162,23 +169,17 @@ function sigmoid(x: f64): f64 {
   return e / (1 + e);
 }
 
-// @ts-ignore: decorator
-@inline
-function smap(op: i32, x: usize, y: usize, n: i32): void {
+function rsqrtMap(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>(i << 2);
-    const v = load<f32>(x + o);
-    let r: f32;
-    if (op == 8) r = v > 0 ? 1 : v < 0 ? -1 : v == v ? 0 : v;
-    else r = <f32>(1.0 / Math.sqrt(<f64>v));
-    store<f32>(y + o, r);
+    store<f32>(y + o, <f32>(1.0 / Math.sqrt(<f64>load<f32>(x + o))));
   }
 }
 
 export function unary(op: i32, x: usize, y: usize, n: i32): void {
-  if (op == 8) smap(8, x, y, n);
+  if (op == 8) vmap(8, x, y, n);
   else if (op == 9) vmap(9, x, y, n);
-  else if (op == 10) smap(10, x, y, n);
+  else if (op == 10) rsqrtMap(x, y, n);
   else if (op == 11) vmap(11, x, y, n);
   else if (op == 12) vmap(12, x, y, n);
   else if (op == 13) vmap(13, x, y, n);
