@@ -4,7 +4,7 @@ import {
   type Initializer,
   type InitializerIdentifier,
 } from '../initializers/index.js';
-import { cast } from '../ops/elementwise.js';
+import { cast, notEqual } from '../ops/elementwise.js';
 import { gather } from '../ops/movement.js';
 import { getRegularizer, type RegularizerIdentifier } from '../regularizers/index.js';
 import type { JsonObject } from '../serialization/keras-object.js';
@@ -18,6 +18,7 @@ import {
   registerLayer,
 } from './base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from './base/layer.js';
+import type { Mask } from './base/masking.js';
 import { mapLegacyArgs } from './base/legacy.js';
 import type { SymbolicShape } from './base/symbolic.js';
 import type { LayerWeight } from './base/weight.js';
@@ -33,8 +34,9 @@ export interface EmbeddingArgs extends LayerArgs {
   embeddingsRegularizer?: RegularizerIdentifier;
   embeddingsConstraint?: ConstraintIdentifier | null;
   /**
-   * Whether index 0 is padding to be masked. Stored in the config for Keras compatibility, but
-   * lamina does not propagate masks yet: downstream layers see the padding embeddings.
+   * Whether index 0 is padding: the output then carries the mask `inputs != 0`, which recurrent
+   * layers and GlobalAveragePooling1D / GlobalMaxPooling1D use to skip the padded timesteps
+   * (see masking.ts). Index 0 still has an embedding vector, so inputDim counts it.
    */
   maskZero?: boolean;
   /**
@@ -56,7 +58,7 @@ const LEGACY_EMBEDDING_ARGS: Readonly<Record<string, string>> = {
 /**
  * Turns integer indices of any shape into dense vectors: output shape `[...input, outputDim]`.
  * Inputs are int32; float32 inputs are cast to int32 (truncating, as Keras casts to int).
- * Masking (`maskZero`) is stored but masks are not propagated yet.
+ * With `maskZero`, index 0 is padding and the output's mask is `inputs != 0`.
  */
 export class Embedding extends Layer {
   static override className = 'Embedding';
@@ -125,6 +127,13 @@ export class Embedding extends Layer {
       }
     }
     return gather(this.embeddings as LayerWeight, ids, 0);
+  }
+
+  /** With maskZero, true where the index is not 0 (the input's shape, bool). */
+  override computeMask(inputs: LayerTensors, _mask: Mask): Mask {
+    if (!this.maskZero) return null;
+    const x = singleInput(inputs, `Embedding '${this.name}'`);
+    return notEqual(x.dtype === 'int32' ? x : cast(x, 'int32'), 0);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {

@@ -61,6 +61,7 @@ export {
 } from './base/activity.js';
 export { registerLayer, serializeLayer, deserializeLayer } from './base/config.js';
 export { resetLayerNames } from './base/naming.js';
+export { getMask, setMask, type Mask } from './base/masking.js';
 export {
   Activation,
   ActivityRegularization,

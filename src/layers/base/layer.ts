@@ -21,6 +21,7 @@ import {
   getActivityNormalization,
   type ActivityNormalization,
 } from './activity.js';
+import { inputMasks, registerOutputMasks, type Mask } from './masking.js';
 import { uniqueLayerName } from './naming.js';
 import {
   formatSymbolicShape,
@@ -49,6 +50,13 @@ export interface LayerArgs {
 export interface CallOptions {
   /** Dropout and noise layers act only when training; batch normalization uses batch statistics. */
   training?: boolean;
+  /**
+   * The inputs' timestep masks ([batch, timesteps] bool, false at padding), set by `apply` from
+   * the mask registry (see masking.ts) when an input has one: a tensor for a single input, a
+   * list (null where absent) for several. A mask given to `apply` here is not used: register it
+   * on the input with `setMask` instead.
+   */
+  mask?: Mask;
 }
 
 export type LayerTensors = Tensor | Tensor[];
@@ -120,6 +128,11 @@ export abstract class Layer {
   readonly batchInputShape: SymbolicShape | null;
   /** Applications of this layer in functional graphs. */
   readonly inboundNodes: LayerNode[] = [];
+  /**
+   * Whether the layer passes its input mask on unchanged (layers acting elementwise along time
+   * set it). Layers that change or consume masks override `computeMask` instead.
+   */
+  readonly supportsMasking: boolean = false;
 
   private trainableFlag: boolean;
   private readonly ownWeights: LayerWeight[] = [];
@@ -192,6 +205,16 @@ export abstract class Layer {
     const withBatch = (t: Tensor): SymbolicShape =>
       t.rank === 0 ? [] : [batch, ...t.shape.slice(1)];
     return Array.isArray(out) ? out.map(withBatch) : withBatch(out);
+  }
+
+  /**
+   * The mask(s) of the outputs, from the inputs and their masks (`mask` is null when no input
+   * has one). The default passes the first input mask on when `supportsMasking`, else none.
+   * Called by eager `apply` after `call`.
+   */
+  computeMask(_inputs: LayerTensors, mask: Mask): Mask {
+    if (!this.supportsMasking || mask === null) return null;
+    return Array.isArray(mask) ? (mask[0] ?? null) : mask;
   }
 
   /** The dtype of zeros used when tracing output shapes (Embedding wants int32). */
@@ -442,7 +465,17 @@ export abstract class Layer {
     callDepth++;
     try {
       this.ensureBuilt(Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape);
-      const outputs = this.call(inputs, options);
+      // Masks: read from the registry, handed to call, and the outputs' masks registered. Without
+      // any mask, call gets the caller's options as before (less a mask a container passed on).
+      const mask = inputMasks(inputs);
+      const outputs = this.call(
+        inputs,
+        mask === null ? withoutMask(options) : { ...options, mask },
+      );
+      registerOutputMasks(
+        outputs,
+        noGrad(() => this.computeMask(inputs, mask)),
+      );
       this.lastOutputShape = Array.isArray(outputs) ? outputs.map((t) => t.shape) : outputs.shape;
       if (this.activityRegularizer !== null) {
         for (const out of Array.isArray(outputs) ? outputs : [outputs]) this.recordActivity(out);
@@ -517,6 +550,12 @@ export function isShapeList(
   shape: SymbolicShape | readonly SymbolicShape[],
 ): shape is SymbolicShape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+function withoutMask(options: CallOptions): CallOptions {
+  if (!('mask' in options)) return options;
+  const { mask: _mask, ...rest } = options;
+  return rest;
 }
 
 function checkScalarLoss(value: unknown, where: string): Tensor {

@@ -19,6 +19,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function. */
 export class Activation extends Layer {
   static override className = 'Activation';
+  override readonly supportsMasking: boolean = true;
   readonly activation: ActivationFunction;
   constructor(args: ActivationArgs) {
     super(args);
@@ -44,6 +45,7 @@ export interface ActivityRegularizationArgs extends Omit<LayerArgs, 'activityReg
 /** An identity layer whose activity regularizer is L1L2(l1, l2). */
 export class ActivityRegularization extends Layer {
   static override className = 'ActivityRegularization';
+  override readonly supportsMasking: boolean = true;
   readonly l1: number;
   readonly l2: number;
   constructor(args: ActivityRegularizationArgs = {}) {

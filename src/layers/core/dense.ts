@@ -60,6 +60,7 @@ export const LEGACY_WEIGHT_ARGS: Readonly<Record<string, string>> = {
 /** activation(inputs . kernel + bias) over the last axis of the input. */
 export class Dense extends Layer {
   static override className = 'Dense';
+  override readonly supportsMasking: boolean = true;
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;

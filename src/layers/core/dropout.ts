@@ -12,6 +12,7 @@ import { checkRank, checkRate, singleInput } from './util.js';
 
 /** Identity in shape: shared by every layer here. */
 abstract class NoiseLayer extends Layer {
+  override readonly supportsMasking: boolean = true;
   protected readonly seeds: SeedStream;
   constructor(args: LayerArgs & { seed?: number }) {
     super(args);

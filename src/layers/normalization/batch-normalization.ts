@@ -40,6 +40,7 @@ export interface BatchNormalizationArgs extends LayerArgs, AffineArgs {
  */
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';
+  override readonly supportsMasking: boolean = true;
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;

@@ -31,6 +31,7 @@ export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {
  */
 export class LayerNormalization extends Layer {
   static override className = 'LayerNormalization';
+  override readonly supportsMasking: boolean = true;
   /** As given: a number or a list (the config keeps the form). */
   readonly axis: number | number[];
   readonly epsilon: number;

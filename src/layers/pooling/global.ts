@@ -1,9 +1,12 @@
 /** Global average and max pooling (channels last), after Keras 3's BaseGlobalPooling. */
-import { max, mean } from '../../ops/reduction.js';
+import { cast, div, mul } from '../../ops/elementwise.js';
+import { expandDims } from '../../ops/movement.js';
+import { max, mean, sum } from '../../ops/reduction.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
-import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
+import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../base/layer.js';
+import { checkTimestepMask, firstMask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
 import { checkDataFormat, withKerasName, type DataFormat } from '../conv/util.js';
@@ -55,11 +58,20 @@ abstract class BaseGlobalPooling extends Layer {
 
   protected abstract reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor;
 
-  call(inputs: LayerTensors): Tensor {
+  /** Pooling over the steps of [batch, steps, channels] with a [batch, steps] mask (1-D only). */
+  protected reduceMasked(x: Tensor, _mask: Tensor, keepdims: boolean): Tensor {
+    return this.reduce(x, this.axes, keepdims);
+  }
+
+  /** The 1-D layers use a timestep mask (`options.mask`); the output has no mask. */
+  call(inputs: LayerTensors, options: CallOptions = {}): Tensor {
     const where = `${this.className} '${this.name}'`;
     const x = singleInput(inputs, where);
     checkRank(x, this.rank + 2, where);
-    return this.reduce(x, this.axes, this.keepdims);
+    const mask = this.rank === 1 ? firstMask(options.mask) : null;
+    if (mask === null) return this.reduce(x, this.axes, this.keepdims);
+    checkTimestepMask(mask, x, where);
+    return this.reduceMasked(x, expandDims(mask, 2), this.keepdims);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
@@ -88,6 +100,11 @@ export class GlobalAveragePooling1D extends BaseGlobalPooling {
   }
   protected reduce(x: Tensor, axes: number[], keepdims: boolean): Tensor {
     return mean(x, axes, keepdims);
+  }
+  /** The mean over unmasked steps (Keras: NaN for a sample with every step masked). */
+  protected override reduceMasked(x: Tensor, mask: Tensor, keepdims: boolean): Tensor {
+    const m = cast(mask, x.dtype);
+    return div(sum(mul(x, m), 1, keepdims), sum(m, 1, keepdims));
   }
 }
 registerLayer(GlobalAveragePooling1D);

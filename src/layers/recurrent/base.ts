@@ -2,16 +2,16 @@
  * The shared machinery of SimpleRNN, LSTM and GRU (Keras's `RNN` wrapping a cell, flattened into
  * one layer): argument checks, the kernel / recurrent_kernel / bias weights, dropout masks drawn
  * once per call, the loop over timesteps and the output conventions (returnSequences,
- * returnState, goBackwards). Inputs are [batch, timesteps, features].
+ * returnState, goBackwards) and masking. Inputs are [batch, timesteps, features].
  */
 import { getActivation, serializeActivation, type Activation } from '../../activations/index.js';
 import { getConstraint } from '../../constraints/index.js';
 import { getInitializer, type Initializer } from '../../initializers/index.js';
 import { zeros } from '../../ops/creation.js';
-import { add, mul } from '../../ops/elementwise.js';
+import { add, mul, where } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { dropoutMask } from '../../ops/random.js';
-import { reshape, stack, unstack } from '../../ops/movement.js';
+import { reshape, reverse, stack, unstack } from '../../ops/movement.js';
 import { getRegularizer } from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -25,6 +25,7 @@ import {
   type WeightInitializer,
 } from '../base/layer.js';
 import { mapLegacyArgs } from '../base/legacy.js';
+import { checkTimestepMask, firstMask, type Mask } from '../base/masking.js';
 import { SeedStream } from '../base/seed-stream.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
@@ -37,6 +38,7 @@ export { LEGACY_RNN_ARGS, type GatedRNNArgs, type RNNArgs } from './args.js';
 export type StepFn = (projected: Tensor, states: Tensor[]) => Tensor[];
 
 export abstract class RNN extends Layer {
+  override readonly supportsMasking: boolean = true;
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
@@ -160,7 +162,12 @@ export abstract class RNN extends Layer {
     }
   }
 
-  /** `inputs` is the sequence, or [sequence, ...initialStates] (each [batch, units]). */
+  /**
+   * `inputs` is the sequence, or [sequence, ...initialStates] (each [batch, units]). With a mask
+   * ([batch, timesteps] bool, from `options.mask`), a masked timestep keeps the previous states
+   * and repeats the previous output (zeros before the first unmasked step), as Keras with
+   * zero_output_for_mask=false: the last output is that of the last unmasked step.
+   */
   call(inputs: LayerTensors, options: CallOptions): LayerTensors {
     const [x, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
     if (x === undefined) throw new RangeError(`${this.where}: called with no inputs`);
@@ -173,6 +180,8 @@ export abstract class RNN extends Layer {
       );
     }
     const states = this.initialStates(initial, batch);
+    const mask = firstMask(options.mask);
+    if (mask !== null) checkTimestepMask(mask, x, this.where);
     const training = options.training === true;
 
     // Masks are drawn once per call and shared by all timesteps (Keras semantics).
@@ -201,18 +210,45 @@ export abstract class RNN extends Layer {
       const perStep = unstack(projected, 1);
       if (this.goBackwards) perStep.reverse();
       const step = this.makeStep(recurrentMask);
-      for (const xt of perStep) {
-        current = step(xt, current);
-        outputs.push(current[0] as Tensor);
+      if (mask === null) {
+        for (const xt of perStep) {
+          current = step(xt, current);
+          outputs.push(current[0] as Tensor);
+        }
+      } else {
+        // Each step's mask as [batch, 1], in processing order (reversed with goBackwards).
+        const maskSteps = unstack(mask, 1).map((m) => reshape(m, [batch, 1]));
+        if (this.goBackwards) maskSteps.reverse();
+        let previous: Tensor = zeros([batch, this.units]);
+        perStep.forEach((xt, t) => {
+          const keep = maskSteps[t] as Tensor;
+          const next = step(xt, current);
+          const before = current;
+          current = next.map((s, i) => where(keep, s, before[i] as Tensor));
+          previous = where(keep, next[0] as Tensor, previous);
+          outputs.push(previous);
+        });
       }
     }
     let output: Tensor;
     if (this.returnSequences) {
       output = steps > 0 ? stack(outputs, 1) : zeros([batch, 0, this.units], x.dtype);
     } else {
-      output = current[0] as Tensor;
+      output = mask !== null && steps > 0 ? (outputs[steps - 1] as Tensor) : (current[0] as Tensor);
     }
     return this.returnState ? [output, ...current] : output;
+  }
+
+  /**
+   * The output mask: the input mask with returnSequences (reversed with goBackwards, as the
+   * output sequence is), else none; the states have none.
+   */
+  override computeMask(_inputs: LayerTensors, mask: Mask): Mask {
+    const m = firstMask(mask);
+    const output =
+      m === null || !this.returnSequences ? null : this.goBackwards ? reverse(m, 1) : m;
+    if (!this.returnState) return output;
+    return [output, ...Array.from({ length: this.stateCount }, () => null)];
   }
 
   private initialStates(given: Tensor[], batch: number): Tensor[] {

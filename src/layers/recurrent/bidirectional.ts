@@ -2,6 +2,7 @@
  * Bidirectional wrapper (Keras 3): a forward and a backward copy of a recurrent layer, their
  * outputs merged. The copies are made from the wrapped layer's config ('forward_<name>', and
  * 'backward_<name>' with goBackwards flipped), so the wrapped instance itself is not used.
+ * A mask on the input reaches both directions (they are applied to the same input tensor).
  */
 import { add, div, mul } from '../../ops/elementwise.js';
 import { concat, reverse } from '../../ops/movement.js';
@@ -20,6 +21,7 @@ import {
   type LayerArgs,
   type LayerTensors,
 } from '../base/layer.js';
+import { firstMask, type Mask } from '../base/masking.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { RNN } from './base.js';
 
@@ -61,6 +63,7 @@ export class Bidirectional extends Layer {
   readonly mergeMode: MergeMode;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
+  override readonly supportsMasking: boolean = true;
 
   constructor(args: BidirectionalArgs) {
     super(args);
@@ -129,6 +132,15 @@ export class Bidirectional extends Layer {
     const merged = this.merge(yf, yb);
     if (!this.returnState) return merged.length === 1 ? (merged[0] as Tensor) : merged;
     return [...merged, ...statesF, ...statesB];
+  }
+
+  /** The input mask for each merged output with returnSequences (else none); none for states. */
+  override computeMask(_inputs: LayerTensors, mask: Mask): Mask {
+    const m = this.returnSequences ? firstMask(mask) : null;
+    const outputs: (Tensor | null)[] = this.mergeMode === null ? [m, m] : [m];
+    if (!this.returnState) return outputs.length === 1 ? (outputs[0] ?? null) : outputs;
+    const states = this.forwardLayer.stateCount + this.backwardLayer.stateCount;
+    return [...outputs, ...Array.from({ length: states }, () => null)];
   }
 
   private merge(yf: Tensor, yb: Tensor): Tensor[] {
