@@ -8,6 +8,24 @@ import { sizeOf } from '../../tensor/shape.js';
 import type { NativeTable, WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
+/** The 14 numbers of `convGeometry`, named in its comment. */
+type Geometry = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
 export function convKernels({
   mem,
   k,
@@ -22,7 +40,7 @@ export function convKernels({
     fShape: readonly number[],
     yShape: readonly number[],
     attrs: Conv2DAttrs,
-  ): number[] => {
+  ): Geometry => {
     const [n, h, w, c] = xShape as [number, number, number, number];
     const [fh, fw] = fShape as [number, number];
     const [, oh, ow] = yShape as [number, number, number];
@@ -44,22 +62,13 @@ export function convKernels({
     ];
   };
 
-  const isPointwise = (g: readonly number[]): boolean =>
+  const isPointwise = (g: Geometry): boolean =>
     g[4] === 1 && g[5] === 1 && g[8] === 1 && g[9] === 1 && g[1] === g[6] && g[2] === g[7];
 
   /** Column buffer (n*oh*ow rows of fh*fw*c) for x, or x itself for a pointwise conv. */
-  function columns(px: number, g: readonly number[]): { ptr: number; bytes: number } {
+  function columns(px: number, g: Geometry): { ptr: number; bytes: number } {
     if (isPointwise(g)) return { ptr: px, bytes: 0 };
-    const [n, , , c, fh, fw, oh, ow] = g as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [n, , , c, fh, fw, oh, ow] = g;
     const bytes = n * oh * ow * fh * fw * c * 4;
     const ptr = mem.alloc(bytes);
     k.im2col(px, ptr, ...g);
@@ -70,16 +79,7 @@ export function convKernels({
     const xi = x as TensorInfo;
     const fi = f as TensorInfo;
     const g = convGeometry(xi.shape, fi.shape, out.shape, attrs);
-    const [n, , , c, fh, fw, oh, ow] = g as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [n, , , c, fh, fw, oh, ow] = g;
     const co = fi.shape[3] as number;
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
@@ -100,16 +100,7 @@ export function convKernels({
     const dyi = dy as TensorInfo;
     const fi = f as TensorInfo;
     const g = convGeometry(attrs.inputShape, fi.shape, dyi.shape, attrs);
-    const [n, h, w, c, fh, fw, oh, ow] = g as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [n, h, w, c, fh, fw, oh, ow] = g;
     const co = fi.shape[3] as number;
     const rowLen = fh * fw * c;
     const pdy = ptrOf(dyi);
@@ -140,16 +131,7 @@ export function convKernels({
     const xi = x as TensorInfo;
     const dyi = dy as TensorInfo;
     const g = convGeometry(xi.shape, attrs.filterShape, dyi.shape, attrs);
-    const [n, , , c, fh, fw, oh, ow] = g as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [n, , , c, fh, fw, oh, ow] = g;
     const co = attrs.filterShape[3] as number;
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
