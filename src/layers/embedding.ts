@@ -1,27 +1,19 @@
-import { getConstraint, type ConstraintIdentifier } from '../constraints/index.js';
-import {
-  getInitializer,
-  type Initializer,
-  type InitializerIdentifier,
-} from '../initializers/index.js';
+import type { ConstraintIdentifier } from '../constraints/index.js';
+import type { InitializerIdentifier } from '../initializers/index.js';
 import { cast, notEqual } from '../ops/elementwise.js';
 import { gather } from '../ops/movement.js';
-import { getRegularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import type { RegularizerIdentifier } from '../regularizers/index.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { DType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import {
-  constraintConfig,
-  initializerConfig,
-  regularizerConfig,
-  registerLayer,
-} from './base/config.js';
+import { registerLayer } from './base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from './base/layer.js';
 import type { Mask } from './base/masking.js';
 import { mapLegacyArgs } from './base/legacy.js';
 import type { SymbolicShape } from './base/symbolic.js';
 import type { LayerWeight } from './base/weight.js';
+import { WeightParams } from './base/weight-params.js';
 import { checkPositiveInt, singleInput } from './core/util.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -64,10 +56,8 @@ export class Embedding extends Layer {
   static override className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;
-  readonly embeddingsInitializer: Initializer;
   readonly maskZero: boolean;
-  private readonly pending: Pick<EmbeddingArgs, 'embeddingsRegularizer' | 'embeddingsConstraint'>;
-  embeddings: LayerWeight | null = null;
+  private readonly embeddingsParams: WeightParams;
 
   constructor(rawArgs: EmbeddingArgs) {
     const args = mapLegacyArgs(rawArgs, LEGACY_EMBEDDING_ARGS, 'Embedding');
@@ -85,27 +75,22 @@ export class Embedding extends Layer {
     const where = `Embedding '${this.name}'`;
     this.inputDim = checkPositiveInt(args.inputDim, 'inputDim', where);
     this.outputDim = checkPositiveInt(args.outputDim, 'outputDim', where);
-    this.embeddingsInitializer = getInitializer(args.embeddingsInitializer ?? 'uniform', where);
+    this.embeddingsParams = WeightParams.of(args, 'embeddings', 'uniform', where);
     if (args.maskZero !== undefined && typeof args.maskZero !== 'boolean') {
       throw new TypeError(
         `${where}: Invalid value for argument maskZero: expected a boolean. Received: maskZero=${String(args.maskZero)}`,
       );
     }
     this.maskZero = args.maskZero ?? false;
-    getRegularizer(args.embeddingsRegularizer, where);
-    getConstraint(args.embeddingsConstraint ?? null, where);
-    this.pending = args;
+  }
+
+  get embeddings(): LayerWeight | null {
+    return this.embeddingsParams.weight;
   }
 
   override build(): void {
     const where = `Embedding '${this.name}'`;
-    this.embeddings = this.addWeight({
-      name: 'embeddings',
-      shape: [this.inputDim, this.outputDim],
-      initializer: this.embeddingsInitializer,
-      regularizer: getRegularizer(this.pending.embeddingsRegularizer, where),
-      constraint: getConstraint(this.pending.embeddingsConstraint ?? null, where),
-    });
+    this.embeddingsParams.create(this, 'embeddings', [this.inputDim, this.outputDim], where);
   }
 
   call(inputs: LayerTensors): Tensor {
@@ -149,17 +134,7 @@ export class Embedding extends Layer {
       ...super.getConfig(),
       input_dim: this.inputDim,
       output_dim: this.outputDim,
-      embeddings_initializer: initializerConfig(this.embeddingsInitializer),
-      embeddings_regularizer: regularizerConfig(
-        this.embeddings !== null
-          ? this.embeddings.regularizer
-          : getRegularizer(this.pending.embeddingsRegularizer),
-      ),
-      embeddings_constraint: constraintConfig(
-        this.embeddings !== null
-          ? this.embeddings.constraint
-          : getConstraint(this.pending.embeddingsConstraint ?? null),
-      ),
+      ...this.embeddingsParams.config('embeddings'),
       mask_zero: this.maskZero,
     };
   }

@@ -27,12 +27,11 @@ import {
   checkPadding,
   convOutputLength,
   normalizeTuple,
-  WeightParams,
-  withKerasName,
   type DataFormat,
   type IntOrTuple,
   type LegacyWeightArgs,
 } from './util.js';
+import { WeightParams } from '../base/weight-params.js';
 
 /** Arguments shared by Conv1D, Conv2D and Conv2DTranspose (Keras names, camelCased). */
 export interface ConvCommonArgs extends LayerArgs, LegacyWeightArgs {
@@ -120,7 +119,7 @@ export abstract class BaseConv extends Layer {
   ) {
     const className = (new.target as unknown as { className: string }).className;
     const args = mapLegacyArgs(rawArgs, LEGACY_WEIGHT_ARGS, className);
-    super(withKerasName(args, className));
+    super(args);
     const where = layerWhere(this);
     this.rank = rank;
     this.filters = checkPositiveInt(args.filters, 'filters', where);
@@ -138,24 +137,8 @@ export abstract class BaseConv extends Layer {
     checkStridesDilation([...this.strides], [...this.dilationRate], where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelParams = new WeightParams(
-      {
-        initializer: args.kernelInitializer,
-        regularizer: args.kernelRegularizer,
-        constraint: args.kernelConstraint,
-      },
-      'glorotUniform',
-      where,
-    );
-    this.biasParams = new WeightParams(
-      {
-        initializer: args.biasInitializer,
-        regularizer: args.biasRegularizer,
-        constraint: args.biasConstraint,
-      },
-      'zeros',
-      where,
-    );
+    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
+    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
   }
 
   get kernel(): LayerWeight | null {

@@ -24,11 +24,10 @@ import {
   checkPadding,
   convOutputLength,
   normalizeTuple,
-  WeightParams,
-  withKerasName,
   type DataFormat,
   type IntOrTuple,
 } from './util.js';
+import { WeightParams } from '../base/weight-params.js';
 
 interface DepthwiseCommonArgs extends LayerArgs {
   kernelSize: IntOrTuple;
@@ -80,7 +79,7 @@ abstract class BaseDepthwise extends Layer {
   protected readonly biasParams: WeightParams;
 
   constructor(args: DepthwiseCommonArgs) {
-    super(withKerasName(args, (new.target as unknown as { className: string }).className));
+    super(args);
     const where = layerWhere(this);
     this.kernelSize = normalizeTuple(args.kernelSize, 2, 'kernelSize', where);
     this.strides = normalizeTuple(args.strides ?? 1, 2, 'strides', where);
@@ -91,24 +90,8 @@ abstract class BaseDepthwise extends Layer {
     checkStridesDilation([...this.strides], [...this.dilationRate], where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.depthwiseParams = new WeightParams(
-      {
-        initializer: args.depthwiseInitializer,
-        regularizer: args.depthwiseRegularizer,
-        constraint: args.depthwiseConstraint,
-      },
-      'glorotUniform',
-      where,
-    );
-    this.biasParams = new WeightParams(
-      {
-        initializer: args.biasInitializer,
-        regularizer: args.biasRegularizer,
-        constraint: args.biasConstraint,
-      },
-      'zeros',
-      where,
-    );
+    this.depthwiseParams = WeightParams.of(args, 'depthwise', 'glorotUniform', where);
+    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
   }
 
   get bias(): LayerWeight | null {
@@ -220,15 +203,7 @@ export class SeparableConv2D extends BaseDepthwise {
     super(args);
     const where = layerWhere(this);
     this.filters = checkPositiveInt(args.filters, 'filters', where);
-    this.pointwiseParams = new WeightParams(
-      {
-        initializer: args.pointwiseInitializer,
-        regularizer: args.pointwiseRegularizer,
-        constraint: args.pointwiseConstraint,
-      },
-      'glorotUniform',
-      where,
-    );
+    this.pointwiseParams = WeightParams.of(args, 'pointwise', 'glorotUniform', where);
   }
 
   get depthwiseKernel(): LayerWeight | null {

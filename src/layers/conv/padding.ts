@@ -9,13 +9,7 @@ import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
 import { layerWhere } from './conv.js';
-import {
-  checkDataFormat,
-  normalizeTuple,
-  withKerasName,
-  type DataFormat,
-  type IntOrTuple,
-} from './util.js';
+import { checkDataFormat, normalizeTuple, type DataFormat, type IntOrTuple } from './util.js';
 
 function checkRank4(s: SymbolicShape, where: string): void {
   if (s.length !== 4) {
@@ -43,7 +37,7 @@ export class ZeroPadding2D extends Layer {
   readonly dataFormat: 'channels_last';
 
   constructor(args: ZeroPadding2DArgs = {}) {
-    super(withKerasName(args, 'ZeroPadding2D'));
+    super(args);
     const where = layerWhere(this);
     const p: unknown = args.padding ?? 1;
     let rows: number[];
@@ -155,7 +149,7 @@ export class UpSampling2D extends Layer {
   readonly interpolation: UpSamplingInterpolation;
 
   constructor(args: UpSampling2DArgs = {}) {
-    super(withKerasName(args, 'UpSampling2D'));
+    super(args);
     const where = layerWhere(this);
     this.size = normalizeTuple(args.size ?? 2, 2, 'size', where) as [number, number];
     this.dataFormat = checkDataFormat(args.dataFormat, where);

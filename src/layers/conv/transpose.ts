@@ -18,10 +18,9 @@ import {
   checkPadding,
   deconvOutputLength,
   normalizeTuple,
-  WeightParams,
-  withKerasName,
   type IntOrTuple,
 } from './util.js';
+import { WeightParams } from '../base/weight-params.js';
 
 export interface Conv2DTransposeArgs extends ConvCommonArgs {
   /** 'valid' (default) or 'same'. */
@@ -54,7 +53,7 @@ export class Conv2DTranspose extends Layer {
 
   constructor(rawArgs: Conv2DTransposeArgs) {
     const args = mapLegacyArgs(rawArgs, LEGACY_WEIGHT_ARGS, 'Conv2DTranspose');
-    super(withKerasName(args, 'Conv2DTranspose'));
+    super(args);
     const where = layerWhere(this);
     this.filters = checkPositiveInt(args.filters, 'filters', where);
     this.kernelSize = normalizeTuple(args.kernelSize, 2, 'kernelSize', where);
@@ -80,24 +79,8 @@ export class Conv2DTranspose extends Layer {
     });
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelParams = new WeightParams(
-      {
-        initializer: args.kernelInitializer,
-        regularizer: args.kernelRegularizer,
-        constraint: args.kernelConstraint,
-      },
-      'glorotUniform',
-      where,
-    );
-    this.biasParams = new WeightParams(
-      {
-        initializer: args.biasInitializer,
-        regularizer: args.biasRegularizer,
-        constraint: args.biasConstraint,
-      },
-      'zeros',
-      where,
-    );
+    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
+    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
   }
 
   get kernel(): LayerWeight | null {

@@ -1,21 +1,10 @@
 /**
  * Shared argument handling for the convolution, pooling and resizing layers: Keras-style tuples,
- * data format and padding checks, output-length arithmetic, and a weight's
- * initializer/regularizer/constraint triple with its config entries.
+ * data format and padding checks, and output-length arithmetic.
  */
-import { getConstraint, type ConstraintIdentifier } from '../../constraints/index.js';
-import {
-  getInitializer,
-  type Initializer,
-  type InitializerIdentifier,
-} from '../../initializers/index.js';
-import { getRegularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
-import type { JsonObject } from '../../serialization/keras-object.js';
-import { constraintConfig, initializerConfig, regularizerConfig } from '../base/config.js';
-import type { Layer, LayerArgs } from '../base/layer.js';
-import { uniqueLayerName } from '../base/naming.js';
+import type { ConstraintIdentifier } from '../../constraints/index.js';
+import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
-import type { LayerWeight } from '../base/weight.js';
 
 export type DataFormat = 'channels_last' | 'channels_first';
 /** A number for every spatial dimension, or one tuple entry per dimension. */
@@ -33,24 +22,6 @@ export interface LegacyWeightArgs {
   W_constraint?: ConstraintIdentifier | null;
   /** @deprecated Keras 1 name of biasConstraint. */
   b_constraint?: ConstraintIdentifier | null;
-}
-
-/**
- * Keras's `to_snake_case`: 'Conv2D' -> 'conv2d', 'MaxPooling2D' -> 'max_pooling2d',
- * 'Conv2DTranspose' -> 'conv2d_transpose' (the base's snakeCase splits '2D' into '2_d').
- */
-export function kerasSnakeCase(name: string): string {
-  return name
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
-/** `args` with Keras's automatic name ('conv2d', 'conv2d_1', ...) when none is given. */
-export function withKerasName<A extends LayerArgs>(args: A, className: string): A {
-  return args.name === undefined
-    ? { ...args, name: uniqueLayerName(kerasSnakeCase(className)) }
-    : args;
 }
 
 /**
@@ -166,56 +137,4 @@ export function checkInputShape(shape: SymbolicShape, rank: number, where: strin
     );
   }
   return channels;
-}
-
-/** What a layer's weight needs besides its shape: initializer, regularizer and constraint. */
-export interface WeightParamArgs {
-  initializer?: InitializerIdentifier;
-  regularizer?: RegularizerIdentifier;
-  constraint?: ConstraintIdentifier | null;
-}
-
-/**
- * A weight's settings before and after building. Identifiers are resolved at construction so
- * bad ones fail before any data is seen; the regularizer and constraint are read back from the
- * weight once it exists (they may be changed there, as in Keras 3).
- */
-export class WeightParams {
-  readonly initializer: Initializer;
-  weight: LayerWeight | null = null;
-  private readonly regularizerId: RegularizerIdentifier;
-  private readonly constraintId: ConstraintIdentifier | null;
-
-  constructor(args: WeightParamArgs, defaultInitializer: string, where: string) {
-    this.initializer = getInitializer(args.initializer ?? defaultInitializer, where);
-    getRegularizer(args.regularizer, where);
-    getConstraint(args.constraint ?? null, where);
-    this.regularizerId = args.regularizer;
-    this.constraintId = args.constraint ?? null;
-  }
-
-  /** Creates the weight on `layer`. */
-  create(layer: Layer, name: string, shape: readonly number[], where: string): LayerWeight {
-    this.weight = layer.addWeight({
-      name,
-      shape,
-      initializer: this.initializer,
-      regularizer: getRegularizer(this.regularizerId, where),
-      constraint: getConstraint(this.constraintId, where),
-    });
-    return this.weight;
-  }
-
-  /** `{prefix}_initializer`, `{prefix}_regularizer`, `{prefix}_constraint`. */
-  config(prefix: string): JsonObject {
-    return {
-      [`${prefix}_initializer`]: initializerConfig(this.initializer),
-      [`${prefix}_regularizer`]: regularizerConfig(
-        this.weight !== null ? this.weight.regularizer : getRegularizer(this.regularizerId),
-      ),
-      [`${prefix}_constraint`]: constraintConfig(
-        this.weight !== null ? this.weight.constraint : getConstraint(this.constraintId),
-      ),
-    };
-  }
 }

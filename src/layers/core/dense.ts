@@ -4,28 +4,20 @@ import {
   type Activation,
   type ActivationIdentifier,
 } from '../../activations/index.js';
-import { getConstraint, type ConstraintIdentifier } from '../../constraints/index.js';
-import {
-  getInitializer,
-  type Initializer,
-  type InitializerIdentifier,
-} from '../../initializers/index.js';
+import type { ConstraintIdentifier } from '../../constraints/index.js';
+import type { InitializerIdentifier } from '../../initializers/index.js';
 import { add } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { reshape } from '../../ops/movement.js';
-import { getRegularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
+import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import {
-  constraintConfig,
-  initializerConfig,
-  regularizerConfig,
-  registerLayer,
-} from '../base/config.js';
+import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
+import { WeightParams } from '../base/weight-params.js';
 import { singleInput, checkPositiveInt } from './util.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -64,14 +56,8 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  private readonly pending: Pick<
-    DenseArgs,
-    'kernelRegularizer' | 'biasRegularizer' | 'kernelConstraint' | 'biasConstraint'
-  >;
-  kernel: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
+  private readonly kernelParams: WeightParams;
+  private readonly biasParams: WeightParams;
 
   constructor(rawArgs: DenseArgs) {
     const args = mapLegacyArgs(rawArgs, LEGACY_WEIGHT_ARGS, 'Dense');
@@ -84,14 +70,16 @@ export class Dense extends Layer {
     this.units = checkPositiveInt(args.units, 'units', where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', where);
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', where);
-    // Resolve now so that bad identifiers fail at construction, before any data is seen.
-    getRegularizer(args.kernelRegularizer, where);
-    getRegularizer(args.biasRegularizer, where);
-    getConstraint(args.kernelConstraint ?? null, where);
-    getConstraint(args.biasConstraint ?? null, where);
-    this.pending = args;
+    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
+    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
+  }
+
+  get kernel(): LayerWeight | null {
+    return this.kernelParams.weight;
+  }
+
+  get bias(): LayerWeight | null {
+    return this.biasParams.weight;
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -103,22 +91,8 @@ export class Dense extends Layer {
         `${where}: the last dimension of the input must be known, received ${JSON.stringify(shape)}`,
       );
     }
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: [inputDim, this.units],
-      initializer: this.kernelInitializer,
-      regularizer: getRegularizer(this.pending.kernelRegularizer, where),
-      constraint: getConstraint(this.pending.kernelConstraint ?? null, where),
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight({
-        name: 'bias',
-        shape: [this.units],
-        initializer: this.biasInitializer,
-        regularizer: getRegularizer(this.pending.biasRegularizer, where),
-        constraint: getConstraint(this.pending.biasConstraint ?? null, where),
-      });
-    }
+    this.kernelParams.create(this, 'kernel', [inputDim, this.units], where);
+    if (this.useBias) this.biasParams.create(this, 'bias', [this.units], where);
   }
 
   call(inputs: LayerTensors): Tensor {
@@ -148,20 +122,8 @@ export class Dense extends Layer {
       units: this.units,
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,
-      kernel_initializer: initializerConfig(this.kernelInitializer),
-      bias_initializer: initializerConfig(this.biasInitializer),
-      kernel_regularizer: regularizerConfig(
-        this.kernel?.regularizer ?? getRegularizer(this.pending.kernelRegularizer),
-      ),
-      bias_regularizer: regularizerConfig(
-        this.bias?.regularizer ?? getRegularizer(this.pending.biasRegularizer),
-      ),
-      kernel_constraint: constraintConfig(
-        this.kernel?.constraint ?? getConstraint(this.pending.kernelConstraint ?? null),
-      ),
-      bias_constraint: constraintConfig(
-        this.bias?.constraint ?? getConstraint(this.pending.biasConstraint ?? null),
-      ),
+      ...this.kernelParams.config('kernel'),
+      ...this.biasParams.config('bias'),
     };
   }
 }

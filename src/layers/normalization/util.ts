@@ -1,15 +1,11 @@
 /** Argument checks and the gamma/beta arguments shared by the normalization layers. */
-import { getConstraint, type ConstraintIdentifier } from '../../constraints/index.js';
-import {
-  getInitializer,
-  type Initializer,
-  type InitializerIdentifier,
-} from '../../initializers/index.js';
-import { getRegularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
+import type { ConstraintIdentifier } from '../../constraints/index.js';
+import type { InitializerIdentifier } from '../../initializers/index.js';
+import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
-import { constraintConfig, initializerConfig, regularizerConfig } from '../base/config.js';
 import type { Layer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
+import { WeightParams } from '../base/weight-params.js';
 
 /** The learned scale (gamma) and offset (beta) of a normalization layer. */
 export interface AffineArgs {
@@ -77,44 +73,30 @@ export function checkInteger(value: unknown, arg: string, where: string): number
 export class Affine {
   readonly center: boolean;
   readonly scale: boolean;
-  readonly betaInitializer: Initializer;
-  readonly gammaInitializer: Initializer;
-  gamma: LayerWeight | null = null;
-  beta: LayerWeight | null = null;
-  private readonly args: AffineArgs;
+  private readonly gammaParams: WeightParams;
+  private readonly betaParams: WeightParams;
 
   constructor(args: AffineArgs, where: string) {
     this.center = checkBoolean(args.center, 'center', where, true);
     this.scale = checkBoolean(args.scale, 'scale', where, true);
-    this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros', where);
-    this.gammaInitializer = getInitializer(args.gammaInitializer ?? 'ones', where);
-    getRegularizer(args.betaRegularizer, where);
-    getRegularizer(args.gammaRegularizer, where);
-    getConstraint(args.betaConstraint ?? null, where);
-    getConstraint(args.gammaConstraint ?? null, where);
-    this.args = args;
+    this.betaParams = WeightParams.of(args, 'beta', 'zeros', where);
+    this.gammaParams = WeightParams.of(args, 'gamma', 'ones', where);
+  }
+
+  get gamma(): LayerWeight | null {
+    return this.gammaParams.weight;
+  }
+
+  get beta(): LayerWeight | null {
+    return this.betaParams.weight;
   }
 
   addGamma(layer: Layer, shape: readonly number[], where: string): LayerWeight {
-    this.gamma = layer.addWeight({
-      name: 'gamma',
-      shape,
-      initializer: this.gammaInitializer,
-      regularizer: getRegularizer(this.args.gammaRegularizer, where),
-      constraint: getConstraint(this.args.gammaConstraint ?? null, where),
-    });
-    return this.gamma;
+    return this.gammaParams.create(layer, 'gamma', shape, where);
   }
 
   addBeta(layer: Layer, shape: readonly number[], where: string): LayerWeight {
-    this.beta = layer.addWeight({
-      name: 'beta',
-      shape,
-      initializer: this.betaInitializer,
-      regularizer: getRegularizer(this.args.betaRegularizer, where),
-      constraint: getConstraint(this.args.betaConstraint ?? null, where),
-    });
-    return this.beta;
+    return this.betaParams.create(layer, 'beta', shape, where);
   }
 
   /** Keras config entries; regularizers and constraints are read from the weights once built. */
@@ -122,22 +104,8 @@ export class Affine {
     return {
       center: this.center,
       scale: this.scale,
-      beta_initializer: initializerConfig(this.betaInitializer),
-      gamma_initializer: initializerConfig(this.gammaInitializer),
-      beta_regularizer: regularizerConfig(
-        this.beta !== null ? this.beta.regularizer : getRegularizer(this.args.betaRegularizer),
-      ),
-      gamma_regularizer: regularizerConfig(
-        this.gamma !== null ? this.gamma.regularizer : getRegularizer(this.args.gammaRegularizer),
-      ),
-      beta_constraint: constraintConfig(
-        this.beta !== null ? this.beta.constraint : getConstraint(this.args.betaConstraint ?? null),
-      ),
-      gamma_constraint: constraintConfig(
-        this.gamma !== null
-          ? this.gamma.constraint
-          : getConstraint(this.args.gammaConstraint ?? null),
-      ),
+      ...this.betaParams.config('beta'),
+      ...this.gammaParams.config('gamma'),
     };
   }
 }

@@ -9,7 +9,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../b
 import { checkTimestepMask, firstMask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
-import { checkDataFormat, withKerasName, type DataFormat } from '../conv/util.js';
+import { checkDataFormat, type DataFormat } from '../conv/util.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Only 'channels_last' is supported. */
@@ -29,7 +29,7 @@ abstract class BaseGlobalPooling extends Layer {
   private readonly rank: number;
 
   constructor(args: GlobalPoolingArgs, rank: number) {
-    super(withKerasName(args, (new.target as unknown as { className: string }).className));
+    super(args);
     const where = `${this.className} '${this.name}'`;
     this.rank = rank;
     this.dataFormat = checkDataFormat(args.dataFormat, where);

@@ -12,7 +12,6 @@ import {
   checkPadding,
   convOutputLength,
   normalizeTuple,
-  withKerasName,
   type DataFormat,
   type IntOrTuple,
 } from '../conv/util.js';
@@ -47,7 +46,7 @@ abstract class BasePooling extends Layer {
   private readonly rank: number;
 
   constructor(args: Pooling2DArgs, rank: number) {
-    super(withKerasName(args, (new.target as unknown as { className: string }).className));
+    super(args);
     const where = this.where;
     this.rank = rank;
     this.poolSize = normalizeTuple(args.poolSize ?? 2, rank, 'poolSize', where);

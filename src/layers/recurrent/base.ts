@@ -5,18 +5,15 @@
  * returnState, goBackwards) and masking. Inputs are [batch, timesteps, features].
  */
 import { getActivation, serializeActivation, type Activation } from '../../activations/index.js';
-import { getConstraint } from '../../constraints/index.js';
-import { getInitializer, type Initializer } from '../../initializers/index.js';
+import type { Initializer } from '../../initializers/index.js';
 import { zeros } from '../../ops/creation.js';
 import { add, mul, where } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { dropoutMask } from '../../ops/random.js';
 import { reshape, reverse, stack, unstack } from '../../ops/movement.js';
-import { getRegularizer } from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { constraintConfig, initializerConfig, regularizerConfig } from '../base/config.js';
 import {
   isShapeList,
   Layer,
@@ -29,6 +26,7 @@ import { checkTimestepMask, firstMask, type Mask } from '../base/masking.js';
 import { SeedStream } from '../base/seed-stream.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
+import { WeightParams } from '../base/weight-params.js';
 import { checkPositiveInt, checkRate } from '../core/util.js';
 import { checkBool, LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
 
@@ -42,9 +40,6 @@ export abstract class RNN extends Layer {
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly recurrentInitializer: Initializer;
-  readonly biasInitializer: Initializer;
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly returnSequences: boolean;
@@ -52,11 +47,10 @@ export abstract class RNN extends Layer {
   readonly goBackwards: boolean;
   readonly stateful = false;
   readonly unroll: boolean;
-  kernel: LayerWeight | null = null;
-  recurrentKernel: LayerWeight | null = null;
-  bias: LayerWeight | null = null;
   protected readonly seeds: SeedStream;
-  private readonly pending: RNNArgs;
+  private readonly kernelParams: WeightParams;
+  private readonly recurrentParams: WeightParams;
+  private readonly biasParams: WeightParams;
 
   constructor(rawArgs: RNNArgs) {
     const args = mapLegacyArgs(rawArgs, LEGACY_RNN_ARGS, (new.target as typeof Layer).className);
@@ -68,14 +62,9 @@ export abstract class RNN extends Layer {
       where,
     );
     this.useBias = checkBool(args.useBias, 'useBias', where, true);
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', where);
-    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal', where);
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', where);
-    // Resolve now so that bad identifiers fail at construction, before any data is seen.
-    for (const r of [args.kernelRegularizer, args.recurrentRegularizer, args.biasRegularizer])
-      getRegularizer(r, where);
-    for (const c of [args.kernelConstraint, args.recurrentConstraint, args.biasConstraint])
-      getConstraint(c ?? null, where);
+    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
+    this.recurrentParams = WeightParams.of(args, 'recurrent', 'orthogonal', where);
+    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
     this.dropout = checkRate(args.dropout ?? 0, 'dropout', where);
     this.recurrentDropout = checkRate(args.recurrentDropout ?? 0, 'recurrentDropout', where);
     this.seeds = new SeedStream(args.seed ?? undefined);
@@ -88,7 +77,22 @@ export abstract class RNN extends Layer {
         `${where}: stateful=true is not supported (pass the final states back as initial states instead: returnState and apply([x, ...states]))`,
       );
     }
-    this.pending = args;
+  }
+
+  get kernel(): LayerWeight | null {
+    return this.kernelParams.weight;
+  }
+
+  get recurrentKernel(): LayerWeight | null {
+    return this.recurrentParams.weight;
+  }
+
+  get bias(): LayerWeight | null {
+    return this.biasParams.weight;
+  }
+
+  get biasInitializer(): Initializer {
+    return this.biasParams.initializer;
   }
 
   protected get where(): string {
@@ -136,29 +140,10 @@ export abstract class RNN extends Layer {
       );
     }
     const k = this.gateCount * this.units;
-    const p = this.pending;
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: [inputDim, k],
-      initializer: this.kernelInitializer,
-      regularizer: getRegularizer(p.kernelRegularizer, where),
-      constraint: getConstraint(p.kernelConstraint ?? null, where),
-    });
-    this.recurrentKernel = this.addWeight({
-      name: 'recurrent_kernel',
-      shape: [this.units, k],
-      initializer: this.recurrentInitializer,
-      regularizer: getRegularizer(p.recurrentRegularizer, where),
-      constraint: getConstraint(p.recurrentConstraint ?? null, where),
-    });
+    this.kernelParams.create(this, 'kernel', [inputDim, k], where);
+    this.recurrentParams.create(this, 'recurrent_kernel', [this.units, k], where);
     if (this.useBias) {
-      this.bias = this.addWeight({
-        name: 'bias',
-        shape: this.biasShape(),
-        initializer: this.biasWeightInitializer(),
-        regularizer: getRegularizer(p.biasRegularizer, where),
-        constraint: getConstraint(p.biasConstraint ?? null, where),
-      });
+      this.biasParams.create(this, 'bias', this.biasShape(), where, this.biasWeightInitializer());
     }
   }
 
@@ -287,33 +272,14 @@ export abstract class RNN extends Layer {
   }
 
   override getConfig(): JsonObject {
-    const p = this.pending;
     return {
       ...super.getConfig(),
       units: this.units,
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,
-      kernel_initializer: initializerConfig(this.kernelInitializer),
-      recurrent_initializer: initializerConfig(this.recurrentInitializer),
-      bias_initializer: initializerConfig(this.biasInitializer),
-      kernel_regularizer: regularizerConfig(
-        this.kernel?.regularizer ?? getRegularizer(p.kernelRegularizer),
-      ),
-      recurrent_regularizer: regularizerConfig(
-        this.recurrentKernel?.regularizer ?? getRegularizer(p.recurrentRegularizer),
-      ),
-      bias_regularizer: regularizerConfig(
-        this.bias?.regularizer ?? getRegularizer(p.biasRegularizer),
-      ),
-      kernel_constraint: constraintConfig(
-        this.kernel?.constraint ?? getConstraint(p.kernelConstraint ?? null),
-      ),
-      recurrent_constraint: constraintConfig(
-        this.recurrentKernel?.constraint ?? getConstraint(p.recurrentConstraint ?? null),
-      ),
-      bias_constraint: constraintConfig(
-        this.bias?.constraint ?? getConstraint(p.biasConstraint ?? null),
-      ),
+      ...this.kernelParams.config('kernel'),
+      ...this.recurrentParams.config('recurrent'),
+      ...this.biasParams.config('bias'),
       dropout: this.dropout,
       recurrent_dropout: this.recurrentDropout,
       seed: this.seeds.seed ?? null,
