@@ -14,7 +14,7 @@ import { mapLegacyArgs } from './base/legacy.js';
 import type { SymbolicShape } from './base/symbolic.js';
 import type { LayerWeight } from './base/weight.js';
 import { WeightParams } from './base/weight-params.js';
-import { checkPositiveInt, singleInput } from './core/util.js';
+import { checkBoolean, checkPositiveInt, singleInput } from './core/util.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Size of the vocabulary: indices run from 0 to inputDim - 1. */
@@ -76,12 +76,7 @@ export class Embedding extends Layer {
     this.inputDim = checkPositiveInt(args.inputDim, 'inputDim', where);
     this.outputDim = checkPositiveInt(args.outputDim, 'outputDim', where);
     this.embeddingsParams = WeightParams.of(args, 'embeddings', 'uniform', where);
-    if (args.maskZero !== undefined && typeof args.maskZero !== 'boolean') {
-      throw new TypeError(
-        `${where}: Invalid value for argument maskZero: expected a boolean. Received: maskZero=${String(args.maskZero)}`,
-      );
-    }
-    this.maskZero = args.maskZero ?? false;
+    this.maskZero = checkBoolean(args.maskZero, 'maskZero', where, false);
   }
 
   get embeddings(): LayerWeight | null {

@@ -47,3 +47,19 @@ export function checkRank(x: Tensor, rank: number, where: string): void {
       `${where}: expected an input of rank ${rank}, received shape ${formatShape(x.shape)}`,
     );
 }
+
+/** A boolean option (null or undefined take `fallback`); anything else is an error. */
+export function checkBoolean(
+  value: unknown,
+  arg: string,
+  where: string,
+  fallback: boolean,
+): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(
+      `${where}: Invalid value for argument ${arg}: expected a boolean. Received: ${arg}=${String(value)}`,
+    );
+  }
+  return value;
+}

@@ -6,6 +6,9 @@ import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Layer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
+import { checkBoolean } from '../core/util.js';
+
+export { checkBoolean };
 
 /** The learned scale (gamma) and offset (beta) of a normalization layer. */
 export interface AffineArgs {
@@ -19,21 +22,6 @@ export interface AffineArgs {
   gammaRegularizer?: RegularizerIdentifier;
   betaConstraint?: ConstraintIdentifier | null;
   gammaConstraint?: ConstraintIdentifier | null;
-}
-
-export function checkBoolean(
-  value: unknown,
-  arg: string,
-  where: string,
-  fallback: boolean,
-): boolean {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new TypeError(
-      `${where}: Invalid value for argument ${arg}: expected a boolean. Received: ${arg}=${String(value)}`,
-    );
-  }
-  return value;
 }
 
 /** A finite number in [min, max] (either bound optional). */

@@ -62,13 +62,3 @@ export const LEGACY_RNN_ARGS: Readonly<Record<string, string>> = {
   dropout_W: 'dropout',
   dropout_U: 'recurrentDropout',
 };
-
-export function checkBool(value: unknown, arg: string, where: string, fallback: boolean): boolean {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new TypeError(
-      `${where}: Invalid value for argument ${arg}: expected a boolean. Received: ${arg}=${String(value)}`,
-    );
-  }
-  return value;
-}

@@ -27,8 +27,8 @@ import { SeedStream } from '../base/seed-stream.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
-import { checkPositiveInt, checkRate } from '../core/util.js';
-import { checkBool, LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
+import { checkBoolean, checkPositiveInt, checkRate } from '../core/util.js';
+import { LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
 
 export { LEGACY_RNN_ARGS, type GatedRNNArgs, type RNNArgs } from './args.js';
 
@@ -61,18 +61,18 @@ export abstract class RNN extends Layer {
       args.activation === undefined ? 'tanh' : args.activation,
       where,
     );
-    this.useBias = checkBool(args.useBias, 'useBias', where, true);
+    this.useBias = checkBoolean(args.useBias, 'useBias', where, true);
     this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
     this.recurrentParams = WeightParams.of(args, 'recurrent', 'orthogonal', where);
     this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
     this.dropout = checkRate(args.dropout ?? 0, 'dropout', where);
     this.recurrentDropout = checkRate(args.recurrentDropout ?? 0, 'recurrentDropout', where);
     this.seeds = new SeedStream(args.seed ?? undefined);
-    this.returnSequences = checkBool(args.returnSequences, 'returnSequences', where, false);
-    this.returnState = checkBool(args.returnState, 'returnState', where, false);
-    this.goBackwards = checkBool(args.goBackwards, 'goBackwards', where, false);
-    this.unroll = checkBool(args.unroll, 'unroll', where, false);
-    if (checkBool(args.stateful, 'stateful', where, false)) {
+    this.returnSequences = checkBoolean(args.returnSequences, 'returnSequences', where, false);
+    this.returnState = checkBoolean(args.returnState, 'returnState', where, false);
+    this.goBackwards = checkBoolean(args.goBackwards, 'goBackwards', where, false);
+    this.unroll = checkBoolean(args.unroll, 'unroll', where, false);
+    if (checkBoolean(args.stateful, 'stateful', where, false)) {
       throw new Error(
         `${where}: stateful=true is not supported (pass the final states back as initial states instead: returnState and apply([x, ...states]))`,
       );
