@@ -16,7 +16,7 @@ import { ones, zeros } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
-import { gradients } from './gradients/index.js';
+import { gradients, PenaltyGradTerm, type GradContribution } from './gradients/index.js';
 
 function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
@@ -46,7 +46,7 @@ function ruleFor(
   node: TapeNode,
   dy: Tensor,
   needs: readonly boolean[],
-): readonly (Tensor | null)[] {
+): readonly (GradContribution | null)[] {
   if (node.primitive === 'Custom') {
     if (node.customGrad === null)
       throw new Error('customGrad: internal error: missing gradient function');
@@ -58,8 +58,18 @@ function ruleFor(
     attrs: unknown,
     y: Tensor,
     needs: readonly boolean[],
-  ) => readonly (Tensor | null)[];
+  ) => readonly (GradContribution | null)[];
   return rule(dy, node.inputs, node.attrs, node.output, needs);
+}
+
+/** The sum of two contributions to one tensor's gradient; a deferred term is added in one pass. */
+function accumulate(prev: GradContribution, g: GradContribution): GradContribution {
+  if (prev instanceof Tensor) return g instanceof Tensor ? add(prev, g) : g.addTo(prev);
+  return g instanceof Tensor ? prev.addTo(g) : g.addTo(prev.materialize());
+}
+
+function evaluated(g: GradContribution): Tensor {
+  return g instanceof PenaltyGradTerm ? g.materialize() : g;
 }
 
 /**
@@ -67,12 +77,14 @@ function ruleFor(
  * reached, keyed by tensor id (tensors never reached are absent).
  */
 function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
-  const grads = new Map<number, Tensor>([[y.id, dy]]);
-  withTape(null, () => {
+  const grads = new Map<number, GradContribution>([[y.id, dy]]);
+  return withTape(null, () => {
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i] as TapeNode;
-      const g = grads.get(node.output.id);
-      if (g === undefined || node.output.dtype !== 'float32') continue;
+      const contribution = grads.get(node.output.id);
+      if (contribution === undefined || node.output.dtype !== 'float32') continue;
+      const g = evaluated(contribution);
+      grads.set(node.output.id, g);
       const needs = node.inputs.map((x) => x.dtype === 'float32' && isTracked(tape, x));
       const inputGrads = ruleFor(node, g, needs);
       node.inputs.forEach((x, k) => {
@@ -84,11 +96,12 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
           );
         }
         const prev = grads.get(x.id);
-        grads.set(x.id, prev === undefined ? gx : add(prev, gx));
+        grads.set(x.id, prev === undefined ? gx : accumulate(prev, gx));
       });
     }
+    // Leaves (watched tensors, variables) hold their contributions as left: evaluate the terms.
+    return new Map([...grads].map(([id, g]) => [id, evaluated(g)]));
   });
-  return grads;
 }
 
 /** Drops the recorded graph so that tensors handed back (or kept by f) do not keep it alive. */

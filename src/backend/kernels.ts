@@ -173,6 +173,26 @@ export interface OptimizerKernels {
   RmsStep: Spec<3, { a: number; lr: number; eps: number }>;
 }
 
+/**
+ * Fused steps of backpropagation and of weight/activity penalties: one pass and one output where
+ * the elementwise formulation runs two to four kernels (each a pass over the tensor and, on the
+ * wasm backend, a copy-out to JS). Inputs are float32 and of one shape (no broadcasting).
+ */
+export interface FusedKernels {
+  /** dy, x -> dy where x > 0, else 0 (the gradient of relu, as TensorFlow's ReluGrad). */
+  ReluGrad: Spec<2, NoAttrs>;
+  /**
+   * x -> the scalar l1 * sum(|x|) + l2 * sum(x^2); a term whose factor is 0 is left out (so it
+   * is exactly 0, as in Keras). Sums are accumulated in float64 and rounded once to float32.
+   */
+  Penalty: Spec<1, { l1: number; l2: number }>;
+  /**
+   * g, x -> g + (a * sign(x) + b * x): adds an L1/L2 penalty's gradient to a gradient in one
+   * pass. Every step is rounded to float32 in the order written (scalars included).
+   */
+  PenaltyGradAdd: Spec<2, { a: number; b: number }>;
+}
+
 export interface KernelSpecs
   extends
     UnaryKernels,
@@ -181,7 +201,8 @@ export interface KernelSpecs
     MovementKernels,
     LinalgKernels,
     ConvKernels,
-    OptimizerKernels {}
+    OptimizerKernels,
+    FusedKernels {}
 
 export type KernelName = keyof KernelSpecs;
 

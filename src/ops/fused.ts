@@ -1,9 +1,10 @@
 /**
- * Fused optimizer updates (`OptimizerKernels` in `backend/kernels.ts`): one kernel, one pass and
- * one output where the elementwise formulation would run three to five kernels. For the
- * optimizers in `optimizers/`; not exported from the package. Inputs must be float32 tensors of
- * one shape (no broadcasting) and the scalars finite numbers; each step is rounded to float32
- * in the order written. Not differentiable: no gradient flows through them to any input.
+ * Fused optimizer updates (`OptimizerKernels` in `backend/kernels.ts`) and fused backprop and
+ * penalty steps (`FusedKernels`): one kernel, one pass and one output where the elementwise
+ * formulation would run two to five kernels. For the optimizers, the gradient table and the
+ * regularizers; not exported from the package. Inputs must be float32 tensors of one shape (no
+ * broadcasting) and the scalars finite numbers; each step is rounded to float32 in the order
+ * written. The optimizer updates are not differentiable; the others have gradient rules.
  */
 import { runKernel } from '../engine/engine.js';
 import type { KernelName } from '../backend/kernels.js';
@@ -72,4 +73,25 @@ export function rmsStep(
   eps: number,
 ): Tensor {
   return fused('RmsStep', 'rmsStep', ['x', 'g', 'v'], [x, g, v], { a, lr, eps });
+}
+
+/** dy where x > 0, else 0: relu's gradient in one pass (for the gradient table). */
+export function reluGrad(dy: Tensor, x: Tensor): Tensor {
+  return fused('ReluGrad', 'reluGrad', ['dy', 'x'], [dy, x], {});
+}
+
+/**
+ * l1 * sum(|x|) + l2 * sum(x^2) as a float32 scalar, in one pass (a zero factor's term is left
+ * out, so it is exactly 0); its gradient is added to x's other gradients in one more pass.
+ * For the L1/L2 regularizers.
+ */
+export function penalty(x: Tensor, l1: number, l2: number): Tensor {
+  operands('penalty', ['x'], [x]);
+  scalars('penalty', { l1, l2 });
+  return runKernel('Penalty', [x], { l1, l2 }, { shape: [], dtype: 'float32' });
+}
+
+/** g + (a * sign(x) + b * x): adds an L1/L2 penalty's gradient to `g` in one pass. */
+export function penaltyGradAdd(g: Tensor, x: Tensor, a: number, b: number): Tensor {
+  return fused('PenaltyGradAdd', 'penaltyGradAdd', ['g', 'x'], [g, x], { a, b });
 }

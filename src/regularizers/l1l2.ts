@@ -1,33 +1,15 @@
-import { customGrad } from '../autograd/grad.js';
-import { abs, add, mul, sign, square } from '../ops/elementwise.js';
-import { sum } from '../ops/reduction.js';
+import { penalty as fusedPenalty } from '../ops/fused.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFactor, Regularizer } from './regularizer.js';
 
 /**
- * factor * sum(|x|) + ... as one recorded step with a hand-written gradient: differentiating
- * through sum would first broadcast the scalar gradient to x's shape, then multiply twice; the
- * rule below is one pass over x (penalties are read every training step, on every kernel).
+ * factor * sum(|x|) + ... as one kernel (`Penalty`), whose gradient rule adds
+ * l1 sign(x) + 2 l2 x to x's data gradient in the same pass (penalties are read every training
+ * step, on every kernel: differentiating through abs, square, sum and mul would take four
+ * passes forward and three more backward).
  */
 function penalty(l1: number, l2: number): (x: Tensor) => Tensor {
-  return customGrad((x: Tensor) => {
-    let value: Tensor | null = null;
-    if (l1 > 0) value = mul(sum(abs(x)), l1);
-    if (l2 > 0) {
-      const v = mul(sum(square(x)), l2);
-      value = value === null ? v : add(value, v);
-    }
-    return {
-      value: value ?? mul(sum(x), 0),
-      // d/dx (l1 |x| + l2 x^2) = l1 sign(x) + 2 l2 x; sign(0) = 0, so L1 never pushes a zero weight.
-      gradFunc: (dy: Tensor) => {
-        const s = dy.dataSync()[0] as number;
-        if (l1 > 0 && l2 > 0) return add(mul(sign(x), s * l1), mul(x, 2 * s * l2));
-        if (l1 > 0) return mul(sign(x), s * l1);
-        return mul(x, 2 * s * l2);
-      },
-    };
-  });
+  return (x) => fusedPenalty(x, l1, l2);
 }
 
 /** l1 * sum(|x|). The derivative of |x| at 0 is 0: a zero weight is pushed nowhere. */

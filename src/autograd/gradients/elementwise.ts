@@ -21,6 +21,7 @@ import {
   sub,
   where,
 } from '../../ops/elementwise.js';
+import { reluGrad } from '../../ops/fused.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sumToShape, type GradTable } from './types.js';
 
@@ -44,7 +45,7 @@ export const unaryGradients: GradTable<keyof UnaryKernels> = {
   Sin: (dy, [x]) => [mul(dy, cos(x))],
   Cos: (dy, [x]) => [neg(mul(dy, sin(x)))],
   Erf: (dy, [x]) => [mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)))],
-  Relu: (dy, [x]) => [mask(greater(x, 0), dy)],
+  Relu: (dy, [x]) => [reluGrad(dy, x)],
   Relu6: (dy, [x]) => [mask(logicalAnd(greater(x, 0), less(x, 6)), dy)],
   LeakyRelu: (dy, [x], { alpha }) => [where(greater(x, 0), dy, mul(dy, alpha))],
   Elu: (dy, [x], _a, y) => [where(greater(x, 0), dy, mul(dy, add(y, 1)))],

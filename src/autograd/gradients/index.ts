@@ -5,6 +5,7 @@
 import type { PrimitiveName } from '../../engine/engine.js';
 import { convGradients } from './conv.js';
 import { binaryGradients, unaryGradients } from './elementwise.js';
+import { fusedGradients } from './fused.js';
 import { linalgGradients } from './linalg.js';
 import { movementGradients } from './movement.js';
 import { optimizerGradients } from './optimizer.js';
@@ -19,6 +20,8 @@ export const gradients: GradTable<PrimitiveName> = {
   ...linalgGradients,
   ...convGradients,
   ...optimizerGradients,
+  ...fusedGradients,
 };
 
 export { sumToShape, type GradFn } from './types.js';
+export { PenaltyGradTerm, type GradContribution } from './term.js';

@@ -3,10 +3,12 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { reshape } from '../../ops/movement.js';
 import { sum } from '../../ops/reduction.js';
 import { shapesEqual, type Shape } from '../../tensor/shape.js';
+import type { GradContribution } from './term.js';
 
 /**
  * The gradient of one primitive: given dL/dy and what the forward pass saw, dL/d(input) for each
- * input in order (null where no gradient flows, e.g. integer indices). `needs[k]` says whether
+ * input in order (null where no gradient flows, e.g. integer indices), or a deferred term that
+ * backpropagation adds to the input's other gradients in one pass. `needs[k]` says whether
  * input k wants a gradient at all, so costly rules can skip the others (a network's input data).
  */
 export type GradFn<P extends PrimitiveName> = (
@@ -15,7 +17,7 @@ export type GradFn<P extends PrimitiveName> = (
   attrs: PrimitiveAttrs<P>,
   y: Tensor,
   needs: readonly boolean[],
-) => readonly (Tensor | null)[];
+) => readonly (GradContribution | null)[];
 
 export type GradTable<Names extends PrimitiveName> = { readonly [P in Names]: GradFn<P> };
 

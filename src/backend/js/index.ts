@@ -6,6 +6,7 @@ import type { Backend, KernelTable } from '../backend.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { convKernels } from './conv.js';
 import { binaryKernels, unaryKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { linalgKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
@@ -21,6 +22,7 @@ const kernels: KernelTable = {
   ...convKernels,
   ...poolKernels,
   ...optimizerKernels,
+  ...fusedKernels,
 };
 
 export const jsBackend: Backend = {

@@ -8,7 +8,8 @@
  * This file lays out linear memory, builds the context the kernel families share
  * (`./context.ts`) and assembles the table: GEMM and BatchMatMul (`./gemm.ts`), elementwise
  * (`./elementwise.ts`), reductions (`./reduce.ts`), movement (`./movement.ts`), convolution and
- * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`).
+ * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`), fused backprop and penalty
+ * steps (`./fused.ts`).
  */
 import type {
   Backend,
@@ -32,6 +33,7 @@ import type {
 } from './context.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { createGemm, matmulKernels } from './gemm.js';
 import { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
@@ -136,6 +138,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     ...reduceKernels(context),
     ...convKernels(context),
     ...optimizerKernels(context),
+    ...fusedKernels(context),
   };
 
   const kernels = Object.fromEntries(
@@ -205,6 +208,9 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'AxpbySquare',
   'AdamStep',
   'RmsStep',
+  'ReluGrad',
+  'Penalty',
+  'PenaltyGradAdd',
 ];
 
 export type { KernelExports, KernelImpl };

@@ -50,6 +50,9 @@ export interface KernelExports {
     lr: number,
     eps: number,
   ): void;
+  reluGrad(dy: number, x: number, y: number, n: number): void;
+  penalty(x: number, n: number, l1: number, l2: number): number;
+  penaltyGradAdd(g: number, x: number, y: number, n: number, a: number, b: number): void;
 }
 
 // The smallest module using a v128 instruction (as in wasm-feature-detect).

@@ -1,0 +1,19 @@
+import type { FusedKernels } from '../../backend/kernels.js';
+import { mul } from '../../ops/elementwise.js';
+import { reluGrad } from '../../ops/fused.js';
+import { PenaltyGradTerm } from './term.js';
+import type { GradTable } from './types.js';
+
+export const fusedGradients: GradTable<keyof FusedKernels> = {
+  // ReluGrad is linear in dy with the same mask; x only selects (its derivative is 0 a.e.).
+  ReluGrad: (ddx, [, x]) => [reluGrad(ddx, x), null],
+  // d/dx (l1 |x| + l2 x^2) = l1 sign(x) + 2 l2 x, sign(0) = 0 so L1 never pushes a zero weight;
+  // left as a term so that it is added to x's data gradient in the same pass.
+  Penalty: (dy, [x], { l1, l2 }) => {
+    if (l1 === 0 && l2 === 0) return [null];
+    const s = dy.dataSync()[0] as number;
+    return [new PenaltyGradTerm(x, s * l1, 2 * s * l2)];
+  },
+  // a sign(x) is piecewise constant: only b x varies with x.
+  PenaltyGradAdd: (dy, _inputs, { b }) => [dy, mul(dy, b)],
+};

@@ -1,0 +1,50 @@
+/**
+ * Reference kernels of the fused backprop and penalty steps (`FusedKernels`). `PenaltyGradAdd`
+ * rounds every step to float32 (`Math.fround`) in the order the kernel list writes it, so a
+ * float32 SIMD kernel matches it bit for bit; `Penalty` sums in float64 (other backends may sum
+ * in another order, so they agree to rounding, not to the bit).
+ */
+import type { KernelImpl } from '../backend.js';
+import type { FusedKernels } from '../kernels.js';
+import { alloc, floatsOf } from './util.js';
+
+type FusedTable = { readonly [K in keyof FusedKernels]: KernelImpl<K> };
+
+const f = Math.fround;
+
+export const fusedKernels: FusedTable = {
+  ReluGrad: ([dy, x], _attrs, out) => {
+    const ds = floatsOf(dy);
+    const xs = floatsOf(x);
+    const zs = alloc(out);
+    for (let i = 0; i < zs.length; i++) zs[i] = (xs[i] as number) > 0 ? (ds[i] as number) : 0;
+    return zs;
+  },
+  Penalty: ([x], { l1, l2 }, out) => {
+    const xs = floatsOf(x);
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const v = xs[i] as number;
+      s1 += Math.abs(v);
+      s2 += v * v;
+    }
+    const zs = alloc(out);
+    zs[0] = (l1 !== 0 ? l1 * s1 : 0) + (l2 !== 0 ? l2 * s2 : 0);
+    return zs;
+  },
+  PenaltyGradAdd: ([g, x], { a, b }, out) => {
+    const gs = floatsOf(g);
+    const xs = floatsOf(x);
+    const zs = alloc(out);
+    const fa = f(a);
+    const fb = f(b);
+    for (let i = 0; i < zs.length; i++) {
+      const v = xs[i] as number;
+      // a * sign(x), with sign(+-0) = +0 (a NaN x makes b * x, hence the sum, NaN).
+      const t = v > 0 ? fa : v < 0 ? -fa : 0;
+      zs[i] = (gs[i] as number) + f(t + f(fb * v));
+    }
+    return zs;
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * The fused backprop and penalty kernels (`ReluGrad`, `Penalty`, `PenaltyGradAdd`): exact values
+ * on 7 elements (a SIMD backend's 4-wide loop and scalar tail), the same bits on every backend
+ * for the elementwise ones, float64 accumulation for the penalty, finite-difference checks of
+ * their gradient rules, and the deferred penalty term in backpropagation (added to a tensor's
+ * other gradient in one pass, evaluated alone where nothing else reaches the tensor).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  abs,
+  add,
+  grads,
+  matMul,
+  mul,
+  relu,
+  sign,
+  square,
+  sum,
+  tensor,
+  variable,
+  variableGrads,
+  where,
+  greater,
+  type Tensor,
+} from '../../src/index.js';
+import { penalty, penaltyGradAdd, reluGrad } from '../../src/ops/fused.js';
+import { checkGrad } from '../gradcheck.js';
+import { assertClose, assertExact, forEachBackend } from '../helpers.js';
+
+const X = [1, -2, 0, 4, -0.5, 8, -10];
+const G = [0.5, 1, -1, 2, 3, -4, 0.25];
+
+let seed = 7;
+const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+const randoms = (n: number): Float32Array => Float32Array.from({ length: n }, () => rand() * 3);
+const f = Math.fround;
+
+forEachBackend('fused backprop and penalty kernels', () => {
+  test('reluGrad: dy where x > 0, else 0 (x = 0 and NaN give 0)', () => {
+    assertExact(reluGrad(tensor(G), tensor(X)), [0.5, 0, 0, 2, 0, -4, 0], 'float32');
+    assertExact(reluGrad(tensor([1, 2]), tensor([NaN, 1])), [0, 2]);
+    assertExact(reluGrad(tensor([]), tensor([])), []);
+  });
+
+  test('relu gradient goes through ReluGrad and equals where(x > 0, dy, 0)', () => {
+    const x = tensor(randoms(1003), [17, 59]);
+    const dy = tensor(randoms(1003), [17, 59]);
+    const [g] = grads((t: Tensor) => relu(t))([x], dy);
+    assert.deepEqual(
+      Array.from((g as Tensor).dataSync()),
+      Array.from(where(greater(x, 0), dy, 0).dataSync()),
+    );
+  });
+
+  test('penalty: l1 * sum|x| + l2 * sum x^2, a zero factor left out', () => {
+    // sum|x| = 25.5, sum x^2 = 185.25
+    assertClose(penalty(tensor(X), 0.1, 0), 2.55);
+    assertClose(penalty(tensor(X), 0, 0.01), 1.8525);
+    assertClose(penalty(tensor(X), 0.1, 0.01), 4.4025);
+    assertExact(penalty(tensor([Infinity, 1]), 0, 0), 0);
+    assertExact(penalty(tensor([]), 0.1, 0.1), 0);
+    assertExact(penalty(tensor([[3, -4]]), 1, 1), 32);
+  });
+
+  test('penalty accumulates in float64: a float32 running sum would drop the small terms', () => {
+    // 2^25 then 3999 ones: a float32 accumulator (ulp 4 at 2^25) drops every 1 added to it.
+    const xs = new Float32Array(4000).fill(1);
+    xs[0] = 2 ** 25;
+    assertExact(penalty(tensor(xs), 1, 0), f(2 ** 25 + 3999));
+    xs[0] = 2 ** 13; // squared: 2^26, ulp 8
+    assertExact(penalty(tensor(xs), 0, 1), f(2 ** 26 + 3999));
+  });
+
+  test('penaltyGradAdd: g + (a sign(x) + b x), rounded as written (same bits everywhere)', () => {
+    assertExact(
+      penaltyGradAdd(tensor(G), tensor(X), 0.5, 2),
+      [3, -3.5, -1, 10.5, 1.5, 12.5, -20.25],
+      'float32',
+    );
+    const n = 1003;
+    const [g, x] = [randoms(n), randoms(n)];
+    x[5] = 0;
+    x[6] = -0;
+    const [a, b] = [1.3e-3, 2e-4];
+    const want = Float32Array.from({ length: n }, (_, i) => {
+      const v = x[i] as number;
+      const t = v > 0 ? f(a) : v < 0 ? -f(a) : 0;
+      return (g[i] as number) + f(t + f(f(b) * v));
+    });
+    const got = penaltyGradAdd(tensor(g, [17, 59]), tensor(x, [17, 59]), a, b);
+    assert.deepEqual(Array.from(got.dataSync()), Array.from(want));
+  });
+
+  test('argument checks name the op and the argument', () => {
+    assert.throws(
+      () => reluGrad(tensor([1, 2]), tensor([1])),
+      /reluGrad: argument 'x' must have the shape of 'dy'/,
+    );
+    assert.throws(() => penalty(tensor([1], [1], 'int32'), 1, 0), /penalty/);
+    assert.throws(
+      () => penalty(tensor([1]), NaN, 0),
+      /penalty: argument 'l1' must be a finite number/,
+    );
+    assert.throws(() => penaltyGradAdd(tensor([1]), tensor([1, 2]), 1, 1), /penaltyGradAdd/);
+  });
+
+  test('gradient checks: reluGrad (in dy), penalty, penaltyGradAdd', () => {
+    const away = Float32Array.from(randoms(12), (v) => (Math.abs(v) < 0.2 ? v + 0.5 : v));
+    checkGrad((dy) => reluGrad(dy, tensor(away, [3, 4])), [tensor(randoms(12), [3, 4])]);
+    checkGrad((x) => penalty(x, 0.3, 0.2), [tensor(away, [3, 4])]);
+    checkGrad((x) => penalty(x, 0, 0.7), [tensor(away, [12])]);
+    checkGrad(
+      (g, x) => penaltyGradAdd(g, x, 0.4, 1.5),
+      [tensor(randoms(7)), tensor(away.slice(0, 7))],
+    );
+  });
+
+  test('the penalty gradient is added to the data gradient in one pass, with the same values', () => {
+    const w = variable(tensor(randoms(12), [4, 3]), { name: 'fused_w' });
+    const x = tensor(randoms(8), [2, 4]);
+    const loss = (): Tensor => add(sum(square(matMul(x, w))), penalty(w, 0.01, 0.02));
+    const plain = (): Tensor =>
+      add(sum(square(matMul(x, w))), add(mul(sum(abs(w)), 0.01), mul(sum(square(w)), 0.02)));
+    const fused = variableGrads(loss, [w]).grads.fused_w as Tensor;
+    const reference = variableGrads(plain, [w]).grads.fused_w as Tensor;
+    assertClose(fused, reference.arraySync() as number[][], { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  test('a penalty alone, two penalties on one tensor, and a penalty before the data term', () => {
+    const w = variable(tensor([1, -2, 0, 3]), { name: 'fused_v' });
+    const only = variableGrads(() => penalty(w, 0.5, 0.25), [w]).grads.fused_v as Tensor;
+    assertExact(only, [1, -1.5, 0, 2]); // 0.5 sign(w) + 0.5 w
+    const twice = variableGrads(() => add(penalty(w, 0.5, 0), penalty(w, 0, 0.25)), [w]);
+    assertExact(twice.grads.fused_v as Tensor, [1, -1.5, 0, 2]);
+    // The penalty recorded first, then a data term reading w: the term waits for it.
+    const before = variableGrads(() => add(penalty(w, 0, 1), sum(mul(w, 3))), [w]);
+    assertExact(before.grads.fused_v as Tensor, [5, -1, 3, 9]);
+    // An activity penalty on an intermediate tensor, scaled by the upstream gradient 1/2.
+    const [gx] = grads((t: Tensor) => {
+      const a = mul(t, 2);
+      return add(mul(penalty(a, 1, 0), 0.5), sum(a));
+    })([tensor([1, -1, 0])]);
+    assertExact(gx as Tensor, [3, 1, 2]); // 2 * (1 + 0.5 sign(a))
+    assertExact(sign(tensor([0])), [0]);
+  });
+});
