@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { inputs, labelsOneHot, median, type Result, type Spec } from './workloads.js';
+import { inputs, labelsOneHot, median, warmUp, type Result, type Spec } from './workloads.js';
 
 export async function useTfjs(backend: 'cpu' | 'wasm'): Promise<void> {
   // IS_TEST silences the tfjs-node hint on cpu, but turns on leak checks that fail on wasm.
@@ -64,10 +64,11 @@ export async function tfjsTrain(backend: 'cpu' | 'wasm', s: Spec): Promise<Resul
         : tf.tensor(labelsOneHot(s.batch, s.classes), [s.batch, s.classes]);
     const ms: number[] = [];
     const steps = Math.max(2, Math.floor(s.steps / 4));
-    for (let i = 0; i < steps + 1; i++) {
+    await warmUp(() => m.trainOnBatch(x, y));
+    for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
       await m.trainOnBatch(x, y);
-      if (i > 0) ms.push(performance.now() - t0);
+      ms.push(performance.now() - t0);
     }
     return { workload: s.name, engine, samplesPerSec: (1000 * s.batch) / median(ms) };
   } catch (e) {
@@ -84,13 +85,17 @@ export async function tfjsInfer(backend: 'cpu' | 'wasm', runs: number): Promise<
   await useTfjs(backend);
   const m = tfModel('W1');
   const x = tf.tensor(inputs(1024 * 784, 6), [1024, 784]);
-  const ms: number[] = [];
-  for (let i = 0; i < runs + 1; i++) {
-    const t0 = performance.now();
+  const infer = (): void => {
     const p = m.predict(x, { batchSize: 1024 }) as tf.Tensor;
     p.dataSync();
     p.dispose();
-    if (i > 0) ms.push(performance.now() - t0);
+  };
+  await warmUp(infer);
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    infer();
+    ms.push(performance.now() - t0);
   }
   return { workload: 'W4', engine: `tfjs ${backend}`, samplesPerSec: (1000 * 1024) / median(ms) };
 }

@@ -9,7 +9,7 @@ import { wasmBackend } from '../src/backend/wasm/register.js';
 import { NATIVE_KERNELS } from '../src/backend/wasm/backend.js';
 import { setThreads } from '../src/backend/wasm/index.js';
 import { table } from './util.js';
-import { laminaStep, SPECS } from './workloads.js';
+import { laminaInferStep, laminaStep, SPECS } from './workloads.js';
 
 const arg = process.argv.slice(2).find((a) => /^W\d/.test(a)) ?? 'W1';
 const ti = process.argv.indexOf('--threads');
@@ -42,7 +42,7 @@ for (const name of Object.keys(kernels)) {
 
 const base = arg.replace('+reg', '');
 const spec = SPECS(false).find((s) => s.name === base) ?? SPECS(false)[0]!;
-const step = laminaStep(spec, arg.endsWith('+reg'));
+const step = base === 'W4' ? laminaInferStep() : laminaStep(spec, arg.endsWith('+reg'));
 for (let i = 0; i < 3; i++) {
   step();
   await new Promise((r) => setImmediate(r));

@@ -17,9 +17,14 @@ torch.manual_seed(1)
 QUICK = "--quick" in sys.argv
 
 
-def median_ms(step, warmup, runs, budget_s=6.0):
-    for _ in range(warmup):
+def median_ms(step, warmup, runs, budget_s=6.0, warmup_s=1.0):
+    # The same warm-up as the JavaScript engines (bench/workloads.ts, WARMUP_MS): at least
+    # `warmup` steps and at least `warmup_s` seconds.
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < warmup_s:
         step()
+        done += 1
     times = []
     start = time.perf_counter()
     while len(times) < runs and (not times or time.perf_counter() - start < budget_s):

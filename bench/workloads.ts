@@ -53,7 +53,23 @@ export interface Spec {
 }
 
 /**
- * Runs `epochs` epochs of `stepsPerEpoch` steps (after 2 warm-up steps), each step followed by a
+ * Warm-up before timing, the same for every JavaScript engine (and `torch_workloads.py`): at least
+ * 2 steps and at least this long, so that V8 has optimized the step's code (W2's 0.2 ms steps
+ * need a few hundred steps; 2 warm-up steps left its median in baseline code, 40% slower).
+ */
+export const WARMUP_MS = 1000;
+
+/** Runs `step` (and a macrotask turn) at least twice and for at least `ms`. */
+export async function warmUp(step: () => unknown, ms = WARMUP_MS): Promise<void> {
+  const start = performance.now();
+  for (let i = 0; i < 2 || performance.now() - start < ms; i++) {
+    await step();
+    await turn();
+  }
+}
+
+/**
+ * Runs `epochs` epochs of `stepsPerEpoch` steps (after `warmUp`), each step followed by a
  * macrotask turn; stops early after `budgetMs`. Returns samples/s of the median step and the
  * resident memory at the end of each epoch.
  */
@@ -64,10 +80,7 @@ async function timeSteps(
   batch: number,
   budgetMs = 30_000,
 ): Promise<{ sps: number; perEpoch: number[] }> {
-  for (let i = 0; i < 2; i++) {
-    step();
-    await turn();
-  }
+  await warmUp(step);
   const ms: number[] = [];
   const perEpoch: number[] = [];
   const start = performance.now();
@@ -156,17 +169,17 @@ export async function laminaTrain(
   };
 }
 
-export async function laminaInfer(backend: 'js' | 'wasm', runs: number): Promise<Result> {
-  lm.setBackend(backend);
+/** One W4 step (W1's model, inference on a batch of 1024) on the current backend. */
+export function laminaInferStep(): () => void {
   lm.setSeed(1);
   const m = laminaModel('W1', false);
   const x = lm.tensor(inputs(1024 * 784, 6), [1024, 784]);
-  const { sps, perEpoch } = await timeSteps(
-    () => void (m.predict(x, { batchSize: 1024 }) as lm.Tensor).dataSync(),
-    1,
-    runs,
-    1024,
-  );
+  return () => void (m.predict(x, { batchSize: 1024 }) as lm.Tensor).dataSync();
+}
+
+export async function laminaInfer(backend: 'js' | 'wasm', runs: number): Promise<Result> {
+  lm.setBackend(backend);
+  const { sps, perEpoch } = await timeSteps(laminaInferStep(), 1, runs, 1024);
   return {
     workload: 'W4',
     engine: `lamina ${backend}`,
