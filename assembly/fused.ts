@@ -5,6 +5,25 @@
 // penaltyGradAdd round each step as the reference kernels (src/backend/js/fused.ts) do, so both
 // backends give the same bits; penalty sums in float64 in another order than the reference.
 
+/** y = x + b (each of `rows` rows of n, b of n), then relu if `relu` (max: NaN stays, -0 -> +0). */
+export function biasActivation(x: usize, b: usize, y: usize, rows: i32, n: i32, relu: i32): void {
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(r * n) << 2;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>(j << 2);
+      const z = f32x4.add(v128.load(x + row + o), v128.load(b + o));
+      v128.store(y + row + o, relu ? f32x4.max(z, zero) : z);
+    }
+    for (; j < n; j++) {
+      const o = <usize>(j << 2);
+      const z = load<f32>(x + row + o) + load<f32>(b + o);
+      store<f32>(y + row + o, relu ? (z > 0 ? z : z == z ? 0 : z) : z);
+    }
+  }
+}
+
 /** y = x > 0 ? dy : 0. */
 export function reluGrad(dy: usize, x: usize, y: usize, n: i32): void {
   const zero = f32x4.splat(0);

@@ -65,6 +65,17 @@ export function getActivation(
   );
 }
 
+/**
+ * 'linear' or 'relu' when `activation` is that built-in one (the kinds a layer's bias can be
+ * fused with, see `ops/fused.ts` biasActivation), else null. A user function named relu is not
+ * trusted to be one.
+ */
+export function fusableActivation(activation: Activation): 'linear' | 'relu' | null {
+  if (activation === table[0]) return 'linear';
+  if (activation === byName.get('relu')) return 'relu';
+  return null;
+}
+
 /** The name Keras writes for an activation; functions that are not built in cannot be written. */
 export function serializeActivation(activation: Activation): string {
   if (

@@ -176,9 +176,15 @@ export interface OptimizerKernels {
 /**
  * Fused steps of backpropagation and of weight/activity penalties: one pass and one output where
  * the elementwise formulation runs two to four kernels (each a pass over the tensor and, on the
- * wasm backend, a copy-out to JS). Inputs are float32 and of one shape (no broadcasting).
+ * wasm backend, a copy-out to JS). Inputs are float32 and of one shape (no broadcasting), except
+ * BiasActivation's bias.
  */
 export interface FusedKernels {
+  /**
+   * x [..., n], bias [n] -> activation(x + bias) (a layer's bias and activation in one pass);
+   * relu as the Relu kernel (NaN stays NaN, -0 becomes +0).
+   */
+  BiasActivation: Spec<2, { activation: 'linear' | 'relu' }>;
   /** dy, x -> dy where x > 0, else 0 (the gradient of relu, as TensorFlow's ReluGrad). */
   ReluGrad: Spec<2, NoAttrs>;
   /**

@@ -75,6 +75,33 @@ export function rmsStep(
   return fused('RmsStep', 'rmsStep', ['x', 'g', 'v'], [x, g, v], { a, lr, eps });
 }
 
+/**
+ * activation(x + bias) in one pass, bias along x's last dimension: a Dense or convolution
+ * layer's bias and activation ('linear' or 'relu'; other activations run as separate ops).
+ */
+export function biasActivation(x: Tensor, bias: Tensor, activation: 'linear' | 'relu'): Tensor {
+  const op = 'biasActivation';
+  operands(op, ['x'], [x]);
+  operands(op, ['bias'], [bias]);
+  const n = x.shape[x.rank - 1];
+  if (bias.rank !== 1 || n === undefined || bias.shape[0] !== n) {
+    throw new RangeError(
+      `${op}: argument 'bias' must have shape [${n ?? '?'}] (the last dimension of 'x', ${formatShape(x.shape)}), received ${formatShape(bias.shape)}`,
+    );
+  }
+  if (activation !== 'linear' && activation !== 'relu') {
+    throw new TypeError(
+      `${op}: argument 'activation' must be 'linear' or 'relu', received ${String(activation)}`,
+    );
+  }
+  return runKernel(
+    'BiasActivation',
+    [x, bias],
+    { activation },
+    { shape: x.shape, dtype: 'float32' },
+  );
+}
+
 /** dy where x > 0, else 0: relu's gradient in one pass (for the gradient table). */
 export function reluGrad(dy: Tensor, x: Tensor): Tensor {
   return fused('ReluGrad', 'reluGrad', ['dy', 'x'], [dy, x], {});

@@ -22,9 +22,11 @@ import {
   variableGrads,
   where,
   greater,
+  conv2d,
   type Tensor,
 } from '../../src/index.js';
-import { penalty, penaltyGradAdd, reluGrad } from '../../src/ops/fused.js';
+import { biasActivation, penalty, penaltyGradAdd, reluGrad } from '../../src/ops/fused.js';
+import { layers } from '../../src/index.js';
 import { checkGrad } from '../gradcheck.js';
 import { assertClose, assertExact, forEachBackend } from '../helpers.js';
 
@@ -37,6 +39,74 @@ const randoms = (n: number): Float32Array => Float32Array.from({ length: n }, ()
 const f = Math.fround;
 
 forEachBackend('fused backprop and penalty kernels', () => {
+  test('biasActivation: x + bias along the last axis, then relu (NaN stays NaN, -0 -> +0)', () => {
+    const x = tensor([
+      [1, -2, 0.5, 3, -1],
+      [NaN, -0, 2, -3, 0.25],
+    ]);
+    const b = tensor([0.5, 1, -0.5, -3, 0]);
+    assertExact(biasActivation(x, b, 'linear'), [
+      [1.5, -1, 0, 0, -1],
+      [NaN, 1, 1.5, -6, 0.25],
+    ]);
+    assertExact(biasActivation(x, b, 'relu'), [
+      [1.5, 0, 0, 0, 0],
+      [NaN, 1, 1.5, 0, 0.25],
+    ]);
+    const z = biasActivation(tensor([-0]), tensor([-0]), 'relu').dataSync()[0] as number;
+    assert.ok(Object.is(z, 0), 'relu(-0 + -0) is +0');
+    assertExact(biasActivation(tensor([], [0, 3]), tensor([1, 2, 3]), 'relu'), [], 'float32');
+  });
+
+  test('biasActivation equals add then relu bit for bit, with 4-wide rows and tails', () => {
+    const x = tensor(randoms(3 * 7 * 9), [3, 7, 9]);
+    const b = tensor(randoms(9));
+    assert.deepEqual(
+      Array.from(biasActivation(x, b, 'relu').dataSync()),
+      Array.from(relu(add(x, b)).dataSync()),
+    );
+    assert.deepEqual(
+      Array.from(biasActivation(x, b, 'linear').dataSync()),
+      Array.from(add(x, b).dataSync()),
+    );
+  });
+
+  test('biasActivation gradients (finite differences) and argument checks', () => {
+    const away = Float32Array.from(randoms(12), (v) => (Math.abs(v) < 0.3 ? v + 0.6 : v));
+    const bias = tensor([0.1, -0.2, 0.05, 0]);
+    checkGrad((x, b) => biasActivation(x, b, 'relu'), [tensor(away, [3, 4]), bias]);
+    checkGrad((x, b) => biasActivation(x, b, 'linear'), [tensor(randoms(12), [3, 4]), bias]);
+    assert.throws(
+      () => biasActivation(tensor([[1, 2]]), tensor([1, 2, 3]), 'relu'),
+      /biasActivation: argument 'bias' must have shape \[2\]/,
+    );
+    assert.throws(
+      () => biasActivation(tensor([[1, 2]]), tensor([1, 2]), 'tanh' as 'relu'),
+      /argument 'activation' must be 'linear' or 'relu', received tanh/,
+    );
+  });
+
+  test('Dense and Conv2D with relu give the values of the separate ops', () => {
+    const dense = layers.dense({ units: 5, activation: 'relu', biasInitializer: 'randomNormal' });
+    const x = tensor(randoms(24), [2, 3, 4]);
+    const y = dense.apply(x) as Tensor;
+    const d = dense.getWeights();
+    const want = relu(add(matMul(x.reshape([6, 4]), d[0] as Tensor), d[1] as Tensor));
+    assert.deepEqual(Array.from(y.dataSync()), Array.from(want.dataSync()));
+    assert.deepEqual([...y.shape], [2, 3, 5]);
+    const conv = layers.conv2d({
+      filters: 3,
+      kernelSize: 2,
+      activation: 'relu',
+      biasInitializer: 'ones',
+    });
+    const img = tensor(randoms(2 * 4 * 4 * 2), [2, 4, 4, 2]);
+    const out = conv.apply(img) as Tensor;
+    const [k, b] = conv.getWeights();
+    const ref = relu(add(conv2d(img, k as Tensor, 1, 'valid'), b as Tensor));
+    assert.deepEqual(Array.from(out.dataSync()), Array.from(ref.dataSync()));
+  });
+
   test('reluGrad: dy where x > 0, else 0 (x = 0 and NaN give 0)', () => {
     assertExact(reluGrad(tensor(G), tensor(X)), [0.5, 0, 0, 2, 0, -4, 0], 'float32');
     assertExact(reluGrad(tensor([1, 2]), tensor([NaN, 1])), [0, 2]);

@@ -2,9 +2,14 @@ import type { FusedKernels } from '../../backend/kernels.js';
 import { mul } from '../../ops/elementwise.js';
 import { reluGrad } from '../../ops/fused.js';
 import { PenaltyGradTerm } from './term.js';
-import type { GradTable } from './types.js';
+import { sumToShape, type GradTable } from './types.js';
 
 export const fusedGradients: GradTable<keyof FusedKernels> = {
+  // relu(z) > 0 exactly where z > 0, so the output y selects the same elements as z would.
+  BiasActivation: (dy, [, bias], { activation }, y) => {
+    const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
+    return [dz, sumToShape(dz, bias.shape)];
+  },
   // ReluGrad is linear in dy with the same mask; x only selects (its derivative is 0 a.e.).
   ReluGrad: (ddx, [, x]) => [reluGrad(ddx, x), null],
   // d/dx (l1 |x| + l2 x^2) = l1 sign(x) + 2 l2 x, sign(0) = 0 so L1 never pushes a zero weight;

@@ -13,6 +13,20 @@ type FusedTable = { readonly [K in keyof FusedKernels]: KernelImpl<K> };
 const f = Math.fround;
 
 export const fusedKernels: FusedTable = {
+  BiasActivation: ([x, bias], { activation }, out) => {
+    const xs = floatsOf(x);
+    const bs = floatsOf(bias);
+    const zs = alloc(out);
+    const n = bs.length;
+    const relu = activation === 'relu';
+    for (let i = 0; i < zs.length; i += n) {
+      for (let j = 0; j < n; j++) {
+        const z = f((xs[i + j] as number) + (bs[j] as number));
+        zs[i + j] = relu ? (z > 0 ? z : z === z ? 0 : z) : z;
+      }
+    }
+    return zs;
+  },
   ReluGrad: ([dy, x], _attrs, out) => {
     const ds = floatsOf(dy);
     const xs = floatsOf(x);

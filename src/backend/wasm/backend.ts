@@ -8,8 +8,8 @@
  * This file lays out linear memory, builds the context the kernel families share
  * (`./context.ts`) and assembles the table: GEMM and BatchMatMul (`./gemm.ts`), elementwise
  * (`./elementwise.ts`), reductions (`./reduce.ts`), movement (`./movement.ts`), convolution and
- * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`), fused backprop and penalty
- * steps (`./fused.ts`).
+ * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`), fused bias + activation,
+ * backprop and penalty steps (`./fused.ts`).
  */
 import type {
   Backend,
@@ -208,6 +208,7 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'AxpbySquare',
   'AdamStep',
   'RmsStep',
+  'BiasActivation',
   'ReluGrad',
   'Penalty',
   'PenaltyGradAdd',

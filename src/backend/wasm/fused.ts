@@ -1,7 +1,8 @@
 /**
- * The wasm backend's fused backprop and penalty steps (`assembly/fused.ts`): f32x4 SIMD, one
- * pass each. ReluGrad and PenaltyGradAdd give the reference kernels' bits; Penalty sums in
- * float64 in another order. Ops guarantee float32 inputs of one shape.
+ * The wasm backend's fused steps (`assembly/fused.ts`): f32x4 SIMD, one pass each.
+ * BiasActivation, ReluGrad and PenaltyGradAdd give the reference kernels' bits; Penalty sums in
+ * float64 in another order. Ops guarantee float32 inputs of one shape (and a bias of the last
+ * dimension).
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelAttrs } from '../kernels.js';
@@ -10,6 +11,20 @@ import type { NativeTable, WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
 export function fusedKernels({ k, mem, ptrOf, output, native }: WasmKernelContext): NativeTable {
+  const biasActivation = (
+    [x, bias]: readonly TensorInfo[],
+    { activation }: KernelAttrs<'BiasActivation'>,
+    out: OutputInfo,
+  ): WasmData => {
+    const px = ptrOf(x as TensorInfo);
+    const pb = ptrOf(bias as TensorInfo);
+    const y = output(out);
+    const n = sizeOf((bias as TensorInfo).shape);
+    const rows = n === 0 ? 0 : sizeOf(out.shape) / n;
+    k.biasActivation(px, pb, y.ptr, rows, n, activation === 'relu' ? 1 : 0);
+    return y;
+  };
+
   const reluGrad = ([dy, x]: readonly TensorInfo[], _: unknown, out: OutputInfo): WasmData => {
     const pd = ptrOf(dy as TensorInfo);
     const px = ptrOf(x as TensorInfo);
@@ -44,6 +59,7 @@ export function fusedKernels({ k, mem, ptrOf, output, native }: WasmKernelContex
   };
 
   return {
+    BiasActivation: native('BiasActivation', biasActivation),
     ReluGrad: native('ReluGrad', reluGrad),
     Penalty: native('Penalty', penalty),
     PenaltyGradAdd: native('PenaltyGradAdd', penaltyGradAdd),

@@ -50,6 +50,7 @@ export interface KernelExports {
     lr: number,
     eps: number,
   ): void;
+  biasActivation(x: number, b: number, y: number, rows: number, n: number, relu: number): void;
   reluGrad(dy: number, x: number, y: number, n: number): void;
   penalty(x: number, n: number, l1: number, l2: number): number;
   penaltyGradAdd(g: number, x: number, y: number, n: number, a: number, b: number): void;

@@ -8,7 +8,6 @@ import {
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
 import { conv1d, conv2d } from '../../ops/conv.js';
-import { add } from '../../ops/elementwise.js';
 import { pad } from '../../ops/movement.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
@@ -20,7 +19,7 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
-import { checkPositiveInt, checkRank, singleInput } from '../core/util.js';
+import { addBiasAndActivate, checkPositiveInt, checkRank, singleInput } from '../core/util.js';
 import {
   checkDataFormat,
   checkInputShape,
@@ -161,9 +160,7 @@ export abstract class BaseConv extends Layer {
     const x = singleInput(inputs, where);
     const kernel = this.kernel as LayerWeight;
     checkChannels(x, this.rank + 2, kernel.shape[this.rank] as number, where);
-    let y = this.convolve(x, kernel);
-    if (this.bias !== null) y = add(y, this.bias);
-    return this.activation.apply(y);
+    return addBiasAndActivate(this.convolve(x, kernel), this.bias, this.activation);
   }
 
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;

@@ -6,7 +6,6 @@ import {
 } from '../../activations/index.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
-import { add } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { reshape } from '../../ops/movement.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
@@ -18,7 +17,7 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
-import { singleInput, checkPositiveInt } from './util.js';
+import { addBiasAndActivate, singleInput, checkPositiveInt } from './util.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -104,11 +103,9 @@ export class Dense extends Layer {
         `Dense '${this.name}': expected the input's last dimension to be ${inputDim}, received shape [${x.shape.join(',')}]`,
       );
     }
-    const flat = x.rank === 2 ? x : reshape(x, [-1, inputDim]);
-    let y = matMul(flat, kernel);
-    if (this.bias !== null) y = add(y, this.bias);
-    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
-    return this.activation.apply(y);
+    const y = matMul(x.rank === 2 ? x : reshape(x, [-1, inputDim]), kernel);
+    const shaped = x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return addBiasAndActivate(shaped, this.bias, this.activation);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {

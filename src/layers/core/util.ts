@@ -1,3 +1,6 @@
+import { fusableActivation, type Activation } from '../../activations/index.js';
+import { add } from '../../ops/elementwise.js';
+import { biasActivation } from '../../ops/fused.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isShapeList, type LayerTensors } from '../base/layer.js';
@@ -21,6 +24,17 @@ export function singleInput(
     throw new TypeError(`${where}: expects a single input, received ${shape.length}`);
   }
   return shape;
+}
+
+/**
+ * activation(y + bias) for Dense and convolution layers, bias along the last axis: one fused
+ * pass for a linear or relu activation (the common case, and a pass over the layer's whole
+ * output saved), the separate ops otherwise. Same values either way.
+ */
+export function addBiasAndActivate(y: Tensor, bias: Tensor | null, activation: Activation): Tensor {
+  const kind = bias === null ? null : fusableActivation(activation);
+  if (bias !== null && kind !== null) return biasActivation(y, bias, kind);
+  return activation.apply(bias === null ? y : add(y, bias));
 }
 
 export function checkPositiveInt(value: unknown, arg: string, where: string): number {
