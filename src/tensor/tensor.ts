@@ -38,7 +38,8 @@ export class Tensor {
   constructor(storage: Storage, shape: Shape, dtype: DType) {
     this.id = nextTensorId++;
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
+    // A frozen shape (another tensor's, or one an op built and froze) cannot change: share it.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
   }
 

@@ -89,13 +89,13 @@ export class WasmMemory {
   private bump(cls: number): number {
     const ptr = this.top;
     this.top += cls;
-    const need = this.top - this.memory.buffer.byteLength;
+    const need = this.top - this.u8.byteLength;
     if (need > 0) {
-      // Grow geometrically: every grow replaces the ArrayBuffer.
+      // Grow geometrically: every grow replaces the ArrayBuffer (and the views over it).
       const current = this.memory.buffer.byteLength;
       this.memory.grow(Math.ceil(Math.max(need, current / 4, 16 * 2 ** 20) / PAGE));
+      this.refreshViews();
     }
-    this.refreshViews();
     return ptr;
   }
 
