@@ -9,7 +9,7 @@ import { wasmBackend } from '../src/backend/wasm/register.js';
 import { NATIVE_KERNELS } from '../src/backend/wasm/backend.js';
 import { setThreads } from '../src/backend/wasm/index.js';
 import { table } from './util.js';
-import { laminaInferStep, laminaStep, SPECS } from './workloads.js';
+import { laminaInferStep, laminaStep, SPECS, warmUp } from './workloads.js';
 
 const arg = process.argv.slice(2).find((a) => /^W\d/.test(a)) ?? 'W1';
 const ti = process.argv.indexOf('--threads');
@@ -43,14 +43,12 @@ for (const name of Object.keys(kernels)) {
 const base = arg.replace('+reg', '');
 const spec = SPECS(false).find((s) => s.name === base) ?? SPECS(false)[0]!;
 const step = base === 'W4' ? laminaInferStep() : laminaStep(spec, arg.endsWith('+reg'));
-for (let i = 0; i < 3; i++) {
-  step();
-  await new Promise((r) => setImmediate(r));
-}
-const steps = 20;
+await warmUp(step);
+// At least 20 steps and 2 s, so that W2's 0.2 ms steps are not measured on a few cold ones.
 profiling = true;
 let total = 0;
-for (let i = 0; i < steps; i++) {
+let steps = 0;
+for (; steps < 20 || total < 2000; steps++) {
   const t0 = performance.now();
   step();
   total += performance.now() - t0;
