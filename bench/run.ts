@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { table } from './util.js';
 import { tfjsGemm, tfjsInfer, tfjsTrain } from './peers.js';
-import { SPECS, wasmAvailable, type Result } from './workloads.js';
+import { SPECS, WARMUP_MS, wasmAvailable, type Result } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
 const ti = process.argv.indexOf('--threads');
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     'workload',
     ...engines,
     ...peers.map((p) => `wasm/${p}`),
+    ...threaded.flatMap((t) => peers.map((p) => `${t.slice(12)}/${p}`)),
     ...threaded.map((t) => `${t.slice(12)}/1t`),
     'peak RSS (wasm)',
     ...threaded.map((t) => `peak RSS (wasm ${t.slice(12)})`),
@@ -143,10 +144,8 @@ async function main(): Promise<void> {
     return [
       w,
       ...engines.map((e) => fmt(value(w, e))),
-      ...peers.map((p) => {
-        const v = value(w, p);
-        return mine !== null && v !== null ? `${(mine / v).toFixed(2)}x` : '-';
-      }),
+      ...peers.map((p) => ratio(mine, value(w, p))),
+      ...threaded.flatMap((t) => peers.map((p) => ratio(value(w, t), value(w, p)))),
       ...threaded.map((t) => {
         const v = value(w, t);
         return mine !== null && v !== null ? `${(v / mine).toFixed(2)}x` : '-';
@@ -184,7 +183,8 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${machine}. Samples/s of the median step; GEMM rows in GFLOPS. ` +
       `Lamina and peers single-threaded except the \`lamina wasm ${threads}t\` column ` +
       `(\`setThreads(${threads})\`). Peak RSS: each Lamina workload in a process of its own ` +
-      `(maxRSS). ${torchNote}.`,
+      `(maxRSS). Every engine warms up for at least 2 steps and ${WARMUP_MS / 1000} s before ` +
+      `timing. ${torchNote}.`,
     '',
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -199,6 +199,10 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(`bench/results/bench-${stamp}.md`, md);
   console.log(`\nsaved bench/results/bench-${stamp}.{json,md}`);
+}
+
+function ratio(a: number | null, b: number | null): string {
+  return a !== null && b !== null ? `${(a / b).toFixed(2)}x` : '-';
 }
 
 function fmt(v: number | null | undefined): string {
