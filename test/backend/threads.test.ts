@@ -1,12 +1,20 @@
 /**
  * The wasm backend's thread pool: setThreads validation, start/stop/resize, and results with 2-3
  * threads equal to 1 thread (within 1e-6 relative) on GEMMs in every transpose variant and on
- * conv2d with both of its backward passes.
+ * conv2d with both of its backward passes; the workers' task counter, and a host whose workers
+ * do not start while the caller blocks (as in browsers; test/browser/threads.test.ts runs the
+ * real one).
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as lm from '../../src/index.js';
-import { getThreads, setThreads } from '../../src/backend/wasm/index.js';
+import {
+  getThreads,
+  nodeThreadHost,
+  setThreadHost,
+  setThreads,
+} from '../../src/backend/wasm/index.js';
+import { threadStats } from '../../src/backend/wasm/threads.js';
 import { wasmBackend } from '../../src/backend/wasm/register.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;
@@ -96,3 +104,74 @@ test('conv2d forward and both backward passes', { skip }, () => {
   }, 'conv2d');
   lm.setBackend('js');
 });
+
+test('workers run shares: one per split GEMM, none for a small one', { skip }, () => {
+  lm.setBackend('wasm');
+  const a = lm.randomNormal([256, 300], 0, 1, 5);
+  const b = lm.randomNormal([300, 200], 0, 1, 6);
+  setThreads(1);
+  const want = Array.from(lm.matMul(a, b).dataSync());
+  setThreads(3);
+  const before = threadStats().tasks;
+  assertClose(lm.matMul(a, b).dataSync() as Float32Array, want, '3 threads');
+  const after = threadStats();
+  assert.equal(after.tasks - before, 2, 'both workers ran a share');
+  assert.equal(after.workers, 2);
+  assert.equal(after.ready, 2);
+  lm.matMul(lm.ones([32, 32]), lm.ones([32, 32])).dataSync();
+  assert.equal(threadStats().tasks, after.tasks, 'a 32x32x32 product stays on the caller');
+  setThreads(1);
+  assert.deepEqual(threadStats(), { workers: 0, ready: 0, tasks: after.tasks });
+  lm.setBackend('js');
+});
+
+test(
+  'a host whose workers start only when the caller yields: the caller runs every share until they are up',
+  { skip },
+  async () => {
+    const node = nodeThreadHost();
+    assert.ok(node !== null);
+    lm.setBackend('wasm');
+    const a = lm.randomNormal([256, 300], 0, 1, 7);
+    const b = lm.randomNormal([300, 200], 0, 1, 8);
+    setThreads(1);
+    const want = Array.from(lm.matMul(a, b).dataSync());
+    let spawned = 0;
+    // Spawning is deferred to a macrotask, as a browser does; the caller must not wait for it.
+    setThreadHost({
+      name: 'deferred',
+      canBlock: true,
+      spawn(init) {
+        let handle: { terminate(): void } | null = null;
+        let stopped = false;
+        setTimeout(() => {
+          spawned++;
+          if (!stopped) handle = node.spawn(init);
+        }, 0);
+        return {
+          terminate() {
+            stopped = true;
+            handle?.terminate();
+          },
+        };
+      },
+    });
+    try {
+      setThreads(2);
+      const start = threadStats().tasks;
+      assertClose(lm.matMul(a, b).dataSync() as Float32Array, want, 'before the worker exists');
+      assert.equal(spawned, 0);
+      assert.equal(threadStats().tasks, start, 'nothing was posted');
+      for (let i = 0; i < 500 && threadStats().ready < 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(threadStats().ready, 1, 'the worker started');
+      assertClose(lm.matMul(a, b).dataSync() as Float32Array, want, 'after it started');
+      assert.equal(threadStats().tasks, start + 1, 'the worker ran its share');
+    } finally {
+      setThreads(1);
+      setThreadHost(node);
+      lm.setBackend('js');
+    }
+  },
+);

@@ -8,6 +8,13 @@
  * object. `nodeThreadHost` (worker_threads) is used in Node; `browserThreadHost` (Web Workers
  * from a Blob URL) needs a cross-origin isolated page (COOP/COEP), where SharedArrayBuffer and
  * shared WebAssembly memory exist. See docs/backend.md.
+ *
+ * A browser starts a Web Worker only once the thread that created it (the page, or a worker)
+ * returns to its event loop, so a caller that waited for a worker which has not started yet
+ * would freeze the page until its 60 s timeout. Each worker therefore reports in (a `READY` count) once it has
+ * instantiated the kernels; with a host whose workers do not start while the caller is blocked
+ * (`startsWhileBlocked` false, the browser host), the pool runs every share on the calling
+ * thread, posting nothing, until all its workers have reported in.
  */
 
 /** What a worker receives once, at start. */
@@ -31,6 +38,12 @@ export interface ThreadHost {
   spawn(init: WorkerInit): WorkerHandle;
   /** Whether the calling thread may block in `Atomics.wait` (not a browser's main thread). */
   readonly canBlock: boolean;
+  /**
+   * Whether a spawned worker starts while the spawning thread is blocked (Node's worker_threads
+   * do; a browser's Web Workers start only once the spawning thread returns to its event loop).
+   * When false or missing, jobs run on the calling thread alone until every worker has started.
+   */
+  readonly startsWhileBlocked?: boolean;
 }
 
 /** Control array layout (Int32 slots). */
@@ -38,6 +51,12 @@ const GENERATION = 0;
 const OP = 1;
 const PENDING = 2;
 const FAILED = 3;
+/** Workers that have instantiated the kernels and wait for jobs. */
+const READY = 4;
+/** Non-empty shares of kernels run by workers (see `threadStats`). */
+const TASKS = 5;
+/** Set when a worker could not start (instantiating the kernels, or loading its script, failed). */
+const START_FAILED = 6;
 const ARGS = 16;
 const ARG_SLOTS = 16;
 export const MAX_THREADS = 64;
@@ -51,7 +70,14 @@ export const OP_GEMM = 1;
 export const WORKER_LOOP = `
 function run(init) {
   const ctl = new Int32Array(init.control);
-  const k = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
+  let k = null;
+  try {
+    k = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
+    Atomics.add(ctl, ${READY}, 1);
+  } catch (e) {
+    // Not ready, ever; jobs posted to it anyway (Node) fail below, so the caller still returns.
+    Atomics.store(ctl, ${START_FAILED}, 1);
+  }
   const a = ${ARGS} + init.index * ${ARG_SLOTS};
   let seen = init.generation;
   for (;;) {
@@ -63,9 +89,11 @@ function run(init) {
     const op = Atomics.load(ctl, ${OP});
     if (op === ${OP_STOP}) return;
     try {
-      if (op === ${OP_GEMM} && ctl[a] > 0)
+      if (op === ${OP_GEMM} && ctl[a] > 0) {
         k.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
           ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
+        Atomics.add(ctl, ${TASKS}, 1);
+      }
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, 1);
     }
@@ -89,6 +117,7 @@ export function nodeThreadHost(): ThreadHost | null {
   return {
     name: 'node worker_threads',
     canBlock: true,
+    startsWhileBlocked: true,
     spawn(init) {
       const w = new wt.Worker(`${WORKER_LOOP}\nrun(require('node:worker_threads').workerData);`, {
         eval: true,
@@ -103,11 +132,17 @@ export function nodeThreadHost(): ThreadHost | null {
 /**
  * Web Workers from a Blob URL. Needs a cross-origin isolated page (`Cross-Origin-Opener-Policy:
  * same-origin`, `Cross-Origin-Embedder-Policy: require-corp`) for shared memory. The page's main
- * thread cannot block, so it spins while the workers finish. Null where Worker is missing.
+ * thread cannot block, so it spins while the workers finish. A Web Worker starts only after the
+ * spawning thread returns to its event loop (`startsWhileBlocked` false). Null where Worker is
+ * missing.
  */
 export function browserThreadHost(): ThreadHost | null {
   const g = globalThis as {
-    Worker?: new (url: string) => { postMessage(m: unknown): void; terminate(): void };
+    Worker?: new (url: string) => {
+      postMessage(m: unknown): void;
+      terminate(): void;
+      onerror: ((e: unknown) => void) | null;
+    };
     Blob?: new (parts: string[], o: { type: string }) => object;
     URL?: { createObjectURL(b: object): string };
     document?: unknown;
@@ -122,18 +157,46 @@ export function browserThreadHost(): ThreadHost | null {
   return {
     name: 'web workers',
     canBlock: g.document === undefined,
+    startsWhileBlocked: false,
     spawn(init) {
       const w = new W(url);
+      // A script that fails to load (a Content-Security-Policy without blob: workers, say).
+      w.onerror = () => Atomics.store(new Int32Array(init.control), START_FAILED, 1);
       w.postMessage(init);
       return { terminate: () => w.terminate() };
     },
   };
 }
 
+/** Read-only counters over the thread pools (for tests and diagnostics). */
+export interface ThreadStats {
+  /** Workers of the running pools. */
+  workers: number;
+  /** Of those, the ones that have started (instantiated the kernels) and take jobs. */
+  ready: number;
+  /** Non-empty shares of kernels that workers (not the calling thread) ran, all pools since load. */
+  tasks: number;
+}
+
+const running = new Set<ThreadPool>();
+let stoppedTasks = 0;
+
+export function threadStats(): ThreadStats {
+  const stats = { workers: 0, ready: 0, tasks: stoppedTasks };
+  for (const pool of running) {
+    stats.workers += pool.size - 1;
+    stats.ready += pool.ready();
+    stats.tasks += pool.tasks();
+  }
+  return stats;
+}
+
 /** A running pool of `size - 1` workers plus the calling thread. */
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly workers: WorkerHandle[] = [];
+  /** Set once every worker has reported in (it never goes back). */
+  private allReady = false;
 
   constructor(
     readonly host: ThreadHost,
@@ -153,11 +216,24 @@ export class ThreadPool {
         }),
       );
     }
+    running.add(this);
+  }
+
+  /** Workers that have started and take jobs. */
+  ready(): number {
+    return Atomics.load(this.ctl, READY);
+  }
+
+  /** Non-empty shares run by this pool's workers. */
+  tasks(): number {
+    return Atomics.load(this.ctl, TASKS);
   }
 
   /**
    * Runs job `op` with one argument row per thread (row 0 on the calling thread, through
    * `self`); rows beyond `args.length` get m = 0 (nothing to do). Returns when all are done.
+   * Until every worker has started, a host whose workers cannot start while this thread waits
+   * (a browser) gets every row run here, through `self`, and nothing posted.
    */
   run(
     op: number,
@@ -165,6 +241,14 @@ export class ThreadPool {
     self: (row: readonly number[]) => void,
   ): void {
     const ctl = this.ctl;
+    this.checkStarted();
+    if (!this.allReady) {
+      this.allReady = this.ready() === this.size - 1;
+      if (!this.allReady && this.host.startsWhileBlocked !== true) {
+        for (const row of args) self(row);
+        return;
+      }
+    }
     for (let t = 1; t < this.size; t++) {
       const row = args[t];
       const at = ARGS + t * ARG_SLOTS;
@@ -183,6 +267,19 @@ export class ThreadPool {
     }
   }
 
+  /** Throws if a worker could not start (it would never take a job). */
+  private checkStarted(): void {
+    if (Atomics.load(this.ctl, START_FAILED) !== 0) {
+      throw new Error(
+        `wasm thread pool (${this.host.name}): a worker failed to start; setThreads(1) stops the pool`,
+      );
+    }
+  }
+
+  /**
+   * Waits for the workers' shares: spins, then, where the thread may block, `Atomics.wait`s;
+   * a browser page's main thread only spins (its workers are known to be running: see `run`).
+   */
   private wait(): void {
     const ctl = this.ctl;
     let spins = 0;
@@ -204,5 +301,6 @@ export class ThreadPool {
     Atomics.notify(this.ctl, GENERATION);
     for (const w of this.workers) w.terminate();
     this.workers.length = 0;
+    if (running.delete(this)) stoppedTasks += this.tasks();
   }
 }

@@ -1,0 +1,145 @@
+/**
+ * What the headless-Chromium tests share: finding Chromium on PATH (never downloading one),
+ * building the package (dist/) into a temporary folder, serving it and the test pages from a
+ * `node:http` server on 127.0.0.1 (ephemeral port), and reading back what a page left in
+ * `window.__result`. A page is served either cross-origin isolated (COOP `same-origin` + COEP
+ * `require-corp`, which shared WebAssembly memory and so the thread pool need) or without those
+ * headers. Every file is same-origin, so no `Cross-Origin-Resource-Policy` header is needed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, extname, join, normalize } from 'node:path';
+import type { TestContext } from 'node:test';
+
+export function findChromium(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const p = join(dir, name);
+      if (dir !== '' && existsSync(p)) return p;
+    }
+  }
+  return null;
+}
+
+/** What a page stored in `window.__result`, plus the uncaught errors the page reported. */
+export interface PageRun {
+  result: Record<string, unknown>;
+  errors: string[];
+}
+
+export interface PageOptions {
+  /** Serve the page with COOP/COEP (default true). */
+  isolated?: boolean;
+  /** How long to wait for `window.__result` (ms). */
+  timeout?: number;
+}
+
+export interface BrowserSession {
+  /**
+   * Serves `html` at a fresh path next to `dist/`, opens it in a new tab and returns what it left
+   * in `window.__result` (set it in a `finally`, errors included, so that a failure is not a
+   * timeout).
+   */
+  run(html: string, options?: PageOptions): Promise<PageRun>;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
+
+/** The headers that make a document cross-origin isolated. */
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * Builds dist/, starts the server and Chromium, runs `body`, and cleans up. Skips the test,
+ * saying so, when there is no Chromium on PATH.
+ */
+export async function withChromium(
+  t: TestContext,
+  body: (session: BrowserSession) => Promise<void>,
+): Promise<void> {
+  const executablePath = findChromium();
+  if (executablePath === null) {
+    t.skip('no Chromium on PATH (apt-get install chromium)');
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), 'lamina-browser-'));
+  const pages = new Map<string, { html: string; isolated: boolean }>();
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+    const page = pages.get(path);
+    if (page !== undefined) {
+      res
+        .writeHead(200, { ...(page.isolated ? ISOLATION : {}), 'Content-Type': 'text/html' })
+        .end(page.html);
+      return;
+    }
+    const file = join(root, path);
+    if (path.startsWith('/dist/') && file.startsWith(root) && existsSync(file)) {
+      res
+        .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist')],
+      { stdio: 'pipe' },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    await body({
+      async run(html, { isolated = true, timeout = 20_000 } = {}) {
+        const path = `/page-${pages.size}.html`;
+        pages.set(path, { html, isolated });
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        try {
+          await page.goto(`http://127.0.0.1:${port}${path}`);
+          await page.waitForFunction(
+            () => (window as unknown as { __result?: unknown }).__result !== undefined,
+            undefined,
+            { timeout },
+          );
+          const result = (await page.evaluate(
+            () => (window as unknown as { __result: unknown }).__result,
+          )) as Record<string, unknown>;
+          return { result, errors };
+        } finally {
+          await page.close();
+        }
+      },
+    });
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
