@@ -4,9 +4,11 @@
 // into memory the TypeScript side owns.
 
 // ---------------------------------------------------------------------------------------------
-// Packed GEMM after Goto & van de Geijn: C (m x n, row stride ldc) += A (m x k) * B (k x n), where
-// element (i, j) of A is at a + 4 * (i * ars + j * acs) (likewise B), so transposed operands are
-// just other strides and are packed at full speed. Micro-kernel: 4 rows x 8 columns of f32x4.
+// Packed GEMM after Goto & van de Geijn: C (m x n, row stride ldc) += A (m x k) * B (k x n), or
+// C = A B when `overwrite` (the first k-panel stores instead of adding: no zero-fill of C and one
+// read of C fewer), where element (i, j) of A is at a + 4 * (i * ars + j * acs) (likewise B), so
+// transposed operands are just other strides and are packed at full speed. Micro-kernel: 4 rows x
+// 8 columns of f32x4.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -101,7 +103,16 @@ function addRow(c: usize, lo: v128, hi: v128): void {
   v128.store(c + 16, f32x4.add(v128.load(c + 16), hi));
 }
 
-function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize): void {
+// @ts-ignore: decorator
+@inline
+function storeRow(c: usize, lo: v128, hi: v128): void {
+  v128.store(c, lo);
+  v128.store(c + 16, hi);
+}
+
+function micro(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize, add: bool,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -126,10 +137,17 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, col
   }
   const stride = <usize>(ldc << 2);
   if (rows == MR && cols == NR) {
-    addRow(c, c00, c01);
-    addRow(c + stride, c10, c11);
-    addRow(c + 2 * stride, c20, c21);
-    addRow(c + 3 * stride, c30, c31);
+    if (add) {
+      addRow(c, c00, c01);
+      addRow(c + stride, c10, c11);
+      addRow(c + 2 * stride, c20, c21);
+      addRow(c + 3 * stride, c30, c31);
+    } else {
+      storeRow(c, c00, c01);
+      storeRow(c + stride, c10, c11);
+      storeRow(c + 2 * stride, c20, c21);
+      storeRow(c + 3 * stride, c30, c31);
+    }
     return;
   }
   v128.store(tile, c00);
@@ -145,7 +163,8 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, col
     const trow = tile + (<usize>(r * 32));
     for (let j = 0; j < cols; j++) {
       const o = crow + (<usize>(j << 2));
-      store<f32>(o, load<f32>(o) + load<f32>(trow + (<usize>(j << 2))));
+      const v = load<f32>(trow + (<usize>(j << 2)));
+      store<f32>(o, add ? load<f32>(o) + v : v);
     }
   }
 }
@@ -156,6 +175,7 @@ export function gemm(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
   scratch: usize,
+  overwrite: i32,
 ): void {
   const pa = scratch;
   const pb = scratch + (<usize>(MC * KC * 4));
@@ -181,6 +201,7 @@ export function gemm(
               min(MR, mc - ir),
               cols,
               tile,
+              pc > 0 || overwrite == 0,
             );
           }
         }

@@ -160,3 +160,43 @@ test('movement kernels (transpose, slice, reverse, tile) and sum over inner axes
   check('Sum', [f(3, 4, 5)], { axes: [0, 2] }, { shape: [4], dtype: 'float32' });
   check('Sum', [f(2, 3, 4, 5)], { axes: [1, 3] }, { shape: [2, 4], dtype: 'float32' });
 });
+
+test('BatchMatMul writes every output element over stale cache blocks (C = A B, no zero-fill)', () => {
+  if (wasmBackend === null) return;
+  const wasm = wasmBackend;
+  const dirty = (): void => {
+    // Fill the cache region with non-zero values, then reuse it from the start.
+    wasm.mem.reset();
+    const n = 1 << 20;
+    const x: TensorInfo = {
+      shape: [n],
+      dtype: 'float32',
+      data: wasm.write(new Float32Array(n).fill(7)),
+    };
+    (wasm.kernels as unknown as Record<string, Impl>).Add!(
+      [x, x],
+      {},
+      { shape: [n], dtype: 'float32' },
+    );
+    wasm.mem.reset();
+  };
+  const mm = (a: number[], b: number[], transposeA: boolean, transposeB: boolean): void => {
+    const m = transposeA ? a[2]! : a[1]!;
+    const n = transposeB ? b[1]! : b[2]!;
+    dirty();
+    check(
+      'BatchMatMul',
+      [f(...a), f(...b)],
+      { transposeA, transposeB },
+      f(Math.max(a[0]!, b[0]!), m, n),
+    );
+  };
+  // Edge tiles (m % 4, n % 8), several k-panels (k > 256), every transpose, batches.
+  mm([1, 7, 300], [1, 300, 13], false, false);
+  mm([1, 300, 7], [1, 13, 300], true, true);
+  mm([3, 5, 9], [1, 9, 11], false, false);
+  mm([2, 9, 5], [2, 11, 9], true, true);
+  // k = 0: the product is zeros, whatever the block held.
+  mm([1, 6, 0], [1, 0, 10], false, false);
+  mm([2, 3, 0], [2, 0, 4], false, false);
+});

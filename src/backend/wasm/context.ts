@@ -36,7 +36,10 @@ export interface Collapsed {
   rows: number[][];
 }
 
-/** C += A B on float32 matrices given by byte offsets and element strides (see `./gemm.ts`). */
+/**
+ * C += A B on float32 matrices given by byte offsets and element strides (see `./gemm.ts`), or
+ * C = A B with `overwrite` (C's previous contents are never read: no zero-fill needed).
+ */
 export type Gemm = (
   m: number,
   n: number,
@@ -49,6 +52,7 @@ export type Gemm = (
   bcs: number,
   c: number,
   ldc: number,
+  overwrite?: boolean,
 ) => void;
 
 export interface WasmKernelContext {

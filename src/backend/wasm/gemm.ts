@@ -55,7 +55,7 @@ export function createGemm(
   }
 
   /**
-   * C += A B. Large products are split across the pool by column blocks (or by row blocks when
+   * C += A B (C = A B with `overwrite`). Large products are split across the pool by column blocks (or by row blocks when
    * C is taller than wide); each thread packs its own panels into its own scratch.
    */
   function gemm(
@@ -70,11 +70,17 @@ export function createGemm(
     bcs: number,
     c: number,
     ldc: number,
+    overwrite = false,
   ): void {
-    if (m === 0 || n === 0 || kk === 0) return;
+    if (m === 0 || n === 0) return;
+    if (kk === 0) {
+      if (overwrite) for (let i = 0; i < m; i++) k.zero(c + i * ldc * 4, n * 4);
+      return;
+    }
+    const ow = overwrite ? 1 : 0;
     const threads = pool?.size ?? 1;
     if (pool === null || m * n * kk < PARALLEL_MIN_MACS) {
-      k.gemm(m, n, kk, a, ars, acs, b, brs, bcs, c, ldc, gemmScratch);
+      k.gemm(m, n, kk, a, ars, acs, b, brs, bcs, c, ldc, gemmScratch, ow);
       return;
     }
     const rows: number[][] = [];
@@ -95,6 +101,7 @@ export function createGemm(
           c + j0 * 4,
           ldc,
           scratch[t] as number,
+          ow,
         ]);
       }
     } else {
@@ -114,6 +121,7 @@ export function createGemm(
           c + i0 * ldc * 4,
           ldc,
           scratch[t] as number,
+          ow,
         ]);
       }
     }
@@ -131,6 +139,7 @@ export function createGemm(
         r[9] as number,
         r[10] as number,
         r[11] as number,
+        r[12] as number,
       ),
     );
   }
@@ -151,7 +160,7 @@ export function createGemm(
 }
 
 /** BatchMatMul: one GEMM per batch, or one tall GEMM when B is shared and A not transposed. */
-export function matmulKernels({ k, ptrOf, output, native, gemm }: WasmKernelContext): NativeTable {
+export function matmulKernels({ ptrOf, output, native, gemm }: WasmKernelContext): NativeTable {
   const batchMatMul = (
     [a, b]: readonly TensorInfo[],
     { transposeA, transposeB }: { transposeA: boolean; transposeB: boolean },
@@ -166,20 +175,19 @@ export function matmulKernels({ k, ptrOf, output, native, gemm }: WasmKernelCont
     const pa = ptrOf(a as TensorInfo);
     const pb = ptrOf(b as TensorInfo);
     const y = output(out);
-    k.zero(y.ptr, m * n * batch * 4);
     const ars = transposeA ? 1 : a2;
     const acs = transposeA ? a2 : 1;
     const brs = transposeB ? 1 : b2;
     const bcs = transposeB ? b2 : 1;
     if (batchB === 1 && !transposeA) {
       // One tall product: the batches of A are consecutive rows.
-      gemm(m * batch, n, kk, pa, ars, acs, pb, brs, bcs, y.ptr, n);
+      gemm(m * batch, n, kk, pa, ars, acs, pb, brs, bcs, y.ptr, n, true);
       return y;
     }
     for (let i = 0; i < batch; i++) {
       const oa = batchA === 1 ? 0 : i * a1 * a2 * 4;
       const ob = batchB === 1 ? 0 : i * b1 * b2 * 4;
-      gemm(m, n, kk, pa + oa, ars, acs, pb + ob, brs, bcs, y.ptr + i * m * n * 4, n);
+      gemm(m, n, kk, pa + oa, ars, acs, pb + ob, brs, bcs, y.ptr + i * m * n * 4, n, true);
     }
     return y;
   };

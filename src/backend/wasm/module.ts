@@ -20,6 +20,7 @@ export interface KernelExports {
     c: number,
     ldc: number,
     scratch: number,
+    overwrite: number,
   ): void;
   zero(ptr: number, bytes: number): void;
   copy(dst: number, src: number, bytes: number): void;

@@ -91,7 +91,7 @@ function run(init) {
     try {
       if (op === ${OP_GEMM} && ctl[a] > 0) {
         k.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
-          ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
+          ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], ctl[a + 12]);
         Atomics.add(ctl, ${TASKS}, 1);
       }
     } catch (e) {
