@@ -74,74 +74,249 @@ export function col2im(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Max pooling (NHWC). Padding never enters a window; NaN wins, as in the reference backend.
+// Max pooling (NHWC). Padding never enters a window (windows are clipped to the image); the
+// reference backend's semantics exactly: the output is the first NaN of the window if it has one,
+// else its maximum (-Infinity for an empty window); the gradient goes to the window's first
+// maximum (`v > best` keeps the earliest of equal values), or its first NaN. Channels are
+// contiguous, so 4 channels go per f32x4; a vector whose window holds a NaN is redone lane by lane.
+
+/** Reference semantics for one channel of a clipped window starting at pixel `p0` (bytes). */
+function maxScalar(p0: usize, rows: i32, cols: i32, rowB: usize, cb: usize): f32 {
+  let best: f32 = -Infinity;
+  for (let r = 0; r < rows; r++) {
+    let p = p0 + <usize>r * rowB;
+    for (let q = 0; q < cols; q++) {
+      const v = load<f32>(p);
+      if (v > best || v != v) best = v;
+      if (v != v) return best;
+      p += cb;
+    }
+  }
+  return best;
+}
+
+/** Index (in window order) of the element that receives the gradient, as the reference picks it. */
+function argmaxScalar(p0: usize, rows: i32, cols: i32, rowB: usize, cb: usize): i32 {
+  let best: f32 = load<f32>(p0);
+  let at = 0;
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    let p = p0 + <usize>r * rowB;
+    for (let q = 0; q < cols; q++) {
+      const v = load<f32>(p);
+      if (v > best || (v != v && best == best)) {
+        best = v;
+        at = k;
+      }
+      k++;
+      p += cb;
+    }
+  }
+  return at;
+}
+
+/**
+ * Argmax index (window order) of 4 channels at `p0`: the first strict maximum per lane, or, where
+ * a lane of the window holds a NaN, the reference's choice computed lane by lane.
+ */
+// @ts-ignore: decorator
+@inline
+function argmax4(p0: usize, rows: i32, cols: i32, rowB: usize, cb: usize): v128 {
+  let best = v128.load(p0);
+  let nan = f32x4.ne(best, best);
+  let idx = i32x4.splat(0);
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    let p = p0 + <usize>r * rowB;
+    for (let q = 0; q < cols; q++) {
+      const v = v128.load(p);
+      const m = f32x4.gt(v, best);
+      best = f32x4.pmax(best, v);
+      idx = v128.bitselect(i32x4.splat(k), idx, m);
+      nan = v128.or(nan, f32x4.ne(v, v));
+      k++;
+      p += cb;
+    }
+  }
+  if (v128.any_true(nan)) {
+    idx = i32x4.replace_lane(idx, 0, argmaxScalar(p0, rows, cols, rowB, cb));
+    idx = i32x4.replace_lane(idx, 1, argmaxScalar(p0 + 4, rows, cols, rowB, cb));
+    idx = i32x4.replace_lane(idx, 2, argmaxScalar(p0 + 8, rows, cols, rowB, cb));
+    idx = i32x4.replace_lane(idx, 3, argmaxScalar(p0 + 12, rows, cols, rowB, cb));
+  }
+  return idx;
+}
 
 export function maxPool(
   x: usize, y: usize,
   n: i32, h: i32, w: i32, c: i32,
   fh: i32, fw: i32, oh: i32, ow: i32, sh: i32, sw: i32, pt: i32, pl: i32,
 ): void {
+  const cb = <usize>(c << 2);
+  const rowB = <usize>w * cb;
+  const c4 = c & ~3;
+  let yo = y;
   for (let img = 0; img < n; img++) {
+    const xi = x + <usize>img * <usize>h * rowB;
     for (let oy = 0; oy < oh; oy++) {
+      const ya = oy * sh - pt;
+      const y0 = max(ya, 0);
+      const rows = min(ya + fh, h) - y0;
       for (let ox = 0; ox < ow; ox++) {
-        const yo = y + (<usize>(((img * oh + oy) * ow + ox) * c) << 2);
-        for (let ch = 0; ch < c; ch++) {
-          let best: f32 = -Infinity;
-          let done = false;
-          for (let ky = 0; ky < fh && !done; ky++) {
-            const iy = oy * sh - pt + ky;
-            if (iy < 0 || iy >= h) continue;
-            for (let kx = 0; kx < fw; kx++) {
-              const ix = ox * sw - pl + kx;
-              if (ix < 0 || ix >= w) continue;
-              const v = load<f32>(x + (<usize>(((img * h + iy) * w + ix) * c + ch) << 2));
-              if (v > best || v != v) best = v;
-              if (v != v) {
-                done = true;
-                break;
-              }
+        const xa = ox * sw - pl;
+        const x0 = max(xa, 0);
+        const cols = min(xa + fw, w) - x0;
+        if (rows <= 0 || cols <= 0) {
+          for (let ch = 0; ch < c; ch++) store<f32>(yo + (<usize>ch << 2), -Infinity);
+          yo += cb;
+          continue;
+        }
+        const p0 = xi + <usize>y0 * rowB + <usize>x0 * cb;
+        for (let ch = 0; ch < c4; ch += 4) {
+          const pc = p0 + (<usize>ch << 2);
+          let best = f32x4.splat(-Infinity);
+          let nan = i32x4.splat(0);
+          for (let r = 0; r < rows; r++) {
+            let p = pc + <usize>r * rowB;
+            for (let q = 0; q < cols; q++) {
+              const v = v128.load(p);
+              // pmax(best, v) is `best < v ? v : best`: the earliest of equal values stays.
+              best = f32x4.pmax(best, v);
+              nan = v128.or(nan, f32x4.ne(v, v));
+              p += cb;
             }
           }
-          store<f32>(yo + (<usize>(ch << 2)), best);
+          const o = yo + (<usize>ch << 2);
+          if (v128.any_true(nan)) {
+            for (let l = 0; l < 4; l++) {
+              store<f32>(o + (<usize>l << 2), maxScalar(pc + (<usize>l << 2), rows, cols, rowB, cb));
+            }
+          } else v128.store(o, best);
         }
+        for (let ch = c4; ch < c; ch++) {
+          store<f32>(yo + (<usize>ch << 2), maxScalar(p0 + (<usize>ch << 2), rows, cols, rowB, cb));
+        }
+        yo += cb;
       }
     }
   }
 }
 
-/** dx (zeroed by the caller) += dy routed to the first maximum of each window. */
+/**
+ * dx = the gradient of max pooling: dy routed to the element each window picks (see above),
+ * accumulated in window order where windows overlap. dx needs no zeroing by the caller. Where
+ * windows do not overlap (strides >= pool size), every input element belongs to at most one window,
+ * so each is written once (dy or 0) and only the elements outside every window are zero-filled;
+ * otherwise dx is zeroed and each window adds its dy onto its chosen elements.
+ */
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize,
   n: i32, h: i32, w: i32, c: i32,
   fh: i32, fw: i32, oh: i32, ow: i32, sh: i32, sw: i32, pt: i32, pl: i32,
 ): void {
+  const cb = <usize>(c << 2);
+  const rowB = <usize>w * cb;
+  const imgB = <usize>h * rowB;
+  const c4 = c & ~3;
+  const disjoint = sh >= fh && sw >= fw;
+  if (!disjoint) memory.fill(dx, 0, <usize>n * imgB);
+  else zeroUncovered(dx, n, h, w, cb, fh, fw, oh, ow, sh, sw, pt, pl);
+  const zero = f32x4.splat(0);
+  let go = dy;
   for (let img = 0; img < n; img++) {
+    const xi = x + <usize>img * imgB;
+    const di = dx + <usize>img * imgB;
     for (let oy = 0; oy < oh; oy++) {
+      const ya = oy * sh - pt;
+      const y0 = max(ya, 0);
+      const rows = min(ya + fh, h) - y0;
       for (let ox = 0; ox < ow; ox++) {
-        const o = ((img * oh + oy) * ow + ox) * c;
-        for (let ch = 0; ch < c; ch++) {
-          let best: f32 = -Infinity;
-          let at = -1;
-          for (let ky = 0; ky < fh; ky++) {
-            const iy = oy * sh - pt + ky;
-            if (iy < 0 || iy >= h) continue;
-            for (let kx = 0; kx < fw; kx++) {
-              const ix = ox * sw - pl + kx;
-              if (ix < 0 || ix >= w) continue;
-              const idx = ((img * h + iy) * w + ix) * c + ch;
-              const v = load<f32>(x + (<usize>idx << 2));
-              if (at < 0 || v > best || (v != v && best == best)) {
-                best = v;
-                at = idx;
+        const xa = ox * sw - pl;
+        const x0 = max(xa, 0);
+        const cols = min(xa + fw, w) - x0;
+        if (rows <= 0 || cols <= 0) {
+          go += cb;
+          continue;
+        }
+        const off = <usize>y0 * rowB + <usize>x0 * cb;
+        for (let ch = 0; ch < c4; ch += 4) {
+          const co = off + (<usize>ch << 2);
+          const idx = argmax4(xi + co, rows, cols, rowB, cb);
+          const g = v128.load(go + (<usize>ch << 2));
+          let k = 0;
+          if (disjoint) {
+            // 0 + dy, as the reference adds onto a zeroed dx (-0 becomes +0).
+            const g0 = f32x4.add(g, zero);
+            for (let r = 0; r < rows; r++) {
+              let d = di + co + <usize>r * rowB;
+              for (let q = 0; q < cols; q++) {
+                v128.store(d, v128.and(g0, i32x4.eq(idx, i32x4.splat(k))));
+                k++;
+                d += cb;
+              }
+            }
+          } else {
+            for (let r = 0; r < rows; r++) {
+              let d = di + co + <usize>r * rowB;
+              for (let q = 0; q < cols; q++) {
+                const old = v128.load(d);
+                v128.store(d, v128.bitselect(f32x4.add(old, g), old, i32x4.eq(idx, i32x4.splat(k))));
+                k++;
+                d += cb;
               }
             }
           }
-          if (at >= 0) {
-            const d = dx + (<usize>at << 2);
-            store<f32>(d, load<f32>(d) + load<f32>(dy + (<usize>(o + ch) << 2)));
+        }
+        for (let ch = c4; ch < c; ch++) {
+          const co = off + (<usize>ch << 2);
+          const at = argmaxScalar(xi + co, rows, cols, rowB, cb);
+          const g = load<f32>(go + (<usize>ch << 2));
+          let k = 0;
+          for (let r = 0; r < rows; r++) {
+            let d = di + co + <usize>r * rowB;
+            for (let q = 0; q < cols; q++) {
+              if (disjoint) store<f32>(d, k == at ? g + 0 : 0);
+              else if (k == at) store<f32>(d, load<f32>(d) + g);
+              k++;
+              d += cb;
+            }
           }
         }
+        go += cb;
       }
     }
   }
+}
+
+/** Zeroes the pixels of dx that no window covers (windows disjoint: strides >= pool size). */
+function zeroUncovered(
+  dx: usize, n: i32, h: i32, w: i32, cb: usize,
+  fh: i32, fw: i32, oh: i32, ow: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+): void {
+  let allCols = true;
+  for (let ix = 0; ix < w; ix++) allCols = allCols && covered(ix + pl, fw, ow, sw);
+  let allRows = true;
+  for (let iy = 0; iy < h; iy++) allRows = allRows && covered(iy + pt, fh, oh, sh);
+  if (allCols && allRows) return;
+  const rowB = <usize>w * cb;
+  let d = dx;
+  for (let img = 0; img < n; img++) {
+    for (let iy = 0; iy < h; iy++) {
+      if (!covered(iy + pt, fh, oh, sh)) memory.fill(d, 0, rowB);
+      else if (!allCols) {
+        for (let ix = 0; ix < w; ix++) {
+          if (!covered(ix + pl, fw, ow, sw)) memory.fill(d + <usize>ix * cb, 0, cb);
+        }
+      }
+      d += rowB;
+    }
+  }
+}
+
+/** Whether padded coordinate t (>= 0) falls in one of `count` disjoint windows of size f, stride s. */
+// @ts-ignore: decorator
+@inline
+function covered(t: i32, f: i32, count: i32, s: i32): bool {
+  const o = t / s;
+  return o < count && t - o * s < f;
 }

@@ -160,3 +160,90 @@ test('movement kernels (transpose, slice, reverse, tile) and sum over inner axes
   check('Sum', [f(3, 4, 5)], { axes: [0, 2] }, { shape: [4], dtype: 'float32' });
   check('Sum', [f(2, 3, 4, 5)], { axes: [1, 3] }, { shape: [2, 4], dtype: 'float32' });
 });
+
+test('max pooling and its gradient match the reference bit for bit (ties, NaN, -0, odd C)', () => {
+  // [input h, w, c], pool, strides, padding (top, bottom, left, right)
+  type Quad = [number, number, number, number];
+  const cases: [[number, number, number], [number, number], [number, number], Quad][] = [
+    [
+      [6, 6, 8],
+      [2, 2],
+      [2, 2],
+      [0, 0, 0, 0],
+    ],
+    [
+      [7, 5, 5],
+      [2, 2],
+      [2, 2],
+      [0, 0, 0, 0],
+    ], // uncovered last row and column
+    [
+      [7, 5, 3],
+      [2, 2],
+      [2, 2],
+      [0, 1, 0, 1],
+    ], // 'same' on odd sizes
+    [
+      [5, 5, 6],
+      [3, 3],
+      [2, 2],
+      [1, 1, 1, 1],
+    ], // overlapping windows, 'same'
+    [
+      [5, 6, 13],
+      [3, 2],
+      [1, 2],
+      [0, 0, 0, 0],
+    ], // overlapping rows only
+    [
+      [4, 4, 1],
+      [2, 2],
+      [1, 1],
+      [0, 1, 0, 1],
+    ],
+    [
+      [8, 7, 4],
+      [2, 3],
+      [3, 4],
+      [0, 0, 0, 0],
+    ], // strides beyond the pool: gaps between windows
+    [
+      [3, 9, 9],
+      [1, 2],
+      [2, 1],
+      [0, 0, 1, 0],
+    ],
+    [
+      [4, 4, 4],
+      [4, 4],
+      [4, 4],
+      [0, 0, 0, 0],
+    ],
+    [
+      [2, 2, 5],
+      [3, 3],
+      [3, 3],
+      [2, 2, 2, 2],
+    ], // windows entirely in the padding
+  ];
+  const special = [NaN, -Infinity, Infinity, -0, 0];
+  for (const [[h, w, c], filterSize, strides, [top, bottom, left, right]] of cases) {
+    const oh = Math.floor((h + top + bottom - filterSize[0]) / strides[0]) + 1;
+    const ow = Math.floor((w + left + right - filterSize[1]) / strides[1]) + 1;
+    const attrs = { filterSize, strides, pad: { top, bottom, left, right } };
+    const n = 2;
+    for (const withSpecial of [false, true]) {
+      // Coarse values (many exact ties); some windows with NaN, infinities and signed zeros.
+      const xs = values([n, h, w, c], 'float32') as Float32Array;
+      if (withSpecial) for (let i = 0; i < xs.length; i += 7) xs[i] = special[i % 5] as number;
+      const dys = values([n, oh, ow, c], 'float32') as Float32Array;
+      for (let i = 0; i < dys.length; i += 5) dys[i] = -0;
+      const x = { ...f(n, h, w, c), values: xs };
+      check('MaxPool', [x], attrs, { shape: [n, oh, ow, c], dtype: 'float32' });
+      check('MaxPoolGrad', [x, { ...f(n, oh, ow, c), values: dys }], attrs, {
+        shape: [n, h, w, c],
+        dtype: 'float32',
+      });
+    }
+  }
+});

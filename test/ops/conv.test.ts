@@ -719,6 +719,54 @@ forEachBackend('maxPool2d and avgPool2d', () => {
     ]);
   });
 
+  test('ties keep the first maximum (signed zeros), NaN wins, -Infinity stays; 5 channels', () => {
+    // Two 2x2 windows (columns 0-1 and 2-3), 5 channels (one f32x4 and a scalar tail on wasm).
+    const x = tensor([
+      [
+        [
+          [1, 5, -1, 0, 2],
+          [3, 5, -2, 7, 2],
+          [4, -0, 1, -Infinity, 3],
+          [4, 0, NaN, -Infinity, 1],
+        ],
+        [
+          [3, 5, -1, 1, 9],
+          [2, 5, -3, 7, 9],
+          [4, 0, 5, -Infinity, 4],
+          [8, -0, NaN, -Infinity, 1],
+        ],
+      ],
+    ]);
+    assert.deepEqual(maxPool2d(x).arraySync(), [
+      [
+        [
+          [3, 5, -1, 7, 9],
+          [8, -0, NaN, -Infinity, 4],
+        ],
+      ],
+    ]);
+  });
+
+  test('many channels, odd channel counts, overlapping and gapped windows', () => {
+    // value = 1000 * row + 10 * col + channel on a 5x6 image with 7 channels
+    const vals: number[] = [];
+    for (let r = 0; r < 5; r++)
+      for (let col = 0; col < 6; col++)
+        for (let ch = 0; ch < 7; ch++) vals.push(1000 * r + 10 * col + ch);
+    const x = tensor(vals, [1, 5, 6, 7]);
+    const at = (r: number, col: number): number[] =>
+      [0, 1, 2, 3, 4, 5, 6].map((ch) => 1000 * r + 10 * col + ch);
+    // 3x3 pool, stride 2, 'same': rows padded 1 before and after (windows {0,1} {1,2,3} {3,4}),
+    // columns 1 after only ({0,1,2} {2,3,4} {4,5}).
+    assert.deepEqual(maxPool2d(x, 3, 2, 'same').arraySync(), [
+      [1, 3, 4].map((r) => [2, 4, 5].map((col) => at(r, col))),
+    ]);
+    // 2x1 pool, strides [3, 4]: rows {0,1} and {3,4}, columns 0 and 4.
+    assert.deepEqual(maxPool2d(x, [2, 1], [3, 4]).arraySync(), [
+      [1, 4].map((r) => [0, 4].map((col) => at(r, col))),
+    ]);
+  });
+
   test('errors', () => {
     assert.throws(
       () => maxPool2d(x4, 2, 2, 'full' as PaddingMode),

@@ -4,7 +4,6 @@
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
-import { sizeOf } from '../../tensor/shape.js';
 import type { NativeTable, WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
@@ -186,7 +185,6 @@ export function convKernels({
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
     const dx = output(out);
-    k.zero(dx.ptr, sizeOf(out.shape) * 4);
     k.maxPoolGrad(px, pdy, dx.ptr, ...poolGeometry(xi.shape, dyi.shape, attrs));
     return dx;
   };
