@@ -74,6 +74,337 @@ export function col2im(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Direct convolution for few input channels (a first layer on grey or RGB images): with
+// K = fh * fw * c of 9 or 27, im2col writes K-float rows one tap at a time and the packed GEMM
+// spends its time packing and updating C for K multiply-adds, so these kernels read x in place.
+// Both need co % 4 == 0 (the caller checks). Pixels whose window lies inside the image (every
+// pixel of a 'valid' convolution) go 4 at a time; the others, one by one, skip taps in the padding.
+
+/** Byte offset of x[img, iy, ix, 0]. */
+// @ts-ignore: decorator
+@inline
+function pixelAt(x: usize, img: i32, iy: i32, ix: i32, h: i32, w: i32, c: i32): usize {
+  return x + (<usize>(((img * h + iy) * w + ix) * c) << 2);
+}
+
+/** First and one-past-last output index whose window [o*s - p, o*s - p + (f-1)*d] fits in [0, size). */
+// @ts-ignore: decorator
+@inline
+function insideLo(p: i32, s: i32): i32 {
+  return (p + s - 1) / s;
+}
+// @ts-ignore: decorator
+@inline
+function insideHi(size: i32, f: i32, d: i32, p: i32, s: i32, count: i32): i32 {
+  const last = size - 1 - (f - 1) * d + p; // largest o * s allowed
+  return last < 0 ? 0 : min(last / s + 1, count);
+}
+
+/** y[pixel, 0..co) of one output pixel with bounds checks (taps in the padding skipped). */
+function convPixel(
+  x: usize, f: usize, yo: usize, img: i32, oy: i32, ox: i32,
+  h: i32, w: i32, c: i32, fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
+  co: i32,
+): void {
+  const cob = <usize>(co << 2);
+  for (let cb = 0; cb < co; cb += 4) {
+    let acc = f32x4.splat(0);
+    for (let ky = 0; ky < fh; ky++) {
+      const iy = oy * sh - pt + ky * dh;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < fw; kx++) {
+        const ix = ox * sw - pl + kx * dw;
+        if (ix < 0 || ix >= w) continue;
+        const q = pixelAt(x, img, iy, ix, h, w, c);
+        let wp = f + <usize>((ky * fw + kx) * c) * cob + (<usize>cb << 2);
+        for (let ci = 0; ci < c; ci++) {
+          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(q + (<usize>ci << 2)), v128.load(wp)));
+          wp += cob;
+        }
+      }
+    }
+    v128.store(yo + (<usize>cb << 2), acc);
+  }
+}
+
+/** y = conv2d(x, f) for c < 4 input channels and co % 4 == 0 (no im2col, no zero fill). */
+export function convDirect(
+  x: usize, f: usize, y: usize,
+  n: i32, h: i32, w: i32, c: i32,
+  fh: i32, fw: i32, oh: i32, ow: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
+  co: i32,
+): void {
+  const cob = <usize>(co << 2);
+  const ps = <usize>(sw * c) << 2; // bytes between the windows of neighbouring output pixels
+  const rowB = <usize>(dh * w * c) << 2;
+  const tapB = <usize>(dw * c) << 2;
+  const lo = insideLo(pl, sw);
+  const hi = insideHi(w, fw, dw, pl, sw, ow);
+  const co8 = co & ~7;
+  for (let img = 0; img < n; img++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const ya = oy * sh - pt;
+      const rowInside = ya >= 0 && ya + (fh - 1) * dh < h;
+      const yrow = y + <usize>((img * oh + oy) * ow) * cob;
+      let ox = 0;
+      if (rowInside) {
+        for (; ox < lo; ox++) {
+          convPixel(x, f, yrow + <usize>ox * cob, img, oy, ox, h, w, c, fh, fw, sh, sw, dh, dw, pt, pl, co);
+        }
+        for (; ox + 4 <= hi; ox += 4) {
+          const p0 = pixelAt(x, img, ya, ox * sw - pl, h, w, c);
+          const y0 = yrow + <usize>ox * cob;
+          for (let cb = 0; cb < co8; cb += 8) {
+            let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+            let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+            let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+            let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+            let wp = f + (<usize>cb << 2);
+            for (let ky = 0; ky < fh; ky++) {
+              let q = p0 + <usize>ky * rowB;
+              for (let kx = 0; kx < fw; kx++) {
+                for (let ci = 0; ci < c; ci++) {
+                  const qc = q + (<usize>ci << 2);
+                  const w0 = v128.load(wp);
+                  const w1 = v128.load(wp + 16);
+                  let a = v128.load32_splat(qc);
+                  a00 = f32x4.add(a00, f32x4.mul(a, w0));
+                  a01 = f32x4.add(a01, f32x4.mul(a, w1));
+                  a = v128.load32_splat(qc + ps);
+                  a10 = f32x4.add(a10, f32x4.mul(a, w0));
+                  a11 = f32x4.add(a11, f32x4.mul(a, w1));
+                  a = v128.load32_splat(qc + 2 * ps);
+                  a20 = f32x4.add(a20, f32x4.mul(a, w0));
+                  a21 = f32x4.add(a21, f32x4.mul(a, w1));
+                  a = v128.load32_splat(qc + 3 * ps);
+                  a30 = f32x4.add(a30, f32x4.mul(a, w0));
+                  a31 = f32x4.add(a31, f32x4.mul(a, w1));
+                  wp += cob;
+                }
+                q += tapB;
+              }
+            }
+            const o = y0 + (<usize>cb << 2);
+            v128.store(o, a00);
+            v128.store(o + 16, a01);
+            v128.store(o + cob, a10);
+            v128.store(o + cob + 16, a11);
+            v128.store(o + 2 * cob, a20);
+            v128.store(o + 2 * cob + 16, a21);
+            v128.store(o + 3 * cob, a30);
+            v128.store(o + 3 * cob + 16, a31);
+          }
+          if (co8 < co) {
+            // the last 4 output channels
+            let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+            let wp = f + (<usize>co8 << 2);
+            for (let ky = 0; ky < fh; ky++) {
+              let q = p0 + <usize>ky * rowB;
+              for (let kx = 0; kx < fw; kx++) {
+                for (let ci = 0; ci < c; ci++) {
+                  const qc = q + (<usize>ci << 2);
+                  const w0 = v128.load(wp);
+                  a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(qc), w0));
+                  a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(qc + ps), w0));
+                  a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(qc + 2 * ps), w0));
+                  a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(qc + 3 * ps), w0));
+                  wp += cob;
+                }
+                q += tapB;
+              }
+            }
+            const o = y0 + (<usize>co8 << 2);
+            v128.store(o, a0);
+            v128.store(o + cob, a1);
+            v128.store(o + 2 * cob, a2);
+            v128.store(o + 3 * cob, a3);
+          }
+        }
+      }
+      for (; ox < ow; ox++) {
+        convPixel(x, f, yrow + <usize>ox * cob, img, oy, ox, h, w, c, fh, fw, sh, sw, dh, dw, pt, pl, co);
+      }
+    }
+  }
+}
+
+/**
+ * df = the filter gradient, sum over pixels of x's window (as an im2col row) times dy's row, for
+ * c < 4 input channels and co % 4 == 0. Windows inside the image are summed a row of output
+ * pixels at a time, 4 taps x 4 output channels in registers, each row's partial sums then added
+ * into df (so float32 sums run over at most one row before they reach df, like the GEMM's
+ * 256-long panels); the other pixels add their taps into df one by one.
+ */
+export function convFilterDirect(
+  x: usize, dy: usize, df: usize,
+  n: i32, h: i32, w: i32, c: i32,
+  fh: i32, fw: i32, oh: i32, ow: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
+  co: i32,
+): void {
+  const K = fh * fw * c;
+  const cob = <usize>(co << 2);
+  const ps = <usize>(sw * c) << 2;
+  memory.fill(df, 0, <usize>K * cob);
+  const lo = insideLo(pl, sw);
+  const hi = insideHi(w, fw, dw, pl, sw, ow);
+  const K4 = K & ~3;
+  const co8 = co & ~7;
+  for (let img = 0; img < n; img++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const ya = oy * sh - pt;
+      const rowInside = ya >= 0 && ya + (fh - 1) * dh < h;
+      const dyrow = dy + <usize>((img * oh + oy) * ow) * cob;
+      const a = rowInside ? lo : 0;
+      const b = rowInside ? max(hi, lo) : 0;
+      for (let ox = 0; ox < ow; ox++) {
+        if (ox == a && b > a) {
+          ox = b - 1;
+          continue;
+        }
+        filterPixel(x, dyrow + <usize>ox * cob, df, img, oy, ox, h, w, c, fh, fw, sh, sw, dh, dw, pt, pl, co);
+      }
+      if (b <= a) continue;
+      const p0 = pixelAt(x, img, ya, a * sw - pl, h, w, c);
+      const d0 = dyrow + <usize>a * cob;
+      const count = b - a;
+      for (let t = 0; t < K4; t += 4) {
+        const o0 = tapOffset(t, c, fw, dh, dw, w);
+        const o1 = tapOffset(t + 1, c, fw, dh, dw, w);
+        const o2 = tapOffset(t + 2, c, fw, dh, dw, w);
+        const o3 = tapOffset(t + 3, c, fw, dh, dw, w);
+        const r0 = df + <usize>t * cob;
+        let cb = 0;
+        for (; cb < co8; cb += 8) {
+          // 4 taps x 8 output channels: 8 independent sums
+          let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+          let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+          let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+          let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+          let q = p0;
+          let d = d0 + (<usize>cb << 2);
+          for (let i = 0; i < count; i++) {
+            const g0 = v128.load(d);
+            const g1 = v128.load(d + 16);
+            let v = v128.load32_splat(q + o0);
+            a00 = f32x4.add(a00, f32x4.mul(v, g0));
+            a01 = f32x4.add(a01, f32x4.mul(v, g1));
+            v = v128.load32_splat(q + o1);
+            a10 = f32x4.add(a10, f32x4.mul(v, g0));
+            a11 = f32x4.add(a11, f32x4.mul(v, g1));
+            v = v128.load32_splat(q + o2);
+            a20 = f32x4.add(a20, f32x4.mul(v, g0));
+            a21 = f32x4.add(a21, f32x4.mul(v, g1));
+            v = v128.load32_splat(q + o3);
+            a30 = f32x4.add(a30, f32x4.mul(v, g0));
+            a31 = f32x4.add(a31, f32x4.mul(v, g1));
+            q += ps;
+            d += cob;
+          }
+          const r = r0 + (<usize>cb << 2);
+          addTo(r, a00);
+          addTo(r + 16, a01);
+          addTo(r + cob, a10);
+          addTo(r + cob + 16, a11);
+          addTo(r + 2 * cob, a20);
+          addTo(r + 2 * cob + 16, a21);
+          addTo(r + 3 * cob, a30);
+          addTo(r + 3 * cob + 16, a31);
+        }
+        if (cb < co) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          let q = p0;
+          let d = d0 + (<usize>cb << 2);
+          for (let i = 0; i < count; i++) {
+            const g = v128.load(d);
+            a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(q + o0), g));
+            a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(q + o1), g));
+            a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(q + o2), g));
+            a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(q + o3), g));
+            q += ps;
+            d += cob;
+          }
+          const r = r0 + (<usize>cb << 2);
+          addTo(r, a0);
+          addTo(r + cob, a1);
+          addTo(r + 2 * cob, a2);
+          addTo(r + 3 * cob, a3);
+        }
+      }
+      for (let t = K4; t < K; t++) {
+        // one tap: 4 pixels at a time into separate sums, to keep 4 sums in flight
+        const o0 = tapOffset(t, c, fw, dh, dw, w);
+        for (let cb = 0; cb < co; cb += 4) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          let q = p0 + o0;
+          let d = d0 + (<usize>cb << 2);
+          let i = 0;
+          for (; i + 4 <= count; i += 4) {
+            a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(q), v128.load(d)));
+            a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(q + ps), v128.load(d + cob)));
+            a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(q + 2 * ps), v128.load(d + 2 * cob)));
+            a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(q + 3 * ps), v128.load(d + 3 * cob)));
+            q += 4 * ps;
+            d += 4 * cob;
+          }
+          for (; i < count; i++) {
+            a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(q), v128.load(d)));
+            q += ps;
+            d += cob;
+          }
+          addTo(df + <usize>t * cob + (<usize>cb << 2), f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function addTo(p: usize, v: v128): void {
+  v128.store(p, f32x4.add(v128.load(p), v));
+}
+
+/** Byte offset of tap t = (ky * fw + kx) * c + ci from its window's first element. */
+// @ts-ignore: decorator
+@inline
+function tapOffset(t: i32, c: i32, fw: i32, dh: i32, dw: i32, w: i32): usize {
+  const ci = t % c;
+  const k = t / c;
+  const ky = k / fw;
+  const kx = k - ky * fw;
+  return <usize>((ky * dh * w + kx * dw) * c + ci) << 2;
+}
+
+/** df += the taps of one output pixel whose window may reach into the padding. */
+function filterPixel(
+  x: usize, dyo: usize, df: usize, img: i32, oy: i32, ox: i32,
+  h: i32, w: i32, c: i32, fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
+  co: i32,
+): void {
+  const cob = <usize>(co << 2);
+  for (let ky = 0; ky < fh; ky++) {
+    const iy = oy * sh - pt + ky * dh;
+    if (iy < 0 || iy >= h) continue;
+    for (let kx = 0; kx < fw; kx++) {
+      const ix = ox * sw - pl + kx * dw;
+      if (ix < 0 || ix >= w) continue;
+      const q = pixelAt(x, img, iy, ix, h, w, c);
+      let r = df + <usize>((ky * fw + kx) * c) * cob;
+      for (let ci = 0; ci < c; ci++) {
+        const v = v128.load32_splat(q + (<usize>ci << 2));
+        for (let cb = 0; cb < co; cb += 4) {
+          const o = r + (<usize>cb << 2);
+          v128.store(o, f32x4.add(v128.load(o), f32x4.mul(v, v128.load(dyo + (<usize>cb << 2)))));
+        }
+        r += cob;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Max pooling (NHWC). Padding never enters a window (windows are clipped to the image); the
 // reference backend's semantics exactly: the output is the first NaN of the window if it has one,
 // else its maximum (-Infinity for an empty window); the gradient goes to the window's first

@@ -6,10 +6,13 @@ import {
   conv2d,
   conv2dTranspose,
   depthwiseConv2d,
+  grads,
   maxPool2d,
+  mul,
   randomNormal,
   reshape,
   range,
+  sum,
   tensor,
   zeros,
   type PaddingMode,
@@ -295,6 +298,80 @@ forEachBackend('conv2d', () => {
       /conv2d: strides must be a positive integer or a pair of them, received 0/,
     );
     assert.throws(() => conv2d(zeros([3, 3, 1]), zeros([2, 2, 1, 1])), /conv2d/);
+  });
+});
+
+/** Direct float64 filter gradient: df[ky, kx, ci, o] = sum of x under tap (ky, kx) times dy. */
+function referenceFilterGrad(
+  x: Tensor,
+  dy: Tensor,
+  fShape: [number, number, number, number],
+  strides: [number, number],
+  padding: PaddingMode,
+  dilations: [number, number],
+): { values: number[]; shape: number[] } {
+  const xs = Array.from(x.dataSync(), Number);
+  const ds = Array.from(dy.dataSync(), Number);
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const [fh, fw, , co] = fShape;
+  const rows = outSize(h, fh, strides[0], dilations[0], padding);
+  const cols = outSize(w, fw, strides[1], dilations[1], padding);
+  const values: number[] = [];
+  for (let ky = 0; ky < fh; ky++)
+    for (let kx = 0; kx < fw; kx++)
+      for (let i = 0; i < c; i++)
+        for (let o = 0; o < co; o++) {
+          let s = 0;
+          for (let b = 0; b < n; b++)
+            for (let oy = 0; oy < rows.size; oy++) {
+              const iy = oy * strides[0] - rows.before + ky * dilations[0];
+              if (iy < 0 || iy >= h) continue;
+              for (let ox = 0; ox < cols.size; ox++) {
+                const ix = ox * strides[1] - cols.before + kx * dilations[1];
+                if (ix < 0 || ix >= w) continue;
+                s +=
+                  (xs[((b * h + iy) * w + ix) * c + i] as number) *
+                  (ds[((b * rows.size + oy) * cols.size + ox) * co + o] as number);
+              }
+            }
+          values.push(s);
+        }
+  return { values, shape: [...fShape] };
+}
+
+forEachBackend('conv2d with few input channels (direct kernels on wasm)', () => {
+  const cases: {
+    x: [number, number, number, number];
+    f: [number, number, number, number];
+    strides: [number, number];
+    padding: PaddingMode;
+    dilations: [number, number];
+  }[] = [
+    // 4-pixel tiles plus a 2-pixel tail per row, 32 output channels (W3's first layer)
+    { x: [2, 12, 11, 1], f: [3, 3, 1, 32], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
+    // 'same': the border pixels take the bounds-checked path; 12 = 8 + 4 output channels
+    { x: [2, 9, 10, 3], f: [3, 3, 3, 12], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+    { x: [1, 11, 13, 2], f: [3, 2, 2, 4], strides: [2, 3], padding: 'same', dilations: [1, 1] },
+    { x: [1, 10, 14, 1], f: [2, 3, 1, 8], strides: [1, 1], padding: 'same', dilations: [2, 2] },
+    { x: [3, 7, 16, 3], f: [5, 5, 3, 20], strides: [2, 2], padding: 'valid', dilations: [1, 1] },
+    { x: [1, 5, 5, 1], f: [7, 7, 1, 4], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+  ];
+  cases.forEach((c, i) => {
+    test(`forward and filter gradient against float64 references ${i}`, () => {
+      const xt = randomNormal(c.x, 0, 1, 900 + i);
+      const ft = randomNormal(c.f, 0, 1, 950 + i);
+      const y = conv2d(xt, ft, c.strides, c.padding, c.dilations);
+      assertMatches(y, referenceConv2d(xt, ft, c.strides, c.padding, c.dilations), 1e-5);
+      const dy = randomNormal([...y.shape], 0, 1, 990 + i);
+      const [, gf] = grads((p, q) => sum(mul(conv2d(p, q, c.strides, c.padding, c.dilations), dy)))(
+        [xt, ft],
+      );
+      assertMatches(
+        gf as Tensor,
+        referenceFilterGrad(xt, dy, c.f, c.strides, c.padding, c.dilations),
+        1e-5,
+      );
+    });
   });
 });
 

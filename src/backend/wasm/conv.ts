@@ -61,6 +61,13 @@ export function convKernels({
     ];
   };
 
+  /**
+   * Few input channels (K = fh * fw * c of 9 or 27): the direct kernels, which read x in place,
+   * beat im2col + GEMM (im2col writes K-float rows one tap at a time; the GEMM packs and updates C
+   * for K multiply-adds). They take output channels 4 at a time.
+   */
+  const isDirect = (g: Geometry, co: number): boolean => g[3] < 4 && co % 4 === 0;
+
   const isPointwise = (g: Geometry): boolean =>
     g[4] === 1 && g[5] === 1 && g[8] === 1 && g[9] === 1 && g[1] === g[6] && g[2] === g[7];
 
@@ -83,6 +90,11 @@ export function convKernels({
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pf = ptrOf(fi);
+    if (isDirect(g, co)) {
+      const y = output(out);
+      k.convDirect(px, pf, y.ptr, ...g, co);
+      return y;
+    }
     const col = columns(px, g);
     const y = output(out);
     k.zero(y.ptr, n * oh * ow * co * 4);
@@ -135,6 +147,11 @@ export function convKernels({
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
+    if (isDirect(g, co)) {
+      const df = output(out);
+      k.convFilterDirect(px, pdy, df.ptr, ...g, co);
+      return df;
+    }
     const col = columns(px, g);
     const df = output(out);
     k.zero(df.ptr, rowLen * co * 4);
