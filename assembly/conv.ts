@@ -5,7 +5,17 @@
 
 // ---------------------------------------------------------------------------------------------
 // Convolution helpers: im2col over a whole batch (rows of fh * fw * c per output pixel) and its
-// adjoint col2im (adds rows back onto a zeroed dx).
+// adjoint col2im. A row is fh runs of fw * c floats; with dilation 1 along x, a run whose pixels
+// all lie inside the image is contiguous in x too, so it moves as one block.
+
+/** Copies `bytes` (a multiple of 4) from src to dst, 16 bytes at a time. */
+// @ts-ignore: decorator
+@inline
+function copyRun(dst: usize, src: usize, bytes: usize): void {
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(src + i));
+}
 
 export function im2col(
   x: usize, col: usize,
@@ -14,29 +24,35 @@ export function im2col(
   sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
 ): void {
   const cb = <usize>(c << 2);
+  const runB = <usize>fw * cb;
   let dst = col;
   for (let img = 0; img < n; img++) {
-    const base = x + (<usize>(img * h * w * c) << 2);
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
+        const xa = ox * sw - pl;
+        const runInside = dw == 1 && xa >= 0 && xa + fw <= w;
         for (let ky = 0; ky < fh; ky++) {
           const iy = oy * sh - pt + ky * dh;
-          for (let kx = 0; kx < fw; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-              const src = base + (<usize>((iy * w + ix) * c) << 2);
-              if (c == 1) store<f32>(dst, load<f32>(src));
-              else memory.copy(dst, src, cb);
-            } else if (c == 1) store<f32>(dst, 0);
-            else memory.fill(dst, 0, cb);
-            dst += cb;
+          if (iy < 0 || iy >= h) {
+            memory.fill(dst, 0, runB);
+          } else if (runInside) {
+            copyRun(dst, pixelAt(x, img, iy, xa, h, w, c), runB);
+          } else {
+            for (let kx = 0; kx < fw; kx++) {
+              const ix = xa + kx * dw;
+              const d = dst + <usize>kx * cb;
+              if (ix >= 0 && ix < w) copyRun(d, pixelAt(x, img, iy, ix, h, w, c), cb);
+              else memory.fill(d, 0, cb);
+            }
           }
+          dst += runB;
         }
       }
     }
   }
 }
 
+/** dx += the rows of col added back onto the pixels they came from, in row order. */
 export function col2im(
   col: usize, dx: usize,
   n: i32, h: i32, w: i32, c: i32,
@@ -44,33 +60,38 @@ export function col2im(
   sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
 ): void {
   const cb = <usize>(c << 2);
+  const runB = <usize>fw * cb;
   let src = col;
   for (let img = 0; img < n; img++) {
-    const base = dx + (<usize>(img * h * w * c) << 2);
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
+        const xa = ox * sw - pl;
+        const runInside = dw == 1 && xa >= 0 && xa + fw <= w;
         for (let ky = 0; ky < fh; ky++) {
           const iy = oy * sh - pt + ky * dh;
-          for (let kx = 0; kx < fw; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-              const d = base + (<usize>((iy * w + ix) * c) << 2);
-              let ch = 0;
-              for (; ch + 4 <= c; ch += 4) {
-                const o = <usize>(ch << 2);
-                v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(src + o)));
-              }
-              for (; ch < c; ch++) {
-                const o = <usize>(ch << 2);
-                store<f32>(d + o, load<f32>(d + o) + load<f32>(src + o));
+          if (iy >= 0 && iy < h) {
+            if (runInside) addRun(pixelAt(dx, img, iy, xa, h, w, c), src, runB);
+            else {
+              for (let kx = 0; kx < fw; kx++) {
+                const ix = xa + kx * dw;
+                if (ix >= 0 && ix < w) addRun(pixelAt(dx, img, iy, ix, h, w, c), src + <usize>kx * cb, cb);
               }
             }
-            src += cb;
           }
+          src += runB;
         }
       }
     }
   }
+}
+
+/** d[i] += s[i] over `bytes` (a multiple of 4). */
+// @ts-ignore: decorator
+@inline
+function addRun(d: usize, s: usize, bytes: usize): void {
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(d + i, f32x4.add(v128.load(d + i), v128.load(s + i)));
+  for (; i < bytes; i += 4) store<f32>(d + i, load<f32>(d + i) + load<f32>(s + i));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -339,7 +339,46 @@ function referenceFilterGrad(
   return { values, shape: [...fShape] };
 }
 
-forEachBackend('conv2d with few input channels (direct kernels on wasm)', () => {
+/** Direct float64 input gradient: each dy element times the filter, scattered onto its window. */
+function referenceInputGrad(
+  xShape: [number, number, number, number],
+  f: Tensor,
+  dy: Tensor,
+  strides: [number, number],
+  padding: PaddingMode,
+  dilations: [number, number],
+): { values: number[]; shape: number[] } {
+  const fs = Array.from(f.dataSync(), Number);
+  const ds = Array.from(dy.dataSync(), Number);
+  const [n, h, w, c] = xShape;
+  const [fh, fw, , co] = f.shape as [number, number, number, number];
+  const rows = outSize(h, fh, strides[0], dilations[0], padding);
+  const cols = outSize(w, fw, strides[1], dilations[1], padding);
+  const values = new Array<number>(n * h * w * c).fill(0);
+  for (let b = 0; b < n; b++)
+    for (let oy = 0; oy < rows.size; oy++)
+      for (let ox = 0; ox < cols.size; ox++)
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * strides[0] - rows.before + ky * dilations[0];
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ox * strides[1] - cols.before + kx * dilations[1];
+            if (ix < 0 || ix >= w) continue;
+            for (let i = 0; i < c; i++) {
+              let s = 0;
+              for (let o = 0; o < co; o++)
+                s +=
+                  (fs[((ky * fw + kx) * c + i) * co + o] as number) *
+                  (ds[((b * rows.size + oy) * cols.size + ox) * co + o] as number);
+              const at = ((b * h + iy) * w + ix) * c + i;
+              values[at] = (values[at] as number) + s;
+            }
+          }
+        }
+  return { values, shape: [...xShape] };
+}
+
+forEachBackend('conv2d and both gradients against float64 references', () => {
   const cases: {
     x: [number, number, number, number];
     f: [number, number, number, number];
@@ -347,6 +386,7 @@ forEachBackend('conv2d with few input channels (direct kernels on wasm)', () => 
     padding: PaddingMode;
     dilations: [number, number];
   }[] = [
+    // Few input channels (the direct kernels on wasm):
     // 4-pixel tiles plus a 2-pixel tail per row, 32 output channels (W3's first layer)
     { x: [2, 12, 11, 1], f: [3, 3, 1, 32], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
     // 'same': the border pixels take the bounds-checked path; 12 = 8 + 4 output channels
@@ -355,16 +395,27 @@ forEachBackend('conv2d with few input channels (direct kernels on wasm)', () => 
     { x: [1, 10, 14, 1], f: [2, 3, 1, 8], strides: [1, 1], padding: 'same', dilations: [2, 2] },
     { x: [3, 7, 16, 3], f: [5, 5, 3, 20], strides: [2, 2], padding: 'valid', dilations: [1, 1] },
     { x: [1, 5, 5, 1], f: [7, 7, 1, 4], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+    // im2col / col2im + GEMM on wasm: runs of fw * c floats copied whole, or tap by tap at the
+    // borders and with dilation; channel counts with and without a remainder of 4
+    { x: [2, 8, 9, 5], f: [3, 3, 5, 6], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+    { x: [1, 9, 10, 8], f: [3, 2, 8, 4], strides: [2, 1], padding: 'same', dilations: [1, 1] },
+    { x: [1, 9, 9, 4], f: [2, 3, 4, 3], strides: [1, 1], padding: 'same', dilations: [2, 2] },
+    { x: [2, 7, 7, 1], f: [3, 3, 1, 5], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
   ];
   cases.forEach((c, i) => {
-    test(`forward and filter gradient against float64 references ${i}`, () => {
+    test(`forward, input and filter gradients ${i}: x ${c.x.join('x')}, f ${c.f.join('x')}`, () => {
       const xt = randomNormal(c.x, 0, 1, 900 + i);
       const ft = randomNormal(c.f, 0, 1, 950 + i);
       const y = conv2d(xt, ft, c.strides, c.padding, c.dilations);
       assertMatches(y, referenceConv2d(xt, ft, c.strides, c.padding, c.dilations), 1e-5);
       const dy = randomNormal([...y.shape], 0, 1, 990 + i);
-      const [, gf] = grads((p, q) => sum(mul(conv2d(p, q, c.strides, c.padding, c.dilations), dy)))(
-        [xt, ft],
+      const [gx, gf] = grads((p, q) =>
+        sum(mul(conv2d(p, q, c.strides, c.padding, c.dilations), dy)),
+      )([xt, ft]);
+      assertMatches(
+        gx as Tensor,
+        referenceInputGrad(c.x, ft, dy, c.strides, c.padding, c.dilations),
+        1e-5,
       );
       assertMatches(
         gf as Tensor,
