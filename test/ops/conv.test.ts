@@ -401,6 +401,8 @@ forEachBackend('conv2d and both gradients against float64 references', () => {
     { x: [1, 9, 10, 8], f: [3, 2, 8, 4], strides: [2, 1], padding: 'same', dilations: [1, 1] },
     { x: [1, 9, 9, 4], f: [2, 3, 4, 3], strides: [1, 1], padding: 'same', dilations: [2, 2] },
     { x: [2, 7, 7, 1], f: [3, 3, 1, 5], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
+    // 416 KB of columns per image: wasm fills and consumes them in chunks of 5 images, then 2
+    { x: [7, 40, 40, 8], f: [3, 3, 8, 4], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
   ];
   cases.forEach((c, i) => {
     test(`forward, input and filter gradients ${i}: x ${c.x.join('x')}, f ${c.f.join('x')}`, () => {

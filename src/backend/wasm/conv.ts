@@ -1,6 +1,8 @@
 /**
  * The wasm backend's NHWC convolutions and max pooling. Conv2D and its two gradients are GEMMs
- * over an im2col column buffer (x itself for a pointwise convolution); pooling runs directly.
+ * over an im2col column buffer filled and consumed a few images at a time (x itself for a
+ * pointwise convolution), except with fewer than 4 input channels, where direct kernels read x in
+ * place; pooling runs directly.
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
@@ -24,6 +26,9 @@ type Geometry = [
   number,
   number,
 ];
+
+/** Column buffers are filled and consumed this many bytes at a time (see `inChunks`). */
+const COL_CHUNK_BYTES = 2 * 2 ** 20;
 
 export function convKernels({
   mem,
@@ -71,15 +76,27 @@ export function convKernels({
   const isPointwise = (g: Geometry): boolean =>
     g[4] === 1 && g[5] === 1 && g[8] === 1 && g[9] === 1 && g[1] === g[6] && g[2] === g[7];
 
-  /** Column buffer (n*oh*ow rows of fh*fw*c) for x, or x itself for a pointwise conv. */
-  function columns(px: number, g: Geometry): { ptr: number; bytes: number } {
-    if (isPointwise(g)) return { ptr: px, bytes: 0 };
+  /**
+   * Runs `body(i0, nb, col)` over the batch in chunks of `nb` images whose column buffer (nb*oh*ow
+   * rows of fh*fw*c floats, at `col`) stays within COL_CHUNK_BYTES, so that im2col's output, the
+   * GEMM's reads of it (or col2im's) and any zero fill stay in cache instead of streaming a
+   * whole-batch buffer (8.9 MB for W3's second layer) through memory. One chunk buffer, reused.
+   */
+  function inChunks(g: Geometry, body: (i0: number, nb: number, col: number) => void): void {
     const [n, , , c, fh, fw, oh, ow] = g;
-    const bytes = n * oh * ow * fh * fw * c * 4;
-    const ptr = mem.alloc(bytes);
-    k.im2col(px, ptr, ...g);
-    return { ptr, bytes };
+    const perImage = oh * ow * fh * fw * c * 4;
+    const nb = Math.max(1, Math.min(n, Math.floor(COL_CHUNK_BYTES / perImage)));
+    const bytes = nb * perImage;
+    const col = mem.alloc(bytes);
+    for (let i0 = 0; i0 < n; i0 += nb) body(i0, Math.min(nb, n - i0), col);
+    mem.freeBlock(col, bytes);
   }
+
+  /** im2col of images i0 .. i0+nb-1 of x into col. */
+  const im2col = (px: number, g: Geometry, i0: number, nb: number, col: number): void => {
+    const [, h, w, c] = g;
+    k.im2col(px + i0 * h * w * c * 4, col, nb, ...g.slice(1));
+  };
 
   const conv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo): WasmData => {
     const xi = x as TensorInfo;
@@ -95,11 +112,17 @@ export function convKernels({
       k.convDirect(px, pf, y.ptr, ...g, co);
       return y;
     }
-    const col = columns(px, g);
     const y = output(out);
     k.zero(y.ptr, n * oh * ow * co * 4);
-    gemm(n * oh * ow, co, rowLen, col.ptr, rowLen, 1, pf, co, 1, y.ptr, co);
-    if (col.bytes > 0) mem.freeBlock(col.ptr, col.bytes);
+    if (isPointwise(g)) {
+      gemm(n * oh * ow, co, rowLen, px, rowLen, 1, pf, co, 1, y.ptr, co);
+      return y;
+    }
+    inChunks(g, (i0, nb, col) => {
+      im2col(px, g, i0, nb, col);
+      const rows = nb * oh * ow;
+      gemm(rows, co, rowLen, col, rowLen, 1, pf, co, 1, y.ptr + i0 * oh * ow * co * 4, co);
+    });
     return y;
   };
 
@@ -123,14 +146,14 @@ export function convKernels({
       gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, dx.ptr, rowLen);
       return dx;
     }
-    const bytes = rows * rowLen * 4;
-    const col = mem.alloc(bytes);
-    k.zero(col, bytes);
-    // dcol (rows x rowLen) = dy (rows x co) * filter^T (co x rowLen)
-    gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, col, rowLen);
     k.zero(dx.ptr, n * h * w * c * 4);
-    k.col2im(col, dx.ptr, ...g);
-    mem.freeBlock(col, bytes);
+    inChunks(g, (i0, nb, col) => {
+      const r = nb * oh * ow;
+      k.zero(col, r * rowLen * 4);
+      // dcol (r x rowLen) = dy (r x co) * filter^T (co x rowLen)
+      gemm(r, rowLen, co, pdy + i0 * oh * ow * co * 4, co, 1, pf, 1, co, col, rowLen);
+      k.col2im(col, dx.ptr + i0 * h * w * c * 4, nb, ...g.slice(1));
+    });
     return dx;
   };
 
@@ -152,12 +175,18 @@ export function convKernels({
       k.convFilterDirect(px, pdy, df.ptr, ...g, co);
       return df;
     }
-    const col = columns(px, g);
     const df = output(out);
     k.zero(df.ptr, rowLen * co * 4);
-    // dFilter (rowLen x co) = col^T (rowLen x rows) * dy (rows x co)
-    gemm(rowLen, co, n * oh * ow, col.ptr, 1, rowLen, pdy, co, 1, df.ptr, co);
-    if (col.bytes > 0) mem.freeBlock(col.ptr, col.bytes);
+    if (isPointwise(g)) {
+      gemm(rowLen, co, n * oh * ow, px, 1, rowLen, pdy, co, 1, df.ptr, co);
+      return df;
+    }
+    // dFilter (rowLen x co) += col^T (rowLen x rows) * dy (rows x co), chunk by chunk
+    inChunks(g, (i0, nb, col) => {
+      im2col(px, g, i0, nb, col);
+      const pd = pdy + i0 * oh * ow * co * 4;
+      gemm(rowLen, co, nb * oh * ow, col, 1, rowLen, pd, co, 1, df.ptr, co);
+    });
     return df;
   };
 
