@@ -524,7 +524,22 @@ export function maxPool(
           continue;
         }
         const p0 = xi + <usize>y0 * rowB + <usize>x0 * cb;
-        for (let ch = 0; ch < c4; ch += 4) {
+        let ch = 0;
+        if (rows == 2 && cols == 2) {
+          // The common 2x2 window, as a tree: ties resolve to the earlier element at every
+          // level, so the result is the sequential one's.
+          for (; ch < c4; ch += 4) {
+            const pc = p0 + (<usize>ch << 2);
+            const a = v128.load(pc);
+            const b = v128.load(pc + cb);
+            const c2 = v128.load(pc + rowB);
+            const d = v128.load(pc + rowB + cb);
+            const nan = v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(c2, c2), f32x4.ne(d, d)));
+            if (v128.any_true(nan)) break;
+            v128.store(yo + (<usize>ch << 2), f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(c2, d)));
+          }
+        }
+        for (; ch < c4; ch += 4) {
           const pc = p0 + (<usize>ch << 2);
           let best = f32x4.splat(-Infinity);
           let nan = i32x4.splat(0);
@@ -591,7 +606,30 @@ export function maxPoolGrad(
           continue;
         }
         const off = <usize>y0 * rowB + <usize>x0 * cb;
-        for (let ch = 0; ch < c4; ch += 4) {
+        let ch = 0;
+        if (disjoint && rows == 2 && cols == 2) {
+          // The common 2x2 window as a tree (ties go to the earlier element at every level).
+          for (; ch < c4; ch += 4) {
+            const co = off + (<usize>ch << 2);
+            const pa = xi + co;
+            const a = v128.load(pa);
+            const b = v128.load(pa + cb);
+            const c2 = v128.load(pa + rowB);
+            const d = v128.load(pa + rowB + cb);
+            const nan = v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(c2, c2), f32x4.ne(d, d)));
+            if (v128.any_true(nan)) break;
+            const top = f32x4.gt(b, a); // b wins its pair
+            const bottom = f32x4.gt(d, c2); // d wins its pair
+            const lower = f32x4.gt(f32x4.pmax(c2, d), f32x4.pmax(a, b)); // the bottom pair wins
+            const g0 = f32x4.add(v128.load(go + (<usize>ch << 2)), zero);
+            const da = di + co;
+            v128.store(da, v128.andnot(g0, v128.or(top, lower)));
+            v128.store(da + cb, v128.and(g0, v128.andnot(top, lower)));
+            v128.store(da + rowB, v128.and(g0, v128.andnot(lower, bottom)));
+            v128.store(da + rowB + cb, v128.and(g0, v128.and(lower, bottom)));
+          }
+        }
+        for (; ch < c4; ch += 4) {
           const co = off + (<usize>ch << 2);
           const idx = argmax4(xi + co, rows, cols, rowB, cb);
           const g = v128.load(go + (<usize>ch << 2));
