@@ -148,6 +148,85 @@ function convPixel(
   }
 }
 
+/**
+ * y for 4 output pixels whose windows lie inside the image (the first at p0, the next ps bytes
+ * apart), 8 (then 4) output channels at a time in registers.
+ */
+function convTile(
+  p0: usize, f: usize, y0: usize, ps: usize, rowB: usize, tapB: usize,
+  fh: i32, runs: i32, runLen: i32, co: i32,
+): void {
+  const cob = <usize>(co << 2);
+  const co8 = co & ~7;
+  for (let cb = 0; cb < co8; cb += 8) {
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+    let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+    let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+    let wp = f + (<usize>cb << 2);
+    for (let ky = 0; ky < fh; ky++) {
+      let q = p0 + <usize>ky * rowB;
+      for (let r = 0; r < runs; r++) {
+        let qc = q;
+        for (let j = 0; j < runLen; j++) {
+          const w0 = v128.load(wp);
+          const w1 = v128.load(wp + 16);
+          let a = v128.load32_splat(qc);
+          a00 = f32x4.add(a00, f32x4.mul(a, w0));
+          a01 = f32x4.add(a01, f32x4.mul(a, w1));
+          a = v128.load32_splat(qc + ps);
+          a10 = f32x4.add(a10, f32x4.mul(a, w0));
+          a11 = f32x4.add(a11, f32x4.mul(a, w1));
+          a = v128.load32_splat(qc + 2 * ps);
+          a20 = f32x4.add(a20, f32x4.mul(a, w0));
+          a21 = f32x4.add(a21, f32x4.mul(a, w1));
+          a = v128.load32_splat(qc + 3 * ps);
+          a30 = f32x4.add(a30, f32x4.mul(a, w0));
+          a31 = f32x4.add(a31, f32x4.mul(a, w1));
+          wp += cob;
+          qc += 4;
+        }
+        q += tapB;
+      }
+    }
+    const o = y0 + (<usize>cb << 2);
+    v128.store(o, a00);
+    v128.store(o + 16, a01);
+    v128.store(o + cob, a10);
+    v128.store(o + cob + 16, a11);
+    v128.store(o + 2 * cob, a20);
+    v128.store(o + 2 * cob + 16, a21);
+    v128.store(o + 3 * cob, a30);
+    v128.store(o + 3 * cob + 16, a31);
+  }
+  if (co8 < co) {
+    // the last 4 output channels
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let wp = f + (<usize>co8 << 2);
+    for (let ky = 0; ky < fh; ky++) {
+      let q = p0 + <usize>ky * rowB;
+      for (let r = 0; r < runs; r++) {
+        let qc = q;
+        for (let j = 0; j < runLen; j++) {
+          const w0 = v128.load(wp);
+          a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(qc), w0));
+          a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(qc + ps), w0));
+          a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(qc + 2 * ps), w0));
+          a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(qc + 3 * ps), w0));
+          wp += cob;
+          qc += 4;
+        }
+        q += tapB;
+      }
+    }
+    const o = y0 + (<usize>co8 << 2);
+    v128.store(o, a0);
+    v128.store(o + cob, a1);
+    v128.store(o + 2 * cob, a2);
+    v128.store(o + 3 * cob, a3);
+  }
+}
+
 /** y = conv2d(x, f) for c < 4 input channels and co % 4 == 0 (no im2col, no zero fill). */
 export function convDirect(
   x: usize, f: usize, y: usize,
@@ -162,7 +241,9 @@ export function convDirect(
   const tapB = <usize>(dw * c) << 2;
   const lo = insideLo(pl, sw);
   const hi = insideHi(w, fw, dw, pl, sw, ow);
-  const co8 = co & ~7;
+  // A kernel row's taps: with dilation 1 along x, one run of fw * c contiguous floats.
+  const runs = dw == 1 ? 1 : fw;
+  const runLen = dw == 1 ? fw * c : c;
   for (let img = 0; img < n; img++) {
     for (let oy = 0; oy < oh; oy++) {
       const ya = oy * sh - pt;
@@ -173,73 +254,15 @@ export function convDirect(
         for (; ox < lo; ox++) {
           convPixel(x, f, yrow + <usize>ox * cob, img, oy, ox, h, w, c, fh, fw, sh, sw, dh, dw, pt, pl, co);
         }
-        for (; ox + 4 <= hi; ox += 4) {
-          const p0 = pixelAt(x, img, ya, ox * sw - pl, h, w, c);
-          const y0 = yrow + <usize>ox * cob;
-          for (let cb = 0; cb < co8; cb += 8) {
-            let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
-            let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-            let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
-            let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-            let wp = f + (<usize>cb << 2);
-            for (let ky = 0; ky < fh; ky++) {
-              let q = p0 + <usize>ky * rowB;
-              for (let kx = 0; kx < fw; kx++) {
-                for (let ci = 0; ci < c; ci++) {
-                  const qc = q + (<usize>ci << 2);
-                  const w0 = v128.load(wp);
-                  const w1 = v128.load(wp + 16);
-                  let a = v128.load32_splat(qc);
-                  a00 = f32x4.add(a00, f32x4.mul(a, w0));
-                  a01 = f32x4.add(a01, f32x4.mul(a, w1));
-                  a = v128.load32_splat(qc + ps);
-                  a10 = f32x4.add(a10, f32x4.mul(a, w0));
-                  a11 = f32x4.add(a11, f32x4.mul(a, w1));
-                  a = v128.load32_splat(qc + 2 * ps);
-                  a20 = f32x4.add(a20, f32x4.mul(a, w0));
-                  a21 = f32x4.add(a21, f32x4.mul(a, w1));
-                  a = v128.load32_splat(qc + 3 * ps);
-                  a30 = f32x4.add(a30, f32x4.mul(a, w0));
-                  a31 = f32x4.add(a31, f32x4.mul(a, w1));
-                  wp += cob;
-                }
-                q += tapB;
-              }
-            }
-            const o = y0 + (<usize>cb << 2);
-            v128.store(o, a00);
-            v128.store(o + 16, a01);
-            v128.store(o + cob, a10);
-            v128.store(o + cob + 16, a11);
-            v128.store(o + 2 * cob, a20);
-            v128.store(o + 2 * cob + 16, a21);
-            v128.store(o + 3 * cob, a30);
-            v128.store(o + 3 * cob + 16, a31);
+        if (hi - ox >= 4) {
+          for (; ox + 4 <= hi; ox += 4) {
+            convTile(pixelAt(x, img, ya, ox * sw - pl, h, w, c), f, yrow + <usize>ox * cob, ps, rowB, tapB, fh, runs, runLen, co);
           }
-          if (co8 < co) {
-            // the last 4 output channels
-            let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-            let wp = f + (<usize>co8 << 2);
-            for (let ky = 0; ky < fh; ky++) {
-              let q = p0 + <usize>ky * rowB;
-              for (let kx = 0; kx < fw; kx++) {
-                for (let ci = 0; ci < c; ci++) {
-                  const qc = q + (<usize>ci << 2);
-                  const w0 = v128.load(wp);
-                  a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(qc), w0));
-                  a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(qc + ps), w0));
-                  a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(qc + 2 * ps), w0));
-                  a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(qc + 3 * ps), w0));
-                  wp += cob;
-                }
-                q += tapB;
-              }
-            }
-            const o = y0 + (<usize>co8 << 2);
-            v128.store(o, a0);
-            v128.store(o + cob, a1);
-            v128.store(o + 2 * cob, a2);
-            v128.store(o + 3 * cob, a3);
+          if (ox < hi) {
+            // the last 1-3 inside pixels: one more tile ending at hi (recomputes a few pixels)
+            const o4 = hi - 4;
+            convTile(pixelAt(x, img, ya, o4 * sw - pl, h, w, c), f, yrow + <usize>o4 * cob, ps, rowB, tapB, fh, runs, runLen, co);
+            ox = hi;
           }
         }
       }
