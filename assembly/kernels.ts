@@ -15,7 +15,7 @@
 export { gemmScratchBytes, gemm, zero, copy } from './gemm';
 export { binary, unary, cast } from './elementwise';
 export { sumTrailing, sumLeading, softmax } from './reduce';
-export { im2col, col2im, maxPool, maxPoolGrad } from './conv';
+export { im2col, col2im, convDirect, convFilterDirect, maxPool, maxPoolGrad } from './conv';
 export { gatherStrided, transpose2d, binaryBroadcast, where } from './strided';
 export { axpby, axpbySquare, adamStep, rmsStep } from './optimizer';
 export { biasActivation, reluGrad, penalty, penaltyGradAdd } from './fused';

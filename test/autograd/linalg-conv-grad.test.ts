@@ -21,6 +21,10 @@ import {
   maxPool2d,
   outerProduct,
   randomNormal,
+  range,
+  reshape,
+  sum,
+  mul,
   tensor,
   type Tensor,
 } from '../../src/index.js';
@@ -216,6 +220,110 @@ forEachBackend('convolution and pooling gradients', () => {
       grad((t) => maxPool2d(t, 2, 1))(x),
       tensor([0, 0, 0, 0, 4, 0, 0, 0, 0], [1, 3, 3, 1]).arraySync(),
     );
+  });
+
+  test('maxPool2d: ties go to the first maximum in window order, NaN wins; 5 channels', () => {
+    // Two 2x2 windows (columns 0-1 and 2-3), 5 channels (one f32x4 and a scalar tail on wasm).
+    // Per channel, the window elements in order (0,0) (0,1) (1,0) (1,1):
+    //   window 0: [1,3,3,2] [5,5,5,5] [-1,-2,-1,-3] [0,7,1,7] [2,2,9,9]
+    //   window 1: [4,4,4,8] [-0,0,0,-0] [1,NaN,5,NaN] [-inf x4] [3,1,4,1]
+    const x = tensor([
+      [
+        [
+          [1, 5, -1, 0, 2],
+          [3, 5, -2, 7, 2],
+          [4, -0, 1, -Infinity, 3],
+          [4, 0, NaN, -Infinity, 1],
+        ],
+        [
+          [3, 5, -1, 1, 9],
+          [2, 5, -3, 7, 9],
+          [4, 0, 5, -Infinity, 4],
+          [8, -0, NaN, -Infinity, 1],
+        ],
+      ],
+    ]);
+    const dy = tensor([
+      [
+        [
+          [10, 20, 30, 40, 50],
+          [60, 70, 80, 90, 100],
+        ],
+      ],
+    ]);
+    const g = grad((t) => sum(mul(maxPool2d(t), dy)))(x);
+    assert.deepEqual(g.arraySync(), [
+      [
+        [
+          [0, 20, 30, 0, 0],
+          [10, 0, 0, 40, 0],
+          [0, 70, 0, 90, 0],
+          [0, 0, 80, 0, 0],
+        ],
+        [
+          [0, 0, 0, 0, 50],
+          [0, 0, 0, 0, 0],
+          [0, 0, 0, 0, 100],
+          [60, 0, 0, 0, 0],
+        ],
+      ],
+    ]);
+  });
+
+  test('maxPool2d: overlapping windows with ties accumulate on the first maximum; 3 channels', () => {
+    // 2x2 windows, stride 1, on a 3x3 image: each input gathers dy from every window it wins.
+    const x = tensor([
+      [
+        [
+          [2, 1, 0],
+          [2, 1, 5],
+          [0, 3, 5],
+        ],
+        [
+          [2, 1, 0],
+          [1, 3, 5],
+          [0, 3, 4],
+        ],
+        [
+          [0, 0, 0],
+          [2, 3, 1],
+          [2, 0, 5],
+        ],
+      ],
+    ]);
+    const dy = reshape(range(1, 13), [1, 2, 2, 3]);
+    const g = grad((t) => sum(mul(maxPool2d(t, 2, 1), dy)))(x);
+    assert.deepEqual(g.arraySync(), [
+      [
+        [
+          [1, 0, 0],
+          [4, 0, 9],
+          [0, 5, 0],
+        ],
+        [
+          [7, 0, 0],
+          [0, 21, 21],
+          [0, 0, 0],
+        ],
+        [
+          [0, 0, 0],
+          [10, 0, 0],
+          [0, 0, 0],
+        ],
+      ],
+    ]);
+  });
+
+  test('maxPool2d: inputs outside every window get a zero gradient (strides beyond the pool)', () => {
+    // 1x2 pools with strides [2, 3] on a 3x5 image, 6 channels: windows cover rows 0 and 2,
+    // columns 0-1 and 3-4; row 1 and column 2 belong to no window.
+    const x = reshape(range(0, 90), [1, 3, 5, 6]);
+    const g = grad((t) => sum(maxPool2d(t, [1, 2], [2, 3])))(x);
+    const row = (r: number): number[][] =>
+      [0, 1, 2, 3, 4].map((c) =>
+        new Array<number>(6).fill(r !== 1 && (c === 1 || c === 4) ? 1 : 0),
+      );
+    assert.deepEqual(g.arraySync(), [[row(0), row(1), row(2)]]);
   });
 
   test("avgPool2d: 'same', stride 2", () => {

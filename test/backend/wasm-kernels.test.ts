@@ -161,7 +161,7 @@ test('movement kernels (transpose, slice, reverse, tile) and sum over inner axes
   check('Sum', [f(2, 3, 4, 5)], { axes: [1, 3] }, { shape: [2, 4], dtype: 'float32' });
 });
 
-test('BatchMatMul writes every output element over stale cache blocks (C = A B, no zero-fill)', () => {
+test('BatchMatMul and the convolutions write every output element over stale cache blocks', () => {
   if (wasmBackend === null) return;
   const wasm = wasmBackend;
   const dirty = (): void => {
@@ -199,4 +199,132 @@ test('BatchMatMul writes every output element over stale cache blocks (C = A B, 
   // k = 0: the product is zeros, whatever the block held.
   mm([1, 6, 0], [1, 0, 10], false, false);
   mm([2, 3, 0], [2, 0, 4], false, false);
+
+  // The convolutions' GEMMs write over stale blocks too (column chunks, pointwise, filters).
+  const pad = { top: 1, bottom: 0, left: 0, right: 1 };
+  for (const [x, filter, strides] of [
+    [
+      [3, 9, 7, 5],
+      [3, 3, 5, 6],
+      [1, 1],
+    ],
+    [
+      [2, 6, 6, 8],
+      [1, 1, 8, 4],
+      [1, 1],
+    ],
+    [
+      [40, 12, 12, 16],
+      [3, 3, 16, 8],
+      [2, 2],
+    ],
+  ] as [number[], number[], [number, number]][]) {
+    const attrs = {
+      strides,
+      dilations: [1, 1] as const,
+      pad: filter[0] === 1 ? { top: 0, bottom: 0, left: 0, right: 0 } : pad,
+    };
+    const p = attrs.pad;
+    const oh = Math.floor((x[1]! + p.top + p.bottom - filter[0]!) / strides[0]) + 1;
+    const ow = Math.floor((x[2]! + p.left + p.right - filter[1]!) / strides[1]) + 1;
+    const y = [x[0]!, oh, ow, filter[3]!];
+    dirty();
+    check('Conv2D', [f(...x), f(...filter)], attrs, f(...y));
+    dirty();
+    check('Conv2DBackpropInput', [f(...y), f(...filter)], { ...attrs, inputShape: x }, f(...x));
+    dirty();
+    check(
+      'Conv2DBackpropFilter',
+      [f(...x), f(...y)],
+      { ...attrs, filterShape: filter },
+      f(...filter),
+    );
+  }
+});
+
+test('max pooling and its gradient match the reference bit for bit (ties, NaN, -0, odd C)', () => {
+  // [input h, w, c], pool, strides, padding (top, bottom, left, right)
+  type Quad = [number, number, number, number];
+  const cases: [[number, number, number], [number, number], [number, number], Quad][] = [
+    [
+      [6, 6, 8],
+      [2, 2],
+      [2, 2],
+      [0, 0, 0, 0],
+    ],
+    [
+      [7, 5, 5],
+      [2, 2],
+      [2, 2],
+      [0, 0, 0, 0],
+    ], // uncovered last row and column
+    [
+      [7, 5, 3],
+      [2, 2],
+      [2, 2],
+      [0, 1, 0, 1],
+    ], // 'same' on odd sizes
+    [
+      [5, 5, 6],
+      [3, 3],
+      [2, 2],
+      [1, 1, 1, 1],
+    ], // overlapping windows, 'same'
+    [
+      [5, 6, 13],
+      [3, 2],
+      [1, 2],
+      [0, 0, 0, 0],
+    ], // overlapping rows only
+    [
+      [4, 4, 1],
+      [2, 2],
+      [1, 1],
+      [0, 1, 0, 1],
+    ],
+    [
+      [8, 7, 4],
+      [2, 3],
+      [3, 4],
+      [0, 0, 0, 0],
+    ], // strides beyond the pool: gaps between windows
+    [
+      [3, 9, 9],
+      [1, 2],
+      [2, 1],
+      [0, 0, 1, 0],
+    ],
+    [
+      [4, 4, 4],
+      [4, 4],
+      [4, 4],
+      [0, 0, 0, 0],
+    ],
+    [
+      [2, 2, 5],
+      [3, 3],
+      [3, 3],
+      [2, 2, 2, 2],
+    ], // windows entirely in the padding
+  ];
+  const special = [NaN, -Infinity, Infinity, -0, 0];
+  for (const [[h, w, c], filterSize, strides, [top, bottom, left, right]] of cases) {
+    const oh = Math.floor((h + top + bottom - filterSize[0]) / strides[0]) + 1;
+    const ow = Math.floor((w + left + right - filterSize[1]) / strides[1]) + 1;
+    const attrs = { filterSize, strides, pad: { top, bottom, left, right } };
+    const n = 2;
+    for (const withSpecial of [false, true]) {
+      // Coarse values (many exact ties); some windows with NaN, infinities and signed zeros.
+      const xs = values([n, h, w, c], 'float32') as Float32Array;
+      if (withSpecial) for (let i = 0; i < xs.length; i += 7) xs[i] = special[i % 5] as number;
+      const dys = values([n, oh, ow, c], 'float32') as Float32Array;
+      for (let i = 0; i < dys.length; i += 5) dys[i] = -0;
+      const x = { ...f(n, h, w, c), values: xs };
+      check('MaxPool', [x], attrs, { shape: [n, oh, ow, c], dtype: 'float32' });
+      check('MaxPoolGrad', [x, { ...f(n, oh, ow, c), values: dys }], attrs, {
+        shape: [n, h, w, c],
+        dtype: 'float32',
+      });
+    }
+  }
 });

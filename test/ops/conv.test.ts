@@ -6,10 +6,13 @@ import {
   conv2d,
   conv2dTranspose,
   depthwiseConv2d,
+  grads,
   maxPool2d,
+  mul,
   randomNormal,
   reshape,
   range,
+  sum,
   tensor,
   zeros,
   type PaddingMode,
@@ -295,6 +298,133 @@ forEachBackend('conv2d', () => {
       /conv2d: strides must be a positive integer or a pair of them, received 0/,
     );
     assert.throws(() => conv2d(zeros([3, 3, 1]), zeros([2, 2, 1, 1])), /conv2d/);
+  });
+});
+
+/** Direct float64 filter gradient: df[ky, kx, ci, o] = sum of x under tap (ky, kx) times dy. */
+function referenceFilterGrad(
+  x: Tensor,
+  dy: Tensor,
+  fShape: [number, number, number, number],
+  strides: [number, number],
+  padding: PaddingMode,
+  dilations: [number, number],
+): { values: number[]; shape: number[] } {
+  const xs = Array.from(x.dataSync(), Number);
+  const ds = Array.from(dy.dataSync(), Number);
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const [fh, fw, , co] = fShape;
+  const rows = outSize(h, fh, strides[0], dilations[0], padding);
+  const cols = outSize(w, fw, strides[1], dilations[1], padding);
+  const values: number[] = [];
+  for (let ky = 0; ky < fh; ky++)
+    for (let kx = 0; kx < fw; kx++)
+      for (let i = 0; i < c; i++)
+        for (let o = 0; o < co; o++) {
+          let s = 0;
+          for (let b = 0; b < n; b++)
+            for (let oy = 0; oy < rows.size; oy++) {
+              const iy = oy * strides[0] - rows.before + ky * dilations[0];
+              if (iy < 0 || iy >= h) continue;
+              for (let ox = 0; ox < cols.size; ox++) {
+                const ix = ox * strides[1] - cols.before + kx * dilations[1];
+                if (ix < 0 || ix >= w) continue;
+                s +=
+                  (xs[((b * h + iy) * w + ix) * c + i] as number) *
+                  (ds[((b * rows.size + oy) * cols.size + ox) * co + o] as number);
+              }
+            }
+          values.push(s);
+        }
+  return { values, shape: [...fShape] };
+}
+
+/** Direct float64 input gradient: each dy element times the filter, scattered onto its window. */
+function referenceInputGrad(
+  xShape: [number, number, number, number],
+  f: Tensor,
+  dy: Tensor,
+  strides: [number, number],
+  padding: PaddingMode,
+  dilations: [number, number],
+): { values: number[]; shape: number[] } {
+  const fs = Array.from(f.dataSync(), Number);
+  const ds = Array.from(dy.dataSync(), Number);
+  const [n, h, w, c] = xShape;
+  const [fh, fw, , co] = f.shape as [number, number, number, number];
+  const rows = outSize(h, fh, strides[0], dilations[0], padding);
+  const cols = outSize(w, fw, strides[1], dilations[1], padding);
+  const values = new Array<number>(n * h * w * c).fill(0);
+  for (let b = 0; b < n; b++)
+    for (let oy = 0; oy < rows.size; oy++)
+      for (let ox = 0; ox < cols.size; ox++)
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * strides[0] - rows.before + ky * dilations[0];
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ox * strides[1] - cols.before + kx * dilations[1];
+            if (ix < 0 || ix >= w) continue;
+            for (let i = 0; i < c; i++) {
+              let s = 0;
+              for (let o = 0; o < co; o++)
+                s +=
+                  (fs[((ky * fw + kx) * c + i) * co + o] as number) *
+                  (ds[((b * rows.size + oy) * cols.size + ox) * co + o] as number);
+              const at = ((b * h + iy) * w + ix) * c + i;
+              values[at] = (values[at] as number) + s;
+            }
+          }
+        }
+  return { values, shape: [...xShape] };
+}
+
+forEachBackend('conv2d and both gradients against float64 references', () => {
+  const cases: {
+    x: [number, number, number, number];
+    f: [number, number, number, number];
+    strides: [number, number];
+    padding: PaddingMode;
+    dilations: [number, number];
+  }[] = [
+    // Few input channels (the direct kernels on wasm):
+    // 4-pixel tiles plus a 2-pixel tail per row, 32 output channels (W3's first layer)
+    { x: [2, 12, 11, 1], f: [3, 3, 1, 32], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
+    // 'same': the border pixels take the bounds-checked path; 12 = 8 + 4 output channels
+    { x: [2, 9, 10, 3], f: [3, 3, 3, 12], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+    { x: [1, 11, 13, 2], f: [3, 2, 2, 4], strides: [2, 3], padding: 'same', dilations: [1, 1] },
+    { x: [1, 10, 14, 1], f: [2, 3, 1, 8], strides: [1, 1], padding: 'same', dilations: [2, 2] },
+    { x: [3, 7, 16, 3], f: [5, 5, 3, 20], strides: [2, 2], padding: 'valid', dilations: [1, 1] },
+    { x: [1, 5, 5, 1], f: [7, 7, 1, 4], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+    // im2col / col2im + GEMM on wasm: runs of fw * c floats copied whole, or tap by tap at the
+    // borders and with dilation; channel counts with and without a remainder of 4
+    { x: [2, 8, 9, 5], f: [3, 3, 5, 6], strides: [1, 1], padding: 'same', dilations: [1, 1] },
+    { x: [1, 9, 10, 8], f: [3, 2, 8, 4], strides: [2, 1], padding: 'same', dilations: [1, 1] },
+    { x: [1, 9, 9, 4], f: [2, 3, 4, 3], strides: [1, 1], padding: 'same', dilations: [2, 2] },
+    { x: [2, 7, 7, 1], f: [3, 3, 1, 5], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
+    // 416 KB of columns per image: wasm fills and consumes them in chunks of 5 images, then 2
+    { x: [7, 40, 40, 8], f: [3, 3, 8, 4], strides: [1, 1], padding: 'valid', dilations: [1, 1] },
+  ];
+  cases.forEach((c, i) => {
+    test(`forward, input and filter gradients ${i}: x ${c.x.join('x')}, f ${c.f.join('x')}`, () => {
+      const xt = randomNormal(c.x, 0, 1, 900 + i);
+      const ft = randomNormal(c.f, 0, 1, 950 + i);
+      const y = conv2d(xt, ft, c.strides, c.padding, c.dilations);
+      assertMatches(y, referenceConv2d(xt, ft, c.strides, c.padding, c.dilations), 1e-5);
+      const dy = randomNormal([...y.shape], 0, 1, 990 + i);
+      const [gx, gf] = grads((p, q) =>
+        sum(mul(conv2d(p, q, c.strides, c.padding, c.dilations), dy)),
+      )([xt, ft]);
+      assertMatches(
+        gx as Tensor,
+        referenceInputGrad(c.x, ft, dy, c.strides, c.padding, c.dilations),
+        1e-5,
+      );
+      assertMatches(
+        gf as Tensor,
+        referenceFilterGrad(xt, dy, c.f, c.strides, c.padding, c.dilations),
+        1e-5,
+      );
+    });
   });
 });
 
@@ -716,6 +846,54 @@ forEachBackend('maxPool2d and avgPool2d', () => {
     // all-negative window with 'same' padding: padding must not contribute a 0
     assertExact(maxPool2d(tensor([-5, -3, -4], [1, 1, 3, 1]), [1, 2], [1, 2], 'same'), [
       [[[-3], [-4]]],
+    ]);
+  });
+
+  test('ties keep the first maximum (signed zeros), NaN wins, -Infinity stays; 5 channels', () => {
+    // Two 2x2 windows (columns 0-1 and 2-3), 5 channels (one f32x4 and a scalar tail on wasm).
+    const x = tensor([
+      [
+        [
+          [1, 5, -1, 0, 2],
+          [3, 5, -2, 7, 2],
+          [4, -0, 1, -Infinity, 3],
+          [4, 0, NaN, -Infinity, 1],
+        ],
+        [
+          [3, 5, -1, 1, 9],
+          [2, 5, -3, 7, 9],
+          [4, 0, 5, -Infinity, 4],
+          [8, -0, NaN, -Infinity, 1],
+        ],
+      ],
+    ]);
+    assert.deepEqual(maxPool2d(x).arraySync(), [
+      [
+        [
+          [3, 5, -1, 7, 9],
+          [8, -0, NaN, -Infinity, 4],
+        ],
+      ],
+    ]);
+  });
+
+  test('many channels, odd channel counts, overlapping and gapped windows', () => {
+    // value = 1000 * row + 10 * col + channel on a 5x6 image with 7 channels
+    const vals: number[] = [];
+    for (let r = 0; r < 5; r++)
+      for (let col = 0; col < 6; col++)
+        for (let ch = 0; ch < 7; ch++) vals.push(1000 * r + 10 * col + ch);
+    const x = tensor(vals, [1, 5, 6, 7]);
+    const at = (r: number, col: number): number[] =>
+      [0, 1, 2, 3, 4, 5, 6].map((ch) => 1000 * r + 10 * col + ch);
+    // 3x3 pool, stride 2, 'same': rows padded 1 before and after (windows {0,1} {1,2,3} {3,4}),
+    // columns 1 after only ({0,1,2} {2,3,4} {4,5}).
+    assert.deepEqual(maxPool2d(x, 3, 2, 'same').arraySync(), [
+      [1, 3, 4].map((r) => [2, 4, 5].map((col) => at(r, col))),
+    ]);
+    // 2x1 pool, strides [3, 4]: rows {0,1} and {3,4}, columns 0 and 4.
+    assert.deepEqual(maxPool2d(x, [2, 1], [3, 4]).arraySync(), [
+      [1, 4].map((r) => [0, 4].map((col) => at(r, col))),
     ]);
   });
 

@@ -1,10 +1,11 @@
 /**
  * The wasm backend's NHWC convolutions and max pooling. Conv2D and its two gradients are GEMMs
- * over an im2col column buffer (x itself for a pointwise convolution); pooling runs directly.
+ * over an im2col column buffer filled and consumed a few images at a time (x itself for a
+ * pointwise convolution), except with fewer than 4 input channels, where direct kernels read x in
+ * place; pooling runs directly.
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
-import { sizeOf } from '../../tensor/shape.js';
 import type { NativeTable, WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
@@ -25,6 +26,9 @@ type Geometry = [
   number,
   number,
 ];
+
+/** Column buffers are filled and consumed this many bytes at a time (see `inChunks`). */
+const COL_CHUNK_BYTES = 2 * 2 ** 20;
 
 export function convKernels({
   mem,
@@ -62,18 +66,37 @@ export function convKernels({
     ];
   };
 
+  /**
+   * Few input channels (K = fh * fw * c of 9 or 27): the direct kernels, which read x in place,
+   * beat im2col + GEMM (im2col writes K-float rows one tap at a time; the GEMM packs and updates C
+   * for K multiply-adds). They take output channels 4 at a time.
+   */
+  const isDirect = (g: Geometry, co: number): boolean => g[3] < 4 && co % 4 === 0;
+
   const isPointwise = (g: Geometry): boolean =>
     g[4] === 1 && g[5] === 1 && g[8] === 1 && g[9] === 1 && g[1] === g[6] && g[2] === g[7];
 
-  /** Column buffer (n*oh*ow rows of fh*fw*c) for x, or x itself for a pointwise conv. */
-  function columns(px: number, g: Geometry): { ptr: number; bytes: number } {
-    if (isPointwise(g)) return { ptr: px, bytes: 0 };
+  /**
+   * Runs `body(i0, nb, col)` over the batch in chunks of `nb` images whose column buffer (nb*oh*ow
+   * rows of fh*fw*c floats, at `col`) stays within COL_CHUNK_BYTES, so that im2col's output, the
+   * GEMM's reads of it (or col2im's) and any zero fill stay in cache instead of streaming a
+   * whole-batch buffer (8.9 MB for W3's second layer) through memory. One chunk buffer, reused.
+   */
+  function inChunks(g: Geometry, body: (i0: number, nb: number, col: number) => void): void {
     const [n, , , c, fh, fw, oh, ow] = g;
-    const bytes = n * oh * ow * fh * fw * c * 4;
-    const ptr = mem.alloc(bytes);
-    k.im2col(px, ptr, ...g);
-    return { ptr, bytes };
+    const perImage = oh * ow * fh * fw * c * 4;
+    const nb = Math.max(1, Math.min(n, Math.floor(COL_CHUNK_BYTES / perImage)));
+    const bytes = nb * perImage;
+    const col = mem.alloc(bytes);
+    for (let i0 = 0; i0 < n; i0 += nb) body(i0, Math.min(nb, n - i0), col);
+    mem.freeBlock(col, bytes);
   }
+
+  /** im2col of images i0 .. i0+nb-1 of x into col. */
+  const im2col = (px: number, g: Geometry, i0: number, nb: number, col: number): void => {
+    const [, h, w, c] = g;
+    k.im2col(px + i0 * h * w * c * 4, col, nb, ...g.slice(1));
+  };
 
   const conv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo): WasmData => {
     const xi = x as TensorInfo;
@@ -84,11 +107,22 @@ export function convKernels({
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pf = ptrOf(fi);
-    const col = columns(px, g);
+    if (isDirect(g, co)) {
+      const y = output(out);
+      k.convDirect(px, pf, y.ptr, ...g, co);
+      return y;
+    }
+    // Every GEMM below writes its rows of y (overwrite): no zero-fill.
     const y = output(out);
-    k.zero(y.ptr, n * oh * ow * co * 4);
-    gemm(n * oh * ow, co, rowLen, col.ptr, rowLen, 1, pf, co, 1, y.ptr, co);
-    if (col.bytes > 0) mem.freeBlock(col.ptr, col.bytes);
+    if (isPointwise(g)) {
+      gemm(n * oh * ow, co, rowLen, px, rowLen, 1, pf, co, 1, y.ptr, co, true);
+      return y;
+    }
+    inChunks(g, (i0, nb, col) => {
+      im2col(px, g, i0, nb, col);
+      const rows = nb * oh * ow;
+      gemm(rows, co, rowLen, col, rowLen, 1, pf, co, 1, y.ptr + i0 * oh * ow * co * 4, co, true);
+    });
     return y;
   };
 
@@ -108,18 +142,16 @@ export function convKernels({
     const dx = output(out);
     const rows = n * oh * ow;
     if (isPointwise(g)) {
-      k.zero(dx.ptr, rows * c * 4);
-      gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, dx.ptr, rowLen);
+      gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, dx.ptr, rowLen, true);
       return dx;
     }
-    const bytes = rows * rowLen * 4;
-    const col = mem.alloc(bytes);
-    k.zero(col, bytes);
-    // dcol (rows x rowLen) = dy (rows x co) * filter^T (co x rowLen)
-    gemm(rows, rowLen, co, pdy, co, 1, pf, 1, co, col, rowLen);
-    k.zero(dx.ptr, n * h * w * c * 4);
-    k.col2im(col, dx.ptr, ...g);
-    mem.freeBlock(col, bytes);
+    k.zero(dx.ptr, n * h * w * c * 4); // col2im adds into dx
+    inChunks(g, (i0, nb, col) => {
+      const r = nb * oh * ow;
+      // dcol (r x rowLen) = dy (r x co) * filter^T (co x rowLen), written over the chunk
+      gemm(r, rowLen, co, pdy + i0 * oh * ow * co * 4, co, 1, pf, 1, co, col, rowLen, true);
+      k.col2im(col, dx.ptr + i0 * h * w * c * 4, nb, ...g.slice(1));
+    });
     return dx;
   };
 
@@ -136,12 +168,24 @@ export function convKernels({
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
-    const col = columns(px, g);
+    if (isDirect(g, co)) {
+      const df = output(out);
+      k.convFilterDirect(px, pdy, df.ptr, ...g, co);
+      return df;
+    }
     const df = output(out);
-    k.zero(df.ptr, rowLen * co * 4);
-    // dFilter (rowLen x co) = col^T (rowLen x rows) * dy (rows x co)
-    gemm(rowLen, co, n * oh * ow, col.ptr, 1, rowLen, pdy, co, 1, df.ptr, co);
-    if (col.bytes > 0) mem.freeBlock(col.ptr, col.bytes);
+    if (isPointwise(g)) {
+      gemm(rowLen, co, n * oh * ow, px, 1, rowLen, pdy, co, 1, df.ptr, co, true);
+      return df;
+    }
+    if (n === 0) k.zero(df.ptr, rowLen * co * 4);
+    // dFilter (rowLen x co) = col^T (rowLen x rows) * dy (rows x co): the first chunk writes,
+    // the others add.
+    inChunks(g, (i0, nb, col) => {
+      im2col(px, g, i0, nb, col);
+      const pd = pdy + i0 * oh * ow * co * 4;
+      gemm(rowLen, co, nb * oh * ow, col, 1, rowLen, pd, co, 1, df.ptr, co, i0 === 0);
+    });
     return df;
   };
 
@@ -186,7 +230,6 @@ export function convKernels({
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
     const dx = output(out);
-    k.zero(dx.ptr, sizeOf(out.shape) * 4);
     k.maxPoolGrad(px, pdy, dx.ptr, ...poolGeometry(xi.shape, dyi.shape, attrs));
     return dx;
   };

@@ -36,6 +36,9 @@ export interface KernelExports {
   cast(x: number, y: number, n: number, mode: number): void;
   im2col(x: number, col: number, ...geometry: number[]): void;
   col2im(col: number, dx: number, ...geometry: number[]): void;
+  /** geometry: the 14 numbers of im2col, then the output channels. */
+  convDirect(x: number, f: number, y: number, ...geometryAndCo: number[]): void;
+  convFilterDirect(x: number, dy: number, df: number, ...geometryAndCo: number[]): void;
   maxPool(x: number, y: number, ...geometry: number[]): void;
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   axpby(x: number, z: number, y: number, n: number, a: number, b: number): void;
