@@ -15,6 +15,15 @@ import {
   setThreads,
 } from '../../src/backend/wasm/index.js';
 import { threadStats } from '../../src/backend/wasm/threads.js';
+import {
+  adamStep,
+  axpby,
+  axpbySquare,
+  biasActivation,
+  penaltyGradAdd,
+  reluGrad,
+  rmsStep,
+} from '../../src/ops/fused.js';
 import { wasmBackend } from '../../src/backend/wasm/register.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;
@@ -104,6 +113,62 @@ test('conv2d forward and both backward passes', { skip }, () => {
   }, 'conv2d');
   lm.setBackend('js');
 });
+
+test(
+  'elementwise, fused, optimizer, pooling and per-image conv kernels split bit for bit',
+  { skip },
+  () => {
+    // Sizes above the split threshold (64K elements) with ragged ends, every binary fast mode.
+    const x = lm.randomNormal([9, 97, 83], 0, 1, 7);
+    const y = lm.randomNormal([9, 97, 83], 0, 1, 8);
+    const row = lm.randomNormal([83], 0, 1, 9);
+    const img = lm.randomNormal([24, 28, 28, 8], 0, 1, 10);
+    const thin = lm.randomNormal([24, 28, 28, 1], 0, 1, 11);
+    const thinFilter = lm.randomNormal([3, 3, 1, 32], 0, 0.3, 12);
+    const conv = lm.valueAndGrads((xx: lm.Tensor, ff: lm.Tensor) =>
+      lm
+        .maxPool2d(lm.relu(lm.conv2d(xx, ff, 1, 'valid')), 2, 2, 'valid')
+        .square()
+        .sum(),
+    );
+    const before = threadStats().tasks;
+    let bitsOf: number[][] = [];
+    const run = (): lm.Tensor[] => [
+      lm.add(x, y),
+      lm.mul(x, 0.5),
+      lm.sub(2, x),
+      lm.add(x, row),
+      lm.div(row, y),
+      lm.abs(x),
+      lm.relu(x),
+      reluGrad(x, y),
+      penaltyGradAdd(x, y, 0.125, 3),
+      biasActivation(x, row, 'relu'),
+      axpby(x, y, 0.9, 0.1),
+      axpbySquare(x, y, 0.999, 0.001),
+      adamStep(x, y, lm.abs(y), 1e-3, 1e-7),
+      rmsStep(x, y, lm.abs(y), 1, 1e-3, 1e-7),
+      lm.maxPool2d(img, 2, 2, 'valid'),
+      lm.maxPool2d(img, 3, 2, 'same'),
+      ...(() => {
+        const { value, grads } = conv([thin, thinFilter]);
+        return [value, ...grads];
+      })(),
+    ];
+    lm.setBackend('wasm');
+    setThreads(1);
+    bitsOf = run().map((t) => Array.from(t.dataSync()));
+    for (const n of [2, 3]) {
+      setThreads(n);
+      run().forEach((t, i) =>
+        assert.deepEqual(Array.from(t.dataSync()), bitsOf[i], `output ${i}, ${n} threads`),
+      );
+    }
+    assert.ok(threadStats().tasks - before >= 2 * 20, 'workers ran shares of these kernels');
+    setThreads(1);
+    lm.setBackend('js');
+  },
+);
 
 test('workers run shares: one per split GEMM, none for a small one', { skip }, () => {
   lm.setBackend('wasm');

@@ -129,6 +129,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     native,
     writeMeta,
     gemm: threads.gemm,
+    parallel: threads.parallel,
   };
 
   const nativeKernels: NativeTable = {

@@ -9,6 +9,7 @@ import type { DataHandle, OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelName } from '../kernels.js';
 import type { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports } from './module.js';
+import type { Parallel } from './gemm.js';
 
 /** A kernel as the table holds it, with its attributes left untyped. */
 export type AnyImpl = (
@@ -29,6 +30,14 @@ export type Accepts = (inputs: readonly TensorInfo[], out: OutputInfo) => boolea
 
 /** A family module's share of the kernel table. */
 export type NativeTable = Partial<Record<KernelName, AnyImpl>>;
+
+/**
+ * Elementwise kernels split across the thread pool from this many elements on (a dispatch costs
+ * ~10 us; a SIMD pass over 64K floats ~30-60 us).
+ */
+export const PARALLEL_MIN_ELEMENTS = 1 << 16;
+/** Parts of elementwise work are multiples of this many elements (whole cache lines). */
+export const ELEMENT_GRAIN = 16;
 
 /** Shape and stride rows after `collapse`, as `writeMeta` stores them. */
 export interface Collapsed {
@@ -73,6 +82,8 @@ export interface WasmKernelContext {
   /** Writes shape and stride rows to the meta table; false when they do not fit. */
   writeMeta(c: Collapsed): boolean;
   gemm: Gemm;
+  /** Splits a kernel export's work across the thread pool (see `./gemm.ts`). */
+  parallel: Parallel;
 }
 
 /**

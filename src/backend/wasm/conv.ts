@@ -6,7 +6,7 @@
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
-import type { NativeTable, WasmKernelContext } from './context.js';
+import { PARALLEL_MIN_ELEMENTS, type NativeTable, type WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
 /** The 14 numbers of `convGeometry`, named in its comment. */
@@ -37,7 +37,19 @@ export function convKernels({
   output,
   native,
   gemm,
+  parallel,
 }: WasmKernelContext): NativeTable {
+  /**
+   * Runs a per-image kernel across the pool, images split between threads: `argsOf` gets the
+   * first image and the count; `perImage` elements of work each decide when it pays.
+   */
+  const byImage = (
+    name: 'im2col' | 'col2im' | 'convDirect' | 'maxPool' | 'maxPoolGrad',
+    n: number,
+    perImage: number,
+    argsOf: (i0: number, count: number) => number[],
+  ): void => parallel(name, n, 1, Math.ceil(PARALLEL_MIN_ELEMENTS / Math.max(perImage, 1)), argsOf);
+
   /** [n, h, w, c, fh, fw, oh, ow, sh, sw, dh, dw, padTop, padLeft] */
   const convGeometry = (
     xShape: readonly number[],
@@ -94,8 +106,14 @@ export function convKernels({
 
   /** im2col of images i0 .. i0+nb-1 of x into col. */
   const im2col = (px: number, g: Geometry, i0: number, nb: number, col: number): void => {
-    const [, h, w, c] = g;
-    k.im2col(px + i0 * h * w * c * 4, col, nb, ...g.slice(1));
+    const [, h, w, c, fh, fw, oh, ow] = g;
+    const colImage = oh * ow * fh * fw * c * 4;
+    byImage('im2col', nb, colImage / 4, (j, count) => [
+      px + (i0 + j) * h * w * c * 4,
+      col + j * colImage,
+      count,
+      ...g.slice(1),
+    ]);
   };
 
   const conv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo): WasmData => {
@@ -109,7 +127,14 @@ export function convKernels({
     const pf = ptrOf(fi);
     if (isDirect(g, co)) {
       const y = output(out);
-      k.convDirect(px, pf, y.ptr, ...g, co);
+      byImage('convDirect', n, oh * ow * co * fh * fw * c, (i, count) => [
+        px + i * g[1] * g[2] * c * 4,
+        pf,
+        y.ptr + i * oh * ow * co * 4,
+        count,
+        ...g.slice(1),
+        co,
+      ]);
       return y;
     }
     // Every GEMM below writes its rows of y (overwrite): no zero-fill.
@@ -150,7 +175,13 @@ export function convKernels({
       const r = nb * oh * ow;
       // dcol (r x rowLen) = dy (r x co) * filter^T (co x rowLen), written over the chunk
       gemm(r, rowLen, co, pdy + i0 * oh * ow * co * 4, co, 1, pf, 1, co, col, rowLen, true);
-      k.col2im(col, dx.ptr + i0 * h * w * c * 4, nb, ...g.slice(1));
+      const colImage = oh * ow * rowLen * 4;
+      byImage('col2im', nb, colImage / 4, (j, count) => [
+        col + j * colImage,
+        dx.ptr + (i0 + j) * h * w * c * 4,
+        count,
+        ...g.slice(1),
+      ]);
     });
     return dx;
   };
@@ -216,7 +247,23 @@ export function convKernels({
     const xi = x as TensorInfo;
     const px = ptrOf(xi);
     const y = output(out);
-    k.maxPool(px, y.ptr, ...poolGeometry(xi.shape, out.shape, attrs));
+    const pg = poolGeometry(xi.shape, out.shape, attrs);
+    const [n, h, w, c, , , oh, ow] = pg as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    byImage('maxPool', n, h * w * c, (i, count) => [
+      px + i * h * w * c * 4,
+      y.ptr + i * oh * ow * c * 4,
+      count,
+      ...pg.slice(1),
+    ]);
     return y;
   };
 
@@ -230,7 +277,24 @@ export function convKernels({
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
     const dx = output(out);
-    k.maxPoolGrad(px, pdy, dx.ptr, ...poolGeometry(xi.shape, dyi.shape, attrs));
+    const pg = poolGeometry(xi.shape, dyi.shape, attrs);
+    const [n, h, w, c, , , oh, ow] = pg as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    byImage('maxPoolGrad', n, h * w * c, (i, count) => [
+      px + i * h * w * c * 4,
+      pdy + i * oh * ow * c * 4,
+      dx.ptr + i * h * w * c * 4,
+      count,
+      ...pg.slice(1),
+    ]);
     return dx;
   };
 

@@ -6,7 +6,13 @@
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 import { broadcastStrides } from '../js/util.js';
-import { collapse, type NativeTable, type WasmKernelContext } from './context.js';
+import {
+  collapse,
+  ELEMENT_GRAIN,
+  PARALLEL_MIN_ELEMENTS,
+  type NativeTable,
+  type WasmKernelContext,
+} from './context.js';
 import { elementBytes, type WasmData } from './memory.js';
 
 export function elementwiseKernels({
@@ -16,6 +22,7 @@ export function elementwiseKernels({
   output,
   native,
   writeMeta,
+  parallel,
 }: WasmKernelContext): NativeTable {
   /** Strips leading 1s: [1, 1, 5] -> [5]. */
   const squeezeLeading = (s: Shape): Shape => {
@@ -54,7 +61,20 @@ export function elementwiseKernels({
       const pa = ptrOf(ai);
       const pb = ptrOf(bi);
       const y = output(out);
-      if (n > 0) k.binary(op, mode, pa, pb, y.ptr, n, m);
+      // Split across the pool: a full-size operand advances with the part, a scalar or a
+      // repeated row does not (parts of a row broadcast start on row boundaries).
+      const aFull = mode === 0 || mode === 1 || mode === 3;
+      const bFull = mode === 0 || mode === 2 || mode === 4;
+      const grain = mode >= 3 ? m : ELEMENT_GRAIN;
+      parallel('binary', n, grain, PARALLEL_MIN_ELEMENTS, (i, count) => [
+        op,
+        mode,
+        aFull ? pa + i * 4 : pa,
+        bFull ? pb + i * 4 : pb,
+        y.ptr + i * 4,
+        count,
+        m,
+      ]);
       return y;
     };
 
@@ -124,7 +144,12 @@ export function elementwiseKernels({
     ([x]: readonly TensorInfo[], _attrs: unknown, out: OutputInfo): WasmData => {
       const px = ptrOf(x as TensorInfo);
       const y = output(out);
-      k.unary(op, px, y.ptr, sizeOf(out.shape));
+      parallel('unary', sizeOf(out.shape), ELEMENT_GRAIN, PARALLEL_MIN_ELEMENTS, (i, count) => [
+        op,
+        px + i * 4,
+        y.ptr + i * 4,
+        count,
+      ]);
       return y;
     };
 

@@ -7,10 +7,22 @@
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelAttrs } from '../kernels.js';
 import { sizeOf } from '../../tensor/shape.js';
-import type { NativeTable, WasmKernelContext } from './context.js';
+import {
+  ELEMENT_GRAIN,
+  PARALLEL_MIN_ELEMENTS,
+  type NativeTable,
+  type WasmKernelContext,
+} from './context.js';
 import type { WasmData } from './memory.js';
 
-export function fusedKernels({ k, mem, ptrOf, output, native }: WasmKernelContext): NativeTable {
+export function fusedKernels({
+  k,
+  mem,
+  ptrOf,
+  output,
+  native,
+  parallel,
+}: WasmKernelContext): NativeTable {
   const biasActivation = (
     [x, bias]: readonly TensorInfo[],
     { activation }: KernelAttrs<'BiasActivation'>,
@@ -21,7 +33,16 @@ export function fusedKernels({ k, mem, ptrOf, output, native }: WasmKernelContex
     const y = output(out);
     const n = sizeOf((bias as TensorInfo).shape);
     const rows = n === 0 ? 0 : sizeOf(out.shape) / n;
-    k.biasActivation(px, pb, y.ptr, rows, n, activation === 'relu' ? 1 : 0);
+    const relu = activation === 'relu' ? 1 : 0;
+    const minRows = Math.ceil(PARALLEL_MIN_ELEMENTS / Math.max(n, 1));
+    parallel('biasActivation', rows, 1, minRows, (r, count) => [
+      px + r * n * 4,
+      pb,
+      y.ptr + r * n * 4,
+      count,
+      n,
+      relu,
+    ]);
     return y;
   };
 
@@ -29,7 +50,12 @@ export function fusedKernels({ k, mem, ptrOf, output, native }: WasmKernelContex
     const pd = ptrOf(dy as TensorInfo);
     const px = ptrOf(x as TensorInfo);
     const y = output(out);
-    k.reluGrad(pd, px, y.ptr, sizeOf(out.shape));
+    parallel('reluGrad', sizeOf(out.shape), ELEMENT_GRAIN, PARALLEL_MIN_ELEMENTS, (i, count) => [
+      pd + i * 4,
+      px + i * 4,
+      y.ptr + i * 4,
+      count,
+    ]);
     return y;
   };
 
@@ -54,7 +80,16 @@ export function fusedKernels({ k, mem, ptrOf, output, native }: WasmKernelContex
     const pg = ptrOf(g as TensorInfo);
     const px = ptrOf(x as TensorInfo);
     const y = output(out);
-    k.penaltyGradAdd(pg, px, y.ptr, sizeOf(out.shape), a, b);
+    const n = sizeOf(out.shape);
+    const floats = 0b110000; // a, b
+    parallel(
+      'penaltyGradAdd',
+      n,
+      ELEMENT_GRAIN,
+      PARALLEL_MIN_ELEMENTS,
+      (i, count) => [pg + i * 4, px + i * 4, y.ptr + i * 4, count, a, b],
+      floats,
+    );
     return y;
   };
 

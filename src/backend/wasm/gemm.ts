@@ -10,17 +10,44 @@ import type { WasmData, WasmMemory } from './memory.js';
 import type { LoadedKernels } from './module.js';
 import {
   browserThreadHost,
+  CALLABLE,
+  MAX_CALL_ARGS,
   nodeThreadHost,
+  OP_CALL,
   OP_GEMM,
   ThreadPool,
+  type Callable,
   type ThreadHost,
 } from './threads.js';
 
 /** GEMMs with fewer multiply-adds than this stay on the calling thread (dispatch costs ~10 us). */
 const PARALLEL_MIN_MACS = 2 ** 21;
 
+/**
+ * Runs kernel export `name` over the index range [0, total) (elements, rows or images), split
+ * across the thread pool in parts that are multiples of `grain`, or in one call on this thread
+ * when there is no pool or `total < minTotal`. `argsOf(start, count)` gives a part's arguments;
+ * bit i of `floats` marks argument i as float32. Each part must write its own outputs only.
+ */
+export type Parallel = (
+  name: Callable,
+  total: number,
+  grain: number,
+  minTotal: number,
+  argsOf: (start: number, count: number) => number[],
+  floats?: number,
+) => void;
+
+const bitsF32 = new Float32Array(1);
+const bitsI32 = new Int32Array(bitsF32.buffer);
+function floatBits(v: number): number {
+  bitsF32[0] = v;
+  return bitsI32[0] as number;
+}
+
 export interface GemmDriver {
   gemm: Gemm;
+  parallel: Parallel;
   setThreads(n: number): void;
   getThreads(): number;
   setThreadHost(host: ThreadHost): void;
@@ -144,8 +171,36 @@ export function createGemm(
     );
   }
 
+  const parallel: Parallel = (name, total, grain, minTotal, argsOf, floats = 0) => {
+    const fn = k[name] as unknown as (...args: number[]) => void;
+    const threads = pool?.size ?? 1;
+    if (pool === null || total < minTotal || total <= grain) {
+      if (total > 0) fn(...argsOf(0, total));
+      return;
+    }
+    const chunk = Math.ceil(total / threads / grain) * grain;
+    const parts: number[][] = [];
+    for (let start = 0; start < total; start += chunk)
+      parts.push(argsOf(start, Math.min(chunk, total - start)));
+    const id = CALLABLE.indexOf(name) + 1;
+    const rows = parts.map((args) => {
+      if (args.length > MAX_CALL_ARGS)
+        throw new Error(
+          `wasm thread pool: ${name} takes ${args.length} arguments, at most ${MAX_CALL_ARGS} fit a job`,
+        );
+      return [
+        id,
+        floats,
+        args.length,
+        ...args.map((v, i) => ((floats >> i) & 1 ? floatBits(v) : v)),
+      ];
+    });
+    pool.run(OP_CALL, rows, (row) => fn(...(parts[rows.indexOf(row as number[])] as number[])));
+  };
+
   return {
     gemm,
+    parallel,
     setThreads,
     getThreads: () => pool?.size ?? 1,
     setThreadHost: (h) => {

@@ -6,19 +6,46 @@
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelAttrs } from '../kernels.js';
 import { sizeOf } from '../../tensor/shape.js';
-import type { NativeTable, WasmKernelContext } from './context.js';
+import {
+  ELEMENT_GRAIN,
+  PARALLEL_MIN_ELEMENTS,
+  type NativeTable,
+  type WasmKernelContext,
+} from './context.js';
 import type { WasmData } from './memory.js';
 
-export function optimizerKernels({ k, ptrOf, output, native }: WasmKernelContext): NativeTable {
+export function optimizerKernels({
+  ptrOf,
+  output,
+  native,
+  parallel,
+}: WasmKernelContext): NativeTable {
+  /** Runs `name(...pointers offset to the part, count, ...scalars)` across the pool. */
+  const split = (
+    name: 'axpby' | 'axpbySquare' | 'adamStep' | 'rmsStep',
+    pointers: readonly number[],
+    n: number,
+    scalars: readonly number[],
+  ): void => {
+    // The scalars follow the pointers and the count: float32 arguments.
+    const floats = ((1 << scalars.length) - 1) << (pointers.length + 1);
+    parallel(
+      name,
+      n,
+      ELEMENT_GRAIN,
+      PARALLEL_MIN_ELEMENTS,
+      (i, count) => [...pointers.map((p) => p + i * 4), count, ...scalars],
+      floats,
+    );
+  };
+
   const axpby =
     (square: boolean) =>
     ([x, z]: readonly TensorInfo[], { a, b }: KernelAttrs<'Axpby'>, out: OutputInfo): WasmData => {
       const px = ptrOf(x as TensorInfo);
       const pz = ptrOf(z as TensorInfo);
       const y = output(out);
-      const n = sizeOf(out.shape);
-      if (square) k.axpbySquare(px, pz, y.ptr, n, a, b);
-      else k.axpby(px, pz, y.ptr, n, a, b);
+      split(square ? 'axpbySquare' : 'axpby', [px, pz, y.ptr], sizeOf(out.shape), [a, b]);
       return y;
     };
 
@@ -31,7 +58,7 @@ export function optimizerKernels({ k, ptrOf, output, native }: WasmKernelContext
     const pm = ptrOf(m as TensorInfo);
     const pv = ptrOf(v as TensorInfo);
     const y = output(out);
-    k.adamStep(pw, pm, pv, y.ptr, sizeOf(out.shape), lr, eps);
+    split('adamStep', [pw, pm, pv, y.ptr], sizeOf(out.shape), [lr, eps]);
     return y;
   };
 
@@ -44,7 +71,7 @@ export function optimizerKernels({ k, ptrOf, output, native }: WasmKernelContext
     const pg = ptrOf(g as TensorInfo);
     const pv = ptrOf(v as TensorInfo);
     const y = output(out);
-    k.rmsStep(px, pg, pv, y.ptr, sizeOf(out.shape), a, lr, eps);
+    split('rmsStep', [px, pg, pv, y.ptr], sizeOf(out.shape), [a, lr, eps]);
     return y;
   };
 

@@ -58,10 +58,36 @@ const TASKS = 5;
 /** Set when a worker could not start (instantiating the kernels, or loading its script, failed). */
 const START_FAILED = 6;
 const ARGS = 16;
-const ARG_SLOTS = 16;
+const ARG_SLOTS = 32;
 export const MAX_THREADS = 64;
 export const OP_STOP = 0;
 export const OP_GEMM = 1;
+/**
+ * Calls one of `CALLABLE` on the row's arguments: [index + 1 (0: nothing to do), float mask,
+ * argument count, ...arguments], argument i read as float32 bits where bit i of the mask is set.
+ */
+export const OP_CALL = 2;
+
+/** Kernel exports a pool may run for a share of an elementwise, pooling or convolution kernel. */
+export const CALLABLE = [
+  'unary',
+  'binary',
+  'reluGrad',
+  'penaltyGradAdd',
+  'biasActivation',
+  'axpby',
+  'axpbySquare',
+  'adamStep',
+  'rmsStep',
+  'maxPool',
+  'maxPoolGrad',
+  'im2col',
+  'col2im',
+  'convDirect',
+] as const;
+export type Callable = (typeof CALLABLE)[number];
+/** Most arguments an OP_CALL row carries. */
+export const MAX_CALL_ARGS = ARG_SLOTS - 3;
 
 /**
  * The worker's whole program, as source text, so that it needs no file of its own (works under
@@ -70,6 +96,8 @@ export const OP_GEMM = 1;
 export const WORKER_LOOP = `
 function run(init) {
   const ctl = new Int32Array(init.control);
+  const bits = new Float32Array(init.control);
+  const callable = ${JSON.stringify(CALLABLE)};
   let k = null;
   try {
     k = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
@@ -92,6 +120,13 @@ function run(init) {
       if (op === ${OP_GEMM} && ctl[a] > 0) {
         k.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
           ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], ctl[a + 12]);
+        Atomics.add(ctl, ${TASKS}, 1);
+      } else if (op === ${OP_CALL} && ctl[a] > 0) {
+        const mask = ctl[a + 1];
+        const args = [];
+        for (let i = 0; i < ctl[a + 2]; i++)
+          args.push((mask >> i) & 1 ? bits[a + 3 + i] : ctl[a + 3 + i]);
+        k[callable[ctl[a] - 1]](...args);
         Atomics.add(ctl, ${TASKS}, 1);
       }
     } catch (e) {
