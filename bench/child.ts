@@ -6,6 +6,7 @@
 import {
   laminaGemm,
   laminaInfer,
+  laminaRegOverhead,
   laminaTrain,
   setThreads,
   SPECS,
@@ -14,7 +15,7 @@ import {
 } from './workloads.js';
 
 interface Job {
-  kind: 'train' | 'infer' | 'gemm';
+  kind: 'train' | 'infer' | 'gemm' | 'overhead';
   workload: string;
   backend: 'js' | 'wasm';
   threads: number;
@@ -27,6 +28,7 @@ if (job.backend === 'wasm') setThreads(job.threads);
 let r: Result;
 if (job.kind === 'gemm') r = laminaGemm(job.backend, job.n ?? 1024);
 else if (job.kind === 'infer') r = await laminaInfer(job.backend, job.quick ? 3 : 10);
+else if (job.kind === 'overhead') r = await laminaRegOverhead(job.backend, job.quick ? 20 : 150);
 else {
   const base = job.workload.replace('+reg', '');
   const spec = SPECS(job.quick).find((s) => s.name === base);

@@ -21,7 +21,7 @@ const threads = ti > 0 ? Number(process.argv[ti + 1]) : 2;
 
 /** Runs one Lamina workload in a fresh process and returns its result. */
 function child(job: {
-  kind: 'train' | 'infer' | 'gemm';
+  kind: 'train' | 'infer' | 'gemm' | 'overhead';
   workload: string;
   backend: 'js' | 'wasm';
   threads: number;
@@ -68,6 +68,8 @@ function torchResults(n: number): Result[] | string {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
+  /** W1+reg against W1 with steps alternated in one process (kept out of the main table). */
+  const overhead: Result[] = [];
   type Ours = { backend: 'js' | 'wasm'; threads: number };
   const ours: Ours[] = wasmAvailable
     ? [
@@ -102,7 +104,14 @@ async function main(): Promise<void> {
     for (const o of ours) {
       if (o.backend === 'js' && s.name === 'W3' && quick) continue;
       log(child({ kind: 'train', workload: s.name, ...o }));
-      if (s.name === 'W1') log(child({ kind: 'train', workload: 'W1+reg', ...o }));
+      if (s.name === 'W1') {
+        log(child({ kind: 'train', workload: 'W1+reg', ...o }));
+        if (o.backend === 'wasm') {
+          const r = child({ kind: 'overhead', workload: 'W1', ...o });
+          overhead.push(r);
+          console.log(`  ${overheadLine(r)}`);
+        }
+      }
     }
     for (const b of ['wasm', 'cpu'] as const) {
       if (b === 'cpu' && s.name === 'W3' && quick) continue;
@@ -176,7 +185,10 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     torch: torchNote,
   };
-  writeFileSync(`bench/results/bench-${stamp}.json`, JSON.stringify({ meta, results }, null, 2));
+  writeFileSync(
+    `bench/results/bench-${stamp}.json`,
+    JSON.stringify({ meta, results, overhead }, null, 2),
+  );
   const md = [
     `# Lamina benchmark ${meta.date}${quick ? ' (quick)' : ''}`,
     '',
@@ -190,6 +202,10 @@ async function main(): Promise<void> {
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
+    'W1+reg against W1, steps alternated in one process (medians; the bar is <= 10% slower):',
+    '',
+    ...overhead.map((r) => `- ${overheadLine(r)}`),
+    '',
     'Resident memory (MiB) at the end of each epoch:',
     '',
     '| workload | engine | RSS per epoch |',
@@ -199,6 +215,10 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(`bench/results/bench-${stamp}.md`, md);
   console.log(`\nsaved bench/results/bench-${stamp}.{json,md}`);
+}
+
+function overheadLine(r: Result): string {
+  return `W1+reg vs W1, ${r.engine}: ${fmt(r.samplesPerSec)} vs ${fmt(r.baselineSamplesPerSec)} samples/s, ${(r.slowerPercent ?? NaN).toFixed(1)}% slower (steps alternated in one process)`;
 }
 
 function ratio(a: number | null, b: number | null): string {

@@ -21,6 +21,9 @@ export interface Result {
   rssPerEpochMiB?: number[];
   threads?: number;
   note?: string;
+  /** Interleaved A/B runs: samples/s of the baseline and how much slower the workload is. */
+  baselineSamplesPerSec?: number;
+  slowerPercent?: number;
 }
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -175,6 +178,43 @@ export function laminaInferStep(): () => void {
   const m = laminaModel('W1', false);
   const x = lm.tensor(inputs(1024 * 784, 6), [1024, 784]);
   return () => void (m.predict(x, { batchSize: 1024 }) as lm.Tensor).dataSync();
+}
+
+/**
+ * W1+reg against W1 in one process, steps alternated (each followed by a macrotask turn), so both
+ * see the same machine state: the ratio the "<= 10% slower" bar is about, without the
+ * process-to-process noise of two separate runs on a shared machine. Medians of each.
+ */
+export async function laminaRegOverhead(backend: 'js' | 'wasm', pairs: number): Promise<Result> {
+  lm.setBackend(backend);
+  const spec = SPECS(false).find((s) => s.name === 'W1') as Spec;
+  const plain = laminaStep(spec, false);
+  const reg = laminaStep(spec, true);
+  await warmUp(plain);
+  await warmUp(reg);
+  const a: number[] = [];
+  const b: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < pairs && performance.now() - start < 30_000; i++) {
+    for (const [step, ms] of [
+      [plain, a],
+      [reg, b],
+    ] as const) {
+      const t0 = performance.now();
+      step();
+      ms.push(performance.now() - t0);
+      await turn();
+    }
+  }
+  const base = (1000 * spec.batch) / median(a);
+  const sps = (1000 * spec.batch) / median(b);
+  return {
+    workload: 'W1+reg vs W1',
+    engine: `lamina ${backend}`,
+    samplesPerSec: sps,
+    baselineSamplesPerSec: base,
+    slowerPercent: 100 * (base / sps - 1),
+  };
 }
 
 export async function laminaInfer(backend: 'js' | 'wasm', runs: number): Promise<Result> {
