@@ -185,6 +185,13 @@ export interface FusedKernels {
    * relu as the Relu kernel (NaN stays NaN, -0 becomes +0).
    */
   BiasActivation: Spec<2, { activation: 'linear' | 'relu' }>;
+  /**
+   * a [m, k], b [k, n], bias [n] -> activation(a b + bias): a Dense layer in one kernel (one
+   * output written and handed back, not two); the values of BatchMatMul then BiasActivation.
+   */
+  MatMulBiasActivation: Spec<3, { activation: 'linear' | 'relu' }>;
+  /** x, filter, bias -> activation(conv2d(x, filter) + bias): Conv2D then BiasActivation, fused. */
+  Conv2DBiasActivation: Spec<3, Conv2DAttrs & { activation: 'linear' | 'relu' }>;
   /** dy, x -> dy where x > 0, else 0 (the gradient of relu, as TensorFlow's ReluGrad). */
   ReluGrad: Spec<2, NoAttrs>;
   /**

@@ -5,6 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertFloat, assertRank, type TensorLike } from './convert.js';
 import { expandDims, squeeze } from './movement.js';
+import { checkBiasActivation } from './fused.js';
 
 export type PaddingMode = 'same' | 'valid';
 export type Pair = number | readonly [number, number];
@@ -133,6 +134,39 @@ export function conv2d(
     dilations,
   );
   return runKernel('Conv2D', [t, f], g.attrs, { shape: g.outShape, dtype: 'float32' });
+}
+
+/**
+ * activation(conv2d(x, filter) + bias) as one kernel (one output instead of two), with the values
+ * of the separate ops: a Conv2D layer with a bias and a linear or relu activation.
+ */
+export function conv2dBiasActivation(
+  x: Tensor,
+  filter: Tensor,
+  bias: Tensor,
+  activation: 'linear' | 'relu',
+  strides: Pair = 1,
+  padding: PaddingMode = 'valid',
+  dilations: Pair = 1,
+): Tensor {
+  const op = 'conv2dBiasActivation';
+  const { t, f, g } = convOperands(
+    x,
+    filter,
+    'conv2d',
+    '[fh, fw, in, out]',
+    strides,
+    padding,
+    dilations,
+  );
+  const channels = f.shape[3] as number;
+  checkBiasActivation(op, bias, channels, activation, "the filter's output channels");
+  return runKernel(
+    'Conv2DBiasActivation',
+    [t, f, bias],
+    { ...g.attrs, activation },
+    { shape: g.outShape, dtype: 'float32' },
+  );
 }
 
 /** x [batch, width, inChannels] * filter [fw, inChannels, outChannels]. */

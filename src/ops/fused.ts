@@ -82,11 +82,36 @@ export function rmsStep(
 export function biasActivation(x: Tensor, bias: Tensor, activation: 'linear' | 'relu'): Tensor {
   const op = 'biasActivation';
   operands(op, ['x'], [x]);
+  if (x.rank === 0)
+    throw new RangeError(`${op}: argument 'x' must have rank >= 1, received a scalar`);
+  const n = x.shape[x.rank - 1] as number;
+  checkBiasActivation(
+    op,
+    bias,
+    n,
+    activation,
+    `the last dimension of 'x', ${formatShape(x.shape)}`,
+  );
+  return runKernel(
+    'BiasActivation',
+    [x, bias],
+    { activation },
+    { shape: x.shape, dtype: 'float32' },
+  );
+}
+
+/** Checks a bias and an activation for the fused layer kernels; returns the output channels. */
+export function checkBiasActivation(
+  op: string,
+  bias: Tensor,
+  channels: number,
+  activation: string,
+  of: string,
+): void {
   operands(op, ['bias'], [bias]);
-  const n = x.shape[x.rank - 1];
-  if (bias.rank !== 1 || n === undefined || bias.shape[0] !== n) {
+  if (bias.rank !== 1 || bias.shape[0] !== channels) {
     throw new RangeError(
-      `${op}: argument 'bias' must have shape [${n ?? '?'}] (the last dimension of 'x', ${formatShape(x.shape)}), received ${formatShape(bias.shape)}`,
+      `${op}: argument 'bias' must have shape [${channels}] (${of}), received ${formatShape(bias.shape)}`,
     );
   }
   if (activation !== 'linear' && activation !== 'relu') {
@@ -94,11 +119,33 @@ export function biasActivation(x: Tensor, bias: Tensor, activation: 'linear' | '
       `${op}: argument 'activation' must be 'linear' or 'relu', received ${String(activation)}`,
     );
   }
+}
+
+/**
+ * activation(a b + bias) for a [m, k] and b [k, n]: a Dense layer's product, bias and
+ * activation as one kernel (one output instead of two), with the values of the separate ops.
+ */
+export function matMulBiasActivation(
+  a: Tensor,
+  b: Tensor,
+  bias: Tensor,
+  activation: 'linear' | 'relu',
+): Tensor {
+  const op = 'matMulBiasActivation';
+  operands(op, ['a'], [a]);
+  operands(op, ['b'], [b]);
+  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {
+    throw new RangeError(
+      `${op}: expected a [m, k] and b [k, n], received a ${formatShape(a.shape)} and b ${formatShape(b.shape)}`,
+    );
+  }
+  const n = b.shape[1] as number;
+  checkBiasActivation(op, bias, n, activation, `the columns of 'b'`);
   return runKernel(
-    'BiasActivation',
-    [x, bias],
+    'MatMulBiasActivation',
+    [a, b, bias],
     { activation },
-    { shape: x.shape, dtype: 'float32' },
+    { shape: [a.shape[0] as number, n], dtype: 'float32' },
   );
 }
 

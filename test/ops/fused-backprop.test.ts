@@ -25,7 +25,14 @@ import {
   conv2d,
   type Tensor,
 } from '../../src/index.js';
-import { biasActivation, penalty, penaltyGradAdd, reluGrad } from '../../src/ops/fused.js';
+import {
+  biasActivation,
+  matMulBiasActivation,
+  penalty,
+  penaltyGradAdd,
+  reluGrad,
+} from '../../src/ops/fused.js';
+import { conv2dBiasActivation } from '../../src/ops/conv.js';
 import { layers } from '../../src/index.js';
 import { checkGrad } from '../gradcheck.js';
 import { assertClose, assertExact, forEachBackend } from '../helpers.js';
@@ -83,6 +90,72 @@ forEachBackend('fused backprop and penalty kernels', () => {
     assert.throws(
       () => biasActivation(tensor([[1, 2]]), tensor([1, 2]), 'tanh' as 'relu'),
       /argument 'activation' must be 'linear' or 'relu', received tanh/,
+    );
+  });
+
+  test('matMulBiasActivation and conv2dBiasActivation equal the separate ops bit for bit', () => {
+    const a = tensor(randoms(13 * 21), [13, 21]);
+    const w = tensor(randoms(21 * 19), [21, 19]);
+    const b = tensor(randoms(19));
+    for (const act of ['relu', 'linear'] as const) {
+      const sep = biasActivation(matMul(a, w), b, act);
+      assert.deepEqual(
+        Array.from(matMulBiasActivation(a, w, b, act).dataSync()),
+        Array.from(sep.dataSync()),
+      );
+    }
+    const x = tensor(randoms(2 * 9 * 7 * 3), [2, 9, 7, 3]);
+    const f = tensor(randoms(3 * 3 * 3 * 5), [3, 3, 3, 5]);
+    const cb = tensor(randoms(5));
+    for (const [strides, padding] of [
+      [1, 'valid'],
+      [2, 'same'],
+    ] as const) {
+      const sep = biasActivation(conv2d(x, f, strides, padding), cb, 'relu');
+      const fused = conv2dBiasActivation(x, f, cb, 'relu', strides, padding);
+      assert.deepEqual([...fused.shape], [...sep.shape]);
+      assert.deepEqual(Array.from(fused.dataSync()), Array.from(sep.dataSync()));
+    }
+    // Few input channels (the direct kernel on wasm) and a wide output (a 4-wide tail).
+    const thin = tensor(randoms(3 * 8 * 8), [3, 8, 8, 1]);
+    const tf = tensor(randoms(9 * 6), [3, 3, 1, 6]);
+    const tb = tensor(randoms(6));
+    assert.deepEqual(
+      Array.from(conv2dBiasActivation(thin, tf, tb, 'linear').dataSync()),
+      Array.from(biasActivation(conv2d(thin, tf), tb, 'linear').dataSync()),
+    );
+  });
+
+  test('matMulBiasActivation and conv2dBiasActivation: gradients and argument checks', () => {
+    const away = (n: number): Tensor =>
+      tensor(Float32Array.from(randoms(n), (v) => (Math.abs(v) < 0.3 ? v + 0.6 : v)));
+    const bias = tensor([0.01, -0.02, 0.03]);
+    checkGrad(
+      (a, w, b) => matMulBiasActivation(a, w, b, 'linear'),
+      [tensor(randoms(8), [2, 4]), tensor(randoms(12), [4, 3]), bias],
+    );
+    // relu: inputs with outputs away from 0 (a = I-like rows keep a w + b away from the kink).
+    const eye = tensor([1, 0, 0, 0, 0, 1, 0, 0], [2, 4]);
+    checkGrad(
+      (a, w, b) => matMulBiasActivation(a, w, b, 'relu'),
+      [eye, away(12).reshape([4, 3]), bias],
+    );
+    const x = tensor(randoms(2 * 4 * 4 * 2), [2, 4, 4, 2]);
+    checkGrad(
+      (xx, ff, bb) => conv2dBiasActivation(xx, ff, bb, 'linear', 1, 'same'),
+      [x, tensor(randoms(2 * 2 * 2 * 3), [2, 2, 2, 3]), bias],
+    );
+    assert.throws(
+      () => matMulBiasActivation(tensor([[1, 2]]), tensor([[1], [2]]), tensor([1, 2]), 'relu'),
+      /matMulBiasActivation: argument 'bias' must have shape \[1\]/,
+    );
+    assert.throws(
+      () => matMulBiasActivation(tensor([[1, 2]]), tensor([[1, 2]]), tensor([1, 2]), 'relu'),
+      /matMulBiasActivation: expected a \[m, k\] and b \[k, n\]/,
+    );
+    assert.throws(
+      () => conv2dBiasActivation(x, tensor(randoms(8), [1, 1, 2, 4]), tensor([1]), 'relu'),
+      /conv2dBiasActivation: argument 'bias' must have shape \[4\]/,
     );
   });
 

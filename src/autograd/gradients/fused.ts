@@ -1,5 +1,7 @@
 import type { FusedKernels } from '../../backend/kernels.js';
+import { runKernel } from '../../engine/engine.js';
 import { mul } from '../../ops/elementwise.js';
+import { matMul } from '../../ops/linalg.js';
 import { reluGrad } from '../../ops/fused.js';
 import { PenaltyGradTerm } from './term.js';
 import { sumToShape, type GradTable } from './types.js';
@@ -12,6 +14,34 @@ export const fusedGradients: GradTable<keyof FusedKernels> = {
   },
   // ReluGrad is linear in dy with the same mask; x only selects (its derivative is 0 a.e.).
   ReluGrad: (ddx, [, x]) => [reluGrad(ddx, x), null],
+  MatMulBiasActivation: (dy, [a, b, bias], { activation }, y, needs) => {
+    const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
+    return [
+      needs[0] === false ? null : matMul(dz, b, false, true),
+      matMul(a, dz, true, false),
+      sumToShape(dz, bias.shape),
+    ];
+  },
+  Conv2DBiasActivation: (dy, [x, f, bias], { activation, ...attrs }, y, needs) => {
+    const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
+    return [
+      needs[0] === false
+        ? null
+        : runKernel(
+            'Conv2DBackpropInput',
+            [dz, f],
+            { ...attrs, inputShape: x.shape },
+            { shape: x.shape, dtype: 'float32' },
+          ),
+      runKernel(
+        'Conv2DBackpropFilter',
+        [x, dz],
+        { ...attrs, filterShape: f.shape },
+        { shape: f.shape, dtype: 'float32' },
+      ),
+      sumToShape(dz, bias.shape),
+    ];
+  },
   // d/dx (l1 |x| + l2 x^2) = l1 sign(x) + 2 l2 x, sign(0) = 0 so L1 never pushes a zero weight;
   // left as a term so that it is added to x's data gradient in the same pass.
   Penalty: (dy, [x], { l1, l2 }) => {

@@ -6,26 +6,50 @@
  */
 import type { KernelImpl } from '../backend.js';
 import type { FusedKernels } from '../kernels.js';
+import { convKernels } from './conv.js';
+import { linalgKernels } from './matmul.js';
 import { alloc, floatsOf } from './util.js';
 
 type FusedTable = { readonly [K in keyof FusedKernels]: KernelImpl<K> };
 
 const f = Math.fround;
 
+/** activation(ys + bias) in place, bias along the last axis (BiasActivation's arithmetic). */
+function biasActivateInPlace(ys: Float32Array, bs: Float32Array, relu: boolean): void {
+  const n = bs.length;
+  for (let i = 0; i < ys.length; i += n) {
+    for (let j = 0; j < n; j++) {
+      const z = f((ys[i + j] as number) + (bs[j] as number));
+      ys[i + j] = relu ? (z > 0 ? z : z === z ? 0 : z) : z;
+    }
+  }
+}
+
 export const fusedKernels: FusedTable = {
   BiasActivation: ([x, bias], { activation }, out) => {
-    const xs = floatsOf(x);
-    const bs = floatsOf(bias);
-    const zs = alloc(out);
-    const n = bs.length;
-    const relu = activation === 'relu';
-    for (let i = 0; i < zs.length; i += n) {
-      for (let j = 0; j < n; j++) {
-        const z = f((xs[i + j] as number) + (bs[j] as number));
-        zs[i + j] = relu ? (z > 0 ? z : z === z ? 0 : z) : z;
-      }
-    }
+    const zs = alloc(out) as Float32Array;
+    zs.set(floatsOf(x));
+    biasActivateInPlace(zs, floatsOf(bias), activation === 'relu');
     return zs;
+  },
+  MatMulBiasActivation: ([a, b, bias], { activation }, _out) => {
+    const [m, k] = a.shape as [number, number];
+    const n = b.shape[1] as number;
+    const ys = linalgKernels.BatchMatMul(
+      [
+        { ...a, shape: [1, m, k] },
+        { ...b, shape: [1, k, n] },
+      ],
+      { transposeA: false, transposeB: false },
+      { shape: [1, m, n], dtype: 'float32' },
+    ) as Float32Array;
+    biasActivateInPlace(ys, floatsOf(bias), activation === 'relu');
+    return ys;
+  },
+  Conv2DBiasActivation: ([x, filter, bias], { activation, ...attrs }, out) => {
+    const ys = convKernels.Conv2D([x, filter], attrs, out) as Float32Array;
+    biasActivateInPlace(ys, floatsOf(bias), activation === 'relu');
+    return ys;
   },
   ReluGrad: ([dy, x], _attrs, out) => {
     const ds = floatsOf(dy);

@@ -210,6 +210,8 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'AdamStep',
   'RmsStep',
   'BiasActivation',
+  'MatMulBiasActivation',
+  'Conv2DBiasActivation',
   'ReluGrad',
   'Penalty',
   'PenaltyGradAdd',

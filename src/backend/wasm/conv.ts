@@ -6,7 +6,9 @@
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
+import { sizeOf } from '../../tensor/shape.js';
 import { PARALLEL_MIN_ELEMENTS, type NativeTable, type WasmKernelContext } from './context.js';
+import { biasActivate } from './fused.js';
 import type { WasmData } from './memory.js';
 
 /** The 14 numbers of `convGeometry`, named in its comment. */
@@ -30,15 +32,8 @@ type Geometry = [
 /** Column buffers are filled and consumed this many bytes at a time (see `inChunks`). */
 const COL_CHUNK_BYTES = 2 * 2 ** 20;
 
-export function convKernels({
-  mem,
-  k,
-  ptrOf,
-  output,
-  native,
-  gemm,
-  parallel,
-}: WasmKernelContext): NativeTable {
+export function convKernels(ctx: WasmKernelContext): NativeTable {
+  const { mem, k, ptrOf, output, native, gemm, parallel } = ctx;
   /**
    * Runs a per-image kernel across the pool, images split between threads: `argsOf` gets the
    * first image and the count; `perImage` elements of work each decide when it pays.
@@ -148,6 +143,19 @@ export function convKernels({
       const rows = nb * oh * ow;
       gemm(rows, co, rowLen, col, rowLen, 1, pf, co, 1, y.ptr + i0 * oh * ow * co * 4, co, true);
     });
+    return y;
+  };
+
+  /** The convolution into the output block, then bias and activation in place: one output. */
+  const conv2dBiasActivation = (
+    [x, f, bias]: readonly TensorInfo[],
+    { activation, ...attrs }: Conv2DAttrs & { activation: 'linear' | 'relu' },
+    out: OutputInfo,
+  ): WasmData => {
+    const y = conv2d([x as TensorInfo, f as TensorInfo], attrs, out);
+    const n = (bias as TensorInfo).shape[0] as number;
+    const pb = ptrOf(bias as TensorInfo);
+    biasActivate(ctx, y.ptr, y.ptr, sizeOf(out.shape), pb, n, activation);
     return y;
   };
 
@@ -300,6 +308,7 @@ export function convKernels({
 
   return {
     Conv2D: native('Conv2D', conv2d),
+    Conv2DBiasActivation: native('Conv2DBiasActivation', conv2dBiasActivation),
     Conv2DBackpropInput: native('Conv2DBackpropInput', conv2dBackpropInput),
     Conv2DBackpropFilter: native('Conv2DBackpropFilter', conv2dBackpropFilter),
     MaxPool: native('MaxPool', maxPool),

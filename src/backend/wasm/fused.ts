@@ -15,14 +15,36 @@ import {
 } from './context.js';
 import type { WasmData } from './memory.js';
 
-export function fusedKernels({
-  k,
-  mem,
-  ptrOf,
-  output,
-  native,
-  parallel,
-}: WasmKernelContext): NativeTable {
+/**
+ * y = activation(x + bias) over `size` floats at byte offsets px -> py (py may be px: each
+ * element is read before it is written), bias of n floats at pb; split across the pool by rows.
+ */
+export function biasActivate(
+  { k, parallel }: WasmKernelContext,
+  px: number,
+  py: number,
+  size: number,
+  pb: number,
+  n: number,
+  activation: 'linear' | 'relu',
+): void {
+  if (size === 0 || n === 0) return;
+  const relu = activation === 'relu' ? 1 : 0;
+  const minRows = Math.ceil(PARALLEL_MIN_ELEMENTS / n);
+  if (size < PARALLEL_MIN_ELEMENTS) k.biasActivation(px, pb, py, size / n, n, relu);
+  else
+    parallel('biasActivation', size / n, 1, minRows, (r, count) => [
+      px + r * n * 4,
+      pb,
+      py + r * n * 4,
+      count,
+      n,
+      relu,
+    ]);
+}
+
+export function fusedKernels(ctx: WasmKernelContext): NativeTable {
+  const { k, mem, ptrOf, output, native, parallel, gemm } = ctx;
   const biasActivation = (
     [x, bias]: readonly TensorInfo[],
     { activation }: KernelAttrs<'BiasActivation'>,
@@ -31,18 +53,32 @@ export function fusedKernels({
     const px = ptrOf(x as TensorInfo);
     const pb = ptrOf(bias as TensorInfo);
     const y = output(out);
-    const n = sizeOf((bias as TensorInfo).shape);
-    const rows = n === 0 ? 0 : sizeOf(out.shape) / n;
-    const relu = activation === 'relu' ? 1 : 0;
-    const minRows = Math.ceil(PARALLEL_MIN_ELEMENTS / Math.max(n, 1));
-    parallel('biasActivation', rows, 1, minRows, (r, count) => [
-      px + r * n * 4,
+    biasActivate(
+      ctx,
+      px,
+      y.ptr,
+      sizeOf(out.shape),
       pb,
-      y.ptr + r * n * 4,
-      count,
-      n,
-      relu,
-    ]);
+      sizeOf((bias as TensorInfo).shape),
+      activation,
+    );
+    return y;
+  };
+
+  /** The product into the output block, then bias and activation in place: one output. */
+  const matMulBiasActivation = (
+    [a, b, bias]: readonly TensorInfo[],
+    { activation }: KernelAttrs<'MatMulBiasActivation'>,
+    out: OutputInfo,
+  ): WasmData => {
+    const [m, kk] = (a as TensorInfo).shape as [number, number];
+    const n = (b as TensorInfo).shape[1] as number;
+    const pa = ptrOf(a as TensorInfo);
+    const pbm = ptrOf(b as TensorInfo);
+    const pb = ptrOf(bias as TensorInfo);
+    const y = output(out);
+    gemm(m, n, kk, pa, kk, 1, pbm, n, 1, y.ptr, n, true);
+    biasActivate(ctx, y.ptr, y.ptr, m * n, pb, n, activation);
     return y;
   };
 
@@ -95,6 +131,7 @@ export function fusedKernels({
 
   return {
     BiasActivation: native('BiasActivation', biasActivation),
+    MatMulBiasActivation: native('MatMulBiasActivation', matMulBiasActivation),
     ReluGrad: native('ReluGrad', reluGrad),
     Penalty: native('Penalty', penalty),
     PenaltyGradAdd: native('PenaltyGradAdd', penaltyGradAdd),

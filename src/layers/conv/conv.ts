@@ -1,5 +1,6 @@
 /** Conv1D and Conv2D (channels last), after Keras 3's BaseConv. */
 import {
+  fusableActivation,
   getActivation,
   serializeActivation,
   type Activation,
@@ -7,7 +8,7 @@ import {
 } from '../../activations/index.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
-import { conv1d, conv2d } from '../../ops/conv.js';
+import { conv1d, conv2d, conv2dBiasActivation } from '../../ops/conv.js';
 import { pad } from '../../ops/movement.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
@@ -160,10 +161,26 @@ export abstract class BaseConv extends Layer {
     const x = singleInput(inputs, where);
     const kernel = this.kernel as LayerWeight;
     checkChannels(x, this.rank + 2, kernel.shape[this.rank] as number, where);
-    return addBiasAndActivate(this.convolve(x, kernel), this.bias, this.activation);
+    const kind = this.bias === null ? null : fusableActivation(this.activation);
+    const fused =
+      kind === null ? null : this.convolveBiasActivation(x, kernel, this.bias as LayerWeight, kind);
+    return fused ?? addBiasAndActivate(this.convolve(x, kernel), this.bias, this.activation);
   }
 
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
+
+  /**
+   * The convolution, bias and a linear/relu activation as one kernel where the subclass has one
+   * (same values as `convolve` then the bias and activation); null otherwise.
+   */
+  protected convolveBiasActivation(
+    _x: Tensor,
+    _kernel: Tensor,
+    _bias: Tensor,
+    _activation: 'linear' | 'relu',
+  ): Tensor | null {
+    return null;
+  }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
@@ -234,6 +251,22 @@ export class Conv2D extends BaseConv {
     return conv2d(
       x,
       kernel,
+      this.strides as [number, number],
+      this.padding as 'valid' | 'same',
+      this.dilationRate as [number, number],
+    );
+  }
+  protected override convolveBiasActivation(
+    x: Tensor,
+    kernel: Tensor,
+    bias: Tensor,
+    activation: 'linear' | 'relu',
+  ): Tensor {
+    return conv2dBiasActivation(
+      x,
+      kernel,
+      bias,
+      activation,
       this.strides as [number, number],
       this.padding as 'valid' | 'same',
       this.dilationRate as [number, number],

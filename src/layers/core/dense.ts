@@ -1,4 +1,5 @@
 import {
+  fusableActivation,
   getActivation,
   serializeActivation,
   type Activation,
@@ -6,6 +7,7 @@ import {
 } from '../../activations/index.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
+import { matMulBiasActivation } from '../../ops/fused.js';
 import { matMul } from '../../ops/linalg.js';
 import { reshape } from '../../ops/movement.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
@@ -103,9 +105,14 @@ export class Dense extends Layer {
         `Dense '${this.name}': expected the input's last dimension to be ${inputDim}, received shape [${x.shape.join(',')}]`,
       );
     }
-    const y = matMul(x.rank === 2 ? x : reshape(x, [-1, inputDim]), kernel);
-    const shaped = x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
-    return addBiasAndActivate(shaped, this.bias, this.activation);
+    const flat = x.rank === 2 ? x : reshape(x, [-1, inputDim]);
+    const kind = this.bias === null ? null : fusableActivation(this.activation);
+    // Product, bias and a linear/relu activation as one kernel; anything else as separate ops.
+    const y =
+      kind !== null
+        ? matMulBiasActivation(flat, kernel, this.bias as LayerWeight, kind)
+        : addBiasAndActivate(matMul(flat, kernel), this.bias, this.activation);
+    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
