@@ -6,7 +6,7 @@
 import './ops/chain.js';
 // Registers the WebAssembly SIMD backend and makes it the default where SIMD is supported.
 import './backend/wasm/register.js';
-export { setThreads, getThreads } from './backend/wasm/index.js';
+export { setThreads, getThreads, threadsReady } from './backend/wasm/index.js';
 
 export { Tensor, Variable, type VariableOptions } from './tensor/tensor.js';
 export type { DType, NestedArray, TypedArray } from './tensor/dtype.js';

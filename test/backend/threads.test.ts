@@ -13,6 +13,7 @@ import {
   nodeThreadHost,
   setThreadHost,
   setThreads,
+  threadsReady,
 } from '../../src/backend/wasm/index.js';
 import { threadStats } from '../../src/backend/wasm/threads.js';
 import {
@@ -227,9 +228,7 @@ test(
       assertClose(lm.matMul(a, b).dataSync() as Float32Array, want, 'before the worker exists');
       assert.equal(spawned, 0);
       assert.equal(threadStats().tasks, start, 'nothing was posted');
-      for (let i = 0; i < 500 && threadStats().ready < 1; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await threadsReady(5000);
       assert.equal(threadStats().ready, 1, 'the worker started');
       assertClose(lm.matMul(a, b).dataSync() as Float32Array, want, 'after it started');
       assert.equal(threadStats().tasks, start + 1, 'the worker ran its share');
@@ -237,6 +236,33 @@ test(
       setThreads(1);
       setThreadHost(node);
       lm.setBackend('js');
+    }
+  },
+);
+
+test(
+  'threadsReady resolves at once without a pool, rejects a bad timeout, and times out naming the workers',
+  { skip },
+  async () => {
+    setThreads(1);
+    await threadsReady();
+    await assert.rejects(
+      threadsReady(-1),
+      /threadsReady: timeoutMs must be a number >= 0, received -1/,
+    );
+    const node = nodeThreadHost();
+    assert.ok(node !== null);
+    // A host whose worker never starts.
+    setThreadHost({ name: 'never', canBlock: true, spawn: () => ({ terminate() {} }) });
+    try {
+      setThreads(3);
+      await assert.rejects(
+        threadsReady(30),
+        /threadsReady: the 2 worker\(s\) of setThreads\(3\) did not all start within 30 ms/,
+      );
+    } finally {
+      setThreads(1);
+      setThreadHost(node);
     }
   },
 );

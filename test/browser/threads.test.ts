@@ -82,7 +82,7 @@ try {
   out.statsEarly = threadStats();
   // Let the workers start.
   t0 = performance.now();
-  while (threadStats().ready < 1 && performance.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 5));
+  await lm.threadsReady(10000);
   out.readyMs = performance.now() - t0
   out.statsReady = threadStats();
   out.two = compute();

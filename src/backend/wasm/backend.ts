@@ -48,6 +48,8 @@ export interface WasmBackend extends Backend {
   readonly shared: boolean;
   setThreads(n: number): void;
   getThreads(): number;
+  /** Whether every worker of the pool has started (see `threadsReady`). */
+  workersReady(): boolean;
   setThreadHost(host: ThreadHost): void;
 }
 
@@ -158,6 +160,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     shared,
     setThreads: threads.setThreads,
     getThreads: threads.getThreads,
+    workersReady: threads.workersReady,
     setThreadHost: threads.setThreadHost,
   };
 }

@@ -48,6 +48,8 @@ function floatBits(v: number): number {
 export interface GemmDriver {
   gemm: Gemm;
   parallel: Parallel;
+  /** Whether every worker has started (true without a pool); throws if one failed to. */
+  workersReady(): boolean;
   setThreads(n: number): void;
   getThreads(): number;
   setThreadHost(host: ThreadHost): void;
@@ -201,6 +203,11 @@ export function createGemm(
   return {
     gemm,
     parallel,
+    workersReady: () => {
+      if (pool === null) return true;
+      pool.checkStarted();
+      return pool.ready() === pool.size - 1;
+    },
     setThreads,
     getThreads: () => pool?.size ?? 1,
     setThreadHost: (h) => {

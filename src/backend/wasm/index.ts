@@ -1,14 +1,16 @@
 /**
  * The wasm backend's public controls. `setThreads(n)` starts (or stops) the worker pool that
- * splits GEMM, and the convolutions built on it, across n threads (default 1). Needs shared
- * WebAssembly memory: always in Node; in browsers only on cross-origin isolated pages.
+ * splits GEMMs (and the convolutions built on them), large elementwise kernels, pooling and the
+ * column kernels across n threads (default 1). Needs shared WebAssembly memory: always in Node;
+ * in browsers only on cross-origin isolated pages, where `await threadsReady()` lets the workers
+ * start (a browser starts a Web Worker only once the page returns to its event loop).
  */
 import { wasmBackend } from './register.js';
 import { MAX_THREADS, type ThreadHost } from './threads.js';
 
 export { MAX_THREADS, nodeThreadHost, browserThreadHost, type ThreadHost } from './threads.js';
 
-/** Sets the number of threads the wasm backend's GEMM uses (1 = no workers). */
+/** Sets the number of threads the wasm backend's kernels use (1 = no workers). */
 export function setThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
     throw new RangeError(
@@ -25,6 +27,28 @@ export function setThreads(n: number): void {
 /** The number of threads the wasm backend uses (1 when it has no pool or is unavailable). */
 export function getThreads(): number {
   return wasmBackend?.getThreads() ?? 1;
+}
+
+/**
+ * Resolves once every worker started by `setThreads` has started and takes work, yielding to the
+ * event loop meanwhile (until then kernels run on the calling thread alone, with the same
+ * results). Rejects if a worker failed to start, or after `timeoutMs` naming how many are missing.
+ */
+export async function threadsReady(timeoutMs = 10_000): Promise<void> {
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+    throw new RangeError(
+      `threadsReady: timeoutMs must be a number >= 0, received ${String(timeoutMs)}`,
+    );
+  }
+  const start = Date.now();
+  while (wasmBackend !== null && !wasmBackend.workersReady()) {
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(
+        `threadsReady: the ${getThreads() - 1} worker(s) of setThreads(${getThreads()}) did not all start within ${timeoutMs} ms`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 /** Replaces the way workers are started (Node worker_threads / Web Workers by default). */

@@ -303,7 +303,7 @@ export class ThreadPool {
   }
 
   /** Throws if a worker could not start (it would never take a job). */
-  private checkStarted(): void {
+  checkStarted(): void {
     if (Atomics.load(this.ctl, START_FAILED) !== 0) {
       throw new Error(
         `wasm thread pool (${this.host.name}): a worker failed to start; setThreads(1) stops the pool`,
