@@ -86,3 +86,41 @@ export function penaltyGradAdd(g: usize, x: usize, y: usize, n: i32, a: f32, b: 
     store<f32>(y + o, load<f32>(g + o) + (t + b * v));
   }
 }
+
+/** y = x < lo ? loValue : x > hi ? hiValue : x (NaN stays NaN); lo, hi exact float32 bounds. */
+export function clip(x: usize, y: usize, n: i32, lo: f32, hi: f32, loValue: f32, hiValue: f32): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  const vloValue = f32x4.splat(loValue);
+  const vhiValue = f32x4.splat(hiValue);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i << 2);
+    const v = v128.load(x + o);
+    const low = v128.bitselect(vloValue, v, f32x4.lt(v, vlo));
+    v128.store(y + o, v128.bitselect(vhiValue, low, f32x4.gt(v, vhi)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i << 2);
+    const v = load<f32>(x + o);
+    store<f32>(y + o, v < lo ? loValue : v > hi ? hiValue : v);
+  }
+}
+
+/** y = lo <= x <= hi ? dy : 0 (NaN x gives 0). */
+export function clipGrad(dy: usize, x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i << 2);
+    const v = v128.load(x + o);
+    const inside = v128.and(f32x4.ge(v, vlo), f32x4.le(v, vhi));
+    v128.store(y + o, v128.and(v128.load(dy + o), inside));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i << 2);
+    const v = load<f32>(x + o);
+    store<f32>(y + o, v >= lo && v <= hi ? load<f32>(dy + o) : 0);
+  }
+}

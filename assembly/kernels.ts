@@ -10,7 +10,8 @@
 //   conv.ts         im2col / col2im for the convolutions, max pooling and its gradient
 //   strided.ts      general broadcasting binary ops, where, strided gathers, 2-D transpose
 //   optimizer.ts    fused optimizer updates (axpby, axpby of a square, Adam's and RMSprop's steps)
-//   fused.ts        fused steps: bias + activation, relu's gradient, L1/L2 penalty and gradient
+//   fused.ts        fused steps: bias + activation, relu's gradient, L1/L2 penalty and gradient,
+//                   clipping and its gradient
 
 export { gemmScratchBytes, gemm, zero, copy } from './gemm';
 export { binary, unary, cast } from './elementwise';
@@ -18,7 +19,7 @@ export { sumTrailing, sumLeading, softmax } from './reduce';
 export { im2col, col2im, convDirect, convFilterDirect, maxPool, maxPoolGrad } from './conv';
 export { gatherStrided, transpose2d, binaryBroadcast, where } from './strided';
 export { axpby, axpbySquare, adamStep, rmsStep } from './optimizer';
-export { biasActivation, reluGrad, penalty, penaltyGradAdd } from './fused';
+export { biasActivation, reluGrad, penalty, penaltyGradAdd, clip, clipGrad } from './fused';
 
 /** A tiny SIMD function, so the loader can check the module validates. */
 export function simdProbe(x: f32): f32 {

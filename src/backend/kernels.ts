@@ -192,6 +192,8 @@ export interface FusedKernels {
   MatMulBiasActivation: Spec<3, { activation: 'linear' | 'relu' }>;
   /** x, filter, bias -> activation(conv2d(x, filter) + bias): Conv2D then BiasActivation, fused. */
   Conv2DBiasActivation: Spec<3, Conv2DAttrs & { activation: 'linear' | 'relu' }>;
+  /** dy, x -> dy where min <= x <= max, else 0 (the gradient of ClipByValue; NaN x gives 0). */
+  ClipByValueGrad: Spec<2, { min: number; max: number }>;
   /** dy, x -> dy where x > 0, else 0 (the gradient of relu, as TensorFlow's ReluGrad). */
   ReluGrad: Spec<2, NoAttrs>;
   /**

@@ -149,6 +149,17 @@ export function matMulBiasActivation(
   );
 }
 
+/** dy where min <= x <= max, else 0: clipByValue's gradient in one pass (gradient table). */
+export function clipByValueGrad(dy: Tensor, x: Tensor, min: number, max: number): Tensor {
+  const op = 'clipByValueGrad';
+  operands(op, ['dy', 'x'], [dy, x]);
+  // Infinite bounds are allowed, as in clipByValue.
+  if (typeof min !== 'number' || typeof max !== 'number' || !(min <= max)) {
+    throw new RangeError(`${op}: expected numbers min <= max, received ${min} and ${max}`);
+  }
+  return runKernel('ClipByValueGrad', [dy, x], { min, max }, { shape: x.shape, dtype: 'float32' });
+}
+
 /** dy where x > 0, else 0: relu's gradient in one pass (for the gradient table). */
 export function reluGrad(dy: Tensor, x: Tensor): Tensor {
   return fused('ReluGrad', 'reluGrad', ['dy', 'x'], [dy, x], {});

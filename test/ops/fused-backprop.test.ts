@@ -23,10 +23,12 @@ import {
   where,
   greater,
   conv2d,
+  clipByValue,
   type Tensor,
 } from '../../src/index.js';
 import {
   biasActivation,
+  clipByValueGrad,
   matMulBiasActivation,
   penalty,
   penaltyGradAdd,
@@ -178,6 +180,46 @@ forEachBackend('fused backprop and penalty kernels', () => {
     const [k, b] = conv.getWeights();
     const ref = relu(add(conv2d(img, k as Tensor, 1, 'valid'), b as Tensor));
     assert.deepEqual(Array.from(out.dataSync()), Array.from(ref.dataSync()));
+  });
+
+  test('clipByValue and its gradient: exact at bounds that float32 cannot hold, NaN, infinities', () => {
+    const f0 = Math.fround(0.1); // 0.10000000149011612 > 0.1
+    const f1 = Math.fround(0.7); // 0.699999988079071 < 0.7
+    const below = f0 - 2 ** -27; // the float32 below fround(0.1)
+    const xs = [below, f0, 0.5, f1, 0.7000000476837158, NaN, -Infinity, Infinity, -0];
+    const x = tensor(xs);
+    const want = xs.map((v) => (v < 0.1 ? 0.1 : v > 0.7 ? 0.7 : v));
+    assertExact(clipByValue(x, 0.1, 0.7), Array.from(Float32Array.from(want)), 'float32');
+    const dy = tensor(xs.map((_, i) => i + 1));
+    const g = xs.map((v, i) => (v >= 0.1 && v <= 0.7 ? i + 1 : 0));
+    assertExact(clipByValueGrad(dy, x, 0.1, 0.7), g);
+    assertExact(clipByValueGrad(dy, x, -Infinity, Infinity), [1, 2, 3, 4, 5, 0, 7, 8, 9]);
+    // A bound whose float32 lies inside the range: float32(0.7) < 0.7 is below min = 0.7, and
+    // float32(0.1) > 0.1 is above max = 0.1, so neither passes a gradient.
+    assertExact(clipByValueGrad(dy, x, 0.7, 0.75), [0, 0, 0, 0, 5, 0, 0, 0, 0]);
+    assertExact(clipByValueGrad(dy, x, 0.05, 0.1), [1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assertExact(clipByValue(tensor([-3, 2, 9]), -Infinity, 5), [-3, 2, 5]);
+    // The gradient through clipByValue (a loss's clipping) goes through ClipByValueGrad.
+    const [gx] = grads((t: Tensor) => clipByValue(t, 0.1, 0.7))([x], dy);
+    assertExact(gx as Tensor, g);
+    // Large and ragged, so a SIMD backend runs its 4-wide loop and its tail.
+    const big = tensor(randoms(1003), [17, 59]);
+    const bigDy = tensor(randoms(1003), [17, 59]);
+    const bx = Array.from(big.dataSync());
+    const bd = Array.from(bigDy.dataSync());
+    assert.deepEqual(
+      Array.from(clipByValue(big, -1.3, 0.3).dataSync()),
+      Array.from(Float32Array.from(bx.map((v) => (v < -1.3 ? -1.3 : v > 0.3 ? 0.3 : v)))),
+    );
+    assert.deepEqual(
+      Array.from(clipByValueGrad(bigDy, big, -1.3, 0.3).dataSync()),
+      bx.map((v, i) => (v >= -1.3 && v <= 0.3 ? (bd[i] as number) : 0)),
+    );
+    checkGrad((d) => clipByValueGrad(d, tensor([0.2, 0.9, -1]), 0, 0.5), [tensor([1, 2, 3])]);
+    assert.throws(
+      () => clipByValueGrad(dy, x, 1, 0),
+      /clipByValueGrad: expected numbers min <= max/,
+    );
   });
 
   test('reluGrad: dy where x > 0, else 0 (x = 0 and NaN give 0)', () => {

@@ -21,7 +21,7 @@ import {
   sub,
   where,
 } from '../../ops/elementwise.js';
-import { reluGrad } from '../../ops/fused.js';
+import { clipByValueGrad, reluGrad } from '../../ops/fused.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sumToShape, type GradTable } from './types.js';
 
@@ -55,9 +55,7 @@ export const unaryGradients: GradTable<keyof UnaryKernels> = {
   LogicalNot: () => [null],
   // Only float-to-float casts could carry a gradient, and those never reach the kernel.
   Cast: () => [null],
-  ClipByValue: (dy, [x], { min, max }) => [
-    mask(logicalAnd(greaterEqual(x, min), lessEqual(x, max)), dy),
-  ],
+  ClipByValue: (dy, [x], { min, max }) => [clipByValueGrad(dy, x, min, max)],
 };
 
 const none = (): readonly null[] => [null, null];

@@ -2,7 +2,7 @@ import type { FusedKernels } from '../../backend/kernels.js';
 import { runKernel } from '../../engine/engine.js';
 import { mul } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
-import { reluGrad } from '../../ops/fused.js';
+import { clipByValueGrad, reluGrad } from '../../ops/fused.js';
 import { PenaltyGradTerm } from './term.js';
 import { sumToShape, type GradTable } from './types.js';
 
@@ -14,6 +14,7 @@ export const fusedGradients: GradTable<keyof FusedKernels> = {
   },
   // ReluGrad is linear in dy with the same mask; x only selects (its derivative is 0 a.e.).
   ReluGrad: (ddx, [, x]) => [reluGrad(ddx, x), null],
+  ClipByValueGrad: (ddx, [, x], { min, max }) => [clipByValueGrad(ddx, x, min, max), null],
   MatMulBiasActivation: (dy, [a, b, bias], { activation }, y, needs) => {
     const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
     return [

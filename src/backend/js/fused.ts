@@ -51,6 +51,16 @@ export const fusedKernels: FusedTable = {
     biasActivateInPlace(ys, floatsOf(bias), activation === 'relu');
     return ys;
   },
+  ClipByValueGrad: ([dy, x], { min, max }, out) => {
+    const ds = floatsOf(dy);
+    const xs = floatsOf(x);
+    const zs = alloc(out);
+    for (let i = 0; i < zs.length; i++) {
+      const v = xs[i] as number;
+      zs[i] = v >= min && v <= max ? (ds[i] as number) : 0;
+    }
+    return zs;
+  },
   ReluGrad: ([dy, x], _attrs, out) => {
     const ds = floatsOf(dy);
     const xs = floatsOf(x);

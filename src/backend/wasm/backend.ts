@@ -186,6 +186,7 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'Reciprocal',
   'Floor',
   'Ceil',
+  'ClipByValue',
   'Maximum',
   'Minimum',
   'Equal',
@@ -216,6 +217,7 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'MatMulBiasActivation',
   'Conv2DBiasActivation',
   'ReluGrad',
+  'ClipByValueGrad',
   'Penalty',
   'PenaltyGradAdd',
 ];

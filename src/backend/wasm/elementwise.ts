@@ -13,6 +13,7 @@ import {
   type NativeTable,
   type WasmKernelContext,
 } from './context.js';
+import { clipBounds } from './fused.js';
 import { elementBytes, type WasmData } from './memory.js';
 
 export function elementwiseKernels({
@@ -137,6 +138,25 @@ export function elementwiseKernels({
     return y;
   };
 
+  const clip = (
+    [x]: readonly TensorInfo[],
+    { min, max }: { min: number; max: number },
+    out: OutputInfo,
+  ): WasmData => {
+    const px = ptrOf(x as TensorInfo);
+    const y = output(out);
+    const { lo, hi, loValue, hiValue } = clipBounds(min, max);
+    parallel(
+      'clip',
+      sizeOf(out.shape),
+      ELEMENT_GRAIN,
+      PARALLEL_MIN_ELEMENTS,
+      (i, count) => [px + i * 4, y.ptr + i * 4, count, lo, hi, loValue, hiValue],
+      0b1111000,
+    );
+    return y;
+  };
+
   const anyDtype = (): boolean => true;
 
   const unary =
@@ -162,6 +182,7 @@ export function elementwiseKernels({
     Abs: native('Abs', unary(1)),
     Square: native('Square', unary(2)),
     Relu: native('Relu', unary(3)),
+    ClipByValue: native('ClipByValue', clip),
     Exp: native('Exp', unary(4)),
     Log: native('Log', unary(5)),
     Sigmoid: native('Sigmoid', unary(6)),

@@ -43,6 +43,35 @@ export function biasActivate(
     ]);
 }
 
+const bitsF32 = new Float32Array(1);
+const bitsI32 = new Int32Array(bitsF32.buffer);
+
+/** The float32 next to `f` towards +Infinity (up) or -Infinity. */
+function nextF32(f: number, up: boolean): number {
+  if (f === 0) return up ? 2 ** -149 : -(2 ** -149);
+  bitsF32[0] = f;
+  bitsI32[0] = (bitsI32[0] as number) + (f > 0 === up ? 1 : -1);
+  return bitsF32[0] as number;
+}
+
+/**
+ * Float32 bounds equivalent to clipping at `min` and `max` (JS numbers) for float32 x: x < min
+ * exactly when x < lo, x > max exactly when x > hi; and the float32 values min and max store as.
+ */
+export function clipBounds(
+  min: number,
+  max: number,
+): { lo: number; hi: number; loValue: number; hiValue: number } {
+  const fmin = Math.fround(min);
+  const fmax = Math.fround(max);
+  return {
+    lo: fmin >= min ? fmin : nextF32(fmin, true),
+    hi: fmax <= max ? fmax : nextF32(fmax, false),
+    loValue: fmin,
+    hiValue: fmax,
+  };
+}
+
 export function fusedKernels(ctx: WasmKernelContext): NativeTable {
   const { k, mem, ptrOf, output, native, parallel, gemm } = ctx;
   const biasActivation = (
@@ -95,6 +124,26 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     return y;
   };
 
+  const clipByValueGrad = (
+    [dy, x]: readonly TensorInfo[],
+    { min, max }: KernelAttrs<'ClipByValueGrad'>,
+    out: OutputInfo,
+  ): WasmData => {
+    const pd = ptrOf(dy as TensorInfo);
+    const px = ptrOf(x as TensorInfo);
+    const y = output(out);
+    const { lo, hi } = clipBounds(min, max);
+    parallel(
+      'clipGrad',
+      sizeOf(out.shape),
+      ELEMENT_GRAIN,
+      PARALLEL_MIN_ELEMENTS,
+      (i, count) => [pd + i * 4, px + i * 4, y.ptr + i * 4, count, lo, hi],
+      0b110000,
+    );
+    return y;
+  };
+
   const penalty = (
     [x]: readonly TensorInfo[],
     { l1, l2 }: KernelAttrs<'Penalty'>,
@@ -133,6 +182,7 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     BiasActivation: native('BiasActivation', biasActivation),
     MatMulBiasActivation: native('MatMulBiasActivation', matMulBiasActivation),
     ReluGrad: native('ReluGrad', reluGrad),
+    ClipByValueGrad: native('ClipByValueGrad', clipByValueGrad),
     Penalty: native('Penalty', penalty),
     PenaltyGradAdd: native('PenaltyGradAdd', penaltyGradAdd),
   };

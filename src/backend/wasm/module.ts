@@ -56,6 +56,16 @@ export interface KernelExports {
   ): void;
   biasActivation(x: number, b: number, y: number, rows: number, n: number, relu: number): void;
   reluGrad(dy: number, x: number, y: number, n: number): void;
+  clip(
+    x: number,
+    y: number,
+    n: number,
+    lo: number,
+    hi: number,
+    loValue: number,
+    hiValue: number,
+  ): void;
+  clipGrad(dy: number, x: number, y: number, n: number, lo: number, hi: number): void;
   penalty(x: number, n: number, l1: number, l2: number): number;
   penaltyGradAdd(g: number, x: number, y: number, n: number, a: number, b: number): void;
 }

@@ -74,6 +74,8 @@ export const CALLABLE = [
   'binary',
   'reluGrad',
   'penaltyGradAdd',
+  'clip',
+  'clipGrad',
   'biasActivation',
   'axpby',
   'axpbySquare',
