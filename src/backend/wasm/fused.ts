@@ -20,7 +20,7 @@ import type { WasmData } from './memory.js';
  * element is read before it is written), bias of n floats at pb; split across the pool by rows.
  */
 export function biasActivate(
-  { k, parallel }: WasmKernelContext,
+  { parallel }: WasmKernelContext,
   px: number,
   py: number,
   size: number,
@@ -31,16 +31,14 @@ export function biasActivate(
   if (size === 0 || n === 0) return;
   const relu = activation === 'relu' ? 1 : 0;
   const minRows = Math.ceil(PARALLEL_MIN_ELEMENTS / n);
-  if (size < PARALLEL_MIN_ELEMENTS) k.biasActivation(px, pb, py, size / n, n, relu);
-  else
-    parallel('biasActivation', size / n, 1, minRows, (r, count) => [
-      px + r * n * 4,
-      pb,
-      py + r * n * 4,
-      count,
-      n,
-      relu,
-    ]);
+  parallel('biasActivation', size / n, 1, minRows, (r, count) => [
+    px + r * n * 4,
+    pb,
+    py + r * n * 4,
+    count,
+    n,
+    relu,
+  ]);
 }
 
 const bitsF32 = new Float32Array(1);
