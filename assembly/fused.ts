@@ -124,3 +124,24 @@ export function clipGrad(dy: usize, x: usize, y: usize, n: i32, lo: f32, hi: f32
     store<f32>(y + o, v >= lo && v <= hi ? load<f32>(dy + o) : 0);
   }
 }
+
+/** y = a * sign(x) + b * x, sign(+-0) = +0 (penaltyGradAdd without the gradient it adds to). */
+export function penaltyGrad(x: usize, y: usize, n: i32, a: f32, b: f32): void {
+  const pa = f32x4.splat(a);
+  const na = f32x4.splat(-a);
+  const vb = f32x4.splat(b);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i << 2);
+    const v = v128.load(x + o);
+    const t = v128.or(v128.and(f32x4.gt(v, zero), pa), v128.and(f32x4.lt(v, zero), na));
+    v128.store(y + o, f32x4.add(t, f32x4.mul(vb, v)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i << 2);
+    const v = load<f32>(x + o);
+    const t: f32 = v > 0 ? a : v < 0 ? -a : 0;
+    store<f32>(y + o, t + b * v);
+  }
+}

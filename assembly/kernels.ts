@@ -19,7 +19,15 @@ export { sumTrailing, sumLeading, softmax } from './reduce';
 export { im2col, col2im, convDirect, convFilterDirect, maxPool, maxPoolGrad } from './conv';
 export { gatherStrided, transpose2d, binaryBroadcast, where } from './strided';
 export { axpby, axpbySquare, adamStep, rmsStep } from './optimizer';
-export { biasActivation, reluGrad, penalty, penaltyGradAdd, clip, clipGrad } from './fused';
+export {
+  biasActivation,
+  reluGrad,
+  penalty,
+  penaltyGrad,
+  penaltyGradAdd,
+  clip,
+  clipGrad,
+} from './fused';
 
 /** A tiny SIMD function, so the loader can check the module validates. */
 export function simdProbe(x: f32): f32 {

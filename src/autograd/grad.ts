@@ -16,7 +16,7 @@ import { ones, zeros } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
-import { gradients, PenaltyGradTerm, type GradContribution } from './gradients/index.js';
+import { Absorbed, gradients, PenaltyGradTerm, type GradContribution } from './gradients/index.js';
 
 function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
@@ -46,6 +46,7 @@ function ruleFor(
   node: TapeNode,
   dy: Tensor,
   needs: readonly boolean[],
+  pending: readonly (PenaltyGradTerm | undefined)[],
 ): readonly (GradContribution | null)[] {
   if (node.primitive === 'Custom') {
     if (node.customGrad === null)
@@ -58,17 +59,21 @@ function ruleFor(
     attrs: unknown,
     y: Tensor,
     needs: readonly boolean[],
+    pending: readonly (PenaltyGradTerm | undefined)[],
   ) => readonly (GradContribution | null)[];
-  return rule(dy, node.inputs, node.attrs, node.output, needs);
+  return rule(dy, node.inputs, node.attrs, node.output, needs, pending);
 }
 
+/** A tensor's gradient so far: a tensor, or a deferred term not yet added to anything. */
+type Partial = Tensor | PenaltyGradTerm;
+
 /** The sum of two contributions to one tensor's gradient; a deferred term is added in one pass. */
-function accumulate(prev: GradContribution, g: GradContribution): GradContribution {
+function accumulate(prev: Partial, g: Partial): Partial {
   if (prev instanceof Tensor) return g instanceof Tensor ? add(prev, g) : g.addTo(prev);
   return g instanceof Tensor ? prev.addTo(g) : g.addTo(prev.materialize());
 }
 
-function evaluated(g: GradContribution): Tensor {
+function evaluated(g: Partial): Tensor {
   return g instanceof PenaltyGradTerm ? g.materialize() : g;
 }
 
@@ -77,7 +82,7 @@ function evaluated(g: GradContribution): Tensor {
  * reached, keyed by tensor id (tensors never reached are absent).
  */
 function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
-  const grads = new Map<number, GradContribution>([[y.id, dy]]);
+  const grads = new Map<number, Partial>([[y.id, dy]]);
   return withTape(null, () => {
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i] as TapeNode;
@@ -86,7 +91,13 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       const g = evaluated(contribution);
       grads.set(node.output.id, g);
       const needs = node.inputs.map((x) => x.dtype === 'float32' && isTracked(tape, x));
-      const inputGrads = ruleFor(node, g, needs);
+      // Pending penalty terms a rule may fold in (inputs that appear once in this node only).
+      const pending = node.inputs.map((x, k) => {
+        const p = grads.get(x.id);
+        const once = node.inputs.indexOf(x) === node.inputs.lastIndexOf(x);
+        return needs[k] === true && once && p instanceof PenaltyGradTerm ? p : undefined;
+      });
+      const inputGrads = ruleFor(node, g, needs, pending);
       node.inputs.forEach((x, k) => {
         const gx = inputGrads[k];
         if (gx === null || gx === undefined || needs[k] !== true) return;
@@ -96,6 +107,13 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
           );
         }
         const prev = grads.get(x.id);
+        if (gx instanceof Absorbed) {
+          // The rule folded in the term it was given: it replaces that term.
+          if (prev !== gx.term)
+            throw new Error(`gradient of ${node.primitive}: internal error: absorbed a stale term`);
+          grads.set(x.id, gx.tensor);
+          return;
+        }
         grads.set(x.id, prev === undefined ? gx : accumulate(prev, gx));
       });
     }

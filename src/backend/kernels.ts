@@ -206,6 +206,13 @@ export interface FusedKernels {
    * pass. Every step is rounded to float32 in the order written (scalars included).
    */
   PenaltyGradAdd: Spec<2, { a: number; b: number }>;
+  /**
+   * x [m, k], dz [m, n], w [k, n] -> x^T dz + (a * sign(w) + b * w): a Dense kernel's gradient
+   * with its L1/L2 penalty's gradient in the same kernel (on wasm the penalty term initialises the
+   * product's output, so no extra pass or output). Agrees with PenaltyGradAdd after the product
+   * to rounding (the additions run in another order).
+   */
+  WeightGradPenalty: Spec<3, { a: number; b: number }>;
 }
 
 export interface KernelSpecs

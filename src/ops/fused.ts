@@ -176,6 +176,33 @@ export function penalty(x: Tensor, l1: number, l2: number): Tensor {
   return runKernel('Penalty', [x], { l1, l2 }, { shape: [], dtype: 'float32' });
 }
 
+/**
+ * x^T dz + (a * sign(w) + b * w) for x [m, k], dz [m, n], w [k, n]: a Dense kernel's gradient with
+ * its penalty's gradient folded in (for the gradient table).
+ */
+export function weightGradPenalty(x: Tensor, dz: Tensor, w: Tensor, a: number, b: number): Tensor {
+  const op = 'weightGradPenalty';
+  operands(op, ['x'], [x]);
+  operands(op, ['dz'], [dz]);
+  operands(op, ['w'], [w]);
+  scalars(op, { a, b });
+  const [m, k] = x.shape as [number, number];
+  const n = dz.shape[1] as number;
+  if (
+    x.rank !== 2 ||
+    dz.rank !== 2 ||
+    w.rank !== 2 ||
+    dz.shape[0] !== m ||
+    w.shape[0] !== k ||
+    w.shape[1] !== n
+  ) {
+    throw new RangeError(
+      `${op}: expected x [m, k], dz [m, n] and w [k, n], received ${formatShape(x.shape)}, ${formatShape(dz.shape)} and ${formatShape(w.shape)}`,
+    );
+  }
+  return runKernel('WeightGradPenalty', [x, dz, w], { a, b }, { shape: [k, n], dtype: 'float32' });
+}
+
 /** g + (a * sign(x) + b * x): adds an L1/L2 penalty's gradient to `g` in one pass. */
 export function penaltyGradAdd(g: Tensor, x: Tensor, a: number, b: number): Tensor {
   return fused('PenaltyGradAdd', 'penaltyGradAdd', ['g', 'x'], [g, x], { a, b });

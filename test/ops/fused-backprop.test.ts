@@ -33,7 +33,18 @@ import {
   penalty,
   penaltyGradAdd,
   reluGrad,
+  weightGradPenalty,
 } from '../../src/ops/fused.js';
+import { getBackend, l1l2, type Variable } from '../../src/index.js';
+import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { jsBackend } from '../../src/backend/js/index.js';
+
+type AnyKernel = (...args: unknown[]) => unknown;
+/** The kernel table of the backend in use (tests swap entries to spy on calls). */
+function currentKernels(): Record<string, AnyKernel> {
+  const backend = getBackend() === 'wasm' && wasmBackend !== null ? wasmBackend : jsBackend;
+  return backend.kernels as unknown as Record<string, AnyKernel>;
+}
 import { conv2dBiasActivation } from '../../src/ops/conv.js';
 import { layers } from '../../src/index.js';
 import { checkGrad } from '../gradcheck.js';
@@ -220,6 +231,71 @@ forEachBackend('fused backprop and penalty kernels', () => {
       () => clipByValueGrad(dy, x, 1, 0),
       /clipByValueGrad: expected numbers min <= max/,
     );
+  });
+
+  test('weightGradPenalty: x^T dz plus the penalty gradient, as the separate ops to rounding', () => {
+    const x = tensor(randoms(7 * 300), [300, 7]);
+    const dz = tensor(randoms(300 * 9), [300, 9]);
+    const w = tensor(randoms(7 * 9), [7, 9]);
+    const sep = penaltyGradAdd(matMul(x, dz, true, false), w, 0.25, 0.5);
+    assertClose(weightGradPenalty(x, dz, w, 0.25, 0.5), sep.arraySync() as number[][], {
+      rtol: 1e-5,
+      atol: 1e-5,
+    });
+    checkGrad(
+      (a, d, ww) => weightGradPenalty(a, d, ww, 0.3, 0.7),
+      [
+        tensor(randoms(6), [3, 2]),
+        tensor(randoms(12), [3, 4]),
+        tensor(
+          Float32Array.from(randoms(8), (v) => (Math.abs(v) < 0.3 ? v + 0.6 : v)),
+          [2, 4],
+        ),
+      ],
+    );
+    assert.throws(
+      () => weightGradPenalty(x, dz, tensor(randoms(9 * 7), [9, 7]), 1, 1),
+      /weightGradPenalty: expected x \[m, k\], dz \[m, n\] and w \[k, n\]/,
+    );
+  });
+
+  test("a penalized Dense kernel's gradient folds its penalty into the product (no extra pass)", () => {
+    const dense = layers.dense({
+      units: 6,
+      activation: 'relu',
+      kernelRegularizer: l1l2({ l1: 0.01, l2: 0.02 }),
+      biasInitializer: 'ones',
+    });
+    const x = tensor(randoms(5 * 4), [5, 4]);
+    dense.apply(x);
+    const [k, b] = dense.getWeights() as [Tensor, Tensor];
+    const calls: string[] = [];
+    const table = currentKernels();
+    const spied = ['WeightGradPenalty', 'PenaltyGradAdd'] as const;
+    const saved = spied.map((name) => table[name]);
+    spied.forEach((name, i) => {
+      table[name] = (...args: unknown[]) => {
+        calls.push(name);
+        return (saved[i] as (...a: unknown[]) => unknown)(...args);
+      };
+    });
+    let got: Tensor;
+    try {
+      const loss = (): Tensor =>
+        add(sum(square(dense.apply(x) as Tensor)), dense.losses[0] as Tensor);
+      got = variableGrads(loss, [dense.kernel as unknown as Variable]).grads[
+        (dense.kernel as unknown as Variable).name
+      ] as Tensor;
+    } finally {
+      spied.forEach((name, i) => (table[name] = saved[i]!));
+    }
+    assert.deepEqual(calls, ['WeightGradPenalty']);
+    // The same gradient from the separate ops: d/dk sum(relu(x k + b)^2) + penalty.
+    const z = add(matMul(x, k), b);
+    const y = relu(z);
+    const dzRef = where(greater(z, 0), mul(y, 2), 0);
+    const want = add(matMul(x, dzRef, true, false), add(mul(sign(k), 0.01), mul(k, 0.04)));
+    assertClose(got, want.arraySync() as number[][], { rtol: 1e-5, atol: 1e-6 });
   });
 
   test('reluGrad: dy where x > 0, else 0 (x = 0 and NaN give 0)', () => {

@@ -124,14 +124,17 @@ forEachBackend('fused optimizer kernels', () => {
     for (const fn of cases) assertExact(grad((x) => sum(fn(x)))(tensor([1, 1, 1])), [0, 0, 0]);
     const dy = tensor([1, 1, 1]);
     const needs = [true, true, true];
-    assert.deepEqual(gradients.Axpby(dy, [y, y], { a: 1, b: 1 }, dy, needs), [null, null]);
-    assert.deepEqual(gradients.AxpbySquare(dy, [y, y], { a: 1, b: 1 }, dy, needs), [null, null]);
-    assert.deepEqual(gradients.AdamStep(dy, [y, y, v], { lr: 1, eps: 1 }, dy, needs), [
+    assert.deepEqual(gradients.Axpby(dy, [y, y], { a: 1, b: 1 }, dy, needs, []), [null, null]);
+    assert.deepEqual(gradients.AxpbySquare(dy, [y, y], { a: 1, b: 1 }, dy, needs, []), [
+      null,
+      null,
+    ]);
+    assert.deepEqual(gradients.AdamStep(dy, [y, y, v], { lr: 1, eps: 1 }, dy, needs, []), [
       null,
       null,
       null,
     ]);
-    assert.deepEqual(gradients.RmsStep(dy, [y, y, v], { a: 1, lr: 1, eps: 1 }, dy, needs), [
+    assert.deepEqual(gradients.RmsStep(dy, [y, y, v], { a: 1, lr: 1, eps: 1 }, dy, needs, []), [
       null,
       null,
       null,

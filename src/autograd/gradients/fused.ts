@@ -2,8 +2,8 @@ import type { FusedKernels } from '../../backend/kernels.js';
 import { runKernel } from '../../engine/engine.js';
 import { mul } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
-import { clipByValueGrad, reluGrad } from '../../ops/fused.js';
-import { PenaltyGradTerm } from './term.js';
+import { clipByValueGrad, reluGrad, weightGradPenalty } from '../../ops/fused.js';
+import { Absorbed, PenaltyGradTerm } from './term.js';
 import { sumToShape, type GradTable } from './types.js';
 
 export const fusedGradients: GradTable<keyof FusedKernels> = {
@@ -15,14 +15,24 @@ export const fusedGradients: GradTable<keyof FusedKernels> = {
   // ReluGrad is linear in dy with the same mask; x only selects (its derivative is 0 a.e.).
   ReluGrad: (ddx, [, x]) => [reluGrad(ddx, x), null],
   ClipByValueGrad: (ddx, [, x], { min, max }) => [clipByValueGrad(ddx, x, min, max), null],
-  MatMulBiasActivation: (dy, [a, b, bias], { activation }, y, needs) => {
+  MatMulBiasActivation: (dy, [a, b, bias], { activation }, y, needs, pending) => {
     const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
+    // A penalized kernel: its penalty's gradient goes into the product's kernel (no extra pass).
+    const term = pending[1];
     return [
       needs[0] === false ? null : matMul(dz, b, false, true),
-      matMul(a, dz, true, false),
+      term !== undefined && term.x === b
+        ? new Absorbed(weightGradPenalty(a, dz, b, term.a, term.b), term)
+        : matMul(a, dz, true, false),
       sumToShape(dz, bias.shape),
     ];
   },
+  // x^T dz is bilinear in (x, dz); the penalty term's derivative in w is b (sign is flat).
+  WeightGradPenalty: (dc, [x, dz], { b }) => [
+    matMul(dz, dc, false, true),
+    matMul(x, dc),
+    mul(dc, b),
+  ],
   Conv2DBiasActivation: (dy, [x, f, bias], { activation, ...attrs }, y, needs) => {
     const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
     return [

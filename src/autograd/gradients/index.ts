@@ -24,4 +24,4 @@ export const gradients: GradTable<PrimitiveName> = {
 };
 
 export { sumToShape, type GradFn } from './types.js';
-export { PenaltyGradTerm, type GradContribution } from './term.js';
+export { Absorbed, PenaltyGradTerm, type GradContribution } from './term.js';

@@ -31,5 +31,20 @@ export class PenaltyGradTerm {
   }
 }
 
+/**
+ * A rule's gradient for an input that already includes the input's pending term (passed to the
+ * rule in `pending`): backpropagation replaces the term with it instead of adding it.
+ */
+export class Absorbed {
+  constructor(
+    readonly tensor: Tensor,
+    readonly term: PenaltyGradTerm,
+  ) {}
+
+  get shape(): Shape {
+    return this.tensor.shape;
+  }
+}
+
 /** What a gradient rule returns for one input: a tensor, a deferred term, or null (none). */
-export type GradContribution = Tensor | PenaltyGradTerm;
+export type GradContribution = Tensor | PenaltyGradTerm | Absorbed;

@@ -14,6 +14,24 @@ type FusedTable = { readonly [K in keyof FusedKernels]: KernelImpl<K> };
 
 const f = Math.fround;
 
+/** zs = gs + (a * sign(xs) + b * xs), rounded as PenaltyGradAdd (zs may be gs). */
+function addPenaltyGrad(
+  zs: Float32Array,
+  gs: Float32Array,
+  xs: Float32Array,
+  a: number,
+  b: number,
+): void {
+  const fa = f(a);
+  const fb = f(b);
+  for (let i = 0; i < zs.length; i++) {
+    const v = xs[i] as number;
+    // a * sign(x), with sign(+-0) = +0 (a NaN x makes b * x, hence the sum, NaN).
+    const t = v > 0 ? fa : v < 0 ? -fa : 0;
+    zs[i] = (gs[i] as number) + f(t + f(fb * v));
+  }
+}
+
 /** activation(ys + bias) in place, bias along the last axis (BiasActivation's arithmetic). */
 function biasActivateInPlace(ys: Float32Array, bs: Float32Array, relu: boolean): void {
   const n = bs.length;
@@ -81,18 +99,23 @@ export const fusedKernels: FusedTable = {
     zs[0] = (l1 !== 0 ? l1 * s1 : 0) + (l2 !== 0 ? l2 * s2 : 0);
     return zs;
   },
+  WeightGradPenalty: ([x, dz, w], { a, b }, _out) => {
+    const [m, k] = x.shape as [number, number];
+    const n = dz.shape[1] as number;
+    const zs = linalgKernels.BatchMatMul(
+      [
+        { ...x, shape: [1, m, k] },
+        { ...dz, shape: [1, m, n] },
+      ],
+      { transposeA: true, transposeB: false },
+      { shape: [1, k, n], dtype: 'float32' },
+    ) as Float32Array;
+    addPenaltyGrad(zs, zs, floatsOf(w), a, b);
+    return zs;
+  },
   PenaltyGradAdd: ([g, x], { a, b }, out) => {
-    const gs = floatsOf(g);
-    const xs = floatsOf(x);
-    const zs = alloc(out);
-    const fa = f(a);
-    const fb = f(b);
-    for (let i = 0; i < zs.length; i++) {
-      const v = xs[i] as number;
-      // a * sign(x), with sign(+-0) = +0 (a NaN x makes b * x, hence the sum, NaN).
-      const t = v > 0 ? fa : v < 0 ? -fa : 0;
-      zs[i] = (gs[i] as number) + f(t + f(fb * v));
-    }
+    const zs = alloc(out) as Float32Array;
+    addPenaltyGrad(zs, floatsOf(g), floatsOf(x), a, b);
     return zs;
   },
 };

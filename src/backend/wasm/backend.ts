@@ -220,6 +220,7 @@ export const NATIVE_KERNELS: readonly KernelName[] = [
   'ClipByValueGrad',
   'Penalty',
   'PenaltyGradAdd',
+  'WeightGradPenalty',
 ];
 
 export type { KernelExports, KernelImpl };

@@ -142,6 +142,31 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     return y;
   };
 
+  /** The penalty's gradient written into the output block, then the product added to it. */
+  const weightGradPenalty = (
+    [x, dz, w]: readonly TensorInfo[],
+    { a, b }: KernelAttrs<'WeightGradPenalty'>,
+    out: OutputInfo,
+  ): WasmData => {
+    const [m, kk] = (x as TensorInfo).shape as [number, number];
+    const n = (dz as TensorInfo).shape[1] as number;
+    const px = ptrOf(x as TensorInfo);
+    const pdz = ptrOf(dz as TensorInfo);
+    const pw = ptrOf(w as TensorInfo);
+    const y = output(out);
+    parallel(
+      'penaltyGrad',
+      kk * n,
+      ELEMENT_GRAIN,
+      PARALLEL_MIN_ELEMENTS,
+      (i, count) => [pw + i * 4, y.ptr + i * 4, count, a, b],
+      0b11000,
+    );
+    // y += x^T dz: A = x^T has row stride 1 and column stride kk.
+    gemm(kk, n, m, px, 1, kk, pdz, n, 1, y.ptr, n, false);
+    return y;
+  };
+
   const penalty = (
     [x]: readonly TensorInfo[],
     { l1, l2 }: KernelAttrs<'Penalty'>,
@@ -183,5 +208,6 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     ClipByValueGrad: native('ClipByValueGrad', clipByValueGrad),
     Penalty: native('Penalty', penalty),
     PenaltyGradAdd: native('PenaltyGradAdd', penaltyGradAdd),
+    WeightGradPenalty: native('WeightGradPenalty', weightGradPenalty),
   };
 }

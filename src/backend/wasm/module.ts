@@ -56,6 +56,7 @@ export interface KernelExports {
   ): void;
   biasActivation(x: number, b: number, y: number, rows: number, n: number, relu: number): void;
   reluGrad(dy: number, x: number, y: number, n: number): void;
+  penaltyGrad(x: number, y: number, n: number, a: number, b: number): void;
   clip(
     x: number,
     y: number,

@@ -74,6 +74,7 @@ export const CALLABLE = [
   'binary',
   'reluGrad',
   'penaltyGradAdd',
+  'penaltyGrad',
   'clip',
   'clipGrad',
   'biasActivation',
