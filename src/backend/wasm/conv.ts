@@ -251,26 +251,35 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     ];
   };
 
+  /**
+   * Runs a pooling kernel split by image; `pointers` are the byte offsets of its arrays, each an
+   * input-sized ('x') or output-sized ('y') array per image.
+   */
+  const poolByImage = (
+    name: 'maxPool' | 'maxPoolGrad',
+    xShape: readonly number[],
+    yShape: readonly number[],
+    attrs: PoolAttrs,
+    pointers: readonly (readonly [number, 'x' | 'y'])[],
+  ): void => {
+    const pg = poolGeometry(xShape, yShape, attrs);
+    const [n, h, w, c] = xShape as [number, number, number, number];
+    const [, oh, ow] = yShape as [number, number, number];
+    const bytes = { x: h * w * c * 4, y: oh * ow * c * 4 };
+    byImage(name, n, h * w * c, (i, count) => [
+      ...pointers.map(([p, per]) => p + i * bytes[per]),
+      count,
+      ...pg.slice(1),
+    ]);
+  };
+
   const maxPool = ([x]: readonly TensorInfo[], attrs: PoolAttrs, out: OutputInfo): WasmData => {
     const xi = x as TensorInfo;
     const px = ptrOf(xi);
     const y = output(out);
-    const pg = poolGeometry(xi.shape, out.shape, attrs);
-    const [n, h, w, c, , , oh, ow] = pg as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    byImage('maxPool', n, h * w * c, (i, count) => [
-      px + i * h * w * c * 4,
-      y.ptr + i * oh * ow * c * 4,
-      count,
-      ...pg.slice(1),
+    poolByImage('maxPool', xi.shape, out.shape, attrs, [
+      [px, 'x'],
+      [y.ptr, 'y'],
     ]);
     return y;
   };
@@ -285,23 +294,10 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
     const dx = output(out);
-    const pg = poolGeometry(xi.shape, dyi.shape, attrs);
-    const [n, h, w, c, , , oh, ow] = pg as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    byImage('maxPoolGrad', n, h * w * c, (i, count) => [
-      px + i * h * w * c * 4,
-      pdy + i * oh * ow * c * 4,
-      dx.ptr + i * h * w * c * 4,
-      count,
-      ...pg.slice(1),
+    poolByImage('maxPoolGrad', xi.shape, dyi.shape, attrs, [
+      [px, 'x'],
+      [pdy, 'y'],
+      [dx.ptr, 'x'],
     ]);
     return dx;
   };
