@@ -10,6 +10,7 @@ import type { KernelName } from '../kernels.js';
 import type { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports } from './module.js';
 import type { Parallel } from './gemm.js';
+import type { Callable } from './threads.js';
 
 /** A kernel as the table holds it, with its attributes left untyped. */
 export type AnyImpl = (
@@ -33,11 +34,35 @@ export type NativeTable = Partial<Record<KernelName, AnyImpl>>;
 
 /**
  * Elementwise kernels split across the thread pool from this many elements on (a dispatch costs
- * ~10 us; a SIMD pass over 64K floats ~30-60 us).
+ * ~10 us; a SIMD pass over 64K floats, output copied back to JS, measured ~25 us here).
  */
 export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 /** Parts of elementwise work are multiples of this many elements (whole cache lines). */
 export const ELEMENT_GRAIN = 16;
+
+/**
+ * Runs an elementwise kernel export over n float32 elements, split across the pool: its
+ * arguments are `leading` integers, then `pointers` (byte offsets that advance with each part),
+ * the part's element count, then float32 `scalars`.
+ */
+export function splitElements(
+  parallel: Parallel,
+  name: Callable,
+  leading: readonly number[],
+  pointers: readonly number[],
+  n: number,
+  scalars: readonly number[] = [],
+): void {
+  const floats = ((1 << scalars.length) - 1) << (leading.length + pointers.length + 1);
+  parallel(
+    name,
+    n,
+    ELEMENT_GRAIN,
+    PARALLEL_MIN_ELEMENTS,
+    (i, count) => [...leading, ...pointers.map((p) => p + i * 4), count, ...scalars],
+    floats,
+  );
+}
 
 /** Shape and stride rows after `collapse`, as `writeMeta` stores them. */
 export interface Collapsed {

@@ -120,8 +120,8 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pf = ptrOf(fi);
+    const y = output(out);
     if (isDirect(g, co)) {
-      const y = output(out);
       byImage('convDirect', n, oh * ow * co * fh * fw * c, (i, count) => [
         px + i * g[1] * g[2] * c * 4,
         pf,
@@ -133,7 +133,6 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
       return y;
     }
     // Every GEMM below writes its rows of y (overwrite): no zero-fill.
-    const y = output(out);
     if (isPointwise(g)) {
       gemm(n * oh * ow, co, rowLen, px, rowLen, 1, pf, co, 1, y.ptr, co, true);
       return y;
@@ -207,12 +206,11 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pdy = ptrOf(dyi);
+    const df = output(out);
     if (isDirect(g, co)) {
-      const df = output(out);
       k.convFilterDirect(px, pdy, df.ptr, ...g, co);
       return df;
     }
-    const df = output(out);
     if (isPointwise(g)) {
       gemm(rowLen, co, n * oh * ow, px, 1, rowLen, pdy, co, 1, df.ptr, co, true);
       return df;

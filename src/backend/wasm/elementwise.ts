@@ -10,6 +10,7 @@ import {
   collapse,
   ELEMENT_GRAIN,
   PARALLEL_MIN_ELEMENTS,
+  splitElements,
   type NativeTable,
   type WasmKernelContext,
 } from './context.js';
@@ -146,14 +147,7 @@ export function elementwiseKernels({
     const px = ptrOf(x as TensorInfo);
     const y = output(out);
     const { lo, hi, loValue, hiValue } = clipBounds(min, max);
-    parallel(
-      'clip',
-      sizeOf(out.shape),
-      ELEMENT_GRAIN,
-      PARALLEL_MIN_ELEMENTS,
-      (i, count) => [px + i * 4, y.ptr + i * 4, count, lo, hi, loValue, hiValue],
-      0b1111000,
-    );
+    splitElements(parallel, 'clip', [], [px, y.ptr], sizeOf(out.shape), [lo, hi, loValue, hiValue]);
     return y;
   };
 
@@ -164,12 +158,7 @@ export function elementwiseKernels({
     ([x]: readonly TensorInfo[], _attrs: unknown, out: OutputInfo): WasmData => {
       const px = ptrOf(x as TensorInfo);
       const y = output(out);
-      parallel('unary', sizeOf(out.shape), ELEMENT_GRAIN, PARALLEL_MIN_ELEMENTS, (i, count) => [
-        op,
-        px + i * 4,
-        y.ptr + i * 4,
-        count,
-      ]);
+      splitElements(parallel, 'unary', [op], [px, y.ptr], sizeOf(out.shape));
       return y;
     };
 

@@ -8,8 +8,8 @@ import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelAttrs } from '../kernels.js';
 import { sizeOf } from '../../tensor/shape.js';
 import {
-  ELEMENT_GRAIN,
   PARALLEL_MIN_ELEMENTS,
+  splitElements,
   type NativeTable,
   type WasmKernelContext,
 } from './context.js';
@@ -113,12 +113,7 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     const pd = ptrOf(dy as TensorInfo);
     const px = ptrOf(x as TensorInfo);
     const y = output(out);
-    parallel('reluGrad', sizeOf(out.shape), ELEMENT_GRAIN, PARALLEL_MIN_ELEMENTS, (i, count) => [
-      pd + i * 4,
-      px + i * 4,
-      y.ptr + i * 4,
-      count,
-    ]);
+    splitElements(parallel, 'reluGrad', [], [pd, px, y.ptr], sizeOf(out.shape));
     return y;
   };
 
@@ -131,14 +126,7 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     const px = ptrOf(x as TensorInfo);
     const y = output(out);
     const { lo, hi } = clipBounds(min, max);
-    parallel(
-      'clipGrad',
-      sizeOf(out.shape),
-      ELEMENT_GRAIN,
-      PARALLEL_MIN_ELEMENTS,
-      (i, count) => [pd + i * 4, px + i * 4, y.ptr + i * 4, count, lo, hi],
-      0b110000,
-    );
+    splitElements(parallel, 'clipGrad', [], [pd, px, y.ptr], sizeOf(out.shape), [lo, hi]);
     return y;
   };
 
@@ -154,14 +142,7 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     const pdz = ptrOf(dz as TensorInfo);
     const pw = ptrOf(w as TensorInfo);
     const y = output(out);
-    parallel(
-      'penaltyGrad',
-      kk * n,
-      ELEMENT_GRAIN,
-      PARALLEL_MIN_ELEMENTS,
-      (i, count) => [pw + i * 4, y.ptr + i * 4, count, a, b],
-      0b11000,
-    );
+    splitElements(parallel, 'penaltyGrad', [], [pw, y.ptr], kk * n, [a, b]);
     // y += x^T dz: A = x^T has row stride 1 and column stride kk.
     gemm(kk, n, m, px, 1, kk, pdz, n, 1, y.ptr, n, false);
     return y;
@@ -188,16 +169,7 @@ export function fusedKernels(ctx: WasmKernelContext): NativeTable {
     const pg = ptrOf(g as TensorInfo);
     const px = ptrOf(x as TensorInfo);
     const y = output(out);
-    const n = sizeOf(out.shape);
-    const floats = 0b110000; // a, b
-    parallel(
-      'penaltyGradAdd',
-      n,
-      ELEMENT_GRAIN,
-      PARALLEL_MIN_ELEMENTS,
-      (i, count) => [pg + i * 4, px + i * 4, y.ptr + i * 4, count, a, b],
-      floats,
-    );
+    splitElements(parallel, 'penaltyGradAdd', [], [pg, px, y.ptr], sizeOf(out.shape), [a, b]);
     return y;
   };
 

@@ -6,12 +6,7 @@
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelAttrs } from '../kernels.js';
 import { sizeOf } from '../../tensor/shape.js';
-import {
-  ELEMENT_GRAIN,
-  PARALLEL_MIN_ELEMENTS,
-  type NativeTable,
-  type WasmKernelContext,
-} from './context.js';
+import { splitElements, type NativeTable, type WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
 export function optimizerKernels({
@@ -20,32 +15,20 @@ export function optimizerKernels({
   native,
   parallel,
 }: WasmKernelContext): NativeTable {
-  /** Runs `name(...pointers offset to the part, count, ...scalars)` across the pool. */
-  const split = (
-    name: 'axpby' | 'axpbySquare' | 'adamStep' | 'rmsStep',
-    pointers: readonly number[],
-    n: number,
-    scalars: readonly number[],
-  ): void => {
-    // The scalars follow the pointers and the count: float32 arguments.
-    const floats = ((1 << scalars.length) - 1) << (pointers.length + 1);
-    parallel(
-      name,
-      n,
-      ELEMENT_GRAIN,
-      PARALLEL_MIN_ELEMENTS,
-      (i, count) => [...pointers.map((p) => p + i * 4), count, ...scalars],
-      floats,
-    );
-  };
-
   const axpby =
     (square: boolean) =>
     ([x, z]: readonly TensorInfo[], { a, b }: KernelAttrs<'Axpby'>, out: OutputInfo): WasmData => {
       const px = ptrOf(x as TensorInfo);
       const pz = ptrOf(z as TensorInfo);
       const y = output(out);
-      split(square ? 'axpbySquare' : 'axpby', [px, pz, y.ptr], sizeOf(out.shape), [a, b]);
+      splitElements(
+        parallel,
+        square ? 'axpbySquare' : 'axpby',
+        [],
+        [px, pz, y.ptr],
+        sizeOf(out.shape),
+        [a, b],
+      );
       return y;
     };
 
@@ -58,7 +41,7 @@ export function optimizerKernels({
     const pm = ptrOf(m as TensorInfo);
     const pv = ptrOf(v as TensorInfo);
     const y = output(out);
-    split('adamStep', [pw, pm, pv, y.ptr], sizeOf(out.shape), [lr, eps]);
+    splitElements(parallel, 'adamStep', [], [pw, pm, pv, y.ptr], sizeOf(out.shape), [lr, eps]);
     return y;
   };
 
@@ -71,7 +54,7 @@ export function optimizerKernels({
     const pg = ptrOf(g as TensorInfo);
     const pv = ptrOf(v as TensorInfo);
     const y = output(out);
-    split('rmsStep', [px, pg, pv, y.ptr], sizeOf(out.shape), [a, lr, eps]);
+    splitElements(parallel, 'rmsStep', [], [px, pg, pv, y.ptr], sizeOf(out.shape), [a, lr, eps]);
     return y;
   };
 
