@@ -77,6 +77,28 @@ function evaluated(g: Partial): Tensor {
   return g instanceof PenaltyGradTerm ? g.materialize() : g;
 }
 
+const NO_TERMS: readonly undefined[] = [];
+
+/**
+ * The pending penalty terms a node's rule may fold into its inputs' gradients (inputs that need
+ * a gradient and appear once in the node); a shared empty list when there are none (most nodes).
+ */
+function pendingTerms(
+  inputs: readonly Tensor[],
+  needs: readonly boolean[],
+  grads: ReadonlyMap<number, Partial>,
+): readonly (PenaltyGradTerm | undefined)[] {
+  let terms: (PenaltyGradTerm | undefined)[] | null = null;
+  inputs.forEach((x, k) => {
+    const p = grads.get(x.id);
+    if (!(p instanceof PenaltyGradTerm) || needs[k] !== true) return;
+    if (inputs.indexOf(x) !== inputs.lastIndexOf(x)) return;
+    terms ??= inputs.map(() => undefined);
+    terms[k] = p;
+  });
+  return terms ?? NO_TERMS;
+}
+
 /**
  * Propagates `dy` from `y` back through the tape. Returns the gradient of every tracked tensor
  * reached, keyed by tensor id (tensors never reached are absent).
@@ -89,15 +111,9 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       const contribution = grads.get(node.output.id);
       if (contribution === undefined || node.output.dtype !== 'float32') continue;
       const g = evaluated(contribution);
-      grads.set(node.output.id, g);
+      if (g !== contribution) grads.set(node.output.id, g);
       const needs = node.inputs.map((x) => x.dtype === 'float32' && isTracked(tape, x));
-      // Pending penalty terms a rule may fold in (inputs that appear once in this node only).
-      const pending = node.inputs.map((x, k) => {
-        const p = grads.get(x.id);
-        const once = node.inputs.indexOf(x) === node.inputs.lastIndexOf(x);
-        return needs[k] === true && once && p instanceof PenaltyGradTerm ? p : undefined;
-      });
-      const inputGrads = ruleFor(node, g, needs, pending);
+      const inputGrads = ruleFor(node, g, needs, pendingTerms(node.inputs, needs, grads));
       node.inputs.forEach((x, k) => {
         const gx = inputGrads[k];
         if (gx === null || gx === undefined || needs[k] !== true) return;

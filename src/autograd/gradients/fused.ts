@@ -1,8 +1,8 @@
 import type { FusedKernels } from '../../backend/kernels.js';
-import { runKernel } from '../../engine/engine.js';
 import { mul } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { clipByValueGrad, reluGrad, weightGradPenalty } from '../../ops/fused.js';
+import { convGradients } from './conv.js';
 import { Absorbed, PenaltyGradTerm } from './term.js';
 import { sumToShape, type GradTable } from './types.js';
 
@@ -33,25 +33,11 @@ export const fusedGradients: GradTable<keyof FusedKernels> = {
     matMul(x, dc),
     mul(dc, b),
   ],
+  // The convolution's own rule on the activation's gradient, plus the bias's.
   Conv2DBiasActivation: (dy, [x, f, bias], { activation, ...attrs }, y, needs) => {
     const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
-    return [
-      needs[0] === false
-        ? null
-        : runKernel(
-            'Conv2DBackpropInput',
-            [dz, f],
-            { ...attrs, inputShape: x.shape },
-            { shape: x.shape, dtype: 'float32' },
-          ),
-      runKernel(
-        'Conv2DBackpropFilter',
-        [x, dz],
-        { ...attrs, filterShape: f.shape },
-        { shape: f.shape, dtype: 'float32' },
-      ),
-      sumToShape(dz, bias.shape),
-    ];
+    const [dx, df] = convGradients.Conv2D(dz, [x, f], attrs, y, needs, []);
+    return [dx ?? null, df ?? null, sumToShape(dz, bias.shape)];
   },
   // d/dx (l1 |x| + l2 x^2) = l1 sign(x) + 2 l2 x, sign(0) = 0 so L1 never pushes a zero weight;
   // left as a term so that it is added to x's data gradient in the same pass.

@@ -1,10 +1,11 @@
 /**
- * Reference kernels of the fused backprop and penalty steps (`FusedKernels`). `PenaltyGradAdd`
- * rounds every step to float32 (`Math.fround`) in the order the kernel list writes it, so a
- * float32 SIMD kernel matches it bit for bit; `Penalty` sums in float64 (other backends may sum
- * in another order, so they agree to rounding, not to the bit).
+ * Reference kernels of the fused layer, backprop and penalty steps (`FusedKernels`).
+ * `PenaltyGradAdd`, `BiasActivation` and the others round every step to float32 (`Math.fround`)
+ * in the order the kernel list writes it, so a float32 SIMD kernel matches them bit for bit;
+ * `Penalty` sums in float64 and `WeightGradPenalty` adds the penalty after the product (other
+ * backends may sum in another order, so those two agree to rounding, not to the bit).
  */
-import type { KernelImpl } from '../backend.js';
+import type { KernelImpl, TensorInfo } from '../backend.js';
 import type { FusedKernels } from '../kernels.js';
 import { convKernels } from './conv.js';
 import { linalgKernels } from './matmul.js';
@@ -32,6 +33,20 @@ function addPenaltyGrad(
   }
 }
 
+/** a b (or a^T b) of 2-D matrices, through the reference BatchMatMul. */
+function matMul2d(a: TensorInfo, b: TensorInfo, transposeA: boolean): Float32Array {
+  const [a0, a1] = a.shape as [number, number];
+  const [b0, n] = b.shape as [number, number];
+  return linalgKernels.BatchMatMul(
+    [
+      { ...a, shape: [1, a0, a1] },
+      { ...b, shape: [1, b0, n] },
+    ],
+    { transposeA, transposeB: false },
+    { shape: [1, transposeA ? a1 : a0, n], dtype: 'float32' },
+  ) as Float32Array;
+}
+
 /** activation(ys + bias) in place, bias along the last axis (BiasActivation's arithmetic). */
 function biasActivateInPlace(ys: Float32Array, bs: Float32Array, relu: boolean): void {
   const n = bs.length;
@@ -50,17 +65,8 @@ export const fusedKernels: FusedTable = {
     biasActivateInPlace(zs, floatsOf(bias), activation === 'relu');
     return zs;
   },
-  MatMulBiasActivation: ([a, b, bias], { activation }, _out) => {
-    const [m, k] = a.shape as [number, number];
-    const n = b.shape[1] as number;
-    const ys = linalgKernels.BatchMatMul(
-      [
-        { ...a, shape: [1, m, k] },
-        { ...b, shape: [1, k, n] },
-      ],
-      { transposeA: false, transposeB: false },
-      { shape: [1, m, n], dtype: 'float32' },
-    ) as Float32Array;
+  MatMulBiasActivation: ([a, b, bias], { activation }) => {
+    const ys = matMul2d(a, b, false);
     biasActivateInPlace(ys, floatsOf(bias), activation === 'relu');
     return ys;
   },
@@ -99,17 +105,8 @@ export const fusedKernels: FusedTable = {
     zs[0] = (l1 !== 0 ? l1 * s1 : 0) + (l2 !== 0 ? l2 * s2 : 0);
     return zs;
   },
-  WeightGradPenalty: ([x, dz, w], { a, b }, _out) => {
-    const [m, k] = x.shape as [number, number];
-    const n = dz.shape[1] as number;
-    const zs = linalgKernels.BatchMatMul(
-      [
-        { ...x, shape: [1, m, k] },
-        { ...dz, shape: [1, m, n] },
-      ],
-      { transposeA: true, transposeB: false },
-      { shape: [1, k, n], dtype: 'float32' },
-    ) as Float32Array;
+  WeightGradPenalty: ([x, dz, w], { a, b }) => {
+    const zs = matMul2d(x, dz, true);
     addPenaltyGrad(zs, zs, floatsOf(w), a, b);
     return zs;
   },
