@@ -116,6 +116,7 @@ export {
   l2,
   l1l2,
   orthogonalRegularizer,
+  regularizers,
   getRegularizer,
   serializeRegularizer,
   deserializeRegularizer,

@@ -211,7 +211,28 @@ export function variableGrads(
   f: () => Tensor,
   varList?: readonly Variable[],
 ): { value: Tensor; grads: Record<string, Tensor> } {
-  const op = 'variableGrads';
+  const { value, pairs } = variableGradPairs(f, varList, 'variableGrads');
+  const out: Record<string, Tensor> = {};
+  for (const [g, v] of pairs) {
+    if (Object.prototype.hasOwnProperty.call(out, v.name)) {
+      throw new Error(
+        `variableGrads: two variables share the name '${v.name}'; give variables unique names`,
+      );
+    }
+    out[v.name] = g;
+  }
+  return { value, grads: out };
+}
+
+/**
+ * `variableGrads` keyed by the variables themselves: `[gradient, variable]` pairs, in the order
+ * of `varList` or of first read.
+ */
+export function variableGradPairs(
+  f: () => Tensor,
+  varList: readonly Variable[] | undefined,
+  op: string,
+): { value: Tensor; pairs: [Tensor, Variable][] } {
   if (varList !== undefined) {
     varList.forEach((v, i) => {
       if (!(v instanceof Variable))
@@ -236,16 +257,7 @@ export function variableGrads(
     release(tape);
   }
   const vars = varList ?? [...tape.variables];
-  const out: Record<string, Tensor> = {};
-  for (const v of vars) {
-    if (Object.prototype.hasOwnProperty.call(out, v.name)) {
-      throw new Error(
-        `${op}: two variables share the name '${v.name}'; give variables unique names`,
-      );
-    }
-    out[v.name] = gradOrZeros(g, v);
-  }
-  return { value, grads: out };
+  return { value, pairs: vars.map((v) => [gradOrZeros(g, v), v]) };
 }
 
 /** Runs `f` without recording anything for gradients. */

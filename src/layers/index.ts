@@ -35,6 +35,7 @@ import { mergeLayers } from './merge/index.js';
 import { poolingLayers } from './pooling/index.js';
 import { normalizationLayers } from './normalization/index.js';
 import { recurrentLayers } from './recurrent/index.js';
+import { TimeDistributed, type TimeDistributedArgs } from './wrappers/time-distributed.js';
 
 export * from './conv/index.js';
 export * from './pooling/index.js';
@@ -78,6 +79,7 @@ export {
   RepeatVector,
   InputLayer,
   input,
+  TimeDistributed,
 };
 export type {
   ActivationArgs,
@@ -90,6 +92,7 @@ export type {
   PermuteArgs,
   RepeatVectorArgs,
   InputArgs,
+  TimeDistributedArgs,
 };
 
 /** Factories in TensorFlow.js style: `layers.dense({ units: 10, activation: 'relu' })`. */
@@ -110,6 +113,7 @@ export const layers = {
   reshape: (args: ReshapeArgs) => new Reshape(args),
   permute: (args: PermuteArgs) => new Permute(args),
   repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),
+  timeDistributed: (args: TimeDistributedArgs) => new TimeDistributed(args),
   ...convLayers,
   ...poolingLayers,
   ...normalizationLayers,

@@ -3,13 +3,13 @@
  * gradients, apply decoupled weight decay, apply each optimizer's update, project variables
  * through their constraints, then count one iteration. Nothing in it is recorded for autodiff.
  */
-import { noGrad, variableGrads } from '../autograd/grad.js';
+import { noGrad, variableGradPairs } from '../autograd/grad.js';
 import { scalar } from '../ops/convert.js';
 import { zerosLike } from '../ops/creation.js';
 import { axpby } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { shapesEqual } from '../tensor/shape.js';
-import { Tensor, Variable } from '../tensor/tensor.js';
+import { findVariable, Tensor, Variable } from '../tensor/tensor.js';
 import { clipGradients } from './clip.js';
 import { LearningRateSchedule, serializeSchedule } from './schedule.js';
 
@@ -203,36 +203,40 @@ export abstract class Optimizer {
   }
 
   /**
-   * One step on the scalar `loss()`, as TensorFlow.js's `minimize`: the gradients with respect to
-   * `varList` (required here), then `applyGradients`. Returns the loss.
+   * One step on the scalar `loss()`: its gradients with respect to `varList` (every trainable
+   * variable `loss` reads when omitted), then `applyGradients`. Two forms: Keras-like
+   * `minimize(loss, varList)` returns the loss; TensorFlow.js's `minimize(loss, returnCost,
+   * varList)` returns it only when `returnCost` is true, else null.
    */
-  minimize(loss: () => Tensor, varList: readonly Variable[]): Tensor {
-    if (!Array.isArray(varList))
-      throw new TypeError(`${this.className}.minimize: varList must be an array of variables`);
-    const { value, grads } = variableGrads(loss, varList);
-    this.applyGradients(varList.map((v) => [grads[v.name] as Tensor, v] as const));
-    return value;
+  minimize(loss: () => Tensor, varList: readonly Variable[]): Tensor;
+  minimize(loss: () => Tensor, returnCost?: boolean, varList?: readonly Variable[]): Tensor | null;
+  minimize(
+    loss: () => Tensor,
+    second?: boolean | readonly Variable[],
+    third?: readonly Variable[],
+  ): Tensor | null {
+    const where = `${this.className}.minimize`;
+    const keras = Array.isArray(second);
+    const varList = keras ? (second as readonly Variable[]) : third;
+    if (!keras && second !== undefined && typeof second !== 'boolean')
+      throw new TypeError(
+        `${where}: the second argument must be returnCost (a boolean) or varList (an array of variables), received ${typeof second}`,
+      );
+    if (varList !== undefined && !Array.isArray(varList))
+      throw new TypeError(`${where}: varList must be an array of variables`);
+    const { value, pairs } = variableGradPairs(loss, varList, where);
+    this.applyGradients(pairs);
+    return keras || second === true ? value : null;
   }
 
-  /** Clips, decays, updates and constrains; `pairs` are `[gradient, variable]` as in Keras. */
-  applyGradients(pairs: readonly (readonly [Tensor, Variable])[]): void {
+  /**
+   * Clips, decays, updates and constrains. `gradients` are `[gradient, variable]` pairs (Keras),
+   * or TensorFlow.js's forms: gradients keyed by variable name (what `variableGrads` returns) or
+   * `{ name, tensor }` entries; a name must belong to exactly one live variable.
+   */
+  applyGradients(gradients: GradientsArg): void {
     const where = `${this.className}.applyGradients`;
-    if (!Array.isArray(pairs))
-      throw new TypeError(`${where}: expected an array of [gradient, variable] pairs`);
-    const seen = new Set<Variable>();
-    pairs.forEach((pair, i) => {
-      const [g, v] = Array.isArray(pair) ? pair : [];
-      if (!(g instanceof Tensor) || !(v instanceof Variable))
-        throw new TypeError(`${where}: pairs[${i}] must be [gradient: Tensor, variable: Variable]`);
-      if (v.dtype !== 'float32' || g.dtype !== 'float32')
-        throw new TypeError(`${where}: variable '${v.name}' and its gradient must be float32`);
-      if (!shapesEqual(g.shape, v.shape))
-        throw new RangeError(
-          `${where}: gradient of '${v.name}' has shape [${g.shape.join(',')}], variable [${v.shape.join(',')}]`,
-        );
-      if (seen.has(v)) throw new Error(`${where}: variable '${v.name}' appears twice`);
-      seen.add(v);
-    });
+    const pairs = gradientPairs(gradients, where);
     noGrad(() => {
       const lr = this.currentLearningRate();
       const grads = clipGradients(
@@ -338,4 +342,52 @@ function readIterations(value: unknown, where: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
     throw new RangeError(`${where}: iterations must be an integer >= 0, received ${String(n)}`);
   return n;
+}
+
+type GradientsArg =
+  | readonly (readonly [Tensor, Variable])[]
+  | Readonly<Record<string, Tensor>>
+  | readonly { name: string; tensor: Tensor }[];
+
+/** `applyGradients`'s three argument forms as checked `[gradient, variable]` pairs. */
+function gradientPairs(gradients: GradientsArg, where: string): [Tensor, Variable][] {
+  let entries: [unknown, unknown, string][];
+  const named = (name: string, g: unknown, at: string): [unknown, unknown, string] => {
+    const v = findVariable(name);
+    if (v === null)
+      throw new Error(`${where}: no live variable is named '${name}' (${at} names it)`);
+    return [g, v, at];
+  };
+  if (Array.isArray(gradients)) {
+    entries = (gradients as readonly unknown[]).map((entry, i) => {
+      const at = `gradients[${i}]`;
+      if (Array.isArray(entry)) return [entry[0], entry[1], at];
+      const e = entry as { name?: unknown; tensor?: unknown } | null;
+      if (typeof e === 'object' && e !== null && typeof e.name === 'string')
+        return named(e.name, e.tensor, at);
+      throw new TypeError(
+        `${where}: ${at} must be a [gradient, variable] pair or a { name, tensor } entry`,
+      );
+    });
+  } else if (typeof gradients === 'object' && gradients !== null) {
+    entries = Object.entries(gradients).map(([name, g]) => named(name, g, `gradients.${name}`));
+  } else {
+    throw new TypeError(
+      `${where}: expected [gradient, variable] pairs, a { name: gradient } map or { name, tensor } entries, received ${gradients === null ? 'null' : typeof gradients}`,
+    );
+  }
+  const seen = new Set<Variable>();
+  return entries.map(([g, v, at]) => {
+    if (!(g instanceof Tensor) || !(v instanceof Variable))
+      throw new TypeError(`${where}: ${at} must hold a gradient Tensor and a Variable`);
+    if (v.dtype !== 'float32' || g.dtype !== 'float32')
+      throw new TypeError(`${where}: variable '${v.name}' and its gradient must be float32`);
+    if (!shapesEqual(g.shape, v.shape))
+      throw new RangeError(
+        `${where}: gradient of '${v.name}' has shape [${g.shape.join(',')}], variable [${v.shape.join(',')}]`,
+      );
+    if (seen.has(v)) throw new Error(`${where}: variable '${v.name}' appears twice`);
+    seen.add(v);
+    return [g, v];
+  });
 }

@@ -139,3 +139,14 @@ export function orthogonalRegularizer(
 ): OrthogonalRegularizer {
   return new OrthogonalRegularizer(arg.factor, arg.mode);
 }
+
+/** Keras's `regularizers` module: `regularizers.l2(0.01)`, `regularizers.get('l1')`. */
+export const regularizers = {
+  l1,
+  l2,
+  l1l2,
+  orthogonalRegularizer,
+  get: getRegularizer,
+  serialize: serializeRegularizer,
+  deserialize: deserializeRegularizer,
+};

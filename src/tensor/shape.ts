@@ -30,6 +30,10 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 }
 
 export function assertValidShape(shape: readonly unknown[], where: string): asserts shape is Shape {
+  if (!Array.isArray(shape))
+    throw new TypeError(
+      `${where}: shape must be an array of non-negative integers, received ${typeof shape === 'string' ? `'${shape}'` : String(shape)}${typeof shape === 'string' ? ' (a dtype? it is the third argument: tensor(values, shape, dtype))' : ''}`,
+    );
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {

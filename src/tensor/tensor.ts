@@ -20,6 +20,18 @@ export interface TapeNodeRef {
 let nextTensorId = 0;
 
 /**
+ * Called with every new tensor when set. Only the TensorFlow.js face sets it (for `memory()`),
+ * so the Keras face pays one null check per tensor.
+ * @internal
+ */
+export let tensorObserver: ((t: Tensor) => void) | null = null;
+
+/** @internal */
+export function setTensorObserver(observer: ((t: Tensor) => void) | null): void {
+  tensorObserver = observer;
+}
+
+/**
  * An immutable n-dimensional array of float32, int32 or bool values in row-major order.
  *
  * Ops are also available as methods (`x.add(y).relu()`); they are attached by `ops/chain.ts`.
@@ -41,6 +53,7 @@ export class Tensor {
     // A frozen shape (another tensor's, or one an op built and froze) cannot change: share it.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
+    if (tensorObserver !== null) tensorObserver(this);
   }
 
   get size(): number {
@@ -90,6 +103,29 @@ export class Tensor {
 
 let nextVariableId = 0;
 
+/** Live variables by name, for APIs keyed by name (TensorFlow.js's `applyGradients({ w: g })`). */
+const variablesByName = new Map<string, WeakRef<Variable>[]>();
+
+/**
+ * The live variable called `name`, or null if none is. Throws when several live variables share
+ * the name, since a name would then not say which one is meant.
+ */
+export function findVariable(name: string): Variable | null {
+  const refs = variablesByName.get(name);
+  if (refs === undefined) return null;
+  const live = refs.filter((r) => r.deref() !== undefined);
+  if (live.length === 0) {
+    variablesByName.delete(name);
+    return null;
+  }
+  variablesByName.set(name, live);
+  if (live.length > 1)
+    throw new Error(
+      `${live.length} live variables are named '${name}': pass the variables themselves, not their names`,
+    );
+  return live[0]?.deref() ?? null;
+}
+
 export interface VariableOptions {
   name?: string;
   trainable?: boolean;
@@ -112,6 +148,9 @@ export class Variable extends Tensor {
     }
     this.name = name;
     this.trainable = options.trainable ?? true;
+    const live = (variablesByName.get(name) ?? []).filter((r) => r.deref() !== undefined);
+    live.push(new WeakRef(this));
+    variablesByName.set(name, live);
   }
 
   /** Replaces the value. The new value is copied by reference (tensors are immutable). */

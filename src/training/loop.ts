@@ -326,15 +326,25 @@ export async function evaluate(
   y: TensorData,
   args: EvaluateArgs = {},
 ): Promise<Logs> {
+  const list = new CallbackList(args.callbacks ?? []);
+  await list.call('onTestBegin', {});
+  const logs = evaluateSync(model, x, y, args);
+  await list.call('onTestEnd', logs);
+  return logs;
+}
+
+/** `evaluate` at once, without callbacks (TensorFlow.js's `evaluate` is synchronous). */
+export function evaluateSync(
+  model: TrainableModel,
+  x: TensorData,
+  y: TensorData,
+  args: Omit<EvaluateArgs, 'callbacks'> = {},
+): Logs {
   const where = `evaluate (${model.name})`;
   const compiled = compiledOf(model, where);
   const batchSize = checkBatchSize(args.batchSize ?? 32, where);
   const data = arrays(model, x, y, args.sampleWeight, undefined, where);
-  const list = new CallbackList(args.callbacks ?? []);
-  await list.call('onTestBegin', {});
-  const logs = evaluateArrays(model, compiled, data, batchSize);
-  await list.call('onTestEnd', logs);
-  return logs;
+  return evaluateArrays(model, compiled, data, batchSize);
 }
 
 export function predict(

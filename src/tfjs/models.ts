@@ -1,0 +1,194 @@
+/**
+ * TensorFlow.js's model API over Lamina's models. The graph, layers, weights and training loop
+ * are Lamina's; what differs is the surface TensorFlow.js code calls: `evaluate` returns scalars
+ * at once, `trainOnBatch` a promise of numbers, `fit` takes callbacks as one object and logs
+ * accuracy as `acc`, and `fit`'s progress is silent unless asked (TensorFlow.js prints nothing
+ * without its Node bindings). Regularization keeps Keras's semantics: penalties count in `loss`,
+ * `val_loss` and `evaluate` (TensorFlow.js leaves them out of the last two).
+ */
+import type { MetricIdentifier } from '../metrics/index.js';
+import { Model as LaminaModel, type ModelArgs } from '../models/model.js';
+import { Sequential as LaminaSequential, type SequentialArgs } from '../models/sequential.js';
+import { scalar } from '../ops/convert.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { CallbackHooks } from '../training/callbacks/callback.js';
+import type { History } from '../training/callbacks/history.js';
+import type { CompileArgs } from '../training/compiled.js';
+import type { TensorData } from '../training/data.js';
+import { evaluateSync, type FitArgs } from '../training/loop.js';
+
+type MetricsArg =
+  | MetricIdentifier
+  | readonly MetricIdentifier[]
+  | readonly (readonly MetricIdentifier[])[]
+  | Readonly<Record<string, MetricIdentifier | readonly MetricIdentifier[]>>;
+
+export interface TfjsCompileArgs extends Omit<CompileArgs, 'metrics'> {
+  /** One metric, a list, a list per output or a record by output name ('accuracy' logs `acc`). */
+  metrics?: MetricsArg;
+}
+
+export interface TfjsFitArgs extends Omit<FitArgs, 'callbacks' | 'verbose'> {
+  /** Callback objects, or one object of hooks (`{ onEpochEnd }`), as TensorFlow.js accepts. */
+  callbacks?: CallbackHooks | readonly CallbackHooks[];
+  /** 0 (default here, as TensorFlow.js without its Node bindings) silent, 1 progress bar, 2 lines. */
+  verbose?: 0 | 1 | 2;
+  /** TensorFlow.js's yield cadence: a no-op here, fit yields to the event loop once a frame. */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
+  /** Batches of validation data per epoch: only meaningful for datasets; refused for arrays. */
+  validationSteps?: number;
+}
+
+export interface TfjsEvaluateArgs {
+  batchSize?: number;
+  sampleWeight?: Tensor;
+  verbose?: 0 | 1 | 2;
+  steps?: number;
+}
+
+/** The methods in which TensorFlow.js's models differ from Lamina's Keras-style ones. */
+export interface TfjsModelMethods {
+  compile(args: TfjsCompileArgs): void;
+  fit(x: TensorData, y: TensorData, args?: TfjsFitArgs): Promise<History>;
+  /** The loss (penalties included), then each metric: a scalar alone, else a list. */
+  evaluate(x: TensorData, y: TensorData, args?: TfjsEvaluateArgs): Tensor | Tensor[];
+  /** One step; the loss, or [loss, ...metrics]. */
+  trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]>;
+  /** 'loss' then each metric's log name, in `evaluate`'s order. */
+  readonly metricsNames: string[];
+  /** The compiled optimizer (null before `compile`). */
+  readonly optimizer: Optimizer | null;
+}
+
+type Replaced = keyof TfjsModelMethods;
+export type LayersModel = Omit<LaminaModel, Replaced> & TfjsModelMethods;
+export type Sequential = Omit<LaminaSequential, Replaced> & TfjsModelMethods;
+
+/** TensorFlow.js logs 'accuracy' as `acc` (and 'crossentropy' as `ce`); Keras keeps the name. */
+function renameMetric(m: MetricIdentifier): MetricIdentifier {
+  return m === 'accuracy' ? 'acc' : m === 'crossentropy' ? 'ce' : m;
+}
+
+function tfjsMetrics(metrics: MetricsArg | undefined): CompileArgs['metrics'] {
+  if (metrics === undefined) return undefined;
+  const list = (m: MetricIdentifier | readonly MetricIdentifier[]): MetricIdentifier[] =>
+    Array.isArray(m) ? m.map(renameMetric) : [renameMetric(m as MetricIdentifier)];
+  if (Array.isArray(metrics)) {
+    const perOutput = metrics.length > 0 && metrics.every((m) => Array.isArray(m));
+    return perOutput
+      ? (metrics as readonly (readonly MetricIdentifier[])[]).map(list)
+      : list(metrics as readonly MetricIdentifier[]);
+  }
+  if (typeof metrics === 'object' && metrics !== null && !('className' in metrics)) {
+    const record = metrics as Readonly<
+      Record<string, MetricIdentifier | readonly MetricIdentifier[]>
+    >;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, list(v)]));
+  }
+  return list(metrics as MetricIdentifier);
+}
+
+function fitArgs(args: TfjsFitArgs, where: string): FitArgs {
+  const { callbacks, yieldEvery: _yieldEvery, validationSteps, verbose, ...rest } = args;
+  if (validationSteps !== undefined)
+    throw new TypeError(
+      `${where}: validationSteps applies to dataset validation data (fitDataset), not to arrays`,
+    );
+  return {
+    ...rest,
+    verbose: verbose ?? 0,
+    callbacks:
+      callbacks === undefined ? undefined : Array.isArray(callbacks) ? callbacks : [callbacks],
+  };
+}
+
+/** Gives a Lamina model TensorFlow.js's methods (on the instance; the graph is unchanged). */
+export function asLayersModel<M extends LaminaModel>(
+  model: M,
+): Omit<M, Replaced> & TfjsModelMethods {
+  const keras = {
+    compile: model.compile.bind(model),
+    fit: model.fit.bind(model) as (x: TensorData, y: TensorData, a?: FitArgs) => Promise<History>,
+    trainOnBatch: model.trainOnBatch.bind(model),
+  };
+  const names = (): string[] => {
+    const c = model.compiled;
+    if (c === null) return [];
+    const multi = c.outputNames.length > 1;
+    return [
+      'loss',
+      ...(multi ? c.outputNames.map((o) => `${o}_loss`) : []),
+      ...c.metrics.flatMap((list, i) =>
+        list.map((m) => (multi ? `${c.outputNames[i]}_${m.name}` : m.name)),
+      ),
+    ];
+  };
+  const methods: TfjsModelMethods & ThisType<M> = {
+    compile(args: TfjsCompileArgs): void {
+      keras.compile({ ...args, metrics: tfjsMetrics(args.metrics) });
+    },
+    fit(x: TensorData, y: TensorData, args: TfjsFitArgs = {}): Promise<History> {
+      return keras.fit(x, y, fitArgs(args, `fit (${model.name})`));
+    },
+    evaluate(x: TensorData, y: TensorData, args: TfjsEvaluateArgs = {}): Tensor | Tensor[] {
+      const { verbose: _verbose, steps: _steps, ...rest } = args;
+      const logs = evaluateSync(model, x, y, rest);
+      const scalars = names().map((k) => scalar(logs[k] as number));
+      return scalars.length === 1 ? (scalars[0] as Tensor) : scalars;
+    },
+    async trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]> {
+      const logs = keras.trainOnBatch(x, y);
+      const values = names().map((k) => logs[k] as number);
+      return values.length === 1 ? (values[0] as number) : values;
+    },
+    get metricsNames(): string[] {
+      return names();
+    },
+    get optimizer(): Optimizer | null {
+      return model.compiled?.optimizer ?? null;
+    },
+  };
+  Object.defineProperties(model, Object.getOwnPropertyDescriptors(methods));
+  return model as unknown as Omit<M, Replaced> & TfjsModelMethods;
+}
+
+/** Whether `x` is a model given TensorFlow.js's methods by this face. */
+function isLayersModel(x: unknown): boolean {
+  return x instanceof LaminaModel && Object.prototype.hasOwnProperty.call(x, 'metricsNames');
+}
+
+export function sequential(args: SequentialArgs = {}): Sequential {
+  return asLayersModel(new LaminaSequential(args));
+}
+
+export function model(args: ModelArgs): LayersModel {
+  return asLayersModel(new LaminaModel(args));
+}
+
+/** A constructor-like function: `new F(args)` returns `make(args)`; `instanceof F` asks `is`. */
+function constructorLike<A, T>(
+  name: string,
+  make: (args: A) => T,
+  is: (x: unknown) => boolean,
+): { new (args: A): T; [Symbol.hasInstance](x: unknown): boolean } {
+  const f = function (args: A): T {
+    return make(args);
+  };
+  Object.defineProperty(f, 'name', { value: name });
+  Object.defineProperty(f, Symbol.hasInstance, { value: is });
+  return f as unknown as { new (args: A): T; [Symbol.hasInstance](x: unknown): boolean };
+}
+
+/** `new LayersModel({ inputs, outputs })` and `x instanceof LayersModel`, as in TensorFlow.js. */
+export const LayersModel = constructorLike<ModelArgs, LayersModel>(
+  'LayersModel',
+  model,
+  isLayersModel,
+);
+
+export const Sequential = constructorLike<SequentialArgs | undefined, Sequential>(
+  'Sequential',
+  sequential,
+  (x) => x instanceof LaminaSequential && isLayersModel(x),
+);
