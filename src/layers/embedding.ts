@@ -120,7 +120,7 @@ export class Embedding extends Layer {
     return [...singleInput(inputShape, `Embedding '${this.name}'`), this.outputDim];
   }
 
-  protected override inputDTypeForTracing(): DType {
+  override expectedInputDType(): DType {
     return 'int32';
   }
 

@@ -57,6 +57,7 @@ export class Sequential extends Model {
       this.inputLayer = new InputLayer({
         batchShape: layer.batchInputShape,
         name: `${layer.name}_input`,
+        dtype: layer.expectedInputDType(),
       });
     }
     this.stack.push(layer);

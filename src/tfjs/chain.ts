@@ -104,7 +104,6 @@ type TfjsTensorMethods = {
 };
 
 declare module '../tensor/tensor.js' {
-   
   interface Tensor extends TfjsTensorMethods {
     readonly isDisposed: boolean;
   }

@@ -65,14 +65,23 @@ export abstract class Layer extends LaminaLayer {
     });
   }
 
-  /** The class name under which the layer is serialized (the static `className`). */
-  getClassName(): string {
-    return this.className;
-  }
-
   /** TensorFlow.js's hook for layers that inspect their call; nothing is hooked here. */
   invokeCallHook(_inputs: Tensor | Tensor[], _kwargs?: object): void {}
 }
+
+/** TensorFlow.js's `getClassName()`, on every layer: the name it is serialized under. */
+declare module '../layers/base/layer.js' {
+  interface Layer {
+    getClassName(): string;
+  }
+}
+Object.defineProperty(LaminaLayer.prototype, 'getClassName', {
+  value: function (this: LaminaLayer): string {
+    return this.className;
+  },
+  writable: true,
+  configurable: true,
+});
 
 /** TensorFlow.js's LayerVariable reads: `kernel.read()` is the weight itself (a tensor). */
 declare module '../tensor/tensor.js' {

@@ -10,7 +10,7 @@ import {
   listBackends,
   setBackend as setLaminaBackend,
 } from '../engine/engine.js';
-import type { Tensor} from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { setTensorObserver, type Storage } from '../tensor/tensor.js';
 
 /** Runs `fn` and returns its result: there is no scope to clean up (tensors are collected). */

@@ -197,7 +197,7 @@ export abstract class Layer {
       this.call(
         multi
           ? inputShape.map((s) => concrete(s, 'float32'))
-          : concrete(inputShape, this.inputDTypeForTracing()),
+          : concrete(inputShape, this.expectedInputDType()),
         { training: false },
       ),
     );
@@ -217,8 +217,8 @@ export abstract class Layer {
     return Array.isArray(mask) ? (mask[0] ?? null) : mask;
   }
 
-  /** The dtype of zeros used when tracing output shapes (Embedding wants int32). */
-  protected inputDTypeForTracing(): DType {
+  /** The dtype of the inputs this layer takes (Embedding: int32), for tracing and model inputs. */
+  expectedInputDType(): DType {
     return 'float32';
   }
 
