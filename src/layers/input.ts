@@ -1,4 +1,5 @@
 import { assertValidShape, formatShape } from '../tensor/shape.js';
+import { cast } from '../ops/elementwise.js';
 import type { DType } from '../tensor/dtype.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { Layer, type LayerTensors } from './base/layer.js';
@@ -62,12 +63,23 @@ export class InputLayer extends Layer {
         `InputLayer '${this.name}': expected shape ${formatSymbolicShape(this.batchShape)}, received ${formatShape(x.shape)}`,
       );
     }
-    if (x.dtype !== this.dtype) {
+    if (x.dtype === this.dtype) return x;
+    // As Keras, numbers are converted to the input's dtype (ids given as floats, say), but only
+    // where nothing is lost: a float that is not an integer is refused, not truncated.
+    if (x.dtype === 'bool' || this.dtype === 'bool') {
       throw new TypeError(
         `InputLayer '${this.name}': expected dtype ${this.dtype}, received ${x.dtype}`,
       );
     }
-    return x;
+    if (this.dtype === 'int32') {
+      const values = x.dataSync();
+      const bad = values.findIndex((v) => !Number.isInteger(v));
+      if (bad >= 0)
+        throw new TypeError(
+          `InputLayer '${this.name}': expected int32 values, received float32 holding ${values[bad]} at flat index ${bad}`,
+        );
+    }
+    return cast(x, this.dtype);
   }
 
   override getConfig(): JsonObject {

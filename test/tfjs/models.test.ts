@@ -170,6 +170,18 @@ describe('lamina-nn/tfjs models against TensorFlow.js', () => {
     const h = await m.fit(ids, tf.tensor([[1], [0]]), { epochs: 2 });
     assert.equal(h.history.loss!.length, 2);
     assert.deepEqual([...(m.predict(ids) as tf.Tensor).shape], [2, 1]);
+    // Ids as floats (tensor2d's default) are converted when they hold integers, else refused.
+    const floats = m.predict(
+      tf.tensor2d([
+        [1, 2, 3],
+        [4, 5, 9],
+      ]),
+    ) as tf.Tensor;
+    assert.deepEqual(floats.arraySync(), (m.predict(ids) as tf.Tensor).arraySync());
+    assert.throws(
+      () => m.predict(tf.tensor2d([[1, 2.5, 3]])),
+      /expected int32 values, received float32 holding 2.5 at flat index 1/,
+    );
   });
 });
 

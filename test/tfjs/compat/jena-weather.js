@@ -1,0 +1,36 @@
+// The jena-weather example's shape: sequences of readings, a GRU (and a SimpleRNN) regressor,
+// mean absolute error, RMSprop, trainOnBatch-free fit with validation data.
+import { lcg } from './data.js';
+
+export async function run(tf) {
+  const rand = lcg(4);
+  const n = 32;
+  const steps = 10;
+  const seqs = [];
+  const targets = [];
+  for (let i = 0; i < n; i++) {
+    const start = rand() * 6;
+    const seq = Array.from({ length: steps }, (_, t) => [
+      Math.sin(start + t / 3),
+      Math.cos(start + t / 3),
+    ]);
+    seqs.push(seq);
+    targets.push([Math.sin(start + steps / 3)]);
+  }
+  const xs = tf.tensor3d(seqs);
+  const ys = tf.tensor2d(targets);
+  const losses = [];
+  for (const kind of ['gru', 'simpleRNN']) {
+    const model = tf.sequential();
+    model.add(tf.layers[kind]({ units: 8, inputShape: [steps, 2] }));
+    model.add(tf.layers.dense({ units: 1 }));
+    model.compile({ loss: 'meanAbsoluteError', optimizer: tf.train.rmsprop(0.01) });
+    const history = await model.fit(xs.slice(0, 24), ys.slice(0, 24), {
+      epochs: 5,
+      batchSize: 8,
+      validationData: [xs.slice(24), ys.slice(24)],
+    });
+    losses.push(...history.history.val_loss);
+  }
+  return { losses };
+}
