@@ -7,6 +7,20 @@ import {
   type ActivationArgs,
   type ActivityRegularizationArgs,
 } from './core/activation.js';
+import {
+  ELU,
+  LeakyReLU,
+  PReLU,
+  ReLU,
+  Softmax,
+  ThresholdedReLU,
+  type ELUArgs,
+  type LeakyReLUArgs,
+  type PReLUArgs,
+  type ReLUArgs,
+  type SoftmaxArgs,
+  type ThresholdedReLUArgs,
+} from './core/activation-layers.js';
 import { Dense, type DenseArgs } from './core/dense.js';
 import {
   AlphaDropout,
@@ -80,6 +94,12 @@ export {
   InputLayer,
   input,
   TimeDistributed,
+  ReLU,
+  LeakyReLU,
+  ELU,
+  ThresholdedReLU,
+  Softmax,
+  PReLU,
 };
 export type {
   ActivationArgs,
@@ -93,6 +113,12 @@ export type {
   RepeatVectorArgs,
   InputArgs,
   TimeDistributedArgs,
+  ReLUArgs,
+  LeakyReLUArgs,
+  ELUArgs,
+  ThresholdedReLUArgs,
+  SoftmaxArgs,
+  PReLUArgs,
 };
 
 /** Factories in TensorFlow.js style: `layers.dense({ units: 10, activation: 'relu' })`. */
@@ -100,6 +126,12 @@ export const layers = {
   inputLayer: (args: InputArgs) => new InputLayer(args),
   dense: (args: DenseArgs) => new Dense(args),
   activation: (args: ActivationArgs) => new Activation(args),
+  reLU: (args: ReLUArgs = {}) => new ReLU(args),
+  leakyReLU: (args: LeakyReLUArgs = {}) => new LeakyReLU(args),
+  elu: (args: ELUArgs = {}) => new ELU(args),
+  thresholdedReLU: (args: ThresholdedReLUArgs = {}) => new ThresholdedReLU(args),
+  softmax: (args: SoftmaxArgs = {}) => new Softmax(args),
+  prelu: (args: PReLUArgs = {}) => new PReLU(args),
   activityRegularization: (args: ActivityRegularizationArgs = {}) =>
     new ActivityRegularization(args),
   dropout: (args: DropoutArgs) => new Dropout(args),
