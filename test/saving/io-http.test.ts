@@ -14,6 +14,7 @@ import {
   loadModel,
   randomNormal,
   sequential,
+  type Model,
   type ModelArtifacts,
   type Sequential,
   type Tensor,
@@ -39,7 +40,7 @@ function mlp(): Sequential {
 }
 
 const x = randomNormal([5, 3], 0, 1, 7);
-const predict = (m: Sequential): number[] => Array.from((m.predict(x) as Tensor).dataSync());
+const predict = (m: Model): number[] => Array.from((m.predict(x) as Tensor).dataSync());
 
 let server: ModelServer;
 let model: Sequential;
