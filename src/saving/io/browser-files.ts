@@ -6,7 +6,6 @@
  */
 import { LaminaError } from '../../errors.js';
 import { parseJson } from '../json.js';
-import type { ModelArtifacts, SaveResult } from '../types.js';
 import {
   artifactsInfo,
   checkShardBytes,
@@ -15,13 +14,14 @@ import {
   readModelJson,
   weightBuffer,
 } from './model-json.js';
+import type { LoadHandlerObject, SaveHandlerObject } from './types.js';
 
 export const DOWNLOADS_SCHEME = 'downloads://';
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** A load handler reading model.json and its shards from `files` (the JSON first). */
-export function browserFiles(files: readonly File[]): { load(): Promise<ModelArtifacts> } {
+export function browserFiles(files: readonly File[]): LoadHandlerObject {
   if (!Array.isArray(files) || files.length === 0)
     throw new TypeError(
       `io.browserFiles: expected [model.json, ...weight files] as File objects, received ${Array.isArray(files) ? 'an empty list' : typeof files}`,
@@ -64,9 +64,7 @@ export function browserFiles(files: readonly File[]): { load(): Promise<ModelArt
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A save handler that downloads `<prefix>.json` and `<prefix>.weights.bin` (browsers). */
-export function browserDownloads(prefix = 'model'): {
-  save(a: ModelArtifacts): Promise<SaveResult>;
-} {
+export function browserDownloads(prefix = 'model'): SaveHandlerObject {
   const name =
     (prefix.startsWith(DOWNLOADS_SCHEME) ? prefix.slice(DOWNLOADS_SCHEME.length) : prefix) ||
     'model';

@@ -3,7 +3,7 @@
  * ../files.ts.
  */
 import { loadArtifactsFromFile, saveArtifactsToFile } from '../files.js';
-import type { ModelArtifacts, SaveResult } from '../types.js';
+import type { LoadHandlerObject, SaveHandlerObject } from './types.js';
 
 export const FILE_SCHEME = 'file://';
 
@@ -14,7 +14,7 @@ export const FILE_SCHEME = 'file://';
 export function fileSystem(
   path: string,
   shardSizeBytes?: number,
-): { save(a: ModelArtifacts): Promise<SaveResult>; load(): Promise<ModelArtifacts> } {
+): LoadHandlerObject & SaveHandlerObject {
   if (typeof path !== 'string' || path.length === 0)
     throw new TypeError(`io.fileSystem: expected a path, received ${JSON.stringify(path)}`);
   return {

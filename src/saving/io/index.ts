@@ -23,12 +23,12 @@ export {
 export { listModels, removeModel, copyModel, moveModel } from './management.js';
 export type {
   HttpOptions,
-  HttpOptions as LoadOptions,
   IOHandler,
   IOHandlerSync,
   IORouter,
-  LoadHandlerObject as LoadHandler,
-  SaveHandlerObject as SaveHandler,
+  LoadHandler,
+  LoadOptions,
+  SaveHandler,
   ModelArtifacts,
   ModelArtifactsInfo,
   ModelJSON,

@@ -8,7 +8,12 @@
 import { LaminaError } from '../../errors.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import { artifactsInfo, weightBuffer } from './model-json.js';
-import type { ModelArtifactsInfo, ModelStoreManager } from './types.js';
+import type {
+  LoadHandlerObject,
+  ModelArtifactsInfo,
+  ModelStoreManager,
+  SaveHandlerObject,
+} from './types.js';
 
 export const INDEXED_DB_SCHEME = 'indexeddb://';
 const DATABASE = 'tensorflowjs';
@@ -169,10 +174,7 @@ class IndexedDBHandler {
 }
 
 /** The handler of indexeddb://`path` (browsers and workers). */
-export function browserIndexedDB(path: string): {
-  save(a: ModelArtifacts): Promise<SaveResult>;
-  load(): Promise<ModelArtifacts>;
-} {
+export function browserIndexedDB(path: string): LoadHandlerObject & SaveHandlerObject {
   return new IndexedDBHandler(stripScheme(path));
 }
 

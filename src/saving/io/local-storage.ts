@@ -8,7 +8,13 @@ import { LaminaError } from '../../errors.js';
 import { expectObject, isObject, parseJson } from '../json.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import { artifactsInfo, weightBuffer } from './model-json.js';
-import type { ModelArtifactsInfo, ModelStoreManager, StorageLike } from './types.js';
+import type {
+  LoadHandlerObject,
+  ModelArtifactsInfo,
+  ModelStoreManager,
+  SaveHandlerObject,
+  StorageLike,
+} from './types.js';
 
 export const LOCAL_STORAGE_SCHEME = 'localstorage://';
 const PREFIX = 'tensorflowjs_models/';
@@ -175,7 +181,7 @@ class LocalStorageHandler {
 export function browserLocalStorage(
   path: string,
   storage?: StorageLike,
-): { save(a: ModelArtifacts): Promise<SaveResult>; load(): Promise<ModelArtifacts> } {
+): LoadHandlerObject & SaveHandlerObject {
   return new LocalStorageHandler(stripScheme(path), storage);
 }
 

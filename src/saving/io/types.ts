@@ -39,7 +39,7 @@ export type WeightData = ArrayBuffer | ArrayBuffer[];
 
 export type OnProgressCallback = (fraction: number) => void;
 
-/** Options of `io.http` and of loading an http(s) URL (TensorFlow.js's `io.LoadOptions`). */
+/** Options of `io.http` and of loading an http(s) URL. */
 export interface HttpOptions {
   /** Passed to every `fetch` (headers, credentials...); must not have a body. */
   requestInit?: RequestInit;
@@ -53,18 +53,29 @@ export interface HttpOptions {
   onProgress?: OnProgressCallback;
 }
 
-export interface LoadHandlerObject {
-  load(): Promise<ModelArtifacts>;
-}
-
-export interface SaveHandlerObject {
-  save(artifacts: ModelArtifacts): Promise<SaveResult>;
-}
+/** TensorFlow.js's names: a handler's `load` and `save` functions. */
+export type LoadHandler = () => Promise<ModelArtifacts>;
+export type SaveHandler = (artifacts: ModelArtifacts) => Promise<SaveResult>;
 
 /** A handler: what `model.save` and `loadModel` accept in place of a URL. */
 export interface IOHandler {
-  load?: () => Promise<ModelArtifacts>;
-  save?: (artifacts: ModelArtifacts) => Promise<SaveResult>;
+  load?: LoadHandler;
+  save?: SaveHandler;
+}
+
+/** TensorFlow.js's `io.LoadOptions`: the http options, and `strict` (see loadModel). */
+export interface LoadOptions extends HttpOptions {
+  /** Refuse weights of other names than the model's (default true). */
+  strict?: boolean;
+}
+
+/** Handlers as the functions here return them, with the methods they have. */
+export interface LoadHandlerObject {
+  load: LoadHandler;
+}
+
+export interface SaveHandlerObject {
+  save: SaveHandler;
 }
 
 export interface IOHandlerSync {
