@@ -7,7 +7,9 @@
  * Skipped, saying so, where no Chromium is installed.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { io, loadModel, tensor, type Tensor } from '../../src/index.js';
@@ -98,6 +100,22 @@ try {
   r.missingRemove = await failure(() => lm.io.removeModel('indexeddb://missing'));
   r.missingLocal = await failure(() => lm.loadModel('localstorage://missing'));
   window.__result = r;
+} catch (e) {
+  window.__result = { error: String(e && e.stack || e) };
+}
+</script></body></html>`;
+
+/** Loads the served model by a relative URL (fetched from the page) and by an absolute one. */
+const HTTP_PAGE = `<!DOCTYPE html><html><body><script src="/vendor/tf.min.js"></script><script type="module">
+try {
+  ${SETUP}
+  const url = location.origin + '/served/my-model.json';
+  window.__result = {
+    relative: lmPredict(await lm.loadModel('served/my-model.json')),
+    absolute: lmPredict(await lm.loadModel(url, { requestInit: { cache: 'no-store' } })),
+    tfjs: tfPredict(await tf.loadLayersModel(url)),
+    missing: await failure(() => lm.loadModel(location.origin + '/none/model.json')),
+  };
 } catch (e) {
   window.__result = { error: String(e && e.stack || e) };
 }
@@ -200,7 +218,9 @@ test('indexeddb:// and localstorage:// in Chromium, both ways with TensorFlow.js
   );
 });
 
-test('downloads:// downloads name.json and name.weights.bin, which io.browserFiles loads back', async (t) => {
+test('downloads:// downloads name.json and name.weights.bin, which io.browserFiles loads back and the page loads over http', async (t) => {
+  const served = mkdtempSync(join(tmpdir(), 'lamina-served-'));
+  t.after(() => rmSync(served, { recursive: true, force: true }));
   await withChromium(
     t,
     async (browser) => {
@@ -226,7 +246,25 @@ test('downloads:// downloads name.json and name.weights.bin, which io.browserFil
       const loaded = await loadModel(io.browserFiles(files));
       const got = Array.from((loaded.predict(tensor(X)) as Tensor).dataSync());
       close(got, result.want);
+
+      // The downloaded files, served: loaded by the page over http, by Lamina and TensorFlow.js.
+      for (const d of downloads) writeFileSync(join(served, d.name), d.bytes);
+      const http = await browser.run(HTTP_PAGE, { timeout: 60_000 });
+      assert.equal(http.result.error, undefined, String(http.result.error));
+      assert.deepEqual(http.result.relative, result.want);
+      assert.deepEqual(http.result.absolute, result.want);
+      close(http.result.tfjs, result.want);
+      assert.match(
+        (http.result.missing as { message: string }).message,
+        /^loadModel\(http:\/\/127\.0\.0\.1:\d+\/none\/model\.json\): GET http:\/\/127\.0\.0\.1:\d+\/none\/model\.json answered HTTP 404/,
+      );
     },
-    { assets: { '/vendor/tf.min.js': tfjsBundle } },
+    {
+      assets: {
+        '/vendor/tf.min.js': tfjsBundle,
+        '/served/my-model.json': join(served, 'my-model.json'),
+        '/served/my-model.weights.bin': join(served, 'my-model.weights.bin'),
+      },
+    },
   );
 });

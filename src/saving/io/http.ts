@@ -52,7 +52,8 @@ class HttpHandler implements Required<IOHandler> {
         'unsupported',
         `io.http(${url}): no fetch in this environment; pass options.fetchFunc`,
       );
-    this.fetch = fetchFunc;
+    // Called as a plain function: browsers may refuse a fetch whose `this` is not the window.
+    this.fetch = (input, init) => fetchFunc(input, init);
   }
 
   private async request(
