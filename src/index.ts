@@ -177,3 +177,4 @@ export {
   type LoadOptions,
   type SaveResult,
 } from './saving/index.js';
+export * as io from './saving/io/index.js';

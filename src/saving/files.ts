@@ -6,8 +6,9 @@
  */
 import { LaminaError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { describe, expectArray, expectObject, parseJson } from './json.js';
-import type { ModelArtifacts, SaveResult, WeightSpec } from './types.js';
+import { checkShardBytes, modelJsonFor, readModelJson } from './io/model-json.js';
+import { describe, parseJson } from './json.js';
+import type { ModelArtifacts, SaveResult } from './types.js';
 import { concatWeightData } from './weights.js';
 
 const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
@@ -42,14 +43,7 @@ export async function saveArtifactsToFile(
     await writeFileAtomic(join(dir, name), shard);
     paths.push(name);
   }
-  const json = {
-    modelTopology: artifacts.modelTopology ?? null,
-    weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
-    format: artifacts.format ?? 'layers-model',
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy ?? null,
-    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-  };
+  const json = modelJsonFor(artifacts, paths);
   const text = JSON.stringify(json);
   await writeFileAtomic(jsonPath, text);
   await syncDir(dir);
@@ -118,35 +112,12 @@ export async function loadArtifactsFromFile(target: string): Promise<ModelArtifa
       `${where}: model.json is ${stat.size} bytes, more than ${MAX_JSON_BYTES}`,
     );
   const text = await fs.readFile(jsonPath, 'utf8').catch(io);
-  const json = expectObject(parseJson(text, where), where);
-  const manifest = expectArray(json.weightsManifest ?? [], `${where}: weightsManifest`);
-  const specs: WeightSpec[] = [];
-  const files: string[] = [];
-  manifest.forEach((group, i) => {
-    const g = expectObject(group, `${where}: weightsManifest[${i}]`);
-    for (const p of expectArray(g.paths, `${where}: weightsManifest[${i}].paths`))
-      files.push(checkShardPath(p, where));
-    specs.push(
-      ...(expectArray(
-        g.weights ?? [],
-        `${where}: weightsManifest[${i}].weights`,
-      ) as unknown as WeightSpec[]),
-    );
-  });
+  const { artifacts, paths } = readModelJson(parseJson(text, where), where);
+  const files = paths.map((p) => checkShardPath(p, where));
   const dir = dirname(jsonPath);
   let total = 0;
   for (const f of files) total += (await fs.stat(join(dir, f)).catch(io)).size;
-  const declared = specs.reduce((n, s) => {
-    const shape = Array.isArray(s?.shape) ? s.shape : [];
-    return (
-      n + shape.reduce((a, d) => a * (typeof d === 'number' ? d : NaN), s?.dtype === 'bool' ? 1 : 4)
-    );
-  }, 0);
-  if (declared > total && !specs.some((s) => s?.quantization))
-    throw new LaminaError(
-      'truncated-data',
-      `${where}: the manifest declares ${declared} bytes of weights, the shards hold ${total}`,
-    );
+  checkShardBytes(artifacts.weightSpecs ?? [], total, where);
   const data = new Uint8Array(total);
   let offset = 0;
   for (const f of files) {
@@ -159,12 +130,5 @@ export async function loadArtifactsFromFile(target: string): Promise<ModelArtifa
     data.set(bytes, offset);
     offset += bytes.byteLength;
   }
-  return {
-    modelTopology: (json.modelTopology ?? null) as ModelArtifacts['modelTopology'],
-    weightSpecs: specs,
-    weightData: data.subarray(0, offset),
-    format: typeof json.format === 'string' ? json.format : undefined,
-    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
-    trainingConfig: (json.trainingConfig ?? null) as ModelArtifacts['trainingConfig'],
-  };
+  return { ...artifacts, weightData: data.subarray(0, offset) };
 }

@@ -6,8 +6,9 @@ import { LaminaError, toLaminaError } from '../errors.js';
 import type { Model } from '../models/model.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { loadWeightsFromArtifacts, modelFromArtifacts, modelToArtifacts } from './artifacts.js';
-import { loadArtifactsFromFile, saveArtifactsToFile } from './files.js';
 import { buildModel, topologyOf, withParamBudget } from './from-config.js';
+import { loadArtifactsFromUrl, saveArtifactsToUrl } from './io/router.js';
+import type { HttpOptions } from './io/types.js';
 import { parseJson, sanitize } from './json.js';
 import type {
   LoadHandler,
@@ -52,8 +53,9 @@ function isHandler<K extends string>(value: unknown, key: K): value is Record<K,
 async function artifactsFrom(
   source: string | ModelArtifacts | LoadHandler,
   where: string,
+  options: HttpOptions = {},
 ): Promise<ModelArtifacts> {
-  if (typeof source === 'string') return loadArtifactsFromFile(source);
+  if (typeof source === 'string') return loadArtifactsFromUrl(source, options);
   if (isHandler(source, 'load')) return (await source.load()) as ModelArtifacts;
   if (typeof source === 'object' && source !== null) return source;
   throw new LaminaError(
@@ -63,17 +65,19 @@ async function artifactsFrom(
 }
 
 /**
- * Loads a model saved by Lamina or TensorFlow.js: a path (directory or model.json), artifacts
- * `{ modelTopology, weightSpecs, weightData }` or a handler `{ load() }` (e.g. tf.io.fromMemory).
+ * Loads a model saved by Lamina or TensorFlow.js: a path (directory or model.json) or a URL
+ * (file://, http(s)://, indexeddb://, localstorage://; see io), artifacts
+ * `{ modelTopology, weightSpecs, weightData }` or a handler `{ load() }` (e.g. io.fromMemory).
+ * For http(s), `options` also takes io.http's (requestInit, fetchFunc, weightPathPrefix...).
  * Every failure is a LaminaError.
  */
 export async function loadModel(
   source: string | ModelArtifacts | LoadHandler,
-  options: LoadOptions = {},
+  options: LoadOptions & HttpOptions = {},
 ): Promise<Model> {
   const where = typeof source === 'string' ? `loadModel(${source})` : 'loadModel';
   try {
-    return modelFromArtifacts(await artifactsFrom(source, where), options, where);
+    return modelFromArtifacts(await artifactsFrom(source, where, options), options, where);
   } catch (e) {
     throw toLaminaError(e, 'invalid-config', where);
   }
@@ -93,7 +97,10 @@ export async function loadWeights(
   }
 }
 
-/** Saves to a path (Node, crash-safe) or hands the artifacts to a `{ save }` handler. */
+/**
+ * Saves to a path (Node, crash-safe), a URL (file://, http(s)://, indexeddb://,
+ * localstorage://, downloads://; see io) or hands the artifacts to a `{ save }` handler.
+ */
 export async function saveModel(
   model: Model,
   target: string | SaveHandler,
@@ -101,7 +108,7 @@ export async function saveModel(
 ): Promise<SaveResult> {
   const artifacts = modelToArtifacts(model, options);
   if (typeof target === 'string')
-    return saveArtifactsToFile(target, artifacts, options.shardSizeBytes);
+    return saveArtifactsToUrl(target, artifacts, options.shardSizeBytes);
   if (isHandler(target, 'save')) return target.save(artifacts);
   throw new TypeError(
     `saveModel: expected a path or a { save(artifacts) } handler, received ${typeof target}`,

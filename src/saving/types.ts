@@ -37,6 +37,8 @@ export interface SaveResult {
     weightSpecsBytes?: number;
     weightDataBytes?: number;
   };
+  /** The server's answers, when saved over http(s). */
+  responses?: Response[];
 }
 
 export interface SaveHandler {

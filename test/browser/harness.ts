@@ -24,10 +24,20 @@ export function findChromium(): string | null {
   return null;
 }
 
-/** What a page stored in `window.__result`, plus the uncaught errors the page reported. */
+/** A file the page downloaded: the name it suggested and the bytes. */
+export interface Download {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * What a page stored in `window.__result`, plus the uncaught errors the page reported and the
+ * files it downloaded.
+ */
 export interface PageRun {
   result: Record<string, unknown>;
   errors: string[];
+  downloads: Download[];
 }
 
 export interface PageOptions {
@@ -35,6 +45,13 @@ export interface PageOptions {
   isolated?: boolean;
   /** How long to wait for `window.__result` (ms). */
   timeout?: number;
+  /** Wait (as long as `timeout`) until the page has downloaded this many files (default 0). */
+  downloads?: number;
+}
+
+export interface ChromiumOptions {
+  /** More files to serve, by URL path (e.g. `/vendor/tf.min.js`), from these paths on disk. */
+  assets?: Record<string, string>;
 }
 
 export interface BrowserSession {
@@ -65,6 +82,7 @@ const ISOLATION = {
 export async function withChromium(
   t: TestContext,
   body: (session: BrowserSession) => Promise<void>,
+  { assets = {} }: ChromiumOptions = {},
 ): Promise<void> {
   const executablePath = findChromium();
   if (executablePath === null) {
@@ -80,6 +98,13 @@ export async function withChromium(
       res
         .writeHead(200, { ...(page.isolated ? ISOLATION : {}), 'Content-Type': 'text/html' })
         .end(page.html);
+      return;
+    }
+    const asset = assets[path];
+    if (asset !== undefined) {
+      res
+        .writeHead(200, { 'Content-Type': TYPES[extname(asset)] ?? 'application/octet-stream' })
+        .end(readFileSync(asset));
       return;
     }
     const file = join(root, path);
@@ -115,12 +140,22 @@ export async function withChromium(
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     await body({
-      async run(html, { isolated = true, timeout = 20_000 } = {}) {
+      async run(html, { isolated = true, timeout = 20_000, downloads: expected = 0 } = {}) {
         const path = `/page-${pages.size}.html`;
         pages.set(path, { html, isolated });
-        const page = await browser.newPage();
+        const page = await browser.newPage({ acceptDownloads: true });
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(String(e)));
+        const saved: Promise<Download>[] = [];
+        page.on('download', (d) => {
+          saved.push(
+            d.path().then((file) => ({
+              name: d.suggestedFilename(),
+              // A copy: a Buffer may be a view into a shared pool.
+              bytes: new Uint8Array(readFileSync(file)),
+            })),
+          );
+        });
         try {
           await page.goto(`http://127.0.0.1:${port}${path}`);
           await page.waitForFunction(
@@ -131,7 +166,11 @@ export async function withChromium(
           const result = (await page.evaluate(
             () => (window as unknown as { __result: unknown }).__result,
           )) as Record<string, unknown>;
-          return { result, errors };
+          // Download events can arrive after the page has written its result.
+          const deadline = Date.now() + timeout;
+          while (saved.length < expected && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          return { result, errors, downloads: await Promise.all(saved) };
         } finally {
           await page.close();
         }
