@@ -111,6 +111,7 @@ export {
   maxPool2d as maxPool,
   avgPool2d as avgPool,
   setSeed,
+  io,
   type DType,
   type NestedArray,
   type TypedArray,

@@ -22,7 +22,6 @@ import {
   loadModel,
   modelFromJSON as laminaModelFromJSON,
   type LoadHandler,
-  type LoadOptions,
   type ModelArtifacts,
 } from '../saving/index.js';
 import type { JsonObject } from '../serialization/keras-object.js';
@@ -106,7 +105,7 @@ export const models = { modelFromJSON };
 /** Loads a model saved by TensorFlow.js or Lamina (a path, artifacts or a `{ load }` handler). */
 export async function loadLayersModel(
   source: string | ModelArtifacts | LoadHandler,
-  options?: LoadOptions,
+  options?: Parameters<typeof loadModel>[1],
 ): Promise<LayersModel> {
   return asLayersModel(await loadModel(source, options)) as LayersModel;
 }
