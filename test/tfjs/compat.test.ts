@@ -22,6 +22,7 @@ const examples = [
   'addition-rnn',
   'sentiment-cnn',
   'jena-weather',
+  'save-load',
 ] as const;
 
 function numbers(v: Json): number[] {
@@ -40,6 +41,12 @@ describe('TensorFlow.js programs run unchanged on lamina-nn/tfjs', () => {
       assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort(), 'the same results');
       if (theirs.shapes !== undefined) assert.deepEqual(ours.shapes, theirs.shapes, 'shapes');
       for (const v of numbers(ours)) assert.ok(Number.isFinite(v), `finite: ${v}`);
+      // Flags, names and counts a program reports are exact; round-trip differences are tiny.
+      for (const [k, v] of Object.entries(theirs)) {
+        if (typeof v === 'boolean' || typeof v === 'string') assert.equal(ours[k], v, k);
+        if (k === 'trainable') assert.equal(ours[k], v, k);
+        if (k === 'maxDiff') assert.ok((ours[k] as number) < 1e-6, `${k}: ${String(ours[k])}`);
+      }
       const a = numbers(ours.losses);
       const b = numbers(theirs.losses);
       assert.equal(a.length, b.length, 'as many losses');
