@@ -3,7 +3,7 @@
  * training) the gradient update. The total is Keras's: the weighted data losses plus the plain
  * sum of `model.losses`; the parts are reported apart.
  */
-import { variableGrads } from '../autograd/grad.js';
+import { variableGradPairs } from '../autograd/grad.js';
 import type { Layer, LossTerm } from '../layers/base/layer.js';
 import { add, mul } from '../ops/elementwise.js';
 import { scalar } from '../ops/convert.js';
@@ -122,11 +122,16 @@ export function trainStep(
   if (weights.length === 0) {
     parts = lossParts(model, compiled, xs, ys, sampleWeight, true);
   } else {
-    const { grads } = variableGrads(() => {
-      parts = lossParts(model, compiled, xs, ys, sampleWeight, true);
-      return parts.total;
-    }, weights);
-    compiled.optimizer.applyGradients(weights.map((w) => [grads[w.name] as Tensor, w] as const));
+    // Keyed by variable, not by name: nested models may hold layers of the same name.
+    const { pairs } = variableGradPairs(
+      () => {
+        parts = lossParts(model, compiled, xs, ys, sampleWeight, true);
+        return parts.total;
+      },
+      weights,
+      'trainStep',
+    );
+    compiled.optimizer.applyGradients(pairs);
   }
   const done = parts as unknown as LossParts;
   updateMetrics(compiled, ys, done.predictions, sampleWeight);
