@@ -176,7 +176,10 @@ function planOptimizer(
         `${where}: optimizer weight '${t.name}' matches no trainable weight of the model`,
       );
   }
+  // An optimizer saved before its first step has made no slots yet: only its iteration count.
+  const unbuilt = Object.keys(slots).length === 0;
   for (const [name, want] of Object.entries(expected)) {
+    if (unbuilt) break;
     const got = slots[name] ?? [];
     want.forEach((w, i) => {
       const g = got[i];

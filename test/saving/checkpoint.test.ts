@@ -127,3 +127,17 @@ describe('ModelCheckpoint', () => {
     assert.deepEqual(a, b);
   });
 });
+
+describe('an epoch-0 checkpoint', () => {
+  test('a compiled, untrained model with Adam saves with its optimizer and loads back', async () => {
+    const m = build();
+    const path = join(dir, 'untrained');
+    await m.save(path, { includeOptimizer: true });
+    const back = await loadModel(path);
+    assert.equal(back.compiled?.optimizer.iterations, 0);
+    // It trains on from there exactly as the original does.
+    const h1 = await m.fit(x, y, { epochs: 1, shuffle: false, verbose: 0 });
+    const h2 = await back.fit(x, y, { epochs: 1, shuffle: false, verbose: 0 });
+    assert.equal(h2.history.loss![0], h1.history.loss![0]);
+  });
+});
