@@ -13,6 +13,7 @@ export type LaminaErrorCode =
   | 'weight-shape'
   | 'weight-dtype'
   | 'truncated-data'
+  | 'corrupt-data'
   | 'too-large'
   | 'unsupported'
   | 'no-topology'

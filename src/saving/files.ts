@@ -13,6 +13,8 @@ import { concatWeightData } from './weights.js';
 
 const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
+/** The hash part of a shard name Lamina writes: `<stem>.group1-shard1of2.<16 hex>.bin`. */
+const SHARD_HASH = /\.group1-shard\d+of\d+\.([0-9a-f]{16})\.bin$/;
 
 /** `dir` -> dir/model.json; `x.json` -> x.json; a `file://` prefix is dropped. */
 export async function jsonPathOf(target: string): Promise<string> {
@@ -99,7 +101,7 @@ function checkShardPath(path: unknown, where: string): string {
 /** Reads model.json and its shards into artifacts, checking sizes before reading. */
 export async function loadArtifactsFromFile(target: string): Promise<ModelArtifacts> {
   const fs = await import('node:fs/promises');
-  const { dirname, join } = await import('node:path');
+  const { dirname, join, sep } = await import('node:path');
   const jsonPath = await jsonPathOf(target);
   const where = `loadModel(${jsonPath})`;
   const io = (e: unknown): never => {
@@ -115,9 +117,32 @@ export async function loadArtifactsFromFile(target: string): Promise<ModelArtifa
   const { artifacts, paths } = readModelJson(parseJson(text, where), where);
   const files = paths.map((p) => checkShardPath(p, where));
   const dir = dirname(jsonPath);
+  const root = await fs.realpath(dir).catch(io);
+  const seen = new Set<string>();
   let total = 0;
-  for (const f of files) total += (await fs.stat(join(dir, f)).catch(io)).size;
+  // Every size is known before a byte is read: only regular files inside the model's folder,
+  // each listed once.
+  for (const f of files) {
+    if (seen.has(f))
+      throw new LaminaError('invalid-config', `${where}: shard '${f}' is listed twice`);
+    seen.add(f);
+    const path = join(dir, f);
+    const link = await fs.lstat(path).catch(io);
+    if (link.isSymbolicLink()) {
+      const target = await fs.realpath(path).catch(io);
+      if (!target.startsWith(root + sep))
+        throw new LaminaError(
+          'invalid-config',
+          `${where}: shard '${f}' is a link to ${target}, outside the model's folder ${root}`,
+        );
+    }
+    const stat = await fs.stat(path).catch(io);
+    if (!stat.isFile())
+      throw new LaminaError('invalid-config', `${where}: shard '${f}' is not a regular file`);
+    total += stat.size;
+  }
   checkShardBytes(artifacts.weightSpecs ?? [], total, where);
+  const { createHash } = await import('node:crypto');
   const data = new Uint8Array(total);
   let offset = 0;
   for (const f of files) {
@@ -127,6 +152,16 @@ export async function loadArtifactsFromFile(target: string): Promise<ModelArtifa
         'truncated-data',
         `${where}: shard '${f}' changed size while being read`,
       );
+    // Lamina names each shard by the start of its SHA-256: a changed or swapped shard shows.
+    const named = SHARD_HASH.exec(f)?.[1];
+    if (named !== undefined) {
+      const actual = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+      if (actual !== named)
+        throw new LaminaError(
+          'corrupt-data',
+          `${where}: shard '${f}' does not match the hash in its name (its content hashes to ${actual}): the file was changed or swapped`,
+        );
+    }
     data.set(bytes, offset);
     offset += bytes.byteLength;
   }

@@ -72,10 +72,17 @@ function declaredBytes(specs: readonly WeightSpec[]): number {
  */
 export function checkShardBytes(specs: readonly WeightSpec[], total: number, where: string): void {
   const declared = declaredBytes(specs);
-  if (declared > total && !specs.some((s) => s?.quantization))
+  if (specs.some((s) => s?.quantization)) return;
+  if (declared > total)
     throw new LaminaError(
       'truncated-data',
       `${where}: the manifest declares ${declared} bytes of weights, the shards hold ${total}`,
+    );
+  // More bytes than declared is no model TensorFlow.js or Lamina writes: refuse before reading.
+  if (declared < total)
+    throw new LaminaError(
+      'too-large',
+      `${where}: the shards hold ${total} bytes, more than the ${declared} bytes of weights the manifest declares`,
     );
 }
 
