@@ -246,8 +246,12 @@ export function modelFromArtifacts(
     sanitize(topology, `${where}: modelTopology`),
     `${where}: modelTopology`,
   );
-  const model = withParamBudget(decoded.params + PARAM_SLACK, () =>
-    buildModel(object, `${where}: model`),
+  // Strict loading assigns every weight, so initializers (an Orthogonal one takes seconds for a
+  // large LSTM) would only make values about to be overwritten.
+  const model = withParamBudget(
+    decoded.params + PARAM_SLACK,
+    () => buildModel(object, `${where}: model`),
+    { initialize: options.strict === false },
   );
   const { assign, rename } = planWeights(model, decoded.weights, options.strict ?? true, where);
   let restore = (): void => {};

@@ -34,7 +34,11 @@ import {
 } from './legacy.js';
 
 /** Runs `build` with every `addWeight` counted against `maxParams` (a LaminaError past it). */
-export function withParamBudget<T>(maxParams: number, build: () => T): T {
+export function withParamBudget<T>(
+  maxParams: number,
+  build: () => T,
+  options: { initialize?: boolean } = {},
+): T {
   return withParameterBudget(
     maxParams,
     (layer, weight, shape) =>
@@ -43,6 +47,7 @@ export function withParamBudget<T>(maxParams: number, build: () => T): T {
         `${layer.className} '${layer.name}': weight '${weight}' of shape [${shape.join(',')}] takes the model past ${maxParams} parameters, the most the weights being loaded can fill`,
       ),
     build,
+    options,
   );
 }
 

@@ -3,6 +3,7 @@
  * constraints, activity regularization, losses, eager and symbolic (functional) application,
  * and configs.
  */
+import { LaminaError } from '../../errors.js';
 import { noGrad } from '../../autograd/grad.js';
 import { zeros } from '../../ops/creation.js';
 import { div, mul } from '../../ops/elementwise.js';
@@ -92,7 +93,15 @@ let callDepth = 0;
 interface ParameterBudget {
   remaining: number;
   readonly refuse: (layer: Layer, weight: string, shape: readonly number[]) => Error;
+  /** False when every weight is about to be overwritten (loading): start them at zeros. */
+  readonly initialize: boolean;
 }
+
+/**
+ * The most elements one weight may have (1 GiB of float32): beyond it a shape is a mistake
+ * (`units: 1e9`) that would otherwise exhaust memory before any error names the layer.
+ */
+export const MAX_WEIGHT_ELEMENTS = 2 ** 28;
 
 /** Set while a model is built from an untrusted config (see `withParameterBudget`). */
 let parameterBudget: ParameterBudget | null = null;
@@ -105,9 +114,10 @@ export function withParameterBudget<T>(
   maxParams: number,
   refuse: ParameterBudget['refuse'],
   build: () => T,
+  options: { initialize?: boolean } = {},
 ): T {
   const previous = parameterBudget;
-  parameterBudget = { remaining: maxParams, refuse };
+  parameterBudget = { remaining: maxParams, refuse, initialize: options.initialize ?? true };
   try {
     return build();
   } finally {
@@ -250,13 +260,21 @@ export abstract class Layer {
       throw new Error(`${where}: the layer already has a weight named '${options.name}'`);
     }
     const dtype = options.dtype ?? this.dtype;
+    const size = options.shape.reduce((n, d) => n * (Number.isFinite(d) ? d : Infinity), 1);
+    if (!(size <= MAX_WEIGHT_ELEMENTS))
+      throw new LaminaError(
+        'too-large',
+        `${where}: weight '${options.name}' of shape [${options.shape.join(',')}] would hold ${size} values, more than the ${MAX_WEIGHT_ELEMENTS} one weight may hold`,
+      );
     if (parameterBudget !== null) {
-      const size = options.shape.reduce((n, d) => n * (Number.isFinite(d) ? d : Infinity), 1);
       parameterBudget.remaining -= size;
       if (!(parameterBudget.remaining >= 0))
         throw parameterBudget.refuse(this, options.name, options.shape);
     }
-    const value = options.initializer.generate(options.shape, dtype);
+    const value =
+      parameterBudget?.initialize === false
+        ? zeros(options.shape, dtype)
+        : options.initializer.generate(options.shape, dtype);
     if (!shapesEqual(value.shape, options.shape) || value.dtype !== dtype) {
       throw new Error(
         `${where}: initializer for '${options.name}' returned shape ${formatShape(value.shape)} ${value.dtype}, expected ${formatShape(options.shape)} ${dtype}`,
