@@ -205,6 +205,38 @@ export class Model extends Layer {
     return [...this.graphOutputs];
   }
 
+  /**
+   * The model's symbolic input: one tensor, or the list for several (TensorFlow.js's
+   * `model.input`); a Sequential model has one once its input shape is known.
+   */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.graphEnds(this.graphInputs, 'input');
+  }
+
+  /** The model's symbolic output: one tensor, or the list for several. */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.graphEnds(this.graphOutputs, 'output');
+  }
+
+  /** The shape(s) of the model's inputs (batch dimension included). */
+  override get inputShape(): SymbolicShape | SymbolicShape[] {
+    if (this.graphInputs.length === 0) return super.inputShape;
+    const shapes = this.graphInputs.map((t) => t.shape);
+    return shapes.length === 1 ? (shapes[0] as SymbolicShape) : shapes;
+  }
+
+  private graphEnds(
+    list: readonly SymbolicTensor[],
+    what: string,
+  ): SymbolicTensor | SymbolicTensor[] {
+    if (list.length === 0) {
+      throw new Error(
+        `${this.className} '${this.name}': the model has no symbolic ${what} yet: give the first layer an inputShape, add an input(), or call build(inputShape)`,
+      );
+    }
+    return list.length === 1 ? (list[0] as SymbolicTensor) : [...list];
+  }
+
   /** A layer by name, or by index in `layers`. */
   getLayer(nameOrIndex: string | number): Layer {
     const layers = this.layers;

@@ -101,6 +101,11 @@ export class Bidirectional extends Layer {
     this.trackLayer(this.backwardLayer);
   }
 
+  /** Also `initialState`: the states to start from (Keras's `initial_state`). */
+  protected override callOptionNames(): readonly string[] {
+    return [...super.callOptionNames(), 'initialState'];
+  }
+
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     // Build both directions now, so that symbolic (functional) use creates the weights too.
     for (const l of [this.forwardLayer, this.backwardLayer]) {
