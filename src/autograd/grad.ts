@@ -248,6 +248,14 @@ export function variableGrads(
   return { value, grads: out };
 }
 
+/**
+ * Runs `f` without recording, unless a gradient is being taken: inference entry points
+ * (`predict`) stay cheap but are differentiable inside `grads` / `variableGrads`.
+ */
+export function whenNotDifferentiating<T>(f: () => T): T {
+  return isRecording() ? f() : noGrad(f);
+}
+
 /** Runs `f` without recording anything for gradients. */
 export function noGrad<T>(f: () => T): T {
   return withTape(null, f);

@@ -18,7 +18,7 @@ import {
 import type { JsonObject } from '../serialization/keras-object.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { noGrad } from '../autograd/grad.js';
+import { whenNotDifferentiating } from '../autograd/grad.js';
 import type { History } from '../training/callbacks/history.js';
 import { compileArgs, type CompileArgs, type Compiled } from '../training/compiled.js';
 import { toList, type Batch, type TensorData } from '../training/data.js';
@@ -155,7 +155,7 @@ export class Model extends Layer {
 
   predictOnBatch(x: TensorData): Tensor | Tensor[] {
     const xs = toList(x, this.inputNames, 'x', `predictOnBatch (${this.name})`);
-    return noGrad(() => this.apply(xs.length === 1 ? (xs[0] as Tensor) : xs));
+    return whenNotDifferentiating(() => this.apply(xs.length === 1 ? (xs[0] as Tensor) : xs));
   }
 
   /**
