@@ -34,6 +34,8 @@ import {
 } from '../training/loop.js';
 import { lossParts } from '../training/step.js';
 import { nodesBetween } from './graph.js';
+import { reshapeView } from '../engine/engine.js';
+import { getMask, setMask } from '../layers/base/masking.js';
 import { summaryTable, type SummaryRow } from './summary.js';
 import { modelConfig, modelTopology } from '../saving/to-config.js';
 import type {
@@ -266,9 +268,17 @@ export class Model extends Layer {
       );
     }
     const values = new Map<number, Tensor>();
+    const masks = Array.isArray(options.mask) ? options.mask : [options.mask ?? null];
     this.graphInputs.forEach((s, i) => {
-      const x = list[i] as Tensor;
+      let x = list[i] as Tensor;
       checkAgainst(s, x, where);
+      // A mask given to `apply` goes with a view of its input, so that the layers reading that
+      // input see it and the caller's tensor keeps its own mask.
+      const mask = masks[i] ?? null;
+      if (mask !== null && mask !== getMask(x)) {
+        x = reshapeView(x, x.shape);
+        setMask(x, mask);
+      }
       values.set(s.id, x);
     });
     for (const node of this.nodes) {

@@ -27,7 +27,13 @@ import {
   withInitialState,
   type StateLike,
 } from './call-options.js';
-import { inputMasks, registerOutputMasks, type Mask } from './masking.js';
+import {
+  checkGivenMask,
+  inputMasks,
+  registerOutputMasks,
+  withoutMask,
+  type Mask,
+} from './masking.js';
 import { uniqueLayerName } from './naming.js';
 import {
   formatSymbolicShape,
@@ -57,10 +63,10 @@ export interface CallOptions {
   /** Dropout and noise layers act only when training; batch normalization uses batch statistics. */
   training?: boolean;
   /**
-   * The inputs' timestep masks ([batch, timesteps] bool, false at padding), set by `apply` from
-   * the mask registry (see masking.ts) when an input has one: a tensor for a single input, a
-   * list (null where absent) for several. A mask given to `apply` here is not used: register it
-   * on the input with `setMask` instead.
+   * The inputs' timestep masks ([batch, timesteps] bool, false at padding): a tensor for a
+   * single input, a list (null where absent) for several. Given to `apply`, it is used instead
+   * of the inputs' registered masks (Keras's `mask=`); otherwise `apply` sets it from the mask
+   * registry (see masking.ts) when an input has one. Eager application only.
    */
   mask?: Mask;
 }
@@ -490,9 +496,12 @@ export abstract class Layer {
     callDepth++;
     try {
       this.ensureBuilt(Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape);
-      // Masks: read from the registry, handed to call, and the outputs' masks registered. Without
-      // any mask, call gets the caller's options as before (less a mask a container passed on).
-      const mask = inputMasks(inputs);
+      // Masks: given in the options (Keras's `mask=`) or read from the registry, handed to call,
+      // and the outputs' masks registered. Without any mask, call gets no mask entry.
+      const mask =
+        options.mask === undefined
+          ? inputMasks(inputs)
+          : checkGivenMask(options.mask, inputs, `${this.className} '${this.name}'.apply`);
       const outputs = this.call(
         inputs,
         mask === null ? withoutMask(options) : { ...options, mask },
@@ -537,6 +546,11 @@ export abstract class Layer {
     options: CallOptions,
     initialStateCount: number,
   ): SymbolicTensors {
+    if (options.mask !== undefined) {
+      throw new TypeError(
+        `${this.className} '${this.name}'.apply: a mask cannot be given to a symbolic application (a functional graph records none); masks come from the layers producing the inputs, such as Embedding with maskZero`,
+      );
+    }
     const shapes = Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape;
     this.ensureBuilt(shapes);
     const outShapes = this.computeOutputShape(shapes);
@@ -663,12 +677,6 @@ export function isShapeList(
   shape: SymbolicShape | readonly SymbolicShape[],
 ): shape is SymbolicShape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
-}
-
-function withoutMask(options: CallOptions): CallOptions {
-  if (!('mask' in options)) return options;
-  const { mask: _mask, ...rest } = options;
-  return rest;
 }
 
 function checkScalarLoss(value: unknown, where: string): Tensor {

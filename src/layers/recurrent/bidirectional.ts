@@ -127,6 +127,7 @@ export class Bidirectional extends Layer {
     }
     const half = initial.length / 2;
     const run = (layer: RNN, states: Tensor[]): [Tensor, ...Tensor[]] => {
+      // Both directions get this layer's mask (given or registered): their input is the same.
       const y = layer.apply(states.length === 0 ? x : [x, ...states], options);
       return (Array.isArray(y) ? y : [y]) as [Tensor, ...Tensor[]];
     };
