@@ -207,6 +207,9 @@ describe('against @tensorflow/tfjs', () => {
     const flags = [true, false, true, true];
     assert.equal(tf.sum(tf.tensor(flags, [4], 'bool')).dtype, sum(bools(flags)).dtype);
     assert.equal(sum(bools(flags)).arraySync(), tf.sum(tf.tensor(flags, [4], 'bool')).arraySync());
+    const tfMean = tf.mean(tf.tensor(flags, [4], 'bool'));
+    assert.equal(mean(bools(flags)).dtype, tfMean.dtype);
+    assert.equal(mean(bools(flags)).arraySync(), tfMean.arraySync());
     const theirs = tf.pow(tf.tensor([1.5, -2, 3]), tf.tensor([2, 3, -2], [3], 'int32'));
     const ours = pow(tensor([1.5, -2, 3]), i32([2, 3, -2]));
     assert.equal(ours.dtype, theirs.dtype);

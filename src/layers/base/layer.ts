@@ -452,15 +452,16 @@ export abstract class Layer {
   ): LayerTensors | SymbolicTensors {
     const where = `${this.className} '${this.name}'.apply`;
     checkCallOptions(applyOptions, this.callOptionNames(), where);
-    const { initialState, ...options } = applyOptions;
-    const first = Array.isArray(given) ? given[0] : given;
-    const { inputs, stateCount } =
-      first === undefined
-        ? { inputs: given, stateCount: 0 }
-        : withInitialState<Tensor | SymbolicTensor>(given, initialState, where);
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.length === 0)
+    if (Array.isArray(given) && given.length === 0)
       throw new RangeError(`${this.className} '${this.name}': called with no inputs`);
+    const { initialState, ...options } = applyOptions;
+    // Initial states become inputs after the sequence: [sequence, ...states].
+    const { inputs, stateCount } = withInitialState<Tensor | SymbolicTensor>(
+      given,
+      initialState,
+      where,
+    );
+    const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.every((x) => x instanceof SymbolicTensor))
       return this.applySymbolic(inputs as SymbolicTensors, options, stateCount);
     if (list.every((x) => x instanceof Tensor))
