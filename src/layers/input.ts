@@ -54,6 +54,11 @@ export class InputLayer extends Layer {
     return this.tensor;
   }
 
+  /** The same tensor: an input layer's input is its output (Keras, TensorFlow.js). */
+  override get input(): SymbolicTensor {
+    return this.tensor;
+  }
+
   call(inputs: LayerTensors): LayerTensors {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (x === undefined || Array.isArray(inputs)) {

@@ -35,6 +35,8 @@ test('an intermediate-output model from getLayer(...).output', () => {
   assert.equal(m.getLayer('dense_a').input, x);
   assert.deepEqual(m.getLayer('dense_a').inputShape, [null, 4]);
   assert.deepEqual(m.inputShape, [null, 4]);
+  assert.equal(m.getLayer('features').input, x);
+  assert.equal(m.getLayer('features').output, x);
   const probe = model({ inputs: m.inputs, outputs: m.getLayer('dense_a').output });
   const data = randomNormal([3, 4], 0, 1, 9);
   const hidden = probe.predict(data) as Tensor;
