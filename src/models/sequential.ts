@@ -85,11 +85,17 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
-  /** Builds every layer for inputs of `inputShape` (batch dimension included, may be null). */
+  /**
+   * Builds every layer for inputs of `inputShape` (batch dimension included). The batch size is
+   * not kept: a model built by its first call (with that call's batch) takes any batch after.
+   */
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     if (isShapeList(inputShape))
       throw new TypeError(`Sequential '${this.name}': expects a single input`);
-    if (this.inputLayer === null) this.inputLayer = new InputLayer({ batchShape: inputShape });
+    if (this.inputLayer === null) {
+      const batchShape = inputShape.length === 0 ? inputShape : [null, ...inputShape.slice(1)];
+      this.inputLayer = new InputLayer({ batchShape });
+    }
     this.rebuildGraph();
   }
 

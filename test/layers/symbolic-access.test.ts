@@ -98,3 +98,11 @@ test('no or several inbound nodes: errors as in Keras and TensorFlow.js', () => 
   const unbuilt = sequential({ layers: [layers.dense({ units: 1 })] });
   assert.throws(() => unbuilt.output, /has no symbolic output yet: give the first layer/);
 });
+
+test('a Sequential built by its first call takes any batch after; its outputs have no batch size', () => {
+  const s = sequential({ layers: [layers.dense({ units: 2 }), layers.dense({ units: 1 })] });
+  assert.deepEqual((s.predict(randomNormal([5, 3], 0, 1, 1)) as Tensor).shape, [5, 1]);
+  assert.deepEqual((s.predict(randomNormal([40, 3], 0, 1, 2)) as Tensor).shape, [40, 1]);
+  assert.deepEqual((s.getLayer(0).output as SymbolicTensor).shape, [null, 2]);
+  assert.deepEqual(s.inputShape, [null, 3]);
+});
