@@ -237,6 +237,17 @@ describe('call options are checked', () => {
     );
   });
 
+  test('training must be a boolean', () => {
+    assert.throws(
+      () => layers.dropout({ rate: 0.5 }).apply(tensor([[1, 2]]), { training: 'true' } as never),
+      /Dropout '.*'\.apply: options.training must be a boolean \(or absent\), received "true"/,
+    );
+    assert.throws(
+      () => layers.dense({ units: 1 }).apply(tensor([[1]]), null as never),
+      /options must be an object such as \{ training: true \}, received null/,
+    );
+  });
+
   test('layers without states refuse initialState; states must match the inputs', () => {
     assert.throws(
       () => layers.dense({ units: 2 }).apply(tensor([[1, 2]]), { initialState: tensor([[1]]) }),

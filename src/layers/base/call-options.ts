@@ -10,11 +10,20 @@ import { SymbolicTensor } from './symbolic.js';
 /** The keys every layer accepts in `apply`'s options. */
 export const BASE_CALL_OPTIONS: readonly string[] = ['training', 'mask'];
 
-/** Throws naming the first key of `options` that is not in `valid`, with the nearest valid key. */
+/**
+ * Throws naming the first key of `options` that is not in `valid`, with the nearest valid key;
+ * `training`, when present, must be a boolean (a string 'true' would otherwise read as false).
+ */
 export function checkCallOptions(options: object, valid: readonly string[], where: string): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(
       `${where}: options must be an object such as { training: true }, received ${Array.isArray(options) ? 'an array' : String(options)}`,
+    );
+  }
+  const training = (options as { training?: unknown }).training;
+  if (training !== undefined && typeof training !== 'boolean') {
+    throw new TypeError(
+      `${where}: options.training must be a boolean (or absent), received ${JSON.stringify(training) ?? typeof training}`,
     );
   }
   for (const key of Object.keys(options)) {
