@@ -227,6 +227,13 @@ export class Model extends Layer {
     return shapes.length === 1 ? (shapes[0] as SymbolicShape) : shapes;
   }
 
+  /** The shape(s) of the model's outputs (batch dimension null), once it has a graph. */
+  override get outputShape(): SymbolicShape | SymbolicShape[] | null {
+    if (this.graphOutputs.length === 0) return super.outputShape;
+    const shapes = this.graphOutputs.map((t) => t.shape);
+    return shapes.length === 1 ? (shapes[0] as SymbolicShape) : shapes;
+  }
+
   private graphEnds(
     list: readonly SymbolicTensor[],
     what: string,

@@ -35,6 +35,7 @@ test('an intermediate-output model from getLayer(...).output', () => {
   assert.equal(m.getLayer('dense_a').input, x);
   assert.deepEqual(m.getLayer('dense_a').inputShape, [null, 4]);
   assert.deepEqual(m.inputShape, [null, 4]);
+  assert.deepEqual(m.outputShape, [null, 2]);
   assert.equal(m.getLayer('features').input, x);
   assert.equal(m.getLayer('features').output, x);
   const probe = model({ inputs: m.inputs, outputs: m.getLayer('dense_a').output });
@@ -69,6 +70,10 @@ test('multi-input and multi-output: lists', () => {
   const m = model({ inputs: [a, b], outputs: [out1, out2] });
   assert.deepEqual(m.input, [a, b]);
   assert.deepEqual(m.output, [out1, out2]);
+  assert.deepEqual(m.outputShape, [
+    [null, 1],
+    [null, 2],
+  ]);
   assert.deepEqual(m.inputShape, [
     [null, 2],
     [null, 3],
