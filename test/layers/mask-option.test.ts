@@ -51,6 +51,12 @@ forEachBackend('apply(x, { mask })', () => {
       withRegistered((t) => lstm.apply(t)),
     );
     assert.notDeepEqual(given, values(lstm.apply(x())));
+    // null means "not given" (Keras's mask=None): the registered mask is used.
+    assert.deepEqual(
+      withRegistered((t) => lstm.apply(t, { mask: null })),
+      given,
+    );
+    assert.ok(lstm.apply(input({ shape: [4, 2] }), { mask: null }));
   });
 
   test('Sequential, functional models and Bidirectional pass it on; the input keeps no mask', () => {

@@ -64,9 +64,9 @@ export interface CallOptions {
   training?: boolean;
   /**
    * The inputs' timestep masks ([batch, timesteps] bool, false at padding): a tensor for a
-   * single input, a list (null where absent) for several. Given to `apply`, it is used instead
-   * of the inputs' registered masks (Keras's `mask=`); otherwise `apply` sets it from the mask
-   * registry (see masking.ts) when an input has one. Eager application only.
+   * single input, a list (null where absent) for several. Given to `apply` (not null), it is
+   * used instead of the inputs' registered masks (Keras's `mask=`); otherwise `apply` sets it
+   * from the mask registry (see masking.ts) when an input has one. Eager application only.
    */
   mask?: Mask;
 }
@@ -498,9 +498,10 @@ export abstract class Layer {
     try {
       this.ensureBuilt(Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape);
       // Masks: given in the options (Keras's `mask=`) or read from the registry, handed to call,
-      // and the outputs' masks registered. Without any mask, call gets no mask entry.
+      // and the outputs' masks registered. Without any mask, call gets no mask entry. A null
+      // mask means "not given", as Keras's mask=None.
       const mask =
-        options.mask === undefined
+        options.mask === undefined || options.mask === null
           ? inputMasks(inputs)
           : checkGivenMask(options.mask, inputs, `${this.className} '${this.name}'.apply`);
       const outputs = this.call(
@@ -547,7 +548,7 @@ export abstract class Layer {
     options: CallOptions,
     initialStateCount: number,
   ): SymbolicTensors {
-    if (options.mask !== undefined) {
+    if (options.mask !== undefined && options.mask !== null) {
       throw new TypeError(
         `${this.className} '${this.name}'.apply: a mask cannot be given to a symbolic application (a functional graph records none); masks come from the layers producing the inputs, such as Embedding with maskZero`,
       );
