@@ -162,7 +162,7 @@ function readRef(value: JsonValue, where: string): TensorRef {
   };
 }
 
-/** Input refs and `training` of one inbound node, in either the Keras 3 or the older form. */
+/** One inbound node as read from a config. */
 interface NodeSpec {
   refs: TensorRef[];
   training?: boolean;
@@ -170,6 +170,7 @@ interface NodeSpec {
   initialStates?: number;
 }
 
+/** Input refs and `training` of one inbound node, in either the Keras 3 or the older form. */
 function readNode(node: JsonValue, where: string): NodeSpec {
   if (Array.isArray(node)) {
     const refs = node.map((r, i) => readRef(r, `${where}[${i}]`));
