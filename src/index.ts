@@ -25,7 +25,15 @@ export {
   eye,
   variable,
 } from './ops/creation.js';
-export { randomNormal, randomUniform, truncatedNormal, dropoutMask } from './ops/random.js';
+export {
+  randomNormal,
+  randomUniform,
+  truncatedNormal,
+  dropoutMask,
+  multinomial,
+} from './ops/random.js';
+export { topk } from './ops/selection.js';
+export { image, resizeBilinear, resizeNearestNeighbor } from './ops/image.js';
 export * from './ops/elementwise.js';
 export * from './ops/activations.js';
 export {
@@ -40,6 +48,7 @@ export {
   variance,
   moments,
   norm,
+  cumsum,
   type Axis,
   type NormOrder,
 } from './ops/reduction.js';

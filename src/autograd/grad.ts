@@ -260,6 +260,14 @@ export function variableGradPairs(
   return { value, pairs: vars.map((v) => [gradOrZeros(g, v), v]) };
 }
 
+/**
+ * Runs `f` without recording, unless a gradient is being taken: inference entry points
+ * (`predict`) stay cheap but are differentiable inside `grads` / `variableGrads`.
+ */
+export function whenNotDifferentiating<T>(f: () => T): T {
+  return isRecording() ? f() : noGrad(f);
+}
+
 /** Runs `f` without recording anything for gradients. */
 export function noGrad<T>(f: () => T): T {
   return withTape(null, f);

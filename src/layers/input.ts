@@ -23,7 +23,7 @@ export interface InputArgs {
 /** The entry point of a functional model: holds the symbolic input tensor. */
 export class InputLayer extends Layer {
   static override className = 'InputLayer';
-  readonly output: SymbolicTensor;
+  private readonly tensor: SymbolicTensor;
   readonly batchShape: SymbolicShape;
 
   constructor(args: InputArgs) {
@@ -44,10 +44,20 @@ export class InputLayer extends Layer {
     });
     this.batchShape = batchShape;
     const node: LayerNode = { layer: this, inputs: [], outputs: [], training: undefined };
-    this.output = new SymbolicTensor(batchShape, this.dtype, this.name, node, 0);
-    node.outputs.push(this.output);
+    this.tensor = new SymbolicTensor(batchShape, this.dtype, this.name, node, 0);
+    node.outputs.push(this.tensor);
     this.inboundNodes.push(node);
     this.built = true;
+  }
+
+  /** The symbolic tensor this input layer feeds into a functional model. */
+  override get output(): SymbolicTensor {
+    return this.tensor;
+  }
+
+  /** The same tensor: an input layer's input is its output (Keras, TensorFlow.js). */
+  override get input(): SymbolicTensor {
+    return this.tensor;
   }
 
   call(inputs: LayerTensors): LayerTensors {

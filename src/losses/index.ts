@@ -40,6 +40,12 @@ export {
   type CrossentropyArgs,
 } from './classes.js';
 export type { CrossentropyOptions, SparseCrossentropyOptions } from './functions.js';
+export {
+  absoluteDifference,
+  computeWeightedLoss,
+  sigmoidCrossEntropy,
+  type WeightedReduction,
+} from './weighted.js';
 
 function baseArgs(c: JsonObject, where: string): LossArgs {
   const args: LossArgs = {};

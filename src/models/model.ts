@@ -18,7 +18,7 @@ import {
 import type { JsonObject } from '../serialization/keras-object.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { noGrad } from '../autograd/grad.js';
+import { whenNotDifferentiating } from '../autograd/grad.js';
 import type { History } from '../training/callbacks/history.js';
 import { compileArgs, type CompileArgs, type Compiled } from '../training/compiled.js';
 import { toList, type Batch, type TensorData } from '../training/data.js';
@@ -34,6 +34,8 @@ import {
 } from '../training/loop.js';
 import { lossParts } from '../training/step.js';
 import { nodesBetween } from './graph.js';
+import { reshapeView } from '../engine/engine.js';
+import { getMask, setMask } from '../layers/base/masking.js';
 import { summaryTable, type SummaryRow } from './summary.js';
 import { modelConfig, modelTopology } from '../saving/to-config.js';
 import type {
@@ -155,7 +157,7 @@ export class Model extends Layer {
 
   predictOnBatch(x: TensorData): Tensor | Tensor[] {
     const xs = toList(x, this.inputNames, 'x', `predictOnBatch (${this.name})`);
-    return noGrad(() => this.apply(xs.length === 1 ? (xs[0] as Tensor) : xs));
+    return whenNotDifferentiating(() => this.apply(xs.length === 1 ? (xs[0] as Tensor) : xs));
   }
 
   /**
@@ -205,6 +207,45 @@ export class Model extends Layer {
     return [...this.graphOutputs];
   }
 
+  /**
+   * The model's symbolic input: one tensor, or the list for several (TensorFlow.js's
+   * `model.input`); a Sequential model has one once its input shape is known.
+   */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.graphEnds(this.graphInputs, 'input');
+  }
+
+  /** The model's symbolic output: one tensor, or the list for several. */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.graphEnds(this.graphOutputs, 'output');
+  }
+
+  /** The shape(s) of the model's inputs (batch dimension included). */
+  override get inputShape(): SymbolicShape | SymbolicShape[] {
+    if (this.graphInputs.length === 0) return super.inputShape;
+    const shapes = this.graphInputs.map((t) => t.shape);
+    return shapes.length === 1 ? (shapes[0] as SymbolicShape) : shapes;
+  }
+
+  /** The shape(s) of the model's outputs (batch dimension null), once it has a graph. */
+  override get outputShape(): SymbolicShape | SymbolicShape[] | null {
+    if (this.graphOutputs.length === 0) return super.outputShape;
+    const shapes = this.graphOutputs.map((t) => t.shape);
+    return shapes.length === 1 ? (shapes[0] as SymbolicShape) : shapes;
+  }
+
+  private graphEnds(
+    list: readonly SymbolicTensor[],
+    what: string,
+  ): SymbolicTensor | SymbolicTensor[] {
+    if (list.length === 0) {
+      throw new Error(
+        `${this.className} '${this.name}': the model has no symbolic ${what} yet: give the first layer an inputShape, add an input(), or call build(inputShape)`,
+      );
+    }
+    return list.length === 1 ? (list[0] as SymbolicTensor) : [...list];
+  }
+
   /** A layer by name, or by index in `layers`. */
   getLayer(nameOrIndex: string | number): Layer {
     const layers = this.layers;
@@ -234,9 +275,17 @@ export class Model extends Layer {
       );
     }
     const values = new Map<number, Tensor>();
+    const masks = Array.isArray(options.mask) ? options.mask : [options.mask ?? null];
     this.graphInputs.forEach((s, i) => {
-      const x = list[i] as Tensor;
+      let x = list[i] as Tensor;
       checkAgainst(s, x, where);
+      // A mask given to `apply` goes with a view of its input, so that the layers reading that
+      // input see it and the caller's tensor keeps its own mask.
+      const mask = masks[i] ?? null;
+      if (mask !== null && mask !== getMask(x)) {
+        x = reshapeView(x, x.shape);
+        setMask(x, mask);
+      }
       values.set(s.id, x);
     });
     for (const node of this.nodes) {

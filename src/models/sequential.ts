@@ -1,5 +1,6 @@
 import { Layer, isShapeList, type CallOptions, type LayerTensors } from '../layers/base/layer.js';
 import { SymbolicTensor, type SymbolicShape } from '../layers/base/symbolic.js';
+import { withoutMask } from '../layers/base/masking.js';
 import { InputLayer } from '../layers/input.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
@@ -85,11 +86,17 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
-  /** Builds every layer for inputs of `inputShape` (batch dimension included, may be null). */
+  /**
+   * Builds every layer for inputs of `inputShape` (batch dimension included). The batch size is
+   * not kept: a model built by its first call (with that call's batch) takes any batch after.
+   */
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     if (isShapeList(inputShape))
       throw new TypeError(`Sequential '${this.name}': expects a single input`);
-    if (this.inputLayer === null) this.inputLayer = new InputLayer({ batchShape: inputShape });
+    if (this.inputLayer === null) {
+      const batchShape = inputShape.length === 0 ? inputShape : [null, ...inputShape.slice(1)];
+      this.inputLayer = new InputLayer({ batchShape });
+    }
     this.rebuildGraph();
   }
 
@@ -127,7 +134,12 @@ export class Sequential extends Model {
       throw new Error(`Sequential '${this.name}': the model has no layers`);
     let x: LayerTensors = inputs;
     if (this.inputLayer !== null) x = this.inputLayer.call(x);
-    for (const layer of this.stack) x = layer.apply(x, options);
+    // The first layer gets the stack's input mask (given or registered); the others read their
+    // own input's mask from the registry (the first mask is wrong after a layer changing it).
+    const inner = withoutMask(options);
+    this.stack.forEach((layer, i) => {
+      x = layer.apply(x, i === 0 ? options : inner);
+    });
     return x;
   }
 

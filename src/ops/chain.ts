@@ -9,6 +9,7 @@ import * as ew from './elementwise.js';
 import { dot, matMul } from './linalg.js';
 import * as mv from './movement.js';
 import * as rd from './reduction.js';
+import { topk } from './selection.js';
 
 /** An op `f(x, ...rest)` seen as a method `x.f(...rest)`. */
 type Method<F> = F extends (x: never, ...rest: infer R) => infer O ? (...rest: R) => O : never;
@@ -73,6 +74,8 @@ const chained = {
   logSumExp: rd.logSumExp,
   variance: rd.variance,
   norm: rd.norm,
+  cumsum: rd.cumsum,
+  topk,
   reshape: mv.reshape,
   transpose: mv.transpose,
   slice: mv.slice,

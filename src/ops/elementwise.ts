@@ -52,8 +52,20 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('Sub', 'sub'
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('Mul', 'mul', a, b, NUMERIC);
 /** True division; float32 only (cast integers first). */
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary('Div', 'div', a, b, FLOAT);
-export const pow = (base: TensorLike, exponent: TensorLike): Tensor =>
-  binary('Pow', 'pow', base, exponent, NUMERIC);
+/**
+ * base ** exponent. As TensorFlow.js, a float32 tensor with an int32 tensor (either way round)
+ * gives float32: the int32 operand is converted (exactly, for |values| < 2^24).
+ */
+export function pow(base: TensorLike, exponent: TensorLike): Tensor {
+  const mixed =
+    base instanceof Tensor &&
+    exponent instanceof Tensor &&
+    base.dtype !== exponent.dtype &&
+    NUMERIC.includes(base.dtype) &&
+    NUMERIC.includes(exponent.dtype);
+  if (mixed) return binary('Pow', 'pow', cast(base, 'float32'), cast(exponent, 'float32'), FLOAT);
+  return binary('Pow', 'pow', base, exponent, NUMERIC);
+}
 /** Elementwise maximum; NaN if either operand is NaN. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
   binary('Maximum', 'maximum', a, b, NUMERIC);

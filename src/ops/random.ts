@@ -1,6 +1,7 @@
 import { fromValues } from '../engine/engine.js';
 import { randomFor } from '../tensor/rng.js';
-import { assertValidShape, sizeOf, type Shape } from '../tensor/shape.js';
+import { assertValidShape, formatShape, sizeOf, type Shape } from '../tensor/shape.js';
+import { asTensor, assertDType, type TensorLike } from './convert.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface RandomOptions {
@@ -80,4 +81,75 @@ export function dropoutMask(shape: Shape, rate: number, seed?: number): Tensor {
   const keep = 1 / (1 - rate);
   for (let i = 0; i < values.length; i++) values[i] = rng.uniform() >= rate ? keep : 0;
   return fromValues(values, shape, 'float32');
+}
+
+/**
+ * `numSamples` draws from the categorical distribution of each row of `logits` ([classes] or
+ * [batch, classes]): int32 class indices of shape [numSamples] or [batch, numSamples], as
+ * TensorFlow.js's `multinomial`. With `normalized` the rows are probabilities (non-negative,
+ * summing to 1) rather than unnormalized log-probabilities. Seeded like every random op.
+ */
+export function multinomial(
+  logits: TensorLike,
+  numSamples: number,
+  seed?: number,
+  normalized = false,
+): Tensor {
+  const op = 'multinomial';
+  const t = asTensor(logits, op, 'logits');
+  assertDType(t, ['float32'], op, 'logits');
+  if (t.rank !== 1 && t.rank !== 2) {
+    throw new RangeError(
+      `${op}: logits must have rank 1 [classes] or 2 [batch, classes], received shape ${formatShape(t.shape)}`,
+    );
+  }
+  if (!Number.isInteger(numSamples) || numSamples < 0)
+    throw new RangeError(
+      `${op}: numSamples must be a non-negative integer, received ${String(numSamples)}`,
+    );
+  if (typeof normalized !== 'boolean')
+    throw new TypeError(`${op}: normalized must be a boolean, received ${String(normalized)}`);
+  const classes = t.shape[t.rank - 1] as number;
+  const batch = t.rank === 1 ? 1 : (t.shape[0] as number);
+  if (classes === 0) throw new RangeError(`${op}: logits have no classes to draw from`);
+  const values = t.dataSync();
+  const rng = randomFor(seed);
+  const out = new Int32Array(batch * numSamples);
+  for (let b = 0; b < batch; b++) {
+    const row = Array.from(values.subarray(b * classes, (b + 1) * classes));
+    const cdf = cumulative(normalized ? row : softmax64(row), `${op}: row ${b} of logits`);
+    for (let s = 0; s < numSamples; s++) {
+      // The first class whose cumulative probability exceeds the draw (scaled by the total, so
+      // rounding in the probabilities never leaves a draw past the last class).
+      const u = rng.uniform() * (cdf[classes - 1] as number);
+      let c = 0;
+      while (c < classes - 1 && (cdf[c] as number) <= u) c++;
+      out[b * numSamples + s] = c;
+    }
+  }
+  return fromValues(out, t.rank === 1 ? [numSamples] : [batch, numSamples], 'int32');
+}
+
+/** Softmax in float64 of one row; -Infinity logits get probability 0. */
+function softmax64(row: readonly number[]): number[] {
+  const top = Math.max(...row);
+  const e = row.map((v) => (top === -Infinity ? 1 : Math.exp(v - top)));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+
+/** Running sums of probabilities, refusing negative, NaN or all-zero ones. */
+function cumulative(probabilities: readonly number[], where: string): Float64Array {
+  const cdf = new Float64Array(probabilities.length);
+  let acc = 0;
+  probabilities.forEach((p, i) => {
+    if (!(p >= 0) || p === Infinity)
+      throw new RangeError(
+        `${where}: probabilities must be finite and non-negative, received ${p} at class ${i}`,
+      );
+    acc += p;
+    cdf[i] = acc;
+  });
+  if (!(acc > 0)) throw new RangeError(`${where}: the probabilities sum to 0`);
+  return cdf;
 }

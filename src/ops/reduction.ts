@@ -3,7 +3,21 @@ import { recordCustom, reshapeView, runKernel, stopGradient, withTape } from '..
 import { normalizeAxes, normalizeAxis, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertDType, assertFloat, assertNumeric, type TensorLike } from './convert.js';
-import { abs, add, div, equal, exp, log, mul, square, sqrt, sub, where } from './elementwise.js';
+import {
+  abs,
+  add,
+  cast,
+  div,
+  equal,
+  exp,
+  log,
+  mul,
+  square,
+  sqrt,
+  sub,
+  where,
+} from './elementwise.js';
+import { pad, reverse as reverseAlong, slice } from './movement.js';
 
 export type Axis = number | readonly number[];
 
@@ -45,8 +59,11 @@ function reduce(
   return keepDims ? reshapeView(y, reducedShape(t.shape, axes, true)) : y;
 }
 
-export const sum = (x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
-  reduce('Sum', 'sum', x, axis, keepDims);
+/** The sum over `axis`; the sum of a bool tensor counts its true values (int32, as TensorFlow.js). */
+export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  const t = asTensor(x, 'sum', 'x');
+  return reduce('Sum', 'sum', t.dtype === 'bool' ? cast(t, 'int32') : t, axis, keepDims);
+}
 export const prod = (x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
   reduce('Prod', 'prod', x, axis, keepDims);
 export const max = (x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
@@ -54,8 +71,10 @@ export const max = (x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
 export const min = (x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
   reduce('Min', 'min', x, axis, keepDims);
 
+/** The mean over `axis`; that of a bool tensor is the fraction of true values (float32). */
 export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const t = asTensor(x, 'mean', 'x');
+  const given = asTensor(x, 'mean', 'x');
+  const t = given.dtype === 'bool' ? cast(given, 'float32') : given;
   assertFloat(t, 'mean');
   const axes = normalizeAxes(axis, t.rank, 'mean');
   const count = sizeOf(axes.map((a) => t.shape[a] as number));
@@ -139,4 +158,36 @@ export function norm(
   throw new RangeError(
     `norm: ord must be 1, 2, 'euclidean', 'fro' or Infinity, received ${String(ord)}`,
   );
+}
+
+/**
+ * Running sums along `axis` (TensorFlow.js's `cumsum`): with `exclusive` each sum leaves out its
+ * own element; with `reverse` the sums run from the end. bool counts as int32. Composed of
+ * log2(n) shifted additions (a Hillis-Steele scan), so it is differentiable without a kernel.
+ */
+export function cumsum(x: TensorLike, axis = 0, exclusive = false, reverse = false): Tensor {
+  const op = 'cumsum';
+  const given = asTensor(x, op, 'x');
+  const t = given.dtype === 'bool' ? cast(given, 'int32') : given;
+  assertNumeric(t, op);
+  if (t.rank === 0) throw new RangeError(`${op}: x must have rank >= 1, received a scalar`);
+  for (const [name, v] of [
+    ['exclusive', exclusive],
+    ['reverse', reverse],
+  ] as const) {
+    if (typeof v !== 'boolean')
+      throw new TypeError(`${op}: ${name} must be a boolean, received ${String(v)}`);
+  }
+  const a = normalizeAxis(axis, t.rank, op);
+  const n = t.shape[a] as number;
+  /** `y` moved `by` places along the axis, zeros entering at the start. */
+  const shifted = (y: Tensor, by: number): Tensor => {
+    const size = y.shape.map((d, i) => (i === a ? n - by : d));
+    const paddings = y.shape.map((_, i): [number, number] => (i === a ? [by, 0] : [0, 0]));
+    return pad(slice(y, [], size), paddings);
+  };
+  let y = reverse ? reverseAlong(t, a) : t;
+  for (let by = 1; by < n; by *= 2) y = add(y, shifted(y, by));
+  if (exclusive && n > 0) y = shifted(y, 1);
+  return reverse ? reverseAlong(y, a) : y;
 }

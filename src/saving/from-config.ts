@@ -167,8 +167,16 @@ function readRef(value: JsonValue, where: string): TensorRef {
   };
 }
 
+/** One inbound node as read from a config. */
+interface NodeSpec {
+  refs: TensorRef[];
+  training?: boolean;
+  /** How many of the last refs are the `initial_state` keyword's (Keras 3 form). */
+  initialStates?: number;
+}
+
 /** Input refs and `training` of one inbound node, in either the Keras 3 or the older form. */
-function readNode(node: JsonValue, where: string): { refs: TensorRef[]; training?: boolean } {
+function readNode(node: JsonValue, where: string): NodeSpec {
   if (Array.isArray(node)) {
     const refs = node.map((r, i) => readRef(r, `${where}[${i}]`));
     const kwargs = Array.isArray(node[0]) ? node[0][3] : undefined;
@@ -186,8 +194,15 @@ function readNode(node: JsonValue, where: string): { refs: TensorRef[]; training
     }
   };
   collect(object.args ?? [], 0);
+  const argCount = refs.length;
+  // A recurrent layer's `initial_state` keyword: its tensors follow the sequence.
+  if (isObject(object.kwargs)) collect(object.kwargs.initial_state ?? [], 0);
   const training = isObject(object.kwargs) ? object.kwargs.training : undefined;
-  return { refs, training: typeof training === 'boolean' ? training : undefined };
+  return {
+    refs,
+    training: typeof training === 'boolean' ? training : undefined,
+    initialStates: refs.length - argCount,
+  };
 }
 
 /** Leaves [name, node, tensor] of Keras's input_layers / output_layers (one, list or dict). */
@@ -204,10 +219,7 @@ function readRefs(value: JsonValue | undefined, where: string): TensorRef[] {
 function buildFunctional(config: JsonValue, where: string): Model {
   const object = expectObject(config, where);
   const entries = expectArray(object.layers, `${where}: layers`);
-  const byName = new Map<
-    string,
-    { layer: Layer; nodes: { refs: TensorRef[]; training?: boolean }[] }
-  >();
+  const byName = new Map<string, { layer: Layer; nodes: NodeSpec[] }>();
   const produced = new Map<string, SymbolicTensor[][]>();
   entries.forEach((entry, i) => {
     const label = `${where} > layers[${i}]`;
@@ -238,13 +250,16 @@ function buildFunctional(config: JsonValue, where: string): Model {
     for (const [name, { layer, nodes }] of byName) {
       const done = produced.get(name) as SymbolicTensor[][];
       if (layer instanceof InputLayer || done.length >= nodes.length) continue;
-      const node = nodes[done.length] as { refs: TensorRef[]; training?: boolean };
+      const node = nodes[done.length] as NodeSpec;
       const inputs = node.refs.map(tensorOf);
       if (inputs.some((t) => t === undefined)) continue;
-      const list = inputs as SymbolicTensor[];
+      const all = inputs as SymbolicTensor[];
+      const list = all.slice(0, all.length - (node.initialStates ?? 0));
+      const states = all.slice(list.length);
       const out = wrap(`${where}: applying layer '${name}'`, () =>
         layer.apply(list.length === 1 ? (list[0] as SymbolicTensor) : list, {
           training: node.training,
+          ...(states.length > 0 ? { initialState: states } : {}),
         }),
       );
       done.push(Array.isArray(out) ? out : [out]);

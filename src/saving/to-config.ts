@@ -131,13 +131,22 @@ function functionalConfig(model: ModelLike, form: ConfigForm): JsonObject {
       const nodes = model.graphNodes.filter((n) => n.layer === l);
       const kwargs = (n: LayerNode): JsonObject =>
         n.training === undefined ? {} : { training: n.training };
+      // Initial states given as `initialState` are Keras's `initial_state` keyword argument;
+      // the 'tfjs' form lists them after the sequence, as TensorFlow.js records them.
+      const keras3Node = (n: LayerNode): JsonObject => {
+        const states = n.initialStateCount ?? 0;
+        const args = n.inputs.slice(0, n.inputs.length - states);
+        const kw = kwargs(n);
+        if (states > 0) kw.initial_state = n.inputs.slice(args.length).map(kerasTensor);
+        return {
+          args: args.length === 1 ? args.map(kerasTensor) : [args.map(kerasTensor)],
+          kwargs: kw,
+        };
+      };
       const inbound: JsonValue[] =
         form === 'tfjs'
           ? nodes.map((n) => n.inputs.map((t): JsonValue => [...ref(t), kwargs(n)]))
-          : nodes.map((n) => ({
-              args: n.inputs.length === 1 ? n.inputs.map(kerasTensor) : [n.inputs.map(kerasTensor)],
-              kwargs: kwargs(n),
-            }));
+          : nodes.map(keras3Node);
       return { ...serializeLayerAs(l, form), name: l.name, inbound_nodes: inbound };
     }),
     input_layers: model.inputs.map(ref),

@@ -5,7 +5,7 @@
  */
 import type { Layer } from '../layers/base/layer.js';
 import { concat } from '../ops/movement.js';
-import { noGrad } from '../autograd/grad.js';
+import { noGrad, whenNotDifferentiating } from '../autograd/grad.js';
 import { Random, randomFor } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList, type CallbackHooks, type TrainingModel } from './callbacks/callback.js';
@@ -357,7 +357,9 @@ export function predict(
   const xs = toList(x, model.inputNames, 'x', where);
   const n = sampleCount([['x', xs]], where);
   const chunks: Tensor[][] = [];
-  noGrad(() => {
+  // Inference records nothing, except inside a gradient tape (variableGrads(() => loss of
+  // predict(x))), where predict is differentiable as in TensorFlow.js.
+  whenNotDifferentiating(() => {
     for (let start = 0; start < n; start += batchSize) {
       const rows = takeRows(xs, null, start, Math.min(start + batchSize, n));
       const out = model.apply(rows.length === 1 ? (rows[0] as Tensor) : rows);

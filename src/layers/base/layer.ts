@@ -22,7 +22,19 @@ import {
   getActivityNormalization,
   type ActivityNormalization,
 } from './activity.js';
-import { inputMasks, registerOutputMasks, type Mask } from './masking.js';
+import {
+  BASE_CALL_OPTIONS,
+  checkCallOptions,
+  withInitialState,
+  type StateLike,
+} from './call-options.js';
+import {
+  checkGivenMask,
+  inputMasks,
+  registerOutputMasks,
+  withoutMask,
+  type Mask,
+} from './masking.js';
 import { uniqueLayerName } from './naming.js';
 import {
   formatSymbolicShape,
@@ -52,12 +64,23 @@ export interface CallOptions {
   /** Dropout and noise layers act only when training; batch normalization uses batch statistics. */
   training?: boolean;
   /**
-   * The inputs' timestep masks ([batch, timesteps] bool, false at padding), set by `apply` from
-   * the mask registry (see masking.ts) when an input has one: a tensor for a single input, a
-   * list (null where absent) for several. A mask given to `apply` here is not used: register it
-   * on the input with `setMask` instead.
+   * The inputs' timestep masks ([batch, timesteps] bool, false at padding): a tensor for a
+   * single input, a list (null where absent) for several. Given to `apply` (not null), it is
+   * used instead of the inputs' registered masks (Keras's `mask=`); otherwise `apply` sets it
+   * from the mask registry (see masking.ts) when an input has one. Eager application only.
    */
   mask?: Mask;
+}
+
+/** What `apply` takes: the options `call` receives, and a recurrent layer's initial states. */
+export interface ApplyOptions extends CallOptions {
+  /**
+   * Initial states of a recurrent layer (SimpleRNN, GRU: [h]; LSTM: [h, c]; Bidirectional: the
+   * forward then the backward states), as Keras's `initial_state`: tensors when applied eagerly,
+   * symbolic tensors (an encoder's `returnState` outputs) in a functional graph. `call` receives
+   * them after the sequence: [sequence, ...states]. Refused by layers without states.
+   */
+  initialState?: StateLike | readonly StateLike[];
 }
 
 export type LayerTensors = Tensor | Tensor[];
@@ -431,25 +454,34 @@ export abstract class Layer {
    * Calls the layer: on tensors it computes now (building the layer on first use); on symbolic
    * tensors it records a node of a functional graph and returns symbolic outputs.
    */
-  apply(inputs: Tensor, options?: CallOptions): Tensor;
-  apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
-  apply(inputs: Tensor[], options?: CallOptions): LayerTensors;
-  apply(inputs: SymbolicTensor[], options?: CallOptions): SymbolicTensors;
-  apply(inputs: LayerTensors, options?: CallOptions): LayerTensors;
-  apply(inputs: SymbolicTensors, options?: CallOptions): SymbolicTensors;
+  apply(inputs: Tensor, options?: ApplyOptions): Tensor;
+  apply(inputs: SymbolicTensor, options?: ApplyOptions): SymbolicTensor;
+  apply(inputs: Tensor[], options?: ApplyOptions): LayerTensors;
+  apply(inputs: SymbolicTensor[], options?: ApplyOptions): SymbolicTensors;
+  apply(inputs: LayerTensors, options?: ApplyOptions): LayerTensors;
+  apply(inputs: SymbolicTensors, options?: ApplyOptions): SymbolicTensors;
   apply(
     inputs: LayerTensors | SymbolicTensors,
-    options?: CallOptions,
+    options?: ApplyOptions,
   ): LayerTensors | SymbolicTensors;
   apply(
-    inputs: LayerTensors | SymbolicTensors,
-    options: CallOptions = {},
+    given: LayerTensors | SymbolicTensors,
+    applyOptions: ApplyOptions = {},
   ): LayerTensors | SymbolicTensors {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.length === 0)
+    const where = `${this.className} '${this.name}'.apply`;
+    checkCallOptions(applyOptions, this.callOptionNames(), where);
+    if (Array.isArray(given) && given.length === 0)
       throw new RangeError(`${this.className} '${this.name}': called with no inputs`);
+    const { initialState, ...options } = applyOptions;
+    // Initial states become inputs after the sequence: [sequence, ...states].
+    const { inputs, stateCount } = withInitialState<Tensor | SymbolicTensor>(
+      given,
+      initialState,
+      where,
+    );
+    const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.every((x) => x instanceof SymbolicTensor))
-      return this.applySymbolic(inputs as SymbolicTensors, options);
+      return this.applySymbolic(inputs as SymbolicTensors, options, stateCount);
     if (list.every((x) => x instanceof Tensor))
       return this.applyEager(inputs as LayerTensors, options);
     throw new TypeError(
@@ -483,9 +515,13 @@ export abstract class Layer {
     callDepth++;
     try {
       this.ensureBuilt(Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape);
-      // Masks: read from the registry, handed to call, and the outputs' masks registered. Without
-      // any mask, call gets the caller's options as before (less a mask a container passed on).
-      const mask = inputMasks(inputs);
+      // Masks: given in the options (Keras's `mask=`) or read from the registry, handed to call,
+      // and the outputs' masks registered. Without any mask, call gets no mask entry. A null
+      // mask means "not given", as Keras's mask=None.
+      const mask =
+        options.mask === undefined || options.mask === null
+          ? inputMasks(inputs)
+          : checkGivenMask(options.mask, inputs, `${this.className} '${this.name}'.apply`);
       const outputs = this.call(
         inputs,
         mask === null ? withoutMask(options) : { ...options, mask },
@@ -517,7 +553,24 @@ export abstract class Layer {
     this.recordLoss('activity', loss);
   }
 
-  private applySymbolic(inputs: SymbolicTensors, options: CallOptions): SymbolicTensors {
+  /**
+   * The keys `apply` accepts in its options (others are refused, naming the valid ones). Layers
+   * taking more options than `training` and `mask` extend the list.
+   */
+  protected callOptionNames(): readonly string[] {
+    return BASE_CALL_OPTIONS;
+  }
+
+  private applySymbolic(
+    inputs: SymbolicTensors,
+    options: CallOptions,
+    initialStateCount: number,
+  ): SymbolicTensors {
+    if (options.mask !== undefined && options.mask !== null) {
+      throw new TypeError(
+        `${this.className} '${this.name}'.apply: a mask cannot be given to a symbolic application (a functional graph records none); masks come from the layers producing the inputs, such as Embedding with maskZero`,
+      );
+    }
     const shapes = Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape;
     this.ensureBuilt(shapes);
     const outShapes = this.computeOutputShape(shapes);
@@ -526,6 +579,7 @@ export abstract class Layer {
       inputs: Array.isArray(inputs) ? inputs : [inputs],
       outputs: [],
       training: options.training,
+      initialStateCount,
     };
     const make = (shape: SymbolicShape, i: number, count: number): SymbolicTensor =>
       new SymbolicTensor(
@@ -559,21 +613,90 @@ export abstract class Layer {
     return isShapeList(s) ? s.map(unbatch) : unbatch(s);
   }
 
+  /**
+   * The symbolic input of the layer's one application in a functional graph (a list for several
+   * inputs), as Keras's and TensorFlow.js's `layer.input`; an error when the layer was applied
+   * symbolically never or more than once (use `getInputAt(nodeIndex)` then).
+   */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode('input', 'getInputAt');
+    return singleOrList(node.inputs);
+  }
+
+  /** The symbolic output of the layer's one application (see `input`). */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode('output', 'getOutputAt');
+    return singleOrList(node.outputs);
+  }
+
+  /** The symbolic input(s) of the layer's `nodeIndex`-th application. */
+  getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    return singleOrList(this.nodeAt(nodeIndex, 'getInputAt').inputs);
+  }
+
+  /** The symbolic output(s) of the layer's `nodeIndex`-th application. */
+  getOutputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    return singleOrList(this.nodeAt(nodeIndex, 'getOutputAt').outputs);
+  }
+
+  /**
+   * The input shape (batch dimension included, null where unknown): that of the layer's
+   * applications when they agree, else the shape declared at construction.
+   */
+  get inputShape(): SymbolicShape | SymbolicShape[] {
+    const shapes = this.inboundNodes.map((n) => n.inputs.map((t) => t.shape));
+    const text = shapes.map((s) => s.map(formatSymbolicShape).join(','));
+    if (shapes.length > 0 && text.every((t) => t === text[0])) {
+      const first = shapes[0] as SymbolicShape[];
+      return first.length === 1 ? (first[0] as SymbolicShape) : first;
+    }
+    if (shapes.length > 1) {
+      throw new Error(
+        `${this.className} '${this.name}': the layer has several inbound nodes with different input shapes (${text.join(' and ')}), so "the input shape" is ill-defined; read getInputAt(nodeIndex).shape instead`,
+      );
+    }
+    if (this.batchInputShape !== null) return this.batchInputShape;
+    throw new Error(
+      `${this.className} '${this.name}': the layer has never been called symbolically and declares no input shape, so it has no defined input shape`,
+    );
+  }
+
+  private onlyNode(what: 'input' | 'output', instead: string): LayerNode {
+    const count = this.inboundNodes.length;
+    if (count === 1) return this.inboundNodes[0] as LayerNode;
+    if (count === 0) {
+      throw new Error(
+        `${this.className} '${this.name}': the layer is not connected (never applied to a symbolic tensor), so it has no ${what}; apply it to input() or a layer's output first`,
+      );
+    }
+    throw new Error(
+      `${this.className} '${this.name}': the layer has ${count} inbound nodes, so the notion of "layer ${what}" is ill-defined; use ${instead}(nodeIndex) instead`,
+    );
+  }
+
+  private nodeAt(nodeIndex: number, where: string): LayerNode {
+    const node = Number.isInteger(nodeIndex) ? this.inboundNodes[nodeIndex] : undefined;
+    if (node === undefined) {
+      throw new RangeError(
+        `${this.className} '${this.name}'.${where}: node index ${String(nodeIndex)} is out of range: the layer has ${this.inboundNodes.length} inbound node(s)`,
+      );
+    }
+    return node;
+  }
+
   toString(): string {
     return `${this.className} '${this.name}'`;
   }
+}
+
+function singleOrList(list: readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+  return list.length === 1 ? (list[0] as SymbolicTensor) : [...list];
 }
 
 export function isShapeList(
   shape: SymbolicShape | readonly SymbolicShape[],
 ): shape is SymbolicShape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
-}
-
-function withoutMask(options: CallOptions): CallOptions {
-  if (!('mask' in options)) return options;
-  const { mask: _mask, ...rest } = options;
-  return rest;
 }
 
 function checkScalarLoss(value: unknown, where: string): Tensor {

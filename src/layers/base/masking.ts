@@ -84,3 +84,45 @@ export function checkTimestepMask(mask: Tensor, x: Tensor, where: string): void 
     );
   }
 }
+
+/**
+ * A mask given explicitly to `apply` (Keras's `layer(x, mask=...)`), checked: a bool tensor whose
+ * first dimension is the first input's batch, null for none, or one such entry per input.
+ */
+export function checkGivenMask(
+  mask: unknown,
+  inputs: Tensor | readonly Tensor[],
+  where: string,
+): Mask {
+  const list: readonly Tensor[] = Array.isArray(inputs) ? inputs : [inputs as Tensor];
+  const checkOne = (m: unknown, i: number): Tensor | null => {
+    if (m === null) return null;
+    const x = list[i];
+    if (
+      !(m instanceof Tensor) ||
+      m.dtype !== 'bool' ||
+      m.rank === 0 ||
+      x === undefined ||
+      m.shape[0] !== x.shape[0]
+    ) {
+      throw new TypeError(
+        `${where}: options.mask${Array.isArray(mask) ? `[${i}]` : ''} must be a bool tensor whose first dimension is the batch of input ${i}${x === undefined ? '' : ` (${formatShape(x.shape)})`}, or null; received ${m instanceof Tensor ? `${m.dtype} ${formatShape(m.shape)}` : typeof m}`,
+      );
+    }
+    return m;
+  };
+  if (!Array.isArray(mask)) return checkOne(mask, 0);
+  if (mask.length > list.length)
+    throw new RangeError(
+      `${where}: options.mask has ${mask.length} entries for ${list.length} input(s)`,
+    );
+  const checked = mask.map(checkOne);
+  return checked.some((m) => m !== null) ? checked : null;
+}
+
+/** `options` without its `mask`: containers let each inner layer find its own input's mask. */
+export function withoutMask<T extends { mask?: unknown }>(options: T): Omit<T, 'mask'> {
+  if (!('mask' in options)) return options;
+  const { mask: _mask, ...rest } = options;
+  return rest;
+}

@@ -14,6 +14,11 @@ export interface LayerNode {
   readonly inputs: readonly SymbolicTensor[];
   readonly outputs: SymbolicTensor[];
   readonly training: boolean | undefined;
+  /**
+   * How many of the last `inputs` were given as `initialState` (recorded as Keras's
+   * `initial_state` keyword argument when serialized); 0 or absent otherwise.
+   */
+  readonly initialStateCount?: number;
 }
 
 let nextSymbolicId = 0;

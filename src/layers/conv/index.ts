@@ -15,7 +15,8 @@ import {
 import { Conv2DTranspose, type Conv2DTransposeArgs } from './transpose.js';
 
 export { BaseConv, type ConvCommonArgs } from './conv.js';
-export { bilinearTaps, type UpSamplingInterpolation } from './padding.js';
+export { type UpSamplingInterpolation } from './padding.js';
+export { bilinearTaps } from '../../ops/image.js';
 export type { DataFormat, IntOrTuple } from './util.js';
 export {
   Conv1D,

@@ -1,7 +1,6 @@
 /** ZeroPadding2D and UpSampling2D (channels last), after Keras 3. */
-import { tensor } from '../../ops/convert.js';
-import { add, mul } from '../../ops/elementwise.js';
-import { gather, pad, reshape, tile } from '../../ops/movement.js';
+import { resizeBilinear } from '../../ops/image.js';
+import { pad, reshape, tile } from '../../ops/movement.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
@@ -105,42 +104,6 @@ export interface UpSampling2DArgs extends LayerArgs {
   interpolation?: UpSamplingInterpolation;
 }
 
-/**
- * Source taps and weights of a half-pixel-centers bilinear resize of one dimension from `inSize`
- * to `outSize` (TensorFlow's `resize_bilinear` with `half_pixel_centers=True`).
- */
-export function bilinearTaps(
-  inSize: number,
-  outSize: number,
-): { lower: Int32Array; upper: Int32Array; lerp: Float32Array } {
-  const scale = inSize / outSize;
-  const lower = new Int32Array(outSize);
-  const upper = new Int32Array(outSize);
-  const lerp = new Float32Array(outSize);
-  for (let o = 0; o < outSize; o++) {
-    const src = (o + 0.5) * scale - 0.5;
-    const f = Math.floor(src);
-    lower[o] = Math.max(f, 0);
-    upper[o] = Math.min(Math.ceil(src), inSize - 1);
-    lerp[o] = src - f;
-  }
-  return { lower, upper, lerp };
-}
-
-/** Bilinear interpolation of `x` along `axis` (1 or 2 of an NHWC tensor) to `outSize`. */
-function resizeAxis(x: Tensor, axis: 1 | 2, outSize: number): Tensor {
-  const { lower, upper, lerp } = bilinearTaps(x.shape[axis] as number, outSize);
-  const wShape = axis === 1 ? [1, outSize, 1, 1] : [1, 1, outSize, 1];
-  const w1 = tensor(lerp, wShape);
-  const w0 = tensor(
-    lerp.map((v) => 1 - v),
-    wShape,
-  );
-  const a = gather(x, tensor(lower, [outSize], 'int32'), axis);
-  const b = gather(x, tensor(upper, [outSize], 'int32'), axis);
-  return add(mul(a, w0), mul(b, w1));
-}
-
 /** Repeats rows and columns (or interpolates): [batch, h, w, c] -> [batch, h*sh, w*sw, c]. */
 export class UpSampling2D extends Layer {
   static override className = 'UpSampling2D';
@@ -170,7 +133,8 @@ export class UpSampling2D extends Layer {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const [sh, sw] = this.size;
     if (this.interpolation === 'bilinear') {
-      return resizeAxis(resizeAxis(x, 1, h * sh), 2, w * sw);
+      // Keras 3 resizes with half-pixel centers.
+      return resizeBilinear(x, [h * sh, w * sw], false, true);
     }
     if (sh === 1 && sw === 1) return x;
     const repeated = tile(reshape(x, [n, h, 1, w, 1, c]), [1, 1, sh, 1, sw, 1]);

@@ -74,9 +74,14 @@ export abstract class RNN extends Layer {
     this.unroll = checkBoolean(args.unroll, 'unroll', where, false);
     if (checkBoolean(args.stateful, 'stateful', where, false)) {
       throw new Error(
-        `${where}: stateful=true is not supported (pass the final states back as initial states instead: returnState and apply([x, ...states]))`,
+        `${where}: stateful=true is not supported (pass the final states back instead: returnState, then apply(x, { initialState: states }))`,
       );
     }
+  }
+
+  /** Also `initialState`: the states to start from (Keras's `initial_state`). */
+  protected override callOptionNames(): readonly string[] {
+    return [...super.callOptionNames(), 'initialState'];
   }
 
   get kernel(): LayerWeight | null {

@@ -101,6 +101,11 @@ export class Bidirectional extends Layer {
     this.trackLayer(this.backwardLayer);
   }
 
+  /** Also `initialState`: the states to start from (Keras's `initial_state`). */
+  protected override callOptionNames(): readonly string[] {
+    return [...super.callOptionNames(), 'initialState'];
+  }
+
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     // Build both directions now, so that symbolic (functional) use creates the weights too.
     for (const l of [this.forwardLayer, this.backwardLayer]) {
@@ -122,6 +127,7 @@ export class Bidirectional extends Layer {
     }
     const half = initial.length / 2;
     const run = (layer: RNN, states: Tensor[]): [Tensor, ...Tensor[]] => {
+      // Both directions get this layer's mask (given or registered): their input is the same.
       const y = layer.apply(states.length === 0 ? x : [x, ...states], options);
       return (Array.isArray(y) ? y : [y]) as [Tensor, ...Tensor[]];
     };
