@@ -43,7 +43,13 @@ export type { CrossentropyOptions, SparseCrossentropyOptions } from './functions
 export {
   absoluteDifference,
   computeWeightedLoss,
+  cosineDistance,
+  hingeLoss,
+  huberLoss,
+  logLoss,
   sigmoidCrossEntropy,
+  softmaxCrossEntropy,
+  weightedMeanSquaredError,
   type WeightedReduction,
 } from './weighted.js';
 

@@ -4,9 +4,24 @@
  * default reduction divides the weighted sum by the number of non-zero weights
  * ('sum_by_nonzero_weights', TensorFlow.js's `Reduction.SUM_BY_NONZERO_WEIGHTS`).
  */
-import { relu } from '../ops/activations.js';
+import { logSoftmax, relu } from '../ops/activations.js';
 import { asTensor, assertFloat, type TensorLike } from '../ops/convert.js';
-import { abs, add, cast, div, exp, log1p, mul, neg, notEqual, sub } from '../ops/elementwise.js';
+import {
+  abs,
+  add,
+  cast,
+  div,
+  exp,
+  log,
+  log1p,
+  minimum,
+  mul,
+  neg,
+  notEqual,
+  square,
+  squaredDifference,
+  sub,
+} from '../ops/elementwise.js';
 import { broadcastTo } from '../ops/movement.js';
 import { mean, sum } from '../ops/reduction.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
@@ -109,6 +124,89 @@ export function absoluteDifference(
   const op = 'absoluteDifference';
   const [y, p] = matchingPair(labels, predictions, op, ['labels', 'predictions']);
   return reduceWeighted(abs(sub(y, p)), weights, reduction, op);
+}
+
+/** (labels - predictions)^2, weighted and reduced (TensorFlow.js's `losses.meanSquaredError`). */
+export function weightedMeanSquaredError(
+  labels: TensorLike,
+  predictions: TensorLike,
+  weights?: TensorLike | null,
+  reduction: WeightedReduction = 'sum_by_nonzero_weights',
+): Tensor {
+  const op = 'meanSquaredError';
+  const [y, p] = matchingPair(labels, predictions, op, ['labels', 'predictions']);
+  return reduceWeighted(squaredDifference(y, p), weights, reduction, op);
+}
+
+/** 1 - sum(labels * predictions) along `axis` (inputs expected unit-normalized). */
+export function cosineDistance(
+  labels: TensorLike,
+  predictions: TensorLike,
+  axis: number,
+  weights?: TensorLike | null,
+  reduction: WeightedReduction = 'sum_by_nonzero_weights',
+): Tensor {
+  const op = 'cosineDistance';
+  const [y, p] = matchingPair(labels, predictions, op, ['labels', 'predictions']);
+  return reduceWeighted(sub(1, sum(mul(y, p), axis, true)), weights, reduction, op);
+}
+
+/** max(0, 1 - (2 labels - 1) * predictions): labels in {0, 1} taken to {-1, 1}. */
+export function hingeLoss(
+  labels: TensorLike,
+  predictions: TensorLike,
+  weights?: TensorLike | null,
+  reduction: WeightedReduction = 'sum_by_nonzero_weights',
+): Tensor {
+  const op = 'hingeLoss';
+  const [y, p] = matchingPair(labels, predictions, op, ['labels', 'predictions']);
+  return reduceWeighted(relu(sub(1, mul(sub(mul(2, y), 1), p))), weights, reduction, op);
+}
+
+/** Quadratic within `delta` of the label, linear beyond. */
+export function huberLoss(
+  labels: TensorLike,
+  predictions: TensorLike,
+  weights?: TensorLike | null,
+  delta = 1,
+  reduction: WeightedReduction = 'sum_by_nonzero_weights',
+): Tensor {
+  const op = 'huberLoss';
+  const [y, p] = matchingPair(labels, predictions, op, ['labels', 'predictions']);
+  const error = abs(sub(p, y));
+  const quadratic = minimum(error, delta);
+  const losses = add(mul(0.5, square(quadratic)), mul(delta, sub(error, quadratic)));
+  return reduceWeighted(losses, weights, reduction, op);
+}
+
+/** -y log(p + eps) - (1 - y) log(1 - p + eps). */
+export function logLoss(
+  labels: TensorLike,
+  predictions: TensorLike,
+  weights?: TensorLike | null,
+  epsilon = 1e-7,
+  reduction: WeightedReduction = 'sum_by_nonzero_weights',
+): Tensor {
+  const op = 'logLoss';
+  const [y, p] = matchingPair(labels, predictions, op, ['labels', 'predictions']);
+  const positive = mul(neg(y), log(add(p, epsilon)));
+  const negative = mul(sub(1, y), log(add(sub(1, p), epsilon)));
+  return reduceWeighted(sub(positive, negative), weights, reduction, op);
+}
+
+/** Softmax cross-entropy from logits over the last axis, labels smoothed toward uniform. */
+export function softmaxCrossEntropy(
+  onehotLabels: TensorLike,
+  logits: TensorLike,
+  weights?: TensorLike | null,
+  labelSmoothing = 0,
+  reduction: WeightedReduction = 'sum_by_nonzero_weights',
+): Tensor {
+  const op = 'softmaxCrossEntropy';
+  const [y0, z] = matchingPair(onehotLabels, logits, op, ['onehotLabels', 'logits']);
+  const classes = z.shape[z.rank - 1] ?? 1;
+  const y = labelSmoothing > 0 ? add(mul(y0, 1 - labelSmoothing), labelSmoothing / classes) : y0;
+  return reduceWeighted(neg(sum(mul(y, logSoftmax(z, -1)), -1)), weights, reduction, op);
 }
 
 /**

@@ -97,6 +97,7 @@ export {
   squeeze,
   stack,
   sub,
+  sum,
   tanh,
   tensor,
   tile,
@@ -112,6 +113,10 @@ export {
   avgPool2d as avgPool,
   setSeed,
   io,
+  topk,
+  cumsum,
+  multinomial,
+  image,
   type DType,
   type NestedArray,
   type TypedArray,
@@ -155,7 +160,6 @@ export {
   conv1d,
   conv2d,
   depthwiseConv2d,
-  sum,
   customGrad,
 } from './ops.js';
 export { layers } from './layers.js';

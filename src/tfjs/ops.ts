@@ -1,8 +1,7 @@
 /**
  * Ops whose TensorFlow.js signatures differ from the Keras face's: a dtype before the seed in
  * the random ops, positional `variable(value, trainable, name, dtype)`, `eye` with a batch
- * shape, `conv2d` with a data format, `customGrad` with `save`, and the scalar reductions of bool
- * tensors (TensorFlow.js sums bools to int32).
+ * shape, the convolutions with a data format, and `customGrad` with `save`.
  */
 import { customGrad as laminaCustomGrad, type CustomGradResult } from '../autograd/grad.js';
 import {
@@ -12,7 +11,7 @@ import {
   type PaddingMode,
   type Pair,
 } from '../ops/conv.js';
-import { asTensor, type TensorLike } from '../ops/convert.js';
+import type { TensorLike } from '../ops/convert.js';
 import { eye as laminaEye, variable as laminaVariable } from '../ops/creation.js';
 import { cast } from '../ops/elementwise.js';
 import { broadcastTo, expandDims } from '../ops/movement.js';
@@ -21,7 +20,6 @@ import {
   randomUniform as laminaRandomUniform,
   truncatedNormal as laminaTruncatedNormal,
 } from '../ops/random.js';
-import { sum as laminaSum, type Axis } from '../ops/reduction.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
@@ -133,12 +131,6 @@ export function depthwiseConv2d(
 ): Tensor {
   channelsLast(dataFormat, 'NHWC', 'depthwiseConv2d');
   return laminaDepthwiseConv2d(x, filter, strides, pad, dilations);
-}
-
-/** A sum; bool tensors are counted as int32, as in TensorFlow.js. */
-export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const t = asTensor(x, 'sum', 'x');
-  return laminaSum(t.dtype === 'bool' ? cast(t, 'int32') : t, axis, keepDims);
 }
 
 export interface TfjsCustomGradResult {

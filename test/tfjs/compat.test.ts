@@ -20,6 +20,7 @@ const examples = [
   'mnist-convnet',
   'custom-layer',
   'addition-rnn',
+  'polynomial-regression-core',
   'sentiment-cnn',
   'jena-weather',
   'save-load',

@@ -30,7 +30,7 @@ abstract class ElementwiseActivation extends Layer {
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     return singleInput(inputShape, `${this.className} '${this.name}'`);
   }
-  protected input(inputs: LayerTensors): Tensor {
+  protected single(inputs: LayerTensors): Tensor {
     return singleInput(inputs, `${this.className} '${this.name}'`);
   }
 }
@@ -61,7 +61,7 @@ export class ReLU extends ElementwiseActivation {
     this.threshold = checkNumber(args.threshold ?? 0, 'threshold', where);
   }
   call(inputs: LayerTensors): Tensor {
-    const x = this.input(inputs);
+    const x = this.single(inputs);
     const { maxValue, negativeSlope: slope, threshold } = this;
     if (slope !== 0 && maxValue === null && threshold === 0) return leakyRelu(x, slope);
     let y: Tensor;
@@ -106,7 +106,7 @@ export class LeakyReLU extends ElementwiseActivation {
     );
   }
   call(inputs: LayerTensors): Tensor {
-    return leakyRelu(this.input(inputs), this.negativeSlope);
+    return leakyRelu(this.single(inputs), this.negativeSlope);
   }
   override getConfig(): JsonObject {
     return { ...super.getConfig(), negative_slope: this.negativeSlope };
@@ -127,7 +127,7 @@ export class ELU extends ElementwiseActivation {
     this.alpha = checkNumber(args.alpha ?? 1, 'alpha', `ELU '${this.name}'`);
   }
   call(inputs: LayerTensors): Tensor {
-    const x = this.input(inputs);
+    const x = this.single(inputs);
     if (this.alpha === 1) return elu(x);
     return where(greater(x, 0), x, mul(this.alpha, elu(x)));
   }
@@ -150,7 +150,7 @@ export class ThresholdedReLU extends ElementwiseActivation {
     this.theta = checkNumber(args.theta ?? 1, 'theta', `ThresholdedReLU '${this.name}'`, 0);
   }
   call(inputs: LayerTensors): Tensor {
-    const x = this.input(inputs);
+    const x = this.single(inputs);
     return mul(x, cast(greater(x, this.theta), 'float32'));
   }
   override getConfig(): JsonObject {
@@ -178,7 +178,7 @@ export class Softmax extends ElementwiseActivation {
     this.axis = axis;
   }
   call(inputs: LayerTensors): Tensor {
-    return softmax(this.input(inputs), this.axis);
+    return softmax(this.single(inputs), this.axis);
   }
   override getConfig(): JsonObject {
     return { ...super.getConfig(), axis: this.axis };
@@ -233,7 +233,7 @@ export class PReLU extends ElementwiseActivation {
     this.alphaParams.create(this, 'alpha', alphaShape, where);
   }
   call(inputs: LayerTensors): Tensor {
-    const x = this.input(inputs);
+    const x = this.single(inputs);
     const alpha = this.alphaParams.weight as Tensor;
     return add(relu(x), mul(neg(alpha), relu(neg(x))));
   }
