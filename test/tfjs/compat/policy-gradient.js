@@ -35,8 +35,9 @@ export async function run(tf) {
           const advantage = tf.tensor2d(rewards, [16, 1]);
           return tf.losses.sigmoidCrossEntropy(chosen, logits, advantage).asScalar();
         });
-      const { value, grads } = tf.variableGrads(f);
-      losses.push(value.dataSync()[0]);
+      const { grads } = tf.variableGrads(f);
+      // The weighted loss can sit near zero; its unweighted size is what compares across runs.
+      losses.push(tf.losses.sigmoidCrossEntropy(chosen, policy.predict(inputs)).dataSync()[0]);
       allGradients.push(grads);
     }
     const mean = {};
