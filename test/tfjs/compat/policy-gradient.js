@@ -52,7 +52,10 @@ export async function run(tf) {
     losses,
     variables: names.length,
     // Gradients reached the weights through predict: the first kernel moved.
-    moved: policy.getWeights()[0].dataSync().some((v, i) => v !== initial[i]),
+    moved: policy
+      .getWeights()[0]
+      .dataSync()
+      .some((v, i) => v !== initial[i]),
     shapes: [policy.predict(tf.zeros([3, 4])).shape],
   };
 }
