@@ -78,17 +78,22 @@ export async function* shuffleStream<T>(
 export async function* prefetchStream<T>(source: Source<T>, bufferSize: number): AsyncGenerator<T> {
   const it = source();
   const pending: Promise<IteratorResult<T, void>>[] = [];
+  const fill = (): void => {
+    while (pending.length < bufferSize) {
+      const read = it.next();
+      // A read that fails while still queued is reported when its turn comes, not as an
+      // unhandled rejection.
+      read.catch(() => undefined);
+      pending.push(read);
+    }
+  };
   try {
+    fill();
     for (;;) {
-      while (pending.length < bufferSize) {
-        const read = it.next();
-        // A read that fails while still queued is reported when its turn comes, not as an
-        // unhandled rejection.
-        read.catch(() => undefined);
-        pending.push(read);
-      }
       const r = await (pending.shift() as Promise<IteratorResult<T, void>>);
       if (r.done === true) return;
+      // Refilled before handing the element out, so the reads go on while the consumer works.
+      fill();
       yield r.value;
     }
   } finally {

@@ -109,8 +109,9 @@ async function* bodyChunks(
       yield r.value;
     }
   } finally {
-    // Stopped early: close the connection rather than download the rest.
-    if (!finished) await reader.cancel().catch(() => undefined);
+    // Stopped early: close the connection rather than download the rest. Not awaited: the
+    // cancel of one branch of a tee (a cloned Response) settles only when both are cancelled.
+    if (!finished) void reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }
