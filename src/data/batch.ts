@@ -98,6 +98,8 @@ export function batchElements(rows: readonly unknown[], where: string, path = ''
       if (!Array.isArray(r) || r.length !== first.length)
         mismatch(i, `an array of length ${first.length}`);
     });
+    if (first.every((v) => typeof v === 'number'))
+      return batchNumberRows(rows, first.length, mismatch);
     if (isNumericArray(first)) {
       try {
         return tensor(rows as NestedArray[]);
@@ -148,4 +150,22 @@ function batchTypedArrays(
     out.set(r as TypedArray, i * n);
   });
   return tensor(out, [rows.length, n], dtypeOfArray(first));
+}
+
+/** The common case of flat number arrays (feature vectors), filled straight into one buffer. */
+function batchNumberRows(
+  rows: readonly unknown[],
+  width: number,
+  mismatch: (i: number, expected: string) => never,
+): Tensor {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => {
+    const row = r as unknown[];
+    for (let k = 0; k < width; k++) {
+      const v = row[k];
+      if (typeof v !== 'number') mismatch(i, `an array of ${width} numbers`);
+      out[i * width + k] = v as number;
+    }
+  });
+  return tensor(out, [rows.length, width]);
 }
