@@ -60,6 +60,8 @@ test('fitDataset gives exactly the loss history of fit on the same batches, pena
   const viaDataset = await b.fitDataset(rows(x, y, 5), { epochs: 3, verbose: 0 });
   assert.deepEqual(viaDataset.history, viaFit.history);
   assert.deepEqual(viaDataset.penalties, viaFit.penalties);
+  const viaFitOnDataset = await regularizedModel(3).fit(rows(x, y, 5), { epochs: 3, verbose: 0 });
+  assert.deepEqual(viaFitOnDataset.history, viaFit.history, 'fit takes the dataset too');
   assert.deepEqual(Object.keys(viaDataset.history).sort(), ['loss', 'mae', 'regularization_loss']);
   assert.ok(viaDataset.history.regularization_loss!.every((v) => v > 0));
   assert.deepEqual(
