@@ -99,7 +99,7 @@ export function batchElements(rows: readonly unknown[], where: string, path = ''
         mismatch(i, `an array of length ${first.length}`);
     });
     if (first.every((v) => typeof v === 'number'))
-      return batchNumberRows(rows, first.length, mismatch);
+      return batchNumberRows(rows, first.length, where, path);
     if (isNumericArray(first)) {
       try {
         return tensor(rows as NestedArray[]);
@@ -156,15 +156,23 @@ function batchTypedArrays(
 function batchNumberRows(
   rows: readonly unknown[],
   width: number,
-  mismatch: (i: number, expected: string) => never,
+  where: string,
+  path: string,
 ): Tensor {
   const out = new Float32Array(rows.length * width);
   rows.forEach((r, i) => {
     const row = r as unknown[];
     for (let k = 0; k < width; k++) {
       const v = row[k];
-      if (typeof v !== 'number') mismatch(i, `an array of ${width} numbers`);
-      out[i * width + k] = v as number;
+      if (typeof v !== 'number') {
+        // The general path names the problem precisely (a missing value, a string, ...).
+        const column = rows.map((x) => (x as unknown[])[k]);
+        batchElements(column, where, path === '' ? String(k) : `${path}.${k}`);
+        throw new TypeError(
+          `${where}: element ${i} of the batch holds ${kindOf(v)} at ${at(path)}`,
+        );
+      }
+      out[i * width + k] = v;
     }
   });
   return tensor(out, [rows.length, width]);

@@ -104,6 +104,20 @@ test('missing values, strings and mismatched elements are refused with the posit
   );
   await assert.rejects(
     data
+      .array([{ xs: [1, 2] }, { xs: [3, undefined] }])
+      .batch(2)
+      .toArray(),
+    /element 1 of the batch has no value at 'xs.1' \(received undefined\)/,
+  );
+  await assert.rejects(
+    data
+      .array([{ xs: [1, 2] }, { xs: [3, 'four'] }])
+      .batch(2)
+      .toArray(),
+    /element 1 of the batch holds the string "four" at 'xs.1'/,
+  );
+  await assert.rejects(
+    data
       .array([{ name: 'ann' }])
       .batch(1)
       .toArray(),
