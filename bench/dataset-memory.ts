@@ -76,7 +76,7 @@ try {
   );
 
   const dataset = lm.data
-    .csv<lm.data.LabeledCsvRow>(path, { columnConfigs: { target: { isLabel: true } } })
+    .csv(path, { columnConfigs: { target: { isLabel: true } } })
     .map(({ xs, ys }) => ({ xs: Object.values(xs) as number[], ys: [ys.target as number] }))
     .batch(batchSize);
   const model = lm.sequential({

@@ -33,7 +33,7 @@ test('quoted fields with delimiters, doubled quotes and line breaks; CRLF; blank
 
 test('label columns go to ys, the rest to xs; defaults fill empty cells; dtypes', async () => {
   const path = file('a,b,flag,label\n1.5,,true,1\n2.7,4,0,0\n');
-  const ds = data.csv<data.LabeledCsvRow>(path, {
+  const ds = data.csv(path, {
     columnConfigs: {
       b: { default: -1 },
       a: { dtype: 'int32' },
@@ -229,7 +229,7 @@ test('http(s) URLs, Requests and Responses are read through fetch', async () => 
 });
 
 test('streaming: an endless CSV over http is read only as far as it is consumed', async () => {
-  const ds = data.csv<data.CsvRow>(`${base}/endless.csv`);
+  const ds = data.csv(`${base}/endless.csv`);
   const rows = await ds.skip(1000).take(3).toArray();
   assert.deepEqual(rows, [
     { i: 1000, sq: 1000000 },
@@ -240,4 +240,28 @@ test('streaming: an endless CSV over http is read only as far as it is consumed'
   assert.ok(endlessRowsSent < 2_000_000, `sent ${endlessRowsSent} rows`);
   const [batch] = await ds.batch(4).take(1).toArray();
   assert.deepEqual((batch!.sq as Tensor).arraySync(), [0, 1, 4, 9]);
+});
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type ElementOf<D> = D extends data.Dataset<infer T> ? T : never;
+
+test('the element type follows the config: isLabel: true gives { xs, ys } (checked by tsc)', async () => {
+  const path = file('x,y\n1,2\n');
+  const plain = data.csv(path);
+  const labeled = data.csv(path, { columnConfigs: { y: { isLabel: true }, x: { default: 0 } } });
+  const unlabeled = data.csv(path, { columnConfigs: { y: { default: 1 } } });
+  const config: data.CsvConfig = { columnConfigs: { y: { isLabel: true } } };
+  const unknown = data.csv(path, config);
+  const types: [
+    Same<ElementOf<typeof plain>, data.CsvRow>,
+    Same<ElementOf<typeof labeled>, data.LabeledCsvRow>,
+    Same<ElementOf<typeof unlabeled>, data.CsvRow>,
+    Same<ElementOf<typeof unknown>, data.CsvElement>,
+  ] = [true, true, true, true];
+  assert.deepEqual(types, [true, true, true, true]);
+  const [row] = await labeled.toArray();
+  assert.deepEqual([row!.xs.x, row!.ys.y], [1, 2]);
+  assert.deepEqual(await plain.toArray(), [{ x: 1, y: 2 }]);
+  assert.deepEqual(await unlabeled.toArray(), [{ x: 1, y: 2 }]);
+  assert.deepEqual(await unknown.toArray(), [{ xs: { x: 1 }, ys: { y: 2 } }]);
 });

@@ -15,6 +15,26 @@ export interface LabeledCsvRow {
 }
 export type CsvElement = CsvRow | LabeledCsvRow;
 
+/** Per column of a config: 'label' for `isLabel: true`, 'maybe' for a boolean, else 'none'. */
+type LabelKinds<Columns> = {
+  [K in keyof Columns]: 'isLabel' extends keyof Columns[K]
+    ? boolean extends Columns[K]['isLabel' & keyof Columns[K]]
+      ? 'maybe'
+      : Columns[K]['isLabel' & keyof Columns[K]] extends true
+        ? 'label'
+        : 'none'
+    : 'none';
+}[keyof Columns];
+
+/** The element type `csv(source, config)` yields, as far as the config's type tells. */
+export type CsvElementFor<C> = 'columnConfigs' extends keyof C
+  ? 'maybe' extends LabelKinds<NonNullable<C['columnConfigs' & keyof C]>>
+    ? CsvElement
+    : 'label' extends LabelKinds<NonNullable<C['columnConfigs' & keyof C]>>
+      ? LabeledCsvRow
+      : CsvRow
+  : CsvRow;
+
 export interface ColumnConfig {
   /** An empty cell is an error (naming the line) rather than undefined. */
   required?: boolean;

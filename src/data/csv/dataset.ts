@@ -9,6 +9,7 @@ import {
   resolveColumns,
   type CsvConfig,
   type CsvElement,
+  type CsvElementFor,
 } from './columns.js';
 import { checkSource, describeSource, openBytes, type CsvSource } from './open.js';
 import { csvRecords, type CsvRecord, type FieldSyntax } from './records.js';
@@ -78,11 +79,12 @@ export class CSVDataset<E extends CsvElement = CsvElement> extends Dataset<E> {
 /**
  * A dataset of the rows of a CSV file: `{ column: value }`, or `{ xs, ys }` when some column is
  * a label. `source` is a file path or `file://` URL (Node), an http(s) URL, a Request or a
- * Response. The element type may be stated: `csv<LabeledCsvRow>(...)`.
+ * Response. The element type follows from a literal config (`isLabel: true` gives
+ * `LabeledCsvRow`); a config whose labels are not known when compiling gives the union.
  */
-export function csv<E extends CsvElement = CsvElement>(
+export function csv<const C extends CsvConfig = Record<never, never>>(
   source: CsvSource,
-  config: CsvConfig = {},
-): CSVDataset<E> {
-  return new CSVDataset<E>(source, config);
+  config?: C,
+): CSVDataset<CsvElementFor<C>> {
+  return new CSVDataset<CsvElementFor<C>>(source, config ?? {});
 }
