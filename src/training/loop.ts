@@ -164,6 +164,28 @@ export async function fit(
   rawArgs: FitArgs = {},
   context: FitContext = {},
 ): Promise<History> {
+  const open: OpenStream = { stream: null };
+  try {
+    return await fitLoop(model, x, y, rawArgs, context, open);
+  } finally {
+    // A source read only partly (stepsPerEpoch, early stopping, an error) is closed here, so
+    // its file or connection is released now rather than at exit.
+    await open.stream?.return?.();
+  }
+}
+
+interface OpenStream {
+  stream: AsyncIterator<Batch> | null;
+}
+
+async function fitLoop(
+  model: TrainableModel,
+  x: TensorData | BatchSource,
+  y: TensorData | FitArgs | undefined,
+  rawArgs: FitArgs,
+  context: FitContext,
+  open: OpenStream,
+): Promise<History> {
   const where = `${context.where ?? 'fit'} (${model.name})`;
   const compiled = compiledOf(model, where);
   const streaming = isBatchSource(x);
@@ -238,7 +260,6 @@ export async function fit(
   // checkpoint shuffles exactly as an uninterrupted run would.
   const shuffleSeed = args.seed ?? randomFor(undefined).nextSeed();
   const source = streaming ? batchesOf(x, where) : null;
-  let stream: AsyncIterator<Batch> | null = null;
 
   model.stopTraining = false;
   await list.call('onTrainBegin', {});
@@ -285,10 +306,11 @@ export async function fit(
     } else {
       // Without stepsPerEpoch an epoch is one pass over the source; with it, epochs continue
       // where the previous one stopped (as TensorFlow.js's batchesPerEpoch).
-      if (stream === null || args.stepsPerEpoch === undefined) {
-        await stream?.return?.();
-        stream = (source as AsyncIterable<Batch>)[Symbol.asyncIterator]();
+      if (open.stream === null || args.stepsPerEpoch === undefined) {
+        await open.stream?.return?.();
+        open.stream = (source as AsyncIterable<Batch>)[Symbol.asyncIterator]();
       }
+      const stream = open.stream;
       for (
         let b = 0;
         (args.stepsPerEpoch === undefined || b < args.stepsPerEpoch) && !model.stopTraining;
@@ -332,9 +354,6 @@ export async function fit(
     }
     await list.call('onEpochEnd', epoch, logs);
   }
-  // A source read only partly (stepsPerEpoch, early stopping) is closed: its file or
-  // connection is released now rather than when collected.
-  await stream?.return?.();
   await list.call('onTrainEnd', {});
   return history;
 }

@@ -288,3 +288,28 @@ test('wrong element formats, mismatched batch sizes and bad options are refused 
     /validationBatches applies only to a validation dataset/,
   );
 });
+
+test('a source read only partly is closed when fitDataset ends or fails', async () => {
+  let opened = 0;
+  let closed = 0;
+  const endless = (badAt: number) =>
+    data.generator(function* () {
+      opened++;
+      try {
+        for (let i = 0; ; i++) {
+          const width = i === badAt ? 2 : 3;
+          yield { xs: randomNormal([4, width], 0, 1, i), ys: randomNormal([4, 1], 0, 1, i) };
+        }
+      } finally {
+        closed++;
+      }
+    });
+  const m = regularizedModel(8);
+  await m.fitDataset(endless(-1), { epochs: 2, batchesPerEpoch: 3, verbose: 0 });
+  assert.deepEqual([opened, closed], [1, 1]);
+  await assert.rejects(
+    m.fitDataset(endless(1), { epochs: 1, verbose: 0 }),
+    /expected shape \(None, 3\), received \[4,2\]/,
+  );
+  assert.deepEqual([opened, closed], [2, 2]);
+});
