@@ -1,7 +1,7 @@
 /**
  * Where CSV bytes come from, as a stream of chunks: in Node a file path or `file://` URL through
  * a read stream; an http(s) URL, a `Request` or a `Response` through `fetch` and the body's
- * stream (Node and browsers); in a browser a relative path is fetched too.
+ * stream (Node and browsers); in a browser any path or URL is fetched.
  */
 import { LaminaError } from '../../errors.js';
 
@@ -50,7 +50,8 @@ export async function* openBytes(source: CsvSource, where: string): AsyncGenerat
     return;
   }
   const href = source instanceof URL ? source.href : source;
-  if (/^https?:\/\//i.test(href) || (!isNode && !/^file:\/\//i.test(href))) {
+  // Outside Node everything goes through fetch (a file:// URL too, where the page may read it).
+  if (!isNode || /^https?:\/\//i.test(href)) {
     yield* bodyChunks(checked(await fetchOrThrow(href, href, where), where), where);
     return;
   }
