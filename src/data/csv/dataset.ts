@@ -14,6 +14,10 @@ import {
 import { checkSource, describeSource, openBytes, type CsvSource } from './open.js';
 import { csvRecords, type CsvRecord, type FieldSyntax } from './records.js';
 
+function syntaxOf(config: CsvConfig): FieldSyntax {
+  return { delimiter: config.delimiter ?? ',', delimWhitespace: config.delimWhitespace === true };
+}
+
 export class CSVDataset<E extends CsvElement = CsvElement> extends Dataset<E> {
   private readonly csvSource: CsvSource;
   private readonly config: CsvConfig;
@@ -21,10 +25,7 @@ export class CSVDataset<E extends CsvElement = CsvElement> extends Dataset<E> {
   constructor(source: CsvSource, config: CsvConfig = {}) {
     const where = `data.csv(${describeSource(checkSource(source, 'data.csv'))})`;
     checkConfig(config, where);
-    const syntax: FieldSyntax = {
-      delimiter: config.delimiter ?? ',',
-      delimWhitespace: config.delimWhitespace === true,
-    };
+    const syntax = syntaxOf(config);
     const hasHeader = config.hasHeader !== false;
     super(async function* () {
       const records = csvRecords(openBytes(source, where), syntax, where);
@@ -58,10 +59,7 @@ export class CSVDataset<E extends CsvElement = CsvElement> extends Dataset<E> {
         typeof Response !== 'undefined' && this.csvSource instanceof Response
           ? this.csvSource.clone()
           : this.csvSource;
-      const syntax: FieldSyntax = {
-        delimiter: this.config.delimiter ?? ',',
-        delimWhitespace: this.config.delimWhitespace === true,
-      };
+      const syntax = syntaxOf(this.config);
       let header: CsvRecord | null = null;
       for await (const record of csvRecords(openBytes(source, where), syntax, where)) {
         header = record;
