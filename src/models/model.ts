@@ -33,6 +33,13 @@ import {
   type FitArgs,
 } from '../training/loop.js';
 import { lossParts } from '../training/step.js';
+import {
+  evaluateDataset,
+  fitDataset,
+  type EvaluateDatasetArgs,
+  type FitDatasetArgs,
+} from '../training/fit-dataset.js';
+import type { BatchSource } from '../training/stream.js';
 import { nodesBetween } from './graph.js';
 import { reshapeView } from '../engine/engine.js';
 import { getMask, setMask } from '../layers/base/masking.js';
@@ -129,13 +136,22 @@ export class Model extends Layer {
    * training and validation; `History` also keeps every penalty term per layer and kind.
    */
   fit(x: TensorData, y: TensorData, args?: FitArgs): Promise<History>;
-  fit(dataset: AsyncIterable<Batch>, args?: FitArgs): Promise<History>;
-  fit(
-    x: TensorData | AsyncIterable<Batch>,
-    y?: TensorData | FitArgs,
-    args?: FitArgs,
-  ): Promise<History> {
+  fit(dataset: AsyncIterable<Batch> | BatchSource, args?: FitArgs): Promise<History>;
+  fit(x: TensorData | BatchSource, y?: TensorData | FitArgs, args?: FitArgs): Promise<History> {
     return fit(this, x, y, args);
+  }
+
+  /**
+   * TensorFlow.js's fitDataset: trains on a dataset whose elements are batches `{ xs, ys }` or
+   * `[xs, ys]`, with `batchesPerEpoch`, validation on a dataset or arrays, and fit's logs.
+   */
+  fitDataset(dataset: BatchSource, args?: FitDatasetArgs): Promise<History> {
+    return fitDataset(this, dataset, args);
+  }
+
+  /** Loss (with penalties), regularization_loss and metrics over a dataset of batches. */
+  evaluateDataset(dataset: BatchSource, args?: EvaluateDatasetArgs): Promise<Logs> {
+    return evaluateDataset(this, dataset, args);
   }
 
   /** Loss (with penalties), regularization_loss, each penalty term and the metrics. */

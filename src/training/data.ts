@@ -137,7 +137,3 @@ export function splitAt(n: number, fraction: number, where: string): number {
   }
   return train;
 }
-
-export function isAsyncIterable(x: unknown): x is AsyncIterable<Batch> {
-  return typeof x === 'object' && x !== null && Symbol.asyncIterator in x;
-}

@@ -35,6 +35,8 @@ export { formatFilepath } from './callbacks/checkpoint.js';
 export type { CompileArgs, Compiled } from './compiled.js';
 export type { Batch, TensorData } from './data.js';
 export type { FitArgs, EvaluateArgs } from './loop.js';
+export type { FitDatasetArgs, EvaluateDatasetArgs } from './fit-dataset.js';
+export type { BatchSource, DatasetLike } from './stream.js';
 export type { Logs } from './logs.js';
 export type { ClassWeight } from './weights.js';
 

@@ -14,7 +14,6 @@ import { ProgressBar } from './callbacks/progress.js';
 import type { Compiled } from './compiled.js';
 import {
   checkBatchSize,
-  isAsyncIterable,
   permutation,
   sampleCount,
   splitAt,
@@ -23,6 +22,7 @@ import {
   type Batch,
   type TensorData,
 } from './data.js';
+import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import { RunningMeans, type Logs } from './logs.js';
 import {
   lossParts,
@@ -47,8 +47,15 @@ export interface FitArgs {
   shuffle?: boolean;
   seed?: number;
   validationSplit?: number;
-  validationData?: readonly [TensorData, TensorData] | readonly [TensorData, TensorData, Tensor];
+  /**
+   * Arrays `[x, y]` / `[x, y, sampleWeight]`, or a source of batches (an async iterable or a
+   * Dataset), read from its start at the end of every epoch.
+   */
+  validationData?:
+    readonly [TensorData, TensorData] | readonly [TensorData, TensorData, Tensor] | BatchSource;
   validationBatchSize?: number;
+  /** Batches read from a validation source per epoch (default: all of them). */
+  validationSteps?: number;
   classWeight?: ClassWeight;
   sampleWeight?: Tensor;
   initialEpoch?: number;
@@ -138,15 +145,50 @@ async function yieldToEventLoop(): Promise<void> {
   );
 }
 
+/** How `fitDataset` runs `fit`: its own name in messages, and the steps a sized dataset has. */
+export interface FitContext {
+  where?: string;
+  steps?: number | null;
+}
+
+function checkSteps(value: number | undefined, arg: string, where: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+    throw new RangeError(`${where}: ${arg} must be a positive integer, received ${String(value)}`);
+  }
+}
+
 export async function fit(
   model: TrainableModel,
-  x: TensorData | AsyncIterable<Batch>,
+  x: TensorData | BatchSource,
   y: TensorData | FitArgs | undefined,
   rawArgs: FitArgs = {},
+  context: FitContext = {},
 ): Promise<History> {
-  const where = `fit (${model.name})`;
+  const open: OpenStream = { stream: null };
+  try {
+    return await fitLoop(model, x, y, rawArgs, context, open);
+  } finally {
+    // A source read only partly (stepsPerEpoch, early stopping, an error) is closed here, so
+    // its file or connection is released now rather than at exit.
+    await open.stream?.return?.();
+  }
+}
+
+interface OpenStream {
+  stream: AsyncIterator<Batch> | null;
+}
+
+async function fitLoop(
+  model: TrainableModel,
+  x: TensorData | BatchSource,
+  y: TensorData | FitArgs | undefined,
+  rawArgs: FitArgs,
+  context: FitContext,
+  open: OpenStream,
+): Promise<History> {
+  const where = `${context.where ?? 'fit'} (${model.name})`;
   const compiled = compiledOf(model, where);
-  const streaming = isAsyncIterable(x);
+  const streaming = isBatchSource(x);
   const args: FitArgs = streaming ? ((y as FitArgs | undefined) ?? {}) : rawArgs;
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1)
@@ -158,21 +200,23 @@ export async function fit(
     );
   }
   const batchSize = checkBatchSize(args.batchSize ?? 32, where);
-  if (
-    args.stepsPerEpoch !== undefined &&
-    (!Number.isInteger(args.stepsPerEpoch) || args.stepsPerEpoch <= 0)
-  ) {
-    throw new RangeError(
-      `${where}: stepsPerEpoch must be a positive integer, received ${String(args.stepsPerEpoch)}`,
-    );
-  }
+  checkSteps(args.stepsPerEpoch, 'stepsPerEpoch', where);
+  checkSteps(args.validationSteps, 'validationSteps', where);
   const verbose = args.verbose ?? 1;
 
   let train: ArrayData | null = null;
   let validation: ArrayData | null = null;
+  let validationSource: AsyncIterable<Batch> | null = null;
   if (!streaming) {
     if (y === undefined) throw new TypeError(`${where}: y is required when x is not a data source`);
-    const all = arrays(model, x, y as TensorData, args.sampleWeight, args.classWeight, where);
+    const all = arrays(
+      model,
+      x as TensorData,
+      y as TensorData,
+      args.sampleWeight,
+      args.classWeight,
+      where,
+    );
     if (args.validationSplit !== undefined && args.validationData !== undefined) {
       throw new TypeError(`${where}: pass validationSplit or validationData, not both`);
     }
@@ -184,8 +228,15 @@ export async function fit(
       train = all;
     }
   }
-  if (args.validationData !== undefined) {
-    const [vx, vy, vsw] = args.validationData;
+  if (isBatchSource(args.validationData)) {
+    validationSource = batchesOf(args.validationData, `${where} validationData`);
+  } else if (args.validationData !== undefined) {
+    if (!Array.isArray(args.validationData) || args.validationData.length < 2) {
+      throw new TypeError(
+        `${where}: validationData must be [x, y], [x, y, sampleWeight], an async iterable of batches or a Dataset`,
+      );
+    }
+    const [vx, vy, vsw] = args.validationData as readonly [TensorData, TensorData, Tensor?];
     validation = arrays(model, vx, vy, vsw, undefined, `${where} validationData`);
   }
 
@@ -197,7 +248,7 @@ export async function fit(
   callbacks.push(...(args.callbacks ?? []), history);
   const steps =
     train === null
-      ? (args.stepsPerEpoch ?? null)
+      ? (args.stepsPerEpoch ?? context.steps ?? null)
       : Math.min(Math.ceil(train.n / batchSize), args.stepsPerEpoch ?? Infinity);
   for (const cb of callbacks) {
     const c = cb as Partial<{ setModel(m: TrainingModel): void; setParams(p: object): void }>;
@@ -208,7 +259,7 @@ export async function fit(
   // Each epoch's order depends only on (seed, epoch), so resuming at initialEpoch from a
   // checkpoint shuffles exactly as an uninterrupted run would.
   const shuffleSeed = args.seed ?? randomFor(undefined).nextSeed();
-  let stream: AsyncIterator<Batch> | null = null;
+  const source = streaming ? batchesOf(x, where) : null;
 
   model.stopTraining = false;
   await list.call('onTrainBegin', {});
@@ -253,8 +304,13 @@ export async function fit(
         );
       }
     } else {
-      if (stream === null || args.stepsPerEpoch === undefined)
-        stream = (x as AsyncIterable<Batch>)[Symbol.asyncIterator]();
+      // Without stepsPerEpoch an epoch is one pass over the source; with it, epochs continue
+      // where the previous one stopped (as TensorFlow.js's batchesPerEpoch).
+      if (open.stream === null || args.stepsPerEpoch === undefined) {
+        await open.stream?.return?.();
+        open.stream = (source as AsyncIterable<Batch>)[Symbol.asyncIterator]();
+      }
+      const stream = open.stream;
       for (
         let b = 0;
         (args.stepsPerEpoch === undefined || b < args.stepsPerEpoch) && !model.stopTraining;
@@ -277,7 +333,7 @@ export async function fit(
           batch.ys,
           batch.sampleWeight,
           args.classWeight,
-          `${where} batch ${b}`,
+          `${where}: batch ${b}`,
         );
         await runBatch(b, d.xs, d.ys, d.sw);
       }
@@ -285,6 +341,15 @@ export async function fit(
     const logs: Logs = { ...means.means(), ...metricLogs(compiled) };
     if (validation !== null) {
       const v = evaluateArrays(model, compiled, validation, args.validationBatchSize ?? batchSize);
+      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    } else if (validationSource !== null) {
+      const v = await evaluateBatches(
+        model,
+        compiled,
+        validationSource,
+        args.validationSteps,
+        `${where} validationData`,
+      );
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
     await list.call('onEpochEnd', epoch, logs);
@@ -314,6 +379,49 @@ function evaluateArrays(
       means.add(partsToLogs(parts, compiled), end - start);
     }
   });
+  const logs = { ...means.means(), ...metricLogs(compiled) };
+  resetMetrics(compiled);
+  return logs;
+}
+
+/**
+ * Mean loss parts and metrics over the batches of `source` (a fresh iteration, at most `steps`
+ * batches), in inference mode, weighted by batch size as evaluateArrays does.
+ */
+export async function evaluateBatches(
+  model: TrainableModel,
+  compiled: Compiled,
+  source: AsyncIterable<Batch>,
+  steps: number | undefined,
+  where: string,
+): Promise<Logs> {
+  resetMetrics(compiled);
+  const means = new RunningMeans();
+  let b = 0;
+  for await (const batch of source) {
+    const d = arrays(
+      model,
+      batch.xs,
+      batch.ys,
+      batch.sampleWeight,
+      undefined,
+      `${where}: batch ${b}`,
+    );
+    noGrad(() => {
+      const parts = lossParts(model, compiled, d.xs, d.ys, d.sw, false);
+      updateMetrics(compiled, d.ys, parts.predictions, d.sw);
+      means.add(partsToLogs(parts, compiled), d.n);
+    });
+    if (++b === steps) break;
+  }
+  if (b === 0) {
+    throw new RangeError(
+      `${where}: the data source yielded no batches (an async generator object can be read only once: pass a Dataset, or an object whose [Symbol.asyncIterator]() starts over)`,
+    );
+  }
+  if (steps !== undefined && b < steps) {
+    console.warn(`${where}: the data source ran out after ${b} of ${steps} batches`);
+  }
   const logs = { ...means.means(), ...metricLogs(compiled) };
   resetMetrics(compiled);
   return logs;
