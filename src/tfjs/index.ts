@@ -113,6 +113,7 @@ export {
   avgPool2d as avgPool,
   setSeed,
   io,
+  data,
   topk,
   cumsum,
   multinomial,

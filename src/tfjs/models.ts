@@ -16,7 +16,10 @@ import type { CallbackHooks } from '../training/callbacks/callback.js';
 import type { History } from '../training/callbacks/history.js';
 import type { CompileArgs } from '../training/compiled.js';
 import type { TensorData } from '../training/data.js';
+import type { EvaluateDatasetArgs, FitDatasetArgs } from '../training/fit-dataset.js';
+import type { Logs } from '../training/logs.js';
 import { evaluateSync, type FitArgs } from '../training/loop.js';
+import type { BatchSource } from '../training/stream.js';
 
 type MetricsArg =
   | MetricIdentifier
@@ -36,8 +39,14 @@ export interface TfjsFitArgs extends Omit<FitArgs, 'callbacks' | 'verbose'> {
   verbose?: 0 | 1 | 2;
   /** TensorFlow.js's yield cadence: a no-op here, fit yields to the event loop once a frame. */
   yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
-  /** Batches of validation data per epoch: only meaningful for datasets; refused for arrays. */
-  validationSteps?: number;
+}
+
+export interface TfjsFitDatasetArgs extends Omit<FitDatasetArgs, 'callbacks' | 'verbose'> {
+  callbacks?: CallbackHooks | readonly CallbackHooks[];
+  /** 0 (default here) silent, 1 progress bar, 2 lines. */
+  verbose?: 0 | 1 | 2;
+  /** A no-op here: fit yields to the event loop once a frame. */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
 }
 
 export interface TfjsEvaluateArgs {
@@ -53,6 +62,9 @@ export interface TfjsModelMethods {
   fit(x: TensorData, y: TensorData, args?: TfjsFitArgs): Promise<History>;
   /** The loss (penalties included), then each metric: a scalar alone, else a list. */
   evaluate(x: TensorData, y: TensorData, args?: TfjsEvaluateArgs): Tensor | Tensor[];
+  fitDataset(dataset: BatchSource, args?: TfjsFitDatasetArgs): Promise<History>;
+  /** As `evaluate`, over the batches of a dataset. */
+  evaluateDataset(dataset: BatchSource, args?: EvaluateDatasetArgs): Promise<Tensor | Tensor[]>;
   /** One step; the loss, or [loss, ...metrics]. */
   trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]>;
   /** 'loss' then each metric's log name, in `evaluate`'s order. */
@@ -89,17 +101,23 @@ function tfjsMetrics(metrics: MetricsArg | undefined): CompileArgs['metrics'] {
   return list(metrics as MetricIdentifier);
 }
 
-function fitArgs(args: TfjsFitArgs, where: string): FitArgs {
-  const { callbacks, yieldEvery: _yieldEvery, validationSteps, verbose, ...rest } = args;
-  if (validationSteps !== undefined)
-    throw new TypeError(
-      `${where}: validationSteps applies to dataset validation data (fitDataset), not to arrays`,
-    );
+/** TensorFlow.js's fit options as Lamina's: callbacks as a list, silent by default. */
+function kerasArgs<A extends { callbacks?: CallbackHooks | readonly CallbackHooks[] }>(
+  args: A & { verbose?: 0 | 1 | 2; yieldEvery?: unknown },
+): Omit<A, 'callbacks' | 'yieldEvery' | 'verbose'> & {
+  callbacks?: readonly CallbackHooks[];
+  verbose: 0 | 1 | 2;
+} {
+  const { callbacks, yieldEvery: _yieldEvery, verbose, ...rest } = args;
   return {
     ...rest,
     verbose: verbose ?? 0,
     callbacks:
-      callbacks === undefined ? undefined : Array.isArray(callbacks) ? callbacks : [callbacks],
+      callbacks === undefined
+        ? undefined
+        : Array.isArray(callbacks)
+          ? (callbacks as readonly CallbackHooks[])
+          : [callbacks as CallbackHooks],
   };
 }
 
@@ -110,6 +128,8 @@ export function asLayersModel<M extends LaminaModel>(
   const keras = {
     compile: model.compile.bind(model),
     fit: model.fit.bind(model) as (x: TensorData, y: TensorData, a?: FitArgs) => Promise<History>,
+    fitDataset: model.fitDataset.bind(model),
+    evaluateDataset: model.evaluateDataset.bind(model),
     trainOnBatch: model.trainOnBatch.bind(model),
   };
   const names = (): string[] => {
@@ -124,18 +144,30 @@ export function asLayersModel<M extends LaminaModel>(
       ),
     ];
   };
+  /** The loss and metrics of `logs` in `metricsNames` order: a scalar alone, else a list. */
+  const scalars = (logs: Logs): Tensor | Tensor[] => {
+    const list = names().map((k) => scalar(logs[k] as number));
+    return list.length === 1 ? (list[0] as Tensor) : list;
+  };
   const methods: TfjsModelMethods & ThisType<M> = {
     compile(args: TfjsCompileArgs): void {
       keras.compile({ ...args, metrics: tfjsMetrics(args.metrics) });
     },
     fit(x: TensorData, y: TensorData, args: TfjsFitArgs = {}): Promise<History> {
-      return keras.fit(x, y, fitArgs(args, `fit (${model.name})`));
+      return keras.fit(x, y, kerasArgs(args) as FitArgs);
+    },
+    fitDataset(dataset: BatchSource, args: TfjsFitDatasetArgs = {}): Promise<History> {
+      return keras.fitDataset(dataset, kerasArgs(args) as FitDatasetArgs);
+    },
+    async evaluateDataset(
+      dataset: BatchSource,
+      args: EvaluateDatasetArgs = {},
+    ): Promise<Tensor | Tensor[]> {
+      return scalars(await keras.evaluateDataset(dataset, args));
     },
     evaluate(x: TensorData, y: TensorData, args: TfjsEvaluateArgs = {}): Tensor | Tensor[] {
       const { verbose: _verbose, steps: _steps, ...rest } = args;
-      const logs = evaluateSync(model, x, y, rest);
-      const scalars = names().map((k) => scalar(logs[k] as number));
-      return scalars.length === 1 ? (scalars[0] as Tensor) : scalars;
+      return scalars(evaluateSync(model, x, y, rest));
     },
     async trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]> {
       const logs = keras.trainOnBatch(x, y);
