@@ -1,6 +1,8 @@
 /**
- * Losses: Keras 3's classes, the `losses` factory of per-sample functions (as TensorFlow.js's),
- * `getLoss` for every identifier Keras accepts, and (de)serialization.
+ * Losses: Keras 3's classes, the `losses` object of Keras's per-sample functions (what `compile`
+ * takes; TensorFlow.js's layers API uses the same ones), TensorFlow.js's weighted, reduced losses
+ * of `tf.losses` (weighted.ts), `getLoss` for every identifier Keras accepts, and
+ * (de)serialization.
  */
 import {
   configNumber,

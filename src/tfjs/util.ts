@@ -21,40 +21,42 @@ export function assertShapesMatch(a: readonly number[], b: readonly number[], pr
     throw new Error(`${prefix}Shapes [${a.join(',')}] and [${b.join(',')}] must match`);
 }
 
-/** Shuffles `array` in place (Fisher-Yates) from the seeded stream. */
-export function shuffle<T>(array: T[] | TypedArray, seed?: number): void {
+/** Arrays and typed arrays alike: anything indexed with a length. */
+type Shuffleable = { length: number; [index: number]: unknown };
+
+/** One Fisher-Yates permutation from the seeded stream, applied in place to every array. */
+function permuteTogether(arrays: readonly Shuffleable[], seed: number | undefined): void {
   const rng = randomFor(seed);
-  for (let i = array.length - 1; i > 0; i--) {
+  const n = arrays[0]?.length ?? 0;
+  for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rng.uniform() * (i + 1));
-    const t = array[i] as T;
-    array[i] = array[j] as T & number;
-    array[j] = t as T & number;
+    for (const a of arrays) {
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
   }
 }
 
+/** Shuffles `array` in place from the seeded stream. */
+export function shuffle(array: Shuffleable, seed?: number): void {
+  permuteTogether([array], seed);
+}
+
 /** Shuffles two arrays of the same length in place with the same permutation. */
-export function shuffleCombo<T, U>(a: T[] | TypedArray, b: U[] | TypedArray, seed?: number): void {
+export function shuffleCombo(a: Shuffleable, b: Shuffleable, seed?: number): void {
   if (a.length !== b.length)
     throw new Error(
       `shuffleCombo: the arrays must have the same length, received ${a.length} and ${b.length}`,
     );
-  const rng = randomFor(seed);
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    const ta = a[i] as T;
-    a[i] = a[j] as T & number;
-    a[j] = ta as T & number;
-    const tb = b[i] as U;
-    b[i] = b[j] as U & number;
-    b[j] = tb as U & number;
-  }
+  permuteTogether([a, b], seed);
 }
 
 /** The indices 0 .. n-1 in a seeded random order. */
 export function createShuffledIndices(n: number, seed?: number): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  shuffle(out as unknown as number[], seed);
+  shuffle(out, seed);
   return out;
 }
 
