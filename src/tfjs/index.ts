@@ -124,8 +124,17 @@ export {
   type Shape,
   type TensorLike,
 } from '../index.js';
-export type { Tensor as Scalar, Tensor as Tensor1D, Tensor as Tensor2D } from '../index.js';
-export type { Tensor as Tensor3D, Tensor as Tensor4D } from '../index.js';
+export { Rank, type NamedTensorMap } from './types.js';
+// TensorFlow.js's rank-specific tensor types; Lamina's Tensor carries its rank at run time.
+export type {
+  Tensor as Scalar,
+  Tensor as Tensor1D,
+  Tensor as Tensor2D,
+  Tensor as Tensor3D,
+  Tensor as Tensor4D,
+  Tensor as Tensor5D,
+  Tensor as Tensor6D,
+} from '../index.js';
 export type { CallbackHooks as CustomCallbackArgs, Logs } from '../index.js';
 
 export {
