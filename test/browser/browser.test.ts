@@ -48,3 +48,40 @@ test('the built library runs in headless Chromium: default backend, matMul, fit 
     assert.deepEqual(result.predictions, [0, 1, 1, 0]);
   });
 });
+
+const TFJS_PAGE = `<!DOCTYPE html><html><body><script type="module">
+try {
+  const tf = await import('./dist/tfjs/index.js');
+  await tf.ready();
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 8, inputShape: [2], activation: 'tanh',
+    activityRegularizer: tf.regularizers.l1({ l1: 0.001 }) }));
+  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer: tf.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const xs = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const ys = tf.tensor2d([[0], [1], [1], [0]]);
+  const epochs = [];
+  const h = await model.fit(xs, ys, { epochs: 300, batchSize: 4, callbacks: { onEpochEnd: (e) => { epochs.push(e); } } });
+  const [loss, acc] = model.evaluate(xs, ys);
+  tf.tidy(() => xs.square());
+  xs.dispose();
+  window.__result = { backend: tf.getBackend(), epochs: epochs.length, keys: Object.keys(h.history).sort(),
+    loss: loss.dataSync()[0], acc: acc.dataSync()[0], first: h.history.loss[0],
+    numTensors: tf.memory().numTensors };
+} catch (e) {
+  window.__result = { error: String(e && e.stack || e) };
+}
+</script></body></html>`;
+
+test('lamina-nn/tfjs runs in headless Chromium: TensorFlow.js code trains with an activity regularizer', async (t) => {
+  await withChromium(t, async (browser) => {
+    const { result, errors } = await browser.run(TFJS_PAGE, { timeout: 60_000 });
+    assert.equal(result.error, undefined, String(result.error));
+    assert.deepEqual(errors, []);
+    assert.equal(result.backend, 'wasm');
+    assert.equal(result.epochs, 300, 'one callbacks object, called every epoch');
+    assert.deepEqual(result.keys, ['acc', 'loss', 'regularization_loss']);
+    assert.ok((result.loss as number) < (result.first as number) / 2);
+    assert.ok((result.numTensors as number) > 0);
+  });
+});
