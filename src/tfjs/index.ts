@@ -9,8 +9,6 @@ import '../index.js';
 import './chain.js';
 
 export {
-  Tensor,
-  Variable,
   SymbolicTensor,
   Optimizer,
   Callback,
@@ -124,7 +122,7 @@ export {
   type Shape,
   type TensorLike,
 } from '../index.js';
-export { Rank, type NamedTensorMap } from './types.js';
+export { Rank, Tensor, Variable, type NamedTensorMap } from './types.js';
 // TensorFlow.js's rank-specific tensor types; Lamina's Tensor carries its rank at run time.
 export type {
   Tensor as Scalar,

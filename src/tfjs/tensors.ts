@@ -12,6 +12,7 @@ import {
 } from '../tensor/dtype.js';
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Rank } from './types.js';
 
 export type TensorLikeValues = NestedArray | TypedArray | readonly number[] | readonly boolean[];
 
@@ -111,7 +112,7 @@ function stridesOf(shape: Shape): number[] {
  * A mutable, CPU-side array with a shape, to fill element by element and turn into a tensor
  * (TensorFlow.js's `TensorBuffer`). Booleans are stored as 0/1.
  */
-export class TensorBuffer {
+export class TensorBuffer<_R extends Rank = Rank> {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly values: TypedArray;
@@ -181,6 +182,10 @@ export class TensorBuffer {
 }
 
 /** A `TensorBuffer` of `shape` (TensorFlow.js's `buffer(shape, dtype = 'float32', values?)`). */
-export function buffer(shape: Shape, dtype: DType = 'float32', values?: TypedArray): TensorBuffer {
-  return new TensorBuffer(shape, dtype, values);
+export function buffer<R extends Rank = Rank>(
+  shape: Shape,
+  dtype: DType = 'float32',
+  values?: TypedArray,
+): TensorBuffer<R> {
+  return new TensorBuffer<R>(shape, dtype, values);
 }
