@@ -33,7 +33,7 @@ import {
   type FitArgs,
 } from '../training/loop.js';
 import { lossParts } from '../training/step.js';
-import { nodesBetween } from './graph.js';
+import { kerasLayerOrder, nodesBetween } from './graph.js';
 import { summaryTable, type SummaryRow } from './summary.js';
 import { modelConfig, modelTopology } from '../saving/to-config.js';
 import type {
@@ -95,15 +95,7 @@ export class Model extends Layer {
     this.graphOutputs = outs;
     this.singleInput = !Array.isArray(inputs);
     this.singleOutput = !Array.isArray(outputs);
-    for (const t of ins) this.trackLayer(t.sourceLayer);
-    // Layers in order of depth from the inputs (as Keras lists them), ties in graph order.
-    const depth = new Map<LayerNode, number>();
-    for (const node of this.nodes) {
-      const d = 1 + Math.max(0, ...node.inputs.map((t) => depth.get(t.node) ?? 0));
-      depth.set(node, d);
-    }
-    const byDepth = [...this.nodes].sort((p, q) => (depth.get(p) ?? 0) - (depth.get(q) ?? 0));
-    for (const node of byDepth) this.trackLayer(node.layer);
+    for (const layer of kerasLayerOrder(ins, outs)) this.trackLayer(layer);
     this.built = true;
   }
 

@@ -9,6 +9,14 @@ import { loadWeightsFromArtifacts, modelFromArtifacts, modelToArtifacts } from '
 import { loadArtifactsFromFile, saveArtifactsToFile } from './files.js';
 import { buildModel, topologyOf, withParamBudget } from './from-config.js';
 import { parseJson, sanitize } from './json.js';
+import {
+  isKerasBytes,
+  isKerasPath,
+  loadKerasBytes,
+  loadKerasFile,
+  saveKerasFile,
+  type KerasBytes,
+} from './keras/files.js';
 import type {
   LoadHandler,
   LoadOptions,
@@ -20,6 +28,8 @@ import type {
 
 export type * from './types.js';
 export { modelToArtifacts, modelFromArtifacts } from './artifacts.js';
+export { saveKerasArchive, type KerasArchiveOptions } from './keras/archive.js';
+export type { KerasBytes } from './keras/files.js';
 
 const DEFAULT_MAX_PARAMS = 2 ** 27;
 
@@ -63,16 +73,20 @@ async function artifactsFrom(
 }
 
 /**
- * Loads a model saved by Lamina or TensorFlow.js: a path (directory or model.json), artifacts
+ * Loads a model saved by Lamina, TensorFlow.js or Keras 3: a path (directory or model.json, or a
+ * `.keras` file), the bytes of a `.keras` archive (ArrayBuffer, Uint8Array, Blob), artifacts
  * `{ modelTopology, weightSpecs, weightData }` or a handler `{ load() }` (e.g. tf.io.fromMemory).
  * Every failure is a LaminaError.
  */
 export async function loadModel(
-  source: string | ModelArtifacts | LoadHandler,
+  source: string | KerasBytes | ModelArtifacts | LoadHandler,
   options: LoadOptions = {},
 ): Promise<Model> {
   const where = typeof source === 'string' ? `loadModel(${source})` : 'loadModel';
   try {
+    if (typeof source === 'string' && isKerasPath(source))
+      return await loadKerasFile(source, options);
+    if (isKerasBytes(source)) return await loadKerasBytes(source, options, where);
     return modelFromArtifacts(await artifactsFrom(source, where), options, where);
   } catch (e) {
     throw toLaminaError(e, 'invalid-config', where);
@@ -93,12 +107,23 @@ export async function loadWeights(
   }
 }
 
-/** Saves to a path (Node, crash-safe) or hands the artifacts to a `{ save }` handler. */
+/**
+ * Saves to a path (Node, crash-safe): a `.keras` file (Keras 3's archive) or else the TensorFlow.js
+ * Layers format; or hands the artifacts to a `{ save }` handler. For `.keras`, a compiled model's
+ * compile config and optimizer state are included unless `includeOptimizer` is false.
+ */
 export async function saveModel(
   model: Model,
   target: string | SaveHandler,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
+  if (typeof target === 'string' && isKerasPath(target)) {
+    if (options.weightsOnly === true)
+      throw new TypeError(
+        `saveModel(${target}): a .keras archive holds the whole model; weightsOnly is for the TensorFlow.js format`,
+      );
+    return saveKerasFile(model, target, { includeOptimizer: options.includeOptimizer });
+  }
   const artifacts = modelToArtifacts(model, options);
   if (typeof target === 'string')
     return saveArtifactsToFile(target, artifacts, options.shardSizeBytes);
