@@ -22,6 +22,8 @@ interface H5FileSystem {
 async function loadH5wasm(): Promise<{ api: H5Api; fs: H5FileSystem }> {
   h5wasm ??= import('h5wasm').then(async (m) => {
     const module = await m.default.ready;
+    // HDF5 errors become JavaScript exceptions (caught below) instead of lines on stderr.
+    module.activate_throwing_error_handler();
     return { api: m.default, fs: module.FS as unknown as H5FileSystem };
   });
   return h5wasm;
@@ -78,19 +80,18 @@ export async function readH5(
     }
   };
   try {
-    try {
-      file = new api.File(path, 'r');
-    } catch (e) {
-      throw new LaminaError(
-        'invalid-config',
-        `${where}: not a readable HDF5 file (${(e as Error).message})`,
-        {
-          cause: e,
-        },
-      );
-    }
+    file = new api.File(path, 'r');
     visit(file, '', 0);
     return contents;
+  } catch (e) {
+    if (e instanceof LaminaError) throw e;
+    const reason = String((e as Error).message ?? e)
+      .split('\n')
+      .slice(0, 3)
+      .join(' ');
+    throw new LaminaError('invalid-config', `${where}: not a readable HDF5 file (${reason})`, {
+      cause: e,
+    });
   } finally {
     file?.close();
     fs.unlink(path);
