@@ -41,6 +41,11 @@ const CASES = [
   'functional_branches',
   'frozen',
   'compiled_adam',
+  'conv_family',
+  'conv1d_family',
+  'merge_family',
+  'masked_bidirectional',
+  'channels_first',
 ];
 
 async function readCase(name: string): Promise<KerasCase> {
