@@ -326,10 +326,12 @@ export class Model extends Layer {
   }
 
   /**
-   * Loads weights (a path, artifacts or a handler) into this model: everything is checked
-   * before any value is assigned, so a failure leaves the model unchanged.
+   * Loads weights (a path, artifacts or a handler; a Keras file's path or bytes) into this model:
+   * everything is checked before any value is assigned, so a failure leaves the model unchanged.
    */
-  async loadWeights(source: string | ModelArtifacts | LoadHandler): Promise<void> {
+  async loadWeights(
+    source: string | ArrayBuffer | Uint8Array | Blob | ModelArtifacts | LoadHandler,
+  ): Promise<void> {
     const { loadWeights } = await import('../saving/index.js');
     await loadWeights(this, source);
   }

@@ -12,8 +12,8 @@ import { parseJson, sanitize } from './json.js';
 import {
   isKerasBytes,
   isKerasPath,
-  loadKerasBytes,
-  loadKerasFile,
+  loadKerasModel,
+  loadKerasWeights,
   saveKerasFile,
   type KerasBytes,
 } from './keras/files.js';
@@ -84,23 +84,27 @@ export async function loadModel(
 ): Promise<Model> {
   const where = typeof source === 'string' ? `loadModel(${source})` : 'loadModel';
   try {
-    if (typeof source === 'string' && isKerasPath(source))
-      return await loadKerasFile(source, options);
-    if (isKerasBytes(source)) return await loadKerasBytes(source, options, where);
+    if ((typeof source === 'string' && isKerasPath(source)) || isKerasBytes(source))
+      return await loadKerasModel(source, options, where);
     return modelFromArtifacts(await artifactsFrom(source, where), options, where);
   } catch (e) {
     throw toLaminaError(e, 'invalid-config', where);
   }
 }
 
-/** Loads weights into `model`, all checked before any is assigned (a LaminaError otherwise). */
+/**
+ * Loads weights into `model`, all checked before any is assigned (a LaminaError otherwise): from
+ * the TensorFlow.js format, or a Keras file (`.keras`, `.weights.h5`, legacy `.h5`; path or bytes).
+ */
 export async function loadWeights(
   model: Model,
-  source: string | ModelArtifacts | LoadHandler,
+  source: string | KerasBytes | ModelArtifacts | LoadHandler,
   options: LoadOptions = {},
 ): Promise<void> {
   const where = `loadWeights (${model.name})`;
   try {
+    if ((typeof source === 'string' && isKerasPath(source)) || isKerasBytes(source))
+      return await loadKerasWeights(model, source, options, where);
     loadWeightsFromArtifacts(model, await artifactsFrom(source, where), options, where);
   } catch (e) {
     throw toLaminaError(e, 'invalid-config', where);
@@ -108,8 +112,8 @@ export async function loadWeights(
 }
 
 /**
- * Saves to a path (Node, crash-safe): a `.keras` file (Keras 3's archive) or else the TensorFlow.js
- * Layers format; or hands the artifacts to a `{ save }` handler. For `.keras`, a compiled model's
+ * Saves to a path (Node, crash-safe): a `.keras` file (Keras 3's archive), a `.weights.h5` file
+ * (Keras 3's weights only) or else the TensorFlow.js Layers format; or hands the artifacts to a `{ save }` handler. For `.keras`, a compiled model's
  * compile config and optimizer state are included unless `includeOptimizer` is false.
  */
 export async function saveModel(
@@ -118,9 +122,9 @@ export async function saveModel(
   options: SaveOptions = {},
 ): Promise<SaveResult> {
   if (typeof target === 'string' && isKerasPath(target)) {
-    if (options.weightsOnly === true)
+    if (options.weightsOnly === true && !/\.weights\.h5$/i.test(target))
       throw new TypeError(
-        `saveModel(${target}): a .keras archive holds the whole model; weightsOnly is for the TensorFlow.js format`,
+        `saveModel(${target}): weightsOnly writes Keras weights to a '.weights.h5' path; a .keras archive holds the whole model`,
       );
     return saveKerasFile(model, target, { includeOptimizer: options.includeOptimizer });
   }

@@ -104,7 +104,7 @@ describe('.keras safety', () => {
     await rejectsWith(
       zip(editConfig(files, (t) => t.replace('"units":4', '"units":5'))),
       'weight-shape',
-      /layer 'hidden' expects weight 'hidden\/kernel' of shape \[3,5\], 'layers\/dense\/vars\/0' in model\.weights\.h5 has shape \[3,4\]/,
+      /model\.weights\.h5: layer 'hidden' expects weight 'hidden\/kernel' of shape \[3,5\], 'layers\/dense\/vars\/0' has shape \[3,4\]/,
     );
     const oneLayer = editConfig(files, (t) => {
       const c = JSON.parse(t) as { config: { layers: unknown[] } };
@@ -114,7 +114,7 @@ describe('.keras safety', () => {
     await rejectsWith(
       zip(oneLayer),
       'unexpected-weight',
-      /'layers\/dense_1\/vars\/0' in model\.weights\.h5 matches no weight/,
+      /model\.weights\.h5: 'layers\/dense_1\/vars\/0' matches no weight/,
     );
     const loose = await loadModel(zip(oneLayer), { strict: false });
     assert.equal(loose.layers.length, 1);

@@ -14,7 +14,8 @@ import { isObject, parseJson } from '../json.js';
 import { LIBRARY_VERSION, serializeLayerAs } from '../to-config.js';
 import type { LoadOptions } from '../types.js';
 import { compileConfigOf, compileFromConfig } from './compile-config.js';
-import { readH5, writeH5, type H5Array, type H5Write } from './hdf5.js';
+import { readH5, writeH5, type H5Array, type H5Contents, type H5Write } from './hdf5.js';
+import { planHdf5Weights } from './legacy-h5.js';
 import { OPTIMIZER_VARS, optimizerVariables, planOptimizerRestore } from './optimizer-state.js';
 import { kerasSavingPlan } from './paths.js';
 import { MAX_UNZIPPED_BYTES, readZipEntries, writeZip } from './zip.js';
@@ -45,47 +46,13 @@ function text(bytes: Uint8Array, entry: string, where: string): string {
   }
 }
 
-const shapeText = (shape: readonly number[]): string => `[${shape.join(',')}]`;
-
-/** Pairs each weight with its dataset and checks shapes; returns the assignment to run. */
-function planWeights(
-  model: Model,
-  datasets: ReadonlyMap<string, H5Array>,
-  strict: boolean,
-  where: string,
-): () => void {
-  const plan = kerasSavingPlan(model);
-  const pairs: [Model['weights'][number], Tensor][] = [];
-  const used = new Set<string>();
-  for (const { path, weight } of plan.variables) {
-    const data = datasets.get(path);
-    const layer = weight.name.slice(0, weight.name.lastIndexOf('/'));
-    if (data === undefined)
-      throw new LaminaError(
-        'missing-weight',
-        `${where}: layer '${layer}' expects weight '${weight.name}' of shape ${shapeText(weight.shape)} at '${path}' in ${WEIGHTS}, which is not there`,
-      );
-    if (data.values.length !== weight.size || data.shape.join() !== weight.shape.join())
-      throw new LaminaError(
-        'weight-shape',
-        `${where}: layer '${layer}' expects weight '${weight.name}' of shape ${shapeText(weight.shape)}, '${path}' in ${WEIGHTS} has shape ${shapeText(data.shape)}`,
-      );
-    used.add(path);
-    pairs.push([weight, tensorOf(data, weight.dtype)]);
-  }
-  const extra = [...datasets.keys()].find(
-    (p) => !used.has(p) && !p.startsWith(`${OPTIMIZER_VARS}/`),
-  );
-  if (strict && extra !== undefined)
-    throw new LaminaError(
-      'unexpected-weight',
-      `${where}: '${extra}' in ${WEIGHTS} matches no weight of the model (its weights are at ${plan.variables.map((v) => `'${v.path}'`).join(', ') || 'no path: it has none'})`,
-    );
-  return () => pairs.forEach(([w, t]) => w.assign(t));
-}
-
-function tensorOf(data: H5Array, dtype: Tensor['dtype']): Tensor {
-  return tensor(dtype === data.dtype ? data.values : Array.from(data.values), data.shape, dtype);
+/** The weights file of a `.keras` archive, read. */
+export async function readArchiveWeights(bytes: Uint8Array, where: string): Promise<H5Contents> {
+  const entries = await readZipEntries(bytes, [WEIGHTS], where);
+  const weightBytes = entries.get(WEIGHTS);
+  if (weightBytes === undefined)
+    throw new LaminaError('missing-weight', `${where}: the archive has no ${WEIGHTS}`);
+  return readH5(weightBytes, MAX_UNZIPPED_BYTES, `${where}: ${WEIGHTS}`);
 }
 
 /** A model from the bytes of a `.keras` archive; `where` names the file in every error. */
@@ -113,7 +80,7 @@ export async function loadKerasArchive(
   for (const [path, d] of h5.datasets)
     if (!path.startsWith(OPTIMIZER_VARS)) stored += d.values.length;
   const model = withParamBudget(stored + PARAM_SLACK, () => buildModel(top, `${where}: ${CONFIG}`));
-  const assign = planWeights(model, h5.datasets, options.strict ?? true, where);
+  const assign = planHdf5Weights(model, h5, options.strict ?? true, `${where}: ${WEIGHTS}`);
   let restore = (): void => {};
   // Keras writes `compile_config: {}` for a model that was never compiled.
   const compileConfig = top.compile_config;

@@ -36,13 +36,26 @@ export interface H5Array {
   values: Float32Array | Int32Array;
 }
 
-/** What is stored under each path, and the attributes of each group (strings only). */
+/** A group attribute as Keras writes them: a string or a list of strings (an empty list too). */
+export type H5Text = string | string[];
+
+/** What is stored under each path, and the text attributes of each group ('' is the root). */
 export interface H5Contents {
   datasets: Map<string, H5Array>;
-  groupNames: Map<string, string>;
+  attributes: Map<string, Record<string, H5Text>>;
+}
+
+/** A string, a list of strings, or an empty list of any type, as text; null otherwise. */
+function textOf(value: unknown): H5Text | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<unknown>).length === 0) return [];
+  return null;
 }
 
 const MAX_DEPTH = 64;
+/** Largest attribute read (Keras keeps the whole model config in one). */
+const MAX_ATTRIBUTE_BYTES = 256 * 1024 * 1024;
 
 /** Every dataset of the HDF5 file `bytes`, by path ('layers/dense/vars/0'). */
 export async function readH5(
@@ -54,7 +67,7 @@ export async function readH5(
   const path = `/lamina-read-${++fileCounter}.h5`;
   fs.writeFile(path, bytes);
   let file: InstanceType<H5Api['File']> | null = null;
-  const contents: H5Contents = { datasets: new Map(), groupNames: new Map() };
+  const contents: H5Contents = { datasets: new Map(), attributes: new Map() };
   let total = 0;
   const visit = (group: H5Group, prefix: string, depth: number): void => {
     if (depth > MAX_DEPTH)
@@ -62,8 +75,18 @@ export async function readH5(
         'invalid-config',
         `${where}: groups nested more than ${MAX_DEPTH} deep`,
       );
-    const name = group.attrs.name?.value;
-    if (typeof name === 'string') contents.groupNames.set(prefix, name);
+    const texts: Record<string, H5Text> = {};
+    for (const [key, attribute] of Object.entries(group.attrs)) {
+      const declared = attribute.metadata.total_size * attribute.metadata.size;
+      if (!(declared <= Math.min(MAX_ATTRIBUTE_BYTES, bytes.byteLength)))
+        throw new LaminaError(
+          'truncated-data',
+          `${where}: attribute '${key}' of '${prefix || '/'}' declares ${declared} bytes, more than the file holds`,
+        );
+      const text = textOf(attribute.value);
+      if (text !== null) texts[key] = text;
+    }
+    contents.attributes.set(prefix, texts);
     for (const key of group.keys()) {
       const at = prefix === '' ? key : `${prefix}/${key}`;
       const entity = group.get(key);
