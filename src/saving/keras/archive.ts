@@ -6,7 +6,6 @@
  */
 import { LaminaError } from '../../errors.js';
 import type { Model } from '../../models/model.js';
-import { tensor } from '../../ops/convert.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { buildModel, topologyOf, withParamBudget } from '../from-config.js';
