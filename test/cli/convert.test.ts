@@ -33,7 +33,8 @@ async function assertKerasOutputs(path: string): Promise<void> {
   };
   const model = await loadModel(path);
   const input = c.inputs[0] as { shape: number[]; values: number[] };
-  const ys = model.apply(tensor(input.values, input.shape)) as Tensor[];
+  const y = model.apply(tensor(input.values, input.shape));
+  const ys: Tensor[] = Array.isArray(y) ? y : [y];
   ys.forEach((y, k) => {
     const got = y.dataSync();
     c.outputs[k]?.values.forEach((v, i) =>

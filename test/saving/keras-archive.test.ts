@@ -11,6 +11,8 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tensor, type Model, type Tensor } from '../../src/index.js';
 import { loadModel, saveKerasArchive } from '../../src/saving/index.js';
+import { SGD } from '../../src/optimizers/index.js';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/keras3/', import.meta.url));
 
@@ -175,5 +177,16 @@ describe('.keras archives written by Keras 3', () => {
       compile: false,
     });
     assert.equal(uncompiled.compiled, null);
+  });
+
+  test('optimizer hyperparameters are written as floats (Keras refuses SGD(momentum=0) as an int)', async () => {
+    const model = await loadModel(join(FIXTURES, 'dense_regularized', 'model.keras'));
+    model.compile({ optimizer: new SGD({ learningRate: 1 }), loss: 'mse' });
+    const archive = unzipSync(await saveKerasArchive(model));
+    const config = strFromU8(archive['config.json'] as Uint8Array);
+    assert.match(config, /"class_name":"SGD","config":\{"name":"SGD","learning_rate":1\.0,/);
+    assert.match(config, /"momentum":0\.0,/);
+    const again = await loadModel(zipSync(archive));
+    assert.equal(again.compiled?.optimizer.learningRate, 1);
   });
 });

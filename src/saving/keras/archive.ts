@@ -12,7 +12,7 @@ import { buildModel, topologyOf, withParamBudget } from '../from-config.js';
 import { isObject, parseJson } from '../json.js';
 import { LIBRARY_VERSION, serializeLayerAs } from '../to-config.js';
 import type { LoadOptions } from '../types.js';
-import { compileConfigOf, compileFromConfig } from './compile-config.js';
+import { compileConfigOf, compileFromConfig, kerasJsonText } from './compile-config.js';
 import { readH5, writeH5, type H5Array, type H5Contents, type H5Write } from './hdf5.js';
 import { planHdf5Weights } from './legacy-h5.js';
 import { OPTIMIZER_VARS, optimizerVariables, planOptimizerRestore } from './optimizer-state.js';
@@ -144,7 +144,7 @@ export async function saveKerasArchive(
   const encoder = new TextEncoder();
   return writeZip([
     [METADATA, encoder.encode(JSON.stringify(metadata))],
-    [CONFIG, encoder.encode(JSON.stringify(config))],
+    [CONFIG, encoder.encode(kerasJsonText(config))],
     [WEIGHTS, await writeH5(groups, datasets)],
   ]);
 }

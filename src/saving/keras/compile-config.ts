@@ -60,3 +60,37 @@ export function compileFromConfig(model: Model, value: JsonValue, where: string)
     );
   }
 }
+
+/** Hyperparameters Keras's optimizers require as Python floats (`isinstance(x, float)`). */
+const FLOAT_KEYS: ReadonlySet<string> = new Set([
+  'learning_rate',
+  'momentum',
+  'rho',
+  'epsilon',
+  'beta_1',
+  'beta_2',
+  'weight_decay',
+  'clipnorm',
+  'clipvalue',
+  'global_clipnorm',
+  'ema_momentum',
+  'initial_accumulator_value',
+]);
+
+/**
+ * JSON text as JSON.stringify writes it, except that whole numbers under the keys above are
+ * written as floats (`0.0`): JSON.stringify writes `0`, which Python reads as an int, and Keras
+ * then refuses e.g. `SGD(momentum=0)` when loading the archive.
+ */
+export function kerasJsonText(value: JsonValue, key = ''): string {
+  if (typeof value === 'number')
+    return Number.isInteger(value) && Math.abs(value) < 1e15 && FLOAT_KEYS.has(key)
+      ? `${value}.0`
+      : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => kerasJsonText(v, key)).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${kerasJsonText(v, k)}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
