@@ -48,6 +48,7 @@ const CASES = [
   'merge_family',
   'masked_bidirectional',
   'channels_first',
+  'nested_frozen',
 ];
 
 async function readCase(name: string): Promise<KerasCase> {
