@@ -2,9 +2,11 @@
 /**
  * `lamina study`: trains the same network without regularization, with a kernel penalty, with
  * activity penalties and with both, prints a comparison table and writes report.html.
- * `npm start` runs it with defaults on the shipped UCI digits.
+ * `npm start` runs it with defaults on the shipped UCI digits. `lamina convert IN OUT` converts
+ * a model between Keras and TensorFlow.js formats (convert.ts).
  */
 import { writeFileAtomic } from '../io/atomic.js';
+import { convert } from './convert.js';
 import {
   csvData,
   digitsData,
@@ -17,6 +19,7 @@ import { DEFAULT_STUDY, runStudy, type StudyOptions } from '../study/run.js';
 import { studyTable } from '../study/table.js';
 
 const USAGE = `Usage: lamina study [options]
+       lamina convert IN OUT [--weights FILE] [--quiet]   (lamina convert --help)
 
 Trains one network several ways (none, kernel L2, activity L1, activity L2, kernel + activity)
 with fixed seeds and reports how each regularizer changed weights and activations.
@@ -85,7 +88,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
       help: true,
     };
   }
-  if (command !== 'study') throw new UsageError(`unknown command '${command}' (expected 'study')`);
+  if (command !== 'study')
+    throw new UsageError(`unknown command '${command}' (expected 'study' or 'convert')`);
   const options: StudyOptions = { ...DEFAULT_STUDY, factors: { ...DEFAULT_STUDY.factors } };
   let data = 'digits';
   let label: string | undefined;
@@ -174,6 +178,7 @@ async function loadData(parsed: Parsed): Promise<StudyData> {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'convert') return convert(argv.slice(1), io);
   let parsed: Parsed;
   try {
     parsed = parseArgs(argv);

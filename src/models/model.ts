@@ -40,7 +40,7 @@ import {
   type FitDatasetArgs,
 } from '../training/fit-dataset.js';
 import type { BatchSource } from '../training/stream.js';
-import { nodesBetween } from './graph.js';
+import { kerasLayerOrder, nodesBetween } from './graph.js';
 import { reshapeView } from '../engine/engine.js';
 import { getMask, setMask } from '../layers/base/masking.js';
 import { summaryTable, type SummaryRow } from './summary.js';
@@ -104,15 +104,7 @@ export class Model extends Layer {
     this.graphOutputs = outs;
     this.singleInput = !Array.isArray(inputs);
     this.singleOutput = !Array.isArray(outputs);
-    for (const t of ins) this.trackLayer(t.sourceLayer);
-    // Layers in order of depth from the inputs (as Keras lists them), ties in graph order.
-    const depth = new Map<LayerNode, number>();
-    for (const node of this.nodes) {
-      const d = 1 + Math.max(0, ...node.inputs.map((t) => depth.get(t.node) ?? 0));
-      depth.set(node, d);
-    }
-    const byDepth = [...this.nodes].sort((p, q) => (depth.get(p) ?? 0) - (depth.get(q) ?? 0));
-    for (const node of byDepth) this.trackLayer(node.layer);
+    for (const layer of kerasLayerOrder(ins, outs)) this.trackLayer(layer);
     this.built = true;
   }
 
@@ -399,10 +391,12 @@ export class Model extends Layer {
   }
 
   /**
-   * Loads weights (a path, artifacts or a handler) into this model: everything is checked
-   * before any value is assigned, so a failure leaves the model unchanged.
+   * Loads weights (a path, artifacts or a handler; a Keras file's path or bytes) into this model:
+   * everything is checked before any value is assigned, so a failure leaves the model unchanged.
    */
-  async loadWeights(source: string | ModelArtifacts | LoadHandler): Promise<void> {
+  async loadWeights(
+    source: string | ArrayBuffer | Uint8Array | Blob | ModelArtifacts | LoadHandler,
+  ): Promise<void> {
     const { loadWeights } = await import('../saving/index.js');
     await loadWeights(this, source);
   }

@@ -32,6 +32,7 @@ import {
   normalizeLayerConfig,
   readShape,
 } from './legacy.js';
+import { maskOpNodes } from './op-nodes.js';
 
 /** Runs `build` with every `addWeight` counted against `maxParams` (a LaminaError past it). */
 export function withParamBudget<T>(
@@ -221,9 +222,11 @@ function buildFunctional(config: JsonValue, where: string): Model {
   const entries = expectArray(object.layers, `${where}: layers`);
   const byName = new Map<string, { layer: Layer; nodes: NodeSpec[] }>();
   const produced = new Map<string, SymbolicTensor[][]>();
+  const maskNodes = maskOpNodes(entries, object.output_layers, where);
   entries.forEach((entry, i) => {
     const label = `${where} > layers[${i}]`;
     const e = expectObject(entry, label);
+    if (typeof e.name === 'string' && maskNodes.has(e.name)) return;
     const layer = buildLayer(e, label);
     const name = typeof e.name === 'string' ? e.name : layer.name;
     if (byName.has(name))

@@ -10,6 +10,14 @@ import { buildModel, topologyOf, withParamBudget } from './from-config.js';
 import { loadArtifactsFromUrl, saveArtifactsToUrl } from './io/router.js';
 import type { HttpOptions } from './io/types.js';
 import { parseJson, sanitize } from './json.js';
+import {
+  isKerasBytes,
+  isKerasPath,
+  loadKerasModel,
+  loadKerasWeights,
+  saveKerasFile,
+  type KerasBytes,
+} from './keras/files.js';
 import type {
   LoadHandler,
   LoadOptions,
@@ -21,6 +29,8 @@ import type {
 
 export type * from './types.js';
 export { modelToArtifacts, modelFromArtifacts } from './artifacts.js';
+export { saveKerasArchive, type KerasArchiveOptions } from './keras/archive.js';
+export type { KerasBytes } from './keras/files.js';
 
 const DEFAULT_MAX_PARAMS = 2 ** 27;
 
@@ -65,32 +75,40 @@ async function artifactsFrom(
 }
 
 /**
- * Loads a model saved by Lamina or TensorFlow.js: a path (directory or model.json) or a URL
- * (file://, http(s)://, indexeddb://, localstorage://; see io), artifacts
+ * Loads a model saved by Lamina, TensorFlow.js or Keras 3: a path (directory or model.json, or a
+ * `.keras` / legacy `.h5` file) or a URL (file://, http(s)://, indexeddb://, localstorage://; see
+ * io), the bytes of a Keras file (ArrayBuffer, Uint8Array, Blob), artifacts
  * `{ modelTopology, weightSpecs, weightData }` or a handler `{ load() }` (e.g. io.fromMemory).
  * For http(s), `options` also takes io.http's (requestInit, fetchFunc, weightPathPrefix...).
  * Every failure is a LaminaError.
  */
 export async function loadModel(
-  source: string | ModelArtifacts | LoadHandler,
+  source: string | KerasBytes | ModelArtifacts | LoadHandler,
   options: LoadOptions & HttpOptions = {},
 ): Promise<Model> {
   const where = typeof source === 'string' ? `loadModel(${source})` : 'loadModel';
   try {
+    if ((typeof source === 'string' && isKerasPath(source)) || isKerasBytes(source))
+      return await loadKerasModel(source, options, where);
     return modelFromArtifacts(await artifactsFrom(source, where, options), options, where);
   } catch (e) {
     throw toLaminaError(e, 'invalid-config', where);
   }
 }
 
-/** Loads weights into `model`, all checked before any is assigned (a LaminaError otherwise). */
+/**
+ * Loads weights into `model`, all checked before any is assigned (a LaminaError otherwise): from
+ * the TensorFlow.js format, or a Keras file (`.keras`, `.weights.h5`, legacy `.h5`; path or bytes).
+ */
 export async function loadWeights(
   model: Model,
-  source: string | ModelArtifacts | LoadHandler,
+  source: string | KerasBytes | ModelArtifacts | LoadHandler,
   options: LoadOptions = {},
 ): Promise<void> {
   const where = `loadWeights (${model.name})`;
   try {
+    if ((typeof source === 'string' && isKerasPath(source)) || isKerasBytes(source))
+      return await loadKerasWeights(model, source, options, where);
     loadWeightsFromArtifacts(model, await artifactsFrom(source, where), options, where);
   } catch (e) {
     throw toLaminaError(e, 'invalid-config', where);
@@ -98,14 +116,24 @@ export async function loadWeights(
 }
 
 /**
- * Saves to a path (Node, crash-safe), a URL (file://, http(s)://, indexeddb://,
- * localstorage://, downloads://; see io) or hands the artifacts to a `{ save }` handler.
+ * Saves to a path (Node, crash-safe): a `.keras` file (Keras 3's archive), a `.weights.h5` file
+ * (Keras 3's weights only) or else the TensorFlow.js Layers format; to a URL (file://,
+ * http(s)://, indexeddb://, localstorage://, downloads://; see io); or hands the artifacts to a
+ * `{ save }` handler. For `.keras`, a compiled model's compile config and optimizer state are
+ * included unless `includeOptimizer` is false.
  */
 export async function saveModel(
   model: Model,
   target: string | SaveHandler,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
+  if (typeof target === 'string' && isKerasPath(target)) {
+    if (options.weightsOnly === true && !/\.weights\.h5$/i.test(target))
+      throw new TypeError(
+        `saveModel(${target}): weightsOnly writes Keras weights to a '.weights.h5' path; a .keras archive holds the whole model`,
+      );
+    return saveKerasFile(model, target, { includeOptimizer: options.includeOptimizer });
+  }
   const artifacts = modelToArtifacts(model, options);
   if (typeof target === 'string')
     return saveArtifactsToUrl(target, artifacts, options.shardSizeBytes);

@@ -100,6 +100,15 @@ export function normalizeLayerConfig(
     if (dtype === undefined) delete out.dtype;
     else out.dtype = dtype;
   }
+  // Wrapped layers (Bidirectional's layer and backward_layer) carry their own dtype policies.
+  for (const key of ['layer', 'backward_layer']) {
+    const inner = out[key];
+    if (isObject(inner) && typeof inner.class_name === 'string' && isObject(inner.config))
+      out[key] = {
+        ...inner,
+        config: normalizeLayerConfig(currentClassName(inner.class_name), inner.config, where),
+      };
+  }
   for (const key of ['input_dim', 'input_shape', 'batch_input_shape', 'batch_size'])
     if (out[key] === null) delete out[key];
   if ('batch_input_shape' in out) out.batch_input_shape = readShape(out.batch_input_shape, where);

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, extname, join, normalize } from 'node:path';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 export function findChromium(): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -63,6 +64,8 @@ export interface BrowserSession {
   run(html: string, options?: PageOptions): Promise<PageRun>;
 }
 
+const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
+
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.html': 'text/html',
@@ -107,8 +110,11 @@ export async function withChromium(
         .end(readFileSync(asset));
       return;
     }
-    const file = join(root, path);
-    if (path.startsWith('/dist/') && file.startsWith(root) && existsSync(file)) {
+    // The two runtime dependencies, which pages map with an import map (as a bundler would).
+    const dependency = /^\/node_modules\/(fflate|h5wasm)\//.test(path);
+    const base = dependency ? REPOSITORY : root;
+    const file = join(base, path);
+    if ((path.startsWith('/dist/') || dependency) && file.startsWith(base) && existsSync(file)) {
       res
         .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
         .end(readFileSync(file));

@@ -443,12 +443,8 @@ forEachBackend('conv layers: values', () => {
       /Received: kernelSize=\[2,2\]/,
     );
     assert.throws(
-      () => new Conv2D({ filters: 1, kernelSize: 3, dataFormat: 'channels_first' }),
-      /dataFormat 'channels_first' is not supported: only 'channels_last'/,
-    );
-    assert.throws(
-      () => new UpSampling2D({ dataFormat: 'channels_first' }),
-      /UpSampling2D 'up_sampling2d(_\d+)?': dataFormat 'channels_first' is not supported/,
+      () => new UpSampling2D({ dataFormat: 'NCHW' as 'channels_first' }),
+      /UpSampling2D 'up_sampling2d(_\d+)?': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat="NCHW"/,
     );
     assert.throws(
       () => new Conv2D({ filters: 1, kernelSize: 3, padding: 'full' as 'same' }),

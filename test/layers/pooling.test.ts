@@ -205,10 +205,6 @@ forEachBackend('pooling layers: values', () => {
       /Invalid value for argument padding: expected one of 'valid', 'same'. Received: padding="causal"/,
     );
     assert.throws(
-      () => new GlobalAveragePooling2D({ dataFormat: 'channels_first' }),
-      /dataFormat 'channels_first' is not supported: only 'channels_last'/,
-    );
-    assert.throws(
       () => new MaxPooling2D({ dataFormat: 'NHWC' as 'channels_last' }),
       /Received: dataFormat="NHWC"/,
     );

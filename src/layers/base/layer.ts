@@ -410,8 +410,7 @@ export abstract class Layer {
    */
   lossTerms(): LossTerm[] {
     const terms: LossTerm[] = [];
-    const layers = this.flattenLayers();
-    for (const l of layers) {
+    for (const l of this.lossOrder()) {
       terms.push(...l.recordedLosses);
       for (const f of l.lazyLosses) {
         terms.push({
@@ -433,6 +432,25 @@ export abstract class Layer {
       });
     }
     return terms;
+  }
+
+  /**
+   * The layers whose own losses `lossTerms` collects, in Keras's order (`_flatten_layers`): this
+   * layer, then its sublayers depth first, where every layer below the first level puts its own
+   * sublayers in reverse order (Keras pushes them with `deque.extendleft`). So a Bidirectional's
+   * backward layer comes before its forward layer, as in Keras's `model.losses`.
+   */
+  private lossOrder(): Layer[] {
+    const out: Layer[] = [this];
+    const seen = new Set<Layer>([this]);
+    const pending = [...this.children];
+    for (let l = pending.shift(); l !== undefined; l = pending.shift()) {
+      if (seen.has(l)) continue;
+      seen.add(l);
+      out.push(l);
+      pending.unshift(...[...l.children].reverse());
+    }
+    return out;
   }
 
   /** The scalar losses Keras adds to the training loss (activity, added, weight penalties). */

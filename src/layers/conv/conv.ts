@@ -30,6 +30,10 @@ import {
   type DataFormat,
   type IntOrTuple,
   type LegacyWeightArgs,
+  fromChannelsLast,
+  shapeFromChannelsLast,
+  shapeToChannelsLast,
+  toChannelsLast,
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 
@@ -41,7 +45,7 @@ export interface ConvCommonArgs extends LayerArgs, LegacyWeightArgs {
   kernelSize: IntOrTuple;
   /** Default 1. Cannot exceed 1 together with dilationRate. */
   strides?: IntOrTuple;
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
   /** Default 1. */
   dilationRate?: IntOrTuple;
@@ -104,7 +108,7 @@ export abstract class BaseConv extends Layer {
   readonly kernelSize: readonly number[];
   readonly strides: readonly number[];
   readonly padding: string;
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   readonly dilationRate: readonly number[];
   readonly groups: number;
   readonly activation: Activation;
@@ -151,20 +155,27 @@ export abstract class BaseConv extends Layer {
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const where = layerWhere(this);
-    const channels = checkInputShape(singleInput(inputShape, where), this.rank + 2, where);
+    const channels = checkInputShape(
+      shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat),
+      this.rank + 2,
+      where,
+    );
     this.kernelParams.create(this, 'kernel', [...this.kernelSize, channels, this.filters], where);
     if (this.useBias) this.biasParams.create(this, 'bias', [this.filters], where);
   }
 
   call(inputs: LayerTensors): Tensor {
     const where = layerWhere(this);
-    const x = singleInput(inputs, where);
+    const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     const kernel = this.kernel as LayerWeight;
     checkChannels(x, this.rank + 2, kernel.shape[this.rank] as number, where);
     const kind = this.bias === null ? null : fusableActivation(this.activation);
     const fused =
       kind === null ? null : this.convolveBiasActivation(x, kernel, this.bias as LayerWeight, kind);
-    return fused ?? addBiasAndActivate(this.convolve(x, kernel), this.bias, this.activation);
+    return fromChannelsLast(
+      fused ?? addBiasAndActivate(this.convolve(x, kernel), this.bias, this.activation),
+      this.dataFormat,
+    );
   }
 
   protected abstract convolve(x: Tensor, kernel: Tensor): Tensor;
@@ -184,7 +195,7 @@ export abstract class BaseConv extends Layer {
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
-    const s = singleInput(inputShape, where);
+    const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     checkInputShape(s, this.rank + 2, where);
     const spatial = this.kernelSize.map((k, i) =>
       convOutputLength(
@@ -197,7 +208,7 @@ export abstract class BaseConv extends Layer {
         s,
       ),
     );
-    return [s[0] ?? null, ...spatial, this.filters];
+    return shapeFromChannelsLast([s[0] ?? null, ...spatial, this.filters], this.dataFormat);
   }
 
   override getConfig(): JsonObject {

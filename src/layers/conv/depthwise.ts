@@ -26,6 +26,10 @@ import {
   normalizeTuple,
   type DataFormat,
   type IntOrTuple,
+  fromChannelsLast,
+  shapeFromChannelsLast,
+  shapeToChannelsLast,
+  toChannelsLast,
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 
@@ -37,7 +41,7 @@ interface DepthwiseCommonArgs extends LayerArgs {
   padding?: 'valid' | 'same';
   /** Output channels per input channel of the depthwise step. Default 1. */
   depthMultiplier?: number;
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
   /** Default 1. */
   dilationRate?: IntOrTuple;
@@ -71,7 +75,7 @@ abstract class BaseDepthwise extends Layer {
   readonly strides: readonly number[];
   readonly padding: 'valid' | 'same';
   readonly depthMultiplier: number;
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   readonly dilationRate: readonly number[];
   readonly activation: Activation;
   readonly useBias: boolean;
@@ -119,7 +123,7 @@ abstract class BaseDepthwise extends Layer {
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
-    const s = singleInput(inputShape, where);
+    const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     const channels = checkInputShape(s, 4, where);
     const spatial = [0, 1].map((i) =>
       convOutputLength(
@@ -132,7 +136,10 @@ abstract class BaseDepthwise extends Layer {
         s,
       ),
     );
-    return [s[0] ?? null, ...spatial, this.outputChannels(channels)];
+    return shapeFromChannelsLast(
+      [s[0] ?? null, ...spatial, this.outputChannels(channels)],
+      this.dataFormat,
+    );
   }
 
   override getConfig(): JsonObject {
@@ -169,7 +176,11 @@ export class DepthwiseConv2D extends BaseDepthwise {
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const where = layerWhere(this);
-    const c = checkInputShape(singleInput(inputShape, where), 4, where);
+    const c = checkInputShape(
+      shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat),
+      4,
+      where,
+    );
     this.depthwiseParams.create(
       this,
       'kernel',
@@ -180,7 +191,12 @@ export class DepthwiseConv2D extends BaseDepthwise {
   }
 
   call(inputs: LayerTensors): Tensor {
-    return this.finish(this.depthwise(singleInput(inputs, layerWhere(this))));
+    return fromChannelsLast(
+      this.finish(
+        this.depthwise(toChannelsLast(singleInput(inputs, layerWhere(this)), this.dataFormat)),
+      ),
+      this.dataFormat,
+    );
   }
 
   protected outputChannels(inChannels: number | null): number | null {
@@ -216,7 +232,11 @@ export class SeparableConv2D extends BaseDepthwise {
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const where = layerWhere(this);
-    const c = checkInputShape(singleInput(inputShape, where), 4, where);
+    const c = checkInputShape(
+      shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat),
+      4,
+      where,
+    );
     const dm = this.depthMultiplier;
     this.depthwiseParams.create(this, 'depthwise_kernel', [...this.kernelSize, c, dm], where);
     this.pointwiseParams.create(this, 'pointwise_kernel', [1, 1, c * dm, this.filters], where);
@@ -224,8 +244,13 @@ export class SeparableConv2D extends BaseDepthwise {
   }
 
   call(inputs: LayerTensors): Tensor {
-    const y = this.depthwise(singleInput(inputs, layerWhere(this)));
-    return this.finish(conv2d(y, this.pointwiseParams.weight as LayerWeight, 1, 'valid'));
+    const y = this.depthwise(
+      toChannelsLast(singleInput(inputs, layerWhere(this)), this.dataFormat),
+    );
+    return fromChannelsLast(
+      this.finish(conv2d(y, this.pointwiseParams.weight as LayerWeight, 1, 'valid')),
+      this.dataFormat,
+    );
   }
 
   protected outputChannels(): number {

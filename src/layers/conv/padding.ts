@@ -8,7 +8,16 @@ import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
 import { layerWhere } from './conv.js';
-import { checkDataFormat, normalizeTuple, type DataFormat, type IntOrTuple } from './util.js';
+import {
+  checkDataFormat,
+  normalizeTuple,
+  type DataFormat,
+  type IntOrTuple,
+  fromChannelsLast,
+  shapeFromChannelsLast,
+  shapeToChannelsLast,
+  toChannelsLast,
+} from './util.js';
 
 function checkRank4(s: SymbolicShape, where: string): void {
   if (s.length !== 4) {
@@ -24,7 +33,7 @@ export interface ZeroPadding2DArgs extends LayerArgs {
    * Default 1.
    */
   padding?: number | readonly [number, number] | readonly [readonly number[], readonly number[]];
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
 }
 
@@ -33,7 +42,7 @@ export class ZeroPadding2D extends Layer {
   static override className = 'ZeroPadding2D';
   /** [[top, bottom], [left, right]]. */
   readonly padding: readonly [readonly [number, number], readonly [number, number]];
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
 
   constructor(args: ZeroPadding2DArgs = {}) {
     super(args);
@@ -64,20 +73,26 @@ export class ZeroPadding2D extends Layer {
 
   call(inputs: LayerTensors): Tensor {
     const where = layerWhere(this);
-    const x = singleInput(inputs, where);
+    const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     checkRank(x, 4, where);
-    return pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]);
+    return fromChannelsLast(
+      pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]),
+      this.dataFormat,
+    );
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
-    const s = singleInput(inputShape, where);
+    const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     checkRank4(s, where);
     const grow = (
       d: number | null | undefined,
       [a, b]: readonly [number, number],
     ): number | null => (d === null || d === undefined ? null : d + a + b);
-    return [s[0] ?? null, grow(s[1], this.padding[0]), grow(s[2], this.padding[1]), s[3] ?? null];
+    return shapeFromChannelsLast(
+      [s[0] ?? null, grow(s[1], this.padding[0]), grow(s[2], this.padding[1]), s[3] ?? null],
+      this.dataFormat,
+    );
   }
 
   override getConfig(): JsonObject {
@@ -95,7 +110,7 @@ export type UpSamplingInterpolation = 'nearest' | 'bilinear';
 export interface UpSampling2DArgs extends LayerArgs {
   /** Factors for rows and columns: a number or [rows, cols]. Default 2. */
   size?: IntOrTuple;
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
   /**
    * 'nearest' (default: repeats rows and columns) or 'bilinear' (TensorFlow's resize with
@@ -108,7 +123,7 @@ export interface UpSampling2DArgs extends LayerArgs {
 export class UpSampling2D extends Layer {
   static override className = 'UpSampling2D';
   readonly size: readonly [number, number];
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   readonly interpolation: UpSamplingInterpolation;
 
   constructor(args: UpSampling2DArgs = {}) {
@@ -128,26 +143,29 @@ export class UpSampling2D extends Layer {
 
   call(inputs: LayerTensors): Tensor {
     const where = layerWhere(this);
-    const x = singleInput(inputs, where);
+    const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     checkRank(x, 4, where);
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const [sh, sw] = this.size;
     if (this.interpolation === 'bilinear') {
       // Keras 3 resizes with half-pixel centers.
-      return resizeBilinear(x, [h * sh, w * sw], false, true);
+      return fromChannelsLast(resizeBilinear(x, [h * sh, w * sw], false, true), this.dataFormat);
     }
-    if (sh === 1 && sw === 1) return x;
+    if (sh === 1 && sw === 1) return fromChannelsLast(x, this.dataFormat);
     const repeated = tile(reshape(x, [n, h, 1, w, 1, c]), [1, 1, sh, 1, sw, 1]);
-    return reshape(repeated, [n, h * sh, w * sw, c]);
+    return fromChannelsLast(reshape(repeated, [n, h * sh, w * sw, c]), this.dataFormat);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
-    const s = singleInput(inputShape, where);
+    const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     checkRank4(s, where);
     const scale = (d: number | null | undefined, f: number): number | null =>
       d === null || d === undefined ? null : d * f;
-    return [s[0] ?? null, scale(s[1], this.size[0]), scale(s[2], this.size[1]), s[3] ?? null];
+    return shapeFromChannelsLast(
+      [s[0] ?? null, scale(s[1], this.size[0]), scale(s[2], this.size[1]), s[3] ?? null],
+      this.dataFormat,
+    );
   }
 
   override getConfig(): JsonObject {

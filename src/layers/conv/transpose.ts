@@ -19,6 +19,11 @@ import {
   deconvOutputLength,
   normalizeTuple,
   type IntOrTuple,
+  type DataFormat,
+  fromChannelsLast,
+  shapeFromChannelsLast,
+  shapeToChannelsLast,
+  toChannelsLast,
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 
@@ -44,7 +49,7 @@ export class Conv2DTranspose extends Layer {
   readonly strides: readonly number[];
   readonly padding: 'valid' | 'same';
   readonly outputPadding: readonly number[] | null;
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   readonly dilationRate: readonly number[];
   readonly activation: Activation;
   readonly useBias: boolean;
@@ -93,7 +98,11 @@ export class Conv2DTranspose extends Layer {
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const where = layerWhere(this);
-    const c = checkInputShape(singleInput(inputShape, where), 4, where);
+    const c = checkInputShape(
+      shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat),
+      4,
+      where,
+    );
     this.kernelParams.create(this, 'kernel', [...this.kernelSize, this.filters, c], where);
     if (this.useBias) this.biasParams.create(this, 'bias', [this.filters], where);
   }
@@ -112,7 +121,7 @@ export class Conv2DTranspose extends Layer {
 
   call(inputs: LayerTensors): Tensor {
     const where = layerWhere(this);
-    const x = singleInput(inputs, where);
+    const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     const kernel = this.kernel as LayerWeight;
     checkChannels(x, 4, kernel.shape[3] as number, where);
     const [n, h, w] = x.shape as [number, number, number, number];
@@ -124,19 +133,22 @@ export class Conv2DTranspose extends Layer {
     ];
     let y = conv2dTranspose(x, kernel, target, this.strides as [number, number], this.padding);
     if (this.bias !== null) y = add(y, this.bias);
-    return this.activation.apply(y);
+    return fromChannelsLast(this.activation.apply(y), this.dataFormat);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
-    const s = singleInput(inputShape, where);
+    const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     checkInputShape(s, 4, where);
-    return [
-      s[0] ?? null,
-      this.outputLength(s[1] ?? null, 0),
-      this.outputLength(s[2] ?? null, 1),
-      this.filters,
-    ];
+    return shapeFromChannelsLast(
+      [
+        s[0] ?? null,
+        this.outputLength(s[1] ?? null, 0),
+        this.outputLength(s[2] ?? null, 1),
+        this.filters,
+      ],
+      this.dataFormat,
+    );
   }
 
   override getConfig(): JsonObject {

@@ -5,6 +5,8 @@
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { transpose } from '../../ops/movement.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 export type DataFormat = 'channels_last' | 'channels_first';
 /** A number for every spatial dimension, or one tuple entry per dimension. */
@@ -49,17 +51,45 @@ export function normalizeTuple(
   return list as number[];
 }
 
-/** Only channels_last (NHWC) is implemented; channels_first is refused with a clear error. */
-export function checkDataFormat(value: unknown, where: string): 'channels_last' {
+/** 'channels_last' (batch, ..., channels) or 'channels_first' (batch, channels, ...). */
+export function checkDataFormat(value: unknown, where: string): DataFormat {
   if (value === undefined || value === null || value === 'channels_last') return 'channels_last';
-  if (value === 'channels_first') {
-    throw new RangeError(
-      `${where}: dataFormat 'channels_first' is not supported: only 'channels_last' (batch, ..., channels) is implemented. Transpose the input (e.g. with a Permute layer) instead`,
-    );
-  }
+  if (value === 'channels_first') return 'channels_first';
   throw new RangeError(
     `${where}: Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`,
   );
+}
+
+/*
+ * channels_first layers run the channels-last kernels between two transposes: the channels axis
+ * moved last on the way in and back to axis 1 on the way out (a no-op for rank 2 outputs).
+ */
+const lastToFirst = (rank: number): number[] => [0, rank - 1, ...range(1, rank - 1)];
+const firstToLast = (rank: number): number[] => [0, ...range(2, rank), 1];
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/** `x` with its channels last (a transpose when it is channels_first). */
+export function toChannelsLast(x: Tensor, format: DataFormat): Tensor {
+  return format === 'channels_last' || x.rank < 3 ? x : transpose(x, firstToLast(x.rank));
+}
+
+/** The inverse of `toChannelsLast`, for a layer's output. */
+export function fromChannelsLast(y: Tensor, format: DataFormat): Tensor {
+  return format === 'channels_last' || y.rank < 3 ? y : transpose(y, lastToFirst(y.rank));
+}
+
+export function shapeToChannelsLast(s: SymbolicShape, format: DataFormat): SymbolicShape {
+  return format === 'channels_last' || s.length < 3
+    ? s
+    : firstToLast(s.length).map((a) => s[a] ?? null);
+}
+
+export function shapeFromChannelsLast(s: SymbolicShape, format: DataFormat): SymbolicShape {
+  return format === 'channels_last' || s.length < 3
+    ? s
+    : lastToFirst(s.length).map((a) => s[a] ?? null);
 }
 
 /** Keras lower-cases the padding string; `allowed` lists the accepted modes. */

@@ -9,10 +9,17 @@ import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../b
 import { checkTimestepMask, firstMask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
-import { checkDataFormat, type DataFormat } from '../conv/util.js';
+import {
+  checkDataFormat,
+  type DataFormat,
+  fromChannelsLast,
+  shapeFromChannelsLast,
+  shapeToChannelsLast,
+  toChannelsLast,
+} from '../conv/util.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
   /**
    * Keep the pooled dimensions with size 1 ([batch, 1, 1, channels] instead of
@@ -24,7 +31,7 @@ export interface GlobalPoolingArgs extends LayerArgs {
 }
 
 abstract class BaseGlobalPooling extends Layer {
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   readonly keepdims: boolean;
   private readonly rank: number;
 
@@ -66,25 +73,33 @@ abstract class BaseGlobalPooling extends Layer {
   /** The 1-D layers use a timestep mask (`options.mask`); the output has no mask. */
   call(inputs: LayerTensors, options: CallOptions = {}): Tensor {
     const where = `${this.className} '${this.name}'`;
-    const x = singleInput(inputs, where);
+    const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     checkRank(x, this.rank + 2, where);
     const mask = this.rank === 1 ? firstMask(options.mask) : null;
-    if (mask === null) return this.reduce(x, this.axes, this.keepdims);
+    if (mask === null)
+      return fromChannelsLast(this.reduce(x, this.axes, this.keepdims), this.dataFormat);
     checkTimestepMask(mask, x, where);
-    return this.reduceMasked(x, expandDims(mask, 2), this.keepdims);
+    return fromChannelsLast(
+      this.reduceMasked(x, expandDims(mask, 2), this.keepdims),
+      this.dataFormat,
+    );
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = `${this.className} '${this.name}'`;
-    const s = singleInput(inputShape, where);
+    const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     if (s.length !== this.rank + 2) {
       throw new RangeError(
         `${where}: expected an input of rank ${this.rank + 2}, received shape ${formatSymbolicShape(s)}`,
       );
     }
     const channels = s[this.rank + 1] ?? null;
-    if (this.keepdims) return [s[0] ?? null, ...this.axes.map(() => 1), channels];
-    return [s[0] ?? null, channels];
+    if (this.keepdims)
+      return shapeFromChannelsLast(
+        [s[0] ?? null, ...this.axes.map(() => 1), channels],
+        this.dataFormat,
+      );
+    return shapeFromChannelsLast([s[0] ?? null, channels], this.dataFormat);
   }
 
   override getConfig(): JsonObject {

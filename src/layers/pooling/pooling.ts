@@ -14,6 +14,10 @@ import {
   normalizeTuple,
   type DataFormat,
   type IntOrTuple,
+  fromChannelsLast,
+  shapeFromChannelsLast,
+  shapeToChannelsLast,
+  toChannelsLast,
 } from '../conv/util.js';
 
 export interface Pooling1DArgs extends LayerArgs {
@@ -23,7 +27,7 @@ export interface Pooling1DArgs extends LayerArgs {
   strides?: IntOrTuple | null;
   /** 'valid' (default) or 'same'. */
   padding?: 'valid' | 'same';
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
 }
 
@@ -34,7 +38,7 @@ export interface Pooling2DArgs extends LayerArgs {
   strides?: IntOrTuple | null;
   /** 'valid' (default) or 'same'. */
   padding?: 'valid' | 'same';
-  /** Only 'channels_last' is supported. */
+  /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
 }
 
@@ -42,7 +46,7 @@ abstract class BasePooling extends Layer {
   readonly poolSize: readonly number[];
   readonly strides: readonly number[];
   readonly padding: 'valid' | 'same';
-  readonly dataFormat: 'channels_last';
+  readonly dataFormat: DataFormat;
   private readonly rank: number;
 
   constructor(args: Pooling2DArgs, rank: number) {
@@ -66,16 +70,17 @@ abstract class BasePooling extends Layer {
   ): Tensor;
 
   call(inputs: LayerTensors): Tensor {
-    const x = singleInput(inputs, this.where);
+    const x = toChannelsLast(singleInput(inputs, this.where), this.dataFormat);
     checkRank(x, this.rank + 2, this.where);
-    if (this.rank === 2) return this.pool(x, this.poolSize, this.strides);
+    if (this.rank === 2)
+      return fromChannelsLast(this.pool(x, this.poolSize, this.strides), this.dataFormat);
     // 1-D pooling is 2-D pooling over [batch, 1, steps, channels].
     const y = this.pool(expandDims(x, 1), [1, ...this.poolSize], [1, ...this.strides]);
-    return squeeze(y, 1);
+    return fromChannelsLast(squeeze(y, 1), this.dataFormat);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
-    const s = singleInput(inputShape, this.where);
+    const s = shapeToChannelsLast(singleInput(inputShape, this.where), this.dataFormat);
     if (s.length !== this.rank + 2) {
       throw new RangeError(
         `${this.where}: expected an input of rank ${this.rank + 2}, received shape ${formatSymbolicShape(s)}`,
@@ -92,7 +97,10 @@ abstract class BasePooling extends Layer {
         s,
       ),
     );
-    return [s[0] ?? null, ...spatial, s[this.rank + 1] ?? null];
+    return shapeFromChannelsLast(
+      [s[0] ?? null, ...spatial, s[this.rank + 1] ?? null],
+      this.dataFormat,
+    );
   }
 
   override getConfig(): JsonObject {

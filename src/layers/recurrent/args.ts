@@ -31,6 +31,11 @@ export interface RNNArgs extends LayerArgs {
   returnState?: boolean;
   /** Process the sequence from the last timestep; with returnSequences the output is reversed. */
   goBackwards?: boolean;
+  /**
+   * With a mask and returnSequences: masked steps output zeros (true) or repeat the previous
+   * output (false, the default). Bidirectional sets it to returnSequences, as Keras does.
+   */
+  zeroOutputForMask?: boolean;
   /** Not supported: true throws. */
   stateful?: boolean;
   /** Accepted for Keras compatibility; the loop is always unrolled over the eager timesteps. */

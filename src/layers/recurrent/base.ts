@@ -10,7 +10,7 @@ import { zeros } from '../../ops/creation.js';
 import { add, mul, where } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { dropoutMask } from '../../ops/random.js';
-import { reshape, reverse, stack, unstack } from '../../ops/movement.js';
+import { reshape, stack, unstack } from '../../ops/movement.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -45,6 +45,8 @@ export abstract class RNN extends Layer {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  /** Masked steps output zeros instead of the previous output (see RNNArgs). */
+  zeroOutputForMask: boolean;
   readonly stateful = false;
   readonly unroll: boolean;
   protected readonly seeds: SeedStream;
@@ -72,6 +74,12 @@ export abstract class RNN extends Layer {
     this.returnState = checkBoolean(args.returnState, 'returnState', where, false);
     this.goBackwards = checkBoolean(args.goBackwards, 'goBackwards', where, false);
     this.unroll = checkBoolean(args.unroll, 'unroll', where, false);
+    this.zeroOutputForMask = checkBoolean(
+      args.zeroOutputForMask,
+      'zeroOutputForMask',
+      where,
+      false,
+    );
     if (checkBoolean(args.stateful, 'stateful', where, false)) {
       throw new Error(
         `${where}: stateful=true is not supported (pass the final states back instead: returnState, then apply(x, { initialState: states }))`,
@@ -155,8 +163,8 @@ export abstract class RNN extends Layer {
   /**
    * `inputs` is the sequence, or [sequence, ...initialStates] (each [batch, units]). With a mask
    * ([batch, timesteps] bool, from `options.mask`), a masked timestep keeps the previous states
-   * and repeats the previous output (zeros before the first unmasked step), as Keras with
-   * zero_output_for_mask=false: the last output is that of the last unmasked step.
+   * and repeats the previous output (the first state before the first unmasked step), as Keras:
+   * the last output is that of the last unmasked step. With zeroOutputForMask it outputs zeros.
    */
   call(inputs: LayerTensors, options: CallOptions): LayerTensors {
     const [x, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
@@ -209,14 +217,14 @@ export abstract class RNN extends Layer {
         // Each step's mask as [batch, 1], in processing order (reversed with goBackwards).
         const maskSteps = unstack(mask, 1).map((m) => reshape(m, [batch, 1]));
         if (this.goBackwards) maskSteps.reverse();
-        let previous: Tensor = zeros([batch, this.units]);
+        const zero = zeros([batch, this.units]);
         perStep.forEach((xt, t) => {
           const keep = maskSteps[t] as Tensor;
           const next = step(xt, current);
           const before = current;
           current = next.map((s, i) => where(keep, s, before[i] as Tensor));
-          previous = where(keep, next[0] as Tensor, previous);
-          outputs.push(previous);
+          const masked = this.zeroOutputForMask ? zero : (before[0] as Tensor);
+          outputs.push(where(keep, next[0] as Tensor, masked));
         });
       }
     }
@@ -230,13 +238,13 @@ export abstract class RNN extends Layer {
   }
 
   /**
-   * The output mask: the input mask with returnSequences (reversed with goBackwards, as the
-   * output sequence is), else none; the states have none.
+   * The output mask: the input mask with returnSequences, else none; the states have none. With
+   * goBackwards the output sequence is in processing order but Keras passes the input mask on
+   * as it is (not reversed), and so does Lamina, so that files agree.
    */
   override computeMask(_inputs: LayerTensors, mask: Mask): Mask {
     const m = firstMask(mask);
-    const output =
-      m === null || !this.returnSequences ? null : this.goBackwards ? reverse(m, 1) : m;
+    const output = m === null || !this.returnSequences ? null : m;
     if (!this.returnState) return output;
     return [output, ...Array.from({ length: this.stateCount }, () => null)];
   }
@@ -291,6 +299,7 @@ export abstract class RNN extends Layer {
       return_sequences: this.returnSequences,
       return_state: this.returnState,
       go_backwards: this.goBackwards,
+      zero_output_for_mask: this.zeroOutputForMask,
       stateful: this.stateful,
       unroll: this.unroll,
     };

@@ -97,6 +97,9 @@ export class Bidirectional extends Layer {
     }
     this.returnSequences = layer.returnSequences;
     this.returnState = layer.returnState;
+    // Keras forces this on both directions: masked steps of the merged sequence are zeros.
+    this.forwardLayer.zeroOutputForMask = this.returnSequences;
+    this.backwardLayer.zeroOutputForMask = this.returnSequences;
     this.trackLayer(this.forwardLayer);
     this.trackLayer(this.backwardLayer);
   }
