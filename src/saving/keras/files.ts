@@ -4,6 +4,7 @@
  * files and weights-only `.weights.h5` / `.h5` files, told apart by their first bytes. Saving is
  * crash-safe: the file is written to a temporary name, flushed, then renamed over the target.
  */
+import { inNode } from '../io/file.js';
 import { LaminaError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Model } from '../../models/model.js';
@@ -67,12 +68,35 @@ async function readLocalFile(path: string, where: string): Promise<Uint8Array> {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The bytes of a Keras file given as a path or in memory, and the name errors use. */
+/** A Keras file over http(s) (or, in a browser, a relative URL), size-checked as a local one. */
+async function readUrl(url: string, where: string): Promise<Uint8Array> {
+  const response = await fetch(url).catch((e: unknown) => {
+    throw new LaminaError('io', `${where}: ${(e as Error).message}`, { cause: e });
+  });
+  if (!response.ok)
+    throw new LaminaError(
+      'io',
+      `${where}: the server answered ${response.status} ${response.statusText}`,
+    );
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > MAX_UNZIPPED_BYTES)
+    throw new LaminaError(
+      'too-large',
+      `${where}: the file is ${declared} bytes, more than ${MAX_UNZIPPED_BYTES}`,
+    );
+  return bytesOf(await response.blob(), where);
+}
+
+/** The bytes of a Keras file given as a path, a URL or in memory, and the name errors use. */
 export async function kerasSourceBytes(
   source: string | KerasBytes,
   where: string,
 ): Promise<{ bytes: Uint8Array; where: string }> {
   if (typeof source !== 'string') return { bytes: await bytesOf(source, where), where };
+  if (/^https?:\/\//i.test(source) || (!inNode() && !source.startsWith('file://'))) {
+    const at = `${where.replace(/\(.*\)$/, '')}(${source})`;
+    return { bytes: await readUrl(source, at), where: at };
+  }
   const path = localPath(source);
   const at = `${where.replace(/\(.*\)$/, '')}(${path})`;
   return { bytes: await readLocalFile(path, at), where: at };
