@@ -25,6 +25,9 @@ Trains one network several ways (none, kernel L2, activity L1, activity L2, kern
 with fixed seeds and reports how each regularizer changed weights and activations.
 
 Options:
+  --model FILE                   your own model (.keras, .h5, model.json or a TensorFlow.js
+                                 folder): each variant trains a copy of it from its weights,
+                                 penalties on its weighted layers but the last
   --data digits|mnist|FILE.csv   dataset (default: digits, shipped with the package)
   --label COLUMN                 class column of a CSV file (required with a CSV)
   --scenario default|large-activations
@@ -69,6 +72,7 @@ class UsageError extends Error {}
 
 interface Parsed {
   options: StudyOptions;
+  model: string | undefined;
   data: string;
   label: string | undefined;
   out: string;
@@ -81,6 +85,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command === '-h' || command === '--help' || command === undefined) {
     return {
       options: DEFAULT_STUDY,
+      model: undefined,
       data: 'digits',
       label: undefined,
       out: 'report.html',
@@ -92,6 +97,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
     throw new UsageError(`unknown command '${command}' (expected 'study' or 'convert')`);
   const options: StudyOptions = { ...DEFAULT_STUDY, factors: { ...DEFAULT_STUDY.factors } };
   let data = 'digits';
+  let model: string | undefined;
   let label: string | undefined;
   let out = 'report.html';
   let quiet = false;
@@ -106,6 +112,10 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '--label':
         label = value();
+        break;
+      case '--model':
+        model = value() ?? '';
+        if (model === '') throw new UsageError('--model expects a model file or folder');
         break;
       case '--scenario': {
         const s = value();
@@ -153,13 +163,15 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '-h':
       case '--help':
-        return { options, data, label, out, quiet, help: true };
+        return { options, model, data, label, out, quiet, help: true };
       default:
         throw new UsageError(`unknown option '${flag}'`);
     }
   }
   if (options.scenario === 'large-activations' && !epochsGiven) options.epochs = 30;
-  return { options, data, label, out, quiet, help: false };
+  if (model !== undefined && options.scenario !== 'default')
+    throw new UsageError('--model runs the default comparison; --scenario builds its own model');
+  return { options, model, data, label, out, quiet, help: false };
 }
 
 async function loadData(parsed: Parsed): Promise<StudyData> {
@@ -193,8 +205,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     const data = await loadData(parsed);
     io.stdout(`lamina study: ${data.description}\n`);
+    const model =
+      parsed.model === undefined
+        ? undefined
+        : await (await import('../saving/index.js')).loadModel(parsed.model, { compile: false });
+    if (model !== undefined) io.stdout(`model: ${parsed.model} ('${model.name}')\n`);
     const result = await runStudy(data, {
       ...parsed.options,
+      model,
       progress: parsed.quiet ? false : { write: io.stdout, isTTY: io.isTTY },
     });
     io.stdout(`\n${studyTable(result)}`);

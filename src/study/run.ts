@@ -4,7 +4,9 @@
  */
 import { diagnose, type LayerDiagnosis } from '../diagnostics/index.js';
 import type { Layer } from '../layers/base/layer.js';
-import type { Sequential } from '../models/sequential.js';
+import { model as functionalModel, type Model } from '../models/model.js';
+import { Sequential } from '../models/sequential.js';
+import type { SymbolicTensor } from '../layers/base/symbolic.js';
 import { noGrad } from '../autograd/grad.js';
 import { setSeed } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -20,6 +22,13 @@ import {
   type VariantSpec,
 } from './variants.js';
 import { findings } from './findings.js';
+import { checkModelFitsData, regularizedLayers, userModelVariant } from './user-model.js';
+
+/** The layer the findings follow: the first one the variants regularize. */
+function findingsLayer(options: StudyOptions): string {
+  if (options.model !== undefined) return regularizedLayers(options.model)[0]?.name ?? '';
+  return options.scenario === 'large-activations' ? 'target' : 'hidden_1';
+}
 
 export interface StudyOptions {
   scenario: 'default' | 'large-activations';
@@ -31,6 +40,11 @@ export interface StudyOptions {
   scenarioFactor: number;
   hidden: readonly number[];
   activation: string;
+  /**
+   * The user's own model (`lamina study --model FILE`): each variant trains a copy of it, with
+   * its weights, instead of the study's network (the scenario must be 'default').
+   */
+  model?: Model;
   /** Variant ids to run (default: all). */
   only?: readonly string[];
   progress?: { write?: (s: string) => void; isTTY?: boolean } | false;
@@ -55,20 +69,38 @@ function subsample(values: ArrayLike<number>, limit = 4000): Float32Array {
   return out;
 }
 
+/** Each layer's output on `x`: a Sequential's layers in turn, a functional model's by probing. */
+function layerOutputs(model: Model, x: Tensor): Map<Layer, Tensor> {
+  const outputs = new Map<Layer, Tensor>();
+  noGrad(() => {
+    if (model instanceof Sequential) {
+      let h: Tensor = x;
+      for (const layer of model.layers) {
+        h = layer.apply(h) as Tensor;
+        outputs.set(layer, h);
+      }
+      return;
+    }
+    const probed = model.layers.filter((l) => !model.inputs.some((i) => i.sourceLayer === l));
+    const probe = functionalModel({
+      inputs: model.inputs,
+      outputs: probed.map((l) => l.output as SymbolicTensor),
+    });
+    const values = probe.predict(x);
+    probed.forEach((l, i) =>
+      outputs.set(l, (Array.isArray(values) ? values[i] : values) as Tensor),
+    );
+  });
+  return outputs;
+}
+
 function layerResults(
-  model: Sequential,
+  model: Model,
   x: Tensor,
   diagnosis: readonly LayerDiagnosis[],
 ): LayerResult[] {
-  const outputs = new Map<Layer, Tensor>();
-  noGrad(() => {
-    let h: Tensor = x;
-    for (const layer of model.layers) {
-      h = layer.apply(h) as Tensor;
-      outputs.set(layer, h);
-    }
-  });
-  return model.layers.map((layer) => {
+  const outputs = layerOutputs(model, x);
+  return [...outputs.keys()].map((layer) => {
     const d = diagnosis.find((l) => l.layerName === layer.name);
     const kernel = layer.weights.find((w) => w.shortName === 'kernel');
     const out = outputs.get(layer) as Tensor;
@@ -102,19 +134,21 @@ async function runVariant(
   progress: StudyProgress | null,
 ): Promise<VariantResult> {
   setSeed(options.seed);
-  const model =
-    options.scenario === 'large-activations'
-      ? buildLargeActivationsNetwork(data.features, data.classes, options.seed, spec)
-      : buildNetwork(
-          {
-            inputs: data.features,
-            classes: data.classes,
-            hidden: options.hidden,
-            activation: options.activation,
-            seed: options.seed,
-          },
-          spec,
-        );
+  const model: Model =
+    options.model !== undefined
+      ? userModelVariant(options.model, spec)
+      : options.scenario === 'large-activations'
+        ? buildLargeActivationsNetwork(data.features, data.classes, options.seed, spec)
+        : buildNetwork(
+            {
+              inputs: data.features,
+              classes: data.classes,
+              hidden: options.hidden,
+              activation: options.activation,
+              seed: options.seed,
+            },
+            spec,
+          );
   model.compile({
     optimizer:
       options.scenario === 'large-activations'
@@ -152,6 +186,13 @@ async function runVariant(
 }
 
 export async function runStudy(data: StudyData, options: StudyOptions): Promise<StudyResult> {
+  if (options.model !== undefined) {
+    if (options.scenario !== 'default')
+      throw new Error(
+        'study: --model runs the default comparison; the scenario builds its own model',
+      );
+    checkModelFitsData(options.model, data, `study (${options.model.name})`);
+  }
   let specs =
     options.scenario === 'large-activations'
       ? scenarioVariants(options.scenarioFactor)
@@ -178,13 +219,15 @@ export async function runStudy(data: StudyData, options: StudyOptions): Promise<
     title:
       scenario === 'large-activations'
         ? 'Kernel versus activity regularization: small weights, large saturated outputs'
-        : 'Kernel versus activity regularization',
+        : options.model !== undefined
+          ? `Kernel versus activity regularization on the model '${options.model.name}'`
+          : 'Kernel versus activity regularization',
     dataset: data.description,
     scenario,
     epochs: options.epochs,
     optimizer:
       scenario === 'large-activations' ? 'SGD (learning rate 0.05)' : 'Adam (learning rate 0.001)',
     variants: results,
-    findings: findings(results, scenario === 'large-activations' ? 'target' : 'hidden_1'),
+    findings: findings(results, findingsLayer(options)),
   };
 }
