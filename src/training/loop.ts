@@ -32,6 +32,7 @@ import {
   trainStep,
   updateMetrics,
 } from './step.js';
+import { checkClassWeight, checkFinite, dataLabel } from './finite.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
 
 export interface TrainableModel extends Layer, TrainingModel {
@@ -115,6 +116,10 @@ function arrays(
   ];
   if (sw !== undefined) groups.push(['sampleWeight', [sw]]);
   const n = sampleCount(groups, where);
+  xs.forEach((t, i) => checkFinite(t, dataLabel('x', model.inputNames, i), where));
+  ys.forEach((t, i) => checkFinite(t, dataLabel('y', model.outputNames, i), where));
+  if (sw !== undefined) checkFinite(sw, 'sampleWeight', where);
+  if (classWeight !== undefined) checkClassWeight(classWeight, where);
   return { xs, ys, sw: sampleWeights(sw, classWeight, ys, n, where), n };
 }
 
