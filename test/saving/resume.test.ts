@@ -191,3 +191,81 @@ test('a training state that does not fit the model is a LaminaError before anyth
   writeFileSync(file, JSON.stringify(json));
   await assert.rejects(loadModel(path), /random_streams\[1\]\.words\[2\]: expected an integer/);
 });
+
+/** A small seeded generator for the fuzz below (not Lamina's, so the test checks it too). */
+function fuzzRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const FUZZ_VALUES: Json[] = [
+  null,
+  true,
+  -1,
+  0,
+  0.5,
+  2 ** 32,
+  1e300,
+  '',
+  'x',
+  'Infinity',
+  [],
+  {},
+  [1, 2, 3, 4],
+];
+
+function jsonPaths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []) {
+  if (Array.isArray(v)) v.forEach((x, i) => jsonPaths(x, [...prefix, i], out));
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) jsonPaths(x, [...prefix, k], out);
+  out.push(prefix);
+  return out;
+}
+
+test('fuzzed training states load or throw a LaminaError, and the loaded models train', async () => {
+  setSeed(5);
+  const m = build();
+  await m.fit(x, y, { ...fitArgs, epochs: 1, callbacks: callbacks() });
+  const { modelToArtifacts } = await import('../../src/saving/index.js');
+  const base = modelToArtifacts(m, { includeOptimizer: true });
+  const state = (base.trainingConfig as { training_state: Json }).training_state;
+  const all = jsonPaths(state);
+  const r = fuzzRandom(13);
+  const warn = console.warn;
+  console.warn = () => {};
+  let loaded = 0;
+  try {
+    for (let n = 0; n < 300; n++) {
+      const path = all[Math.floor(r() * all.length)] as (string | number)[];
+      const value = FUZZ_VALUES[Math.floor(r() * FUZZ_VALUES.length)] as Json;
+      const mutated = structuredClone(state) as Json;
+      let target = mutated as Record<string | number, Json>;
+      for (const k of path.slice(0, -1)) target = target[k] as Record<string | number, Json>;
+      const at = path[path.length - 1];
+      const artifacts = {
+        ...base,
+        trainingConfig: {
+          ...(base.trainingConfig as Record<string, Json>),
+          training_state: at === undefined ? value : mutated,
+        },
+      };
+      if (at !== undefined) target[at] = value;
+      let resumed: Model;
+      try {
+        resumed = await loadModel(artifacts);
+      } catch (e) {
+        assert.ok(e instanceof LaminaError, `case ${n} (${path.join('.')}): ${String(e)}`);
+        continue;
+      }
+      loaded++;
+      await resumed.fit(x, y, { ...fitArgs, epochs: 2, initialEpoch: 1, callbacks: callbacks() });
+    }
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(loaded > 0 && loaded < 300, `some cases load, some are refused (${loaded} loaded)`);
+});

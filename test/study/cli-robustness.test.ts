@@ -184,3 +184,32 @@ test('readNumericCsv streams a file to the table parseNumericCsv makes of its te
     /s\.csv:3: expected 2 columns \(as line 1\), received 3/,
   );
 });
+
+test('fuzzed CSV files are read or refused with the file named, never with stray values', async () => {
+  let s = 20261204;
+  const r = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const valid = 'a,"b c",label\n1,2.5,0\n-3,1e2,1\n"4",.5,1\n7,8,0\n';
+  const alphabet = ['0', '9', '.', ',', '"', '\n', '\r', ' ', 'x', '-', 'e', '\u00e9', '\0'];
+  const file = join(dir, 'fuzz.csv');
+  let read = 0;
+  for (let n = 0; n < 400; n++) {
+    const chars = [...valid];
+    for (let k = 0; k < 1 + r() * 4; k++) {
+      const at = Math.floor(r() * chars.length);
+      const c = alphabet[Math.floor(r() * alphabet.length)] as string;
+      if (r() < 0.3) chars.splice(at, 1);
+      else chars[at] = c;
+    }
+    writeFileSync(file, chars.join(''));
+    try {
+      const t = await readNumericCsv(file, { source: 'fuzz.csv', header: true });
+      assert.equal(t.values.length, t.rows * t.columns.length, `case ${n}`);
+      assert.ok(t.values.every(Number.isFinite), `case ${n}: only finite numbers`);
+      read++;
+    } catch (e) {
+      assert.ok(e instanceof Error, `case ${n}: ${String(e)}`);
+      assert.match(e.message, /^fuzz\.csv[:]/, `case ${n}: ${e.message}`);
+    }
+  }
+  assert.ok(read > 0 && read < 400, `some cases read, some refused (${read} read)`);
+});
