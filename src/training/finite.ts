@@ -49,7 +49,13 @@ export function checkClassWeight(classWeight: ClassWeight, where: string): void 
     );
   }
   for (const [k, w] of Object.entries(classWeight)) {
-    if (typeof w !== 'number' || !Number.isFinite(w)) {
+    if (typeof w !== 'number') {
+      throw new LaminaError(
+        'invalid-config',
+        `${where}: classWeight[${k}] must be a number, received ${typeof w} ${JSON.stringify(w)}`,
+      );
+    }
+    if (!Number.isFinite(w)) {
       throw new LaminaError(
         'non-finite',
         `${where}: classWeight[${k}] must be a finite number, received ${String(w)}`,

@@ -84,6 +84,14 @@ test('fit refuses NaN sample weights and NaN or Infinity class weights', async (
     m.fit(x, y, { verbose: 0, classWeight: { 0: Infinity, 1: 1 } }),
     nonFinite(/classWeight\[0\] must be a finite number, received Infinity/),
   );
+  await assert.rejects(
+    m.fit(x, y, { verbose: 0, classWeight: { 0: '2' as unknown as number, 1: 1 } }),
+    /classWeight\[0\] must be a number, received string "2"/,
+  );
+  await assert.rejects(
+    m.fit(x, y, { verbose: 0, classWeight: null as unknown as Record<number, number> }),
+    /classWeight must be an object of \{ classIndex: weight \}, received null/,
+  );
 });
 
 test('evaluate, trainOnBatch and validationData refuse non-finite values', async () => {
