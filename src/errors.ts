@@ -15,6 +15,7 @@ export type LaminaErrorCode =
   | 'truncated-data'
   | 'corrupt-data'
   | 'too-large'
+  | 'non-finite'
   | 'unsupported'
   | 'no-topology'
   | 'io';

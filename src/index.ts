@@ -169,7 +169,7 @@ export * from './optimizers/index.js';
 export * from './training/index.js';
 export * as data from './data/index.js';
 export { loadDigits, loadIris, type LabeledData } from './datasets/vendored.js';
-export { parseNumericCsv, type NumericTable, type CsvOptions } from './io/csv.js';
+export { parseNumericCsv, readNumericCsv, type NumericTable, type CsvOptions } from './io/csv.js';
 export * from './diagnostics/index.js';
 export { LaminaError, type LaminaErrorCode } from './errors.js';
 export {

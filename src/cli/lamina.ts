@@ -5,7 +5,7 @@
  * `npm start` runs it with defaults on the shipped UCI digits. `lamina convert IN OUT` converts
  * a model between Keras and TensorFlow.js formats (convert.ts).
  */
-import { writeFileAtomic } from '../io/atomic.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import { convert } from './convert.js';
 import {
   csvData,
@@ -136,12 +136,18 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '--seed':
         options.seed = positiveInt(flag, value());
         break;
-      case '--variants':
-        options.only = (value() ?? '')
+      case '--variants': {
+        const list = value();
+        options.only = (list ?? '')
           .split(',')
           .map((s) => s.trim())
           .filter((s) => s.length > 0);
+        if (options.only.length === 0)
+          throw new UsageError(
+            `--variants expects a comma-separated list of variants (none, kernel-l2, activity-l1, activity-l2, kernel+activity), received ${list === undefined ? 'nothing' : JSON.stringify(list)}`,
+          );
         break;
+      }
       case '--kernel-l2':
         options.factors.kernelL2 = nonNegative(flag, value());
         break;
@@ -203,6 +209,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return 0;
   }
   try {
+    await checkWritable(parsed.out);
+  } catch (e) {
+    io.stderr(`lamina: --out ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
     const data = await loadData(parsed);
     io.stdout(`lamina study: ${data.description}\n`);
     const model =
@@ -229,9 +241,24 @@ const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly || process.argv[1]?.endsWith('/lamina') === true) {
   const code = await main(process.argv.slice(2), {
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
+    stdout: quietOnClose(process.stdout),
+    stderr: quietOnClose(process.stderr),
     isTTY: process.stdout.isTTY === true,
   });
   process.exitCode = code;
+}
+
+/**
+ * A writer to `stream` that goes quiet once the reader has gone (`lamina study | head -1`:
+ * EPIPE): the study still finishes and writes its report, without a stack trace about the
+ * console it no longer has.
+ */
+function quietOnClose(stream: NodeJS.WriteStream): (s: string) => void {
+  let open = true;
+  stream.on('error', () => {
+    open = false;
+  });
+  return (s) => {
+    if (open) stream.write(s);
+  };
 }

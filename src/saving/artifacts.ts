@@ -15,6 +15,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { buildModel, topologyOf, withParamBudget } from './from-config.js';
 import { describe, expectObject, isObject, parseJson, sanitize } from './json.js';
 import { LIBRARY_VERSION, modelTopology } from './to-config.js';
+import { planTrainingState, trainingStateOf } from '../training/resume.js';
+import { trainingStateFromJson, trainingStateToJson } from './training-state.js';
 import type { LoadOptions, ModelArtifacts, SaveOptions } from './types.js';
 import {
   concatWeightData,
@@ -48,6 +50,7 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
       ),
       loss_weights: compiled.lossWeights,
       optimizer_config: serializeOptimizer(compiled.optimizer) as unknown as JsonValue,
+      training_state: trainingStateToJson(trainingStateOf(model)),
     };
   }
   const { specs, data } = encodeWeights(tensors);
@@ -256,6 +259,7 @@ export function modelFromArtifacts(
   const { assign, rename } = planWeights(model, decoded.weights, options.strict ?? true, where);
   let restore = (): void => {};
   const training = sanitize(artifacts.trainingConfig ?? null, `${where}: trainingConfig`);
+  const resume = planResume(model, training, where);
   if (options.compile !== false && isObject(training)) {
     compileFrom(model, training, where);
     restore = planOptimizer(
@@ -268,7 +272,14 @@ export function modelFromArtifacts(
   }
   assign();
   restore();
+  resume();
   return model;
+}
+
+/** The training state saved with the optimizer (resume.ts), checked now, applied by the caller. */
+function planResume(model: Model, training: JsonValue, where: string): () => void {
+  if (!isObject(training) || training.training_state === undefined) return () => {};
+  return planTrainingState(model, trainingStateFromJson(training.training_state, where), where);
 }
 
 /** Loads weights into an existing model; nothing is assigned unless everything checks out. */
@@ -290,6 +301,12 @@ export function loadWeightsFromArtifacts(
     optimizer === undefined
       ? () => {}
       : planOptimizer(model, optimizer, decoded.optimizer, rename, where);
+  const resume = planResume(
+    model,
+    sanitize(artifacts.trainingConfig ?? null, `${where}: trainingConfig`),
+    where,
+  );
   assign();
   restore();
+  resume();
 }

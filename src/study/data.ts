@@ -4,7 +4,7 @@
  * training and a validation part with a fixed seed.
  */
 import { loadDigits } from '../datasets/vendored.js';
-import { parseNumericCsv } from '../io/csv.js';
+import { BlockArray, numericCsvRows } from '../io/csv.js';
 import { tensor } from '../ops/convert.js';
 import { gather } from '../ops/movement.js';
 import { Random } from '../tensor/rng.js';
@@ -84,63 +84,81 @@ export async function mnistData(seed: number, limit = 10000): Promise<StudyData>
   };
 }
 
+/** More classes than this in a label column means it holds measurements, not classes. */
+const MAX_CLASSES = 1000;
+
 /**
- * A CSV file of numbers with a header; `label` names the class column (integers 0..k-1, or any
- * numbers, mapped to 0..k-1 in sorted order). Errors name the file, line and column.
+ * A CSV file of numbers with a header; `label` names the class column: integers (any integers,
+ * mapped to 0..k-1 in sorted order). A column of fractions or with about as many values as rows
+ * is continuous and refused, rather than made into one class per value. The file is streamed
+ * (io/csv.ts): memory holds the features as float32, never the text. Errors name the file, line
+ * and column.
  */
 export async function csvData(path: string, label: string, seed: number): Promise<StudyData> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${path}: cannot read the file: ${(e as Error).message}`);
-  }
-  const table = parseNumericCsv(text, { source: path, header: true });
-  const labelIndex = table.columns.indexOf(label);
-  if (labelIndex < 0) {
-    throw new Error(
-      `${path}:1: no column named '${label}' for --label (columns: ${table.columns.join(', ')})`,
-    );
-  }
-  const features = table.columns.length - 1;
-  if (features === 0)
-    throw new Error(`${path}:1: the file has no feature columns besides '${label}'`);
-  const rawLabels = new Float64Array(table.rows);
-  const x = new Float32Array(table.rows * features);
-  for (let r = 0; r < table.rows; r++) {
-    let k = 0;
-    for (let c = 0; c < table.columns.length; c++) {
-      const v = table.values[r * table.columns.length + c] as number;
-      if (c === labelIndex) rawLabels[r] = v;
-      else x[r * features + k++] = v;
+  const x = new BlockArray((n) => new Float32Array(n));
+  const rawLabels = new BlockArray((n) => new Float64Array(n));
+  let labelIndex = -1;
+  let features = 0;
+  for await (const row of numericCsvRows(path, { source: path, header: true })) {
+    if (labelIndex < 0) {
+      labelIndex = row.columns.indexOf(label);
+      if (labelIndex < 0)
+        throw new Error(
+          `${path}:1: no column named '${label}' for --label (columns: ${row.columns.join(', ')})`,
+        );
+      features = row.columns.length - 1;
+      if (features === 0)
+        throw new Error(`${path}:1: the file has no feature columns besides '${label}'`);
     }
+    const v = row.values;
+    for (let c = 0; c < v.length; c++) {
+      if (c !== labelIndex) x.push(v[c] as number);
+    }
+    const y = v[labelIndex] as number;
+    if (!Number.isInteger(y))
+      throw new Error(
+        `${path}:${row.line}: column ${labelIndex + 1} ('${label}') holds ${y}, not a class: --label needs a column of integer classes (this one looks continuous)`,
+      );
+    rawLabels.push(y);
   }
-  const classValues = [...new Set(rawLabels)].sort((a, b) => a - b);
+  const labels = rawLabels.toArray();
+  const rows = labels.length;
+  const classValues = [...new Set(labels)].sort((a, b) => a - b);
   if (classValues.length < 2) {
     throw new Error(
       `${path}: column ${labelIndex + 1} ('${label}') holds one class only (${classValues[0]}); a classifier needs at least two`,
     );
   }
-  const y = Int32Array.from(rawLabels, (v) => classValues.indexOf(v));
-  // Standardize features so that one set of regularization factors fits any file.
-  for (let c = 0; c < features; c++) {
-    let mean = 0;
-    for (let r = 0; r < table.rows; r++) mean += x[r * features + c] as number;
-    mean /= table.rows;
-    let variance = 0;
-    for (let r = 0; r < table.rows; r++) variance += ((x[r * features + c] as number) - mean) ** 2;
-    const std = Math.sqrt(variance / table.rows) || 1;
-    for (let r = 0; r < table.rows; r++)
-      x[r * features + c] = ((x[r * features + c] as number) - mean) / std;
+  if (classValues.length > MAX_CLASSES || classValues.length * 2 > rows) {
+    throw new Error(
+      `${path}: column ${labelIndex + 1} ('${label}') holds ${classValues.length} distinct values in ${rows} rows: that is a measurement, not a class label (a classifier needs at least two rows per class and at most ${MAX_CLASSES} classes)`,
+    );
   }
+  const classOf = new Map(classValues.map((v, i) => [v, i]));
+  const y = Int32Array.from(labels, (v) => classOf.get(v) as number);
+  const xs = x.toArray();
+  standardize(xs, rows, features);
   return {
     name: path,
-    description: `${path}: ${table.rows} rows, ${features} standardized features, ${classValues.length} classes in '${label}'`,
-    ...splitData(tensor(x, [table.rows, features]), tensor(y, [table.rows], 'int32'), 0.2, seed),
+    description: `${path}: ${rows} rows, ${features} standardized features, ${classValues.length} classes in '${label}'`,
+    ...splitData(tensor(xs, [rows, features]), tensor(y, [rows], 'int32'), 0.2, seed),
     classes: classValues.length,
     features,
   };
+}
+
+/** Standardizes each column in place, so that one set of regularization factors fits any file. */
+function standardize(x: Float32Array, rows: number, features: number): void {
+  for (let c = 0; c < features; c++) {
+    let mean = 0;
+    for (let r = 0; r < rows; r++) mean += x[r * features + c] as number;
+    mean /= rows;
+    let variance = 0;
+    for (let r = 0; r < rows; r++) variance += ((x[r * features + c] as number) - mean) ** 2;
+    const std = Math.sqrt(variance / rows) || 1;
+    for (let r = 0; r < rows; r++)
+      x[r * features + c] = ((x[r * features + c] as number) - mean) / std;
+  }
 }
 
 /**

@@ -198,6 +198,10 @@ export async function runStudy(data: StudyData, options: StudyOptions): Promise<
       ? scenarioVariants(options.scenarioFactor)
       : variants(options.factors);
   if (options.only !== undefined) {
+    if (options.only.length === 0)
+      throw new Error(
+        `study: no variants to train (only: []); choose from ${specs.map((s) => s.id).join(', ')}`,
+      );
     const unknown = options.only.filter((id) => !specs.some((s) => s.id === id));
     if (unknown.length > 0)
       throw new Error(

@@ -67,6 +67,31 @@ export class Random {
   nextSeed(): number {
     return this.nextUint32();
   }
+
+  /** The generator's position, to be saved (checkpoints) and restored with `setState`. */
+  getState(): RandomState {
+    // Unsigned, so the words read the same in JSON whatever sign the last XOR left them with.
+    return {
+      words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spareNormal: this.spareNormal,
+    };
+  }
+
+  /** Continues exactly where the generator that gave `state` was. */
+  setState(state: RandomState): void {
+    const [s0, s1, s2, s3] = state.words;
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
+    this.spareNormal = state.spareNormal;
+  }
+}
+
+/** A generator's position: the four xoshiro128** words and the unused half of a normal pair. */
+export interface RandomState {
+  words: readonly [number, number, number, number];
+  spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {

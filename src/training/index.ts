@@ -39,6 +39,7 @@ export type { FitDatasetArgs, EvaluateDatasetArgs } from './fit-dataset.js';
 export type { BatchSource, DatasetLike } from './stream.js';
 export type { Logs } from './logs.js';
 export type { ClassWeight } from './weights.js';
+export { jsonNumber, numberFromJson, type StatefulCallback } from './resume.js';
 
 /** Factories in TensorFlow.js style: `callbacks.earlyStopping({ patience: 3 })`. */
 export const callbacks = {

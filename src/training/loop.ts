@@ -6,7 +6,7 @@
 import type { Layer } from '../layers/base/layer.js';
 import { concat } from '../ops/movement.js';
 import { noGrad, whenNotDifferentiating } from '../autograd/grad.js';
-import { Random, randomFor } from '../tensor/rng.js';
+import { Random } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList, type CallbackHooks, type TrainingModel } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
@@ -24,6 +24,7 @@ import {
 } from './data.js';
 import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import { RunningMeans, type Logs } from './logs.js';
+import { beginFit } from './resume.js';
 import {
   lossParts,
   metricLogs,
@@ -32,6 +33,7 @@ import {
   trainStep,
   updateMetrics,
 } from './step.js';
+import { checkClassWeight, checkFinite, dataLabel } from './finite.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
 
 export interface TrainableModel extends Layer, TrainingModel {
@@ -115,6 +117,10 @@ function arrays(
   ];
   if (sw !== undefined) groups.push(['sampleWeight', [sw]]);
   const n = sampleCount(groups, where);
+  xs.forEach((t, i) => checkFinite(t, dataLabel('x', model.inputNames, i), where));
+  ys.forEach((t, i) => checkFinite(t, dataLabel('y', model.outputNames, i), where));
+  if (sw !== undefined) checkFinite(sw, 'sampleWeight', where);
+  if (classWeight !== undefined) checkClassWeight(classWeight, where);
   return { xs, ys, sw: sampleWeights(sw, classWeight, ys, n, where), n };
 }
 
@@ -256,14 +262,21 @@ async function fitLoop(
     c.setParams?.({ epochs, steps, verbose, samples: train?.n ?? null });
   }
   const list = new CallbackList(callbacks);
-  // Each epoch's order depends only on (seed, epoch), so resuming at initialEpoch from a
-  // checkpoint shuffles exactly as an uninterrupted run would.
-  const shuffleSeed = args.seed ?? randomFor(undefined).nextSeed();
+  // The shuffle seed, the epoch and the callbacks' states are training state (resume.ts).
+  const session = beginFit(model, args.callbacks ?? [], {
+    initialEpoch,
+    seed: args.seed,
+    streaming,
+    where,
+  });
+  const shuffleSeed = session.shuffleSeed;
   const source = streaming ? batchesOf(x, where) : null;
 
   model.stopTraining = false;
   await list.call('onTrainBegin', {});
+  session.restoreCallbacks();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    session.epochBegin(epoch);
     await list.call('onEpochBegin', epoch, {});
     resetMetrics(compiled);
     const means = new RunningMeans();
@@ -276,6 +289,7 @@ async function fitLoop(
       const size = (xs[0] as Tensor).shape[0] as number;
       await list.trainBatchBegin(batch, { batch, size });
       const parts = trainStep(model, compiled, xs, ys, sw);
+      session.batchDone();
       await yieldToEventLoop();
       const values = partsToLogs(parts, compiled);
       means.add(values, size);
@@ -352,7 +366,9 @@ async function fitLoop(
       );
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
+    session.epochDone(epoch);
     await list.call('onEpochEnd', epoch, logs);
+    await list.call('onEpochFinal', epoch, logs);
   }
   await list.call('onTrainEnd', {});
   return history;

@@ -274,7 +274,7 @@ forEachBackend('fit: bad input is refused before training', () => {
     );
     await assert.rejects(
       m.fit(tensor([[NaN, 1, 2]]), tensor([[1]]), { verbose: 0 }),
-      /x contains NaN \(flat index 0\)/,
+      /x holds NaN at flat index 0/,
     );
     await assert.rejects(
       m.fit(x, y, { epochs: 0, verbose: 0 }),

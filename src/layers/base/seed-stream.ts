@@ -1,16 +1,37 @@
-import { Random, randomFor } from '../../tensor/rng.js';
+import { Random, randomFor, type RandomState } from '../../tensor/rng.js';
+
+/** Each layer's random stream, so checkpoints can save and restore its position. */
+const streamsByLayer = new WeakMap<object, SeedStream>();
 
 /**
  * A layer's own random stream (Keras's SeedGenerator): with a seed, the sequence of masks over
  * calls is reproducible; without one, the stream is seeded from the global generator when the
- * layer is made (so `setSeed` before building a model makes it reproducible).
+ * layer is made (so `setSeed` before building a model makes it reproducible). Its position is
+ * training state: a checkpoint saves it, so a resumed run draws the masks an uninterrupted run
+ * would have drawn, rather than starting over from the seed.
  */
 export class SeedStream {
   private readonly random: Random;
-  constructor(readonly seed: number | undefined) {
+  /** `owner`: the layer drawing from this stream (found again by `seedStreamOf`). */
+  constructor(
+    readonly seed: number | undefined,
+    owner?: object,
+  ) {
     this.random = seed === undefined ? randomFor(undefined) : new Random(seed);
+    if (owner !== undefined) streamsByLayer.set(owner, this);
   }
   next(): number {
     return this.random.nextSeed();
   }
+  getState(): RandomState {
+    return this.random.getState();
+  }
+  setState(state: RandomState): void {
+    this.random.setState(state);
+  }
+}
+
+/** The random stream `layer` draws its masks or noise from, if it has one. */
+export function seedStreamOf(layer: object): SeedStream | undefined {
+  return streamsByLayer.get(layer);
 }

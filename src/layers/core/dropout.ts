@@ -16,7 +16,7 @@ abstract class NoiseLayer extends Layer {
   protected readonly seeds: SeedStream;
   constructor(args: LayerArgs & { seed?: number }) {
     super(args);
-    this.seeds = new SeedStream(args.seed ?? undefined);
+    this.seeds = new SeedStream(args.seed ?? undefined, this);
   }
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     return singleInput(inputShape, `${this.className} '${this.name}'`);

@@ -69,7 +69,7 @@ export abstract class RNN extends Layer {
     this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
     this.dropout = checkRate(args.dropout ?? 0, 'dropout', where);
     this.recurrentDropout = checkRate(args.recurrentDropout ?? 0, 'recurrentDropout', where);
-    this.seeds = new SeedStream(args.seed ?? undefined);
+    this.seeds = new SeedStream(args.seed ?? undefined, this);
     this.returnSequences = checkBoolean(args.returnSequences, 'returnSequences', where, false);
     this.returnState = checkBoolean(args.returnState, 'returnState', where, false);
     this.goBackwards = checkBoolean(args.goBackwards, 'goBackwards', where, false);

@@ -14,6 +14,12 @@ export interface CallbackHooks {
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
+  /**
+   * After every callback's `onEpochEnd`, when the epoch's state is final (a learning rate
+   * lowered by ReduceLROnPlateau, EarlyStopping's count): where ModelCheckpoint saves, so a
+   * checkpoint holds that state whatever the order of the callbacks.
+   */
+  onEpochFinal?(epoch: number, logs?: Logs): void | Promise<void>;
   /** Keras 3 name; `onBatchBegin` (TensorFlow.js / Keras 2) is called too. */
   onTrainBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   onTrainBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;

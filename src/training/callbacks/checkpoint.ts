@@ -5,7 +5,9 @@
  * `saveModel`): a process killed at any moment leaves the previous checkpoint loadable.
  */
 import type { Model } from '../../models/model.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Logs } from '../logs.js';
+import { jsonNumber, numberFromJson, type StatefulCallback } from '../resume.js';
 import { Callback } from './callback.js';
 import type { MonitorMode } from './monitors.js';
 
@@ -59,7 +61,7 @@ export function formatFilepath(template: string, values: Readonly<Record<string,
   });
 }
 
-export class ModelCheckpoint extends Callback {
+export class ModelCheckpoint extends Callback implements StatefulCallback {
   readonly monitor: string;
   readonly saveBestOnly: boolean;
   readonly saveWeightsOnly: boolean;
@@ -113,8 +115,21 @@ export class ModelCheckpoint extends Callback {
     }
   }
 
-  async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
+  /**
+   * Epoch saves wait for every callback's onEpochEnd, so the checkpoint holds the epoch's final
+   * state (a learning rate ReduceLROnPlateau has just lowered, its counters) and resume is exact.
+   */
+  async onEpochFinal(epoch: number, logs?: Logs): Promise<void> {
     if (this.saveFreq === 'epoch') await this.save(epoch, logs ?? {});
+  }
+
+  getState(): JsonObject {
+    return { best: jsonNumber(this.best), batches_since_save: this.batchesSinceSave };
+  }
+
+  setState(state: JsonObject): void {
+    this.best = numberFromJson(state.best, this.best);
+    this.batchesSinceSave = numberFromJson(state.batches_since_save, this.batchesSinceSave);
   }
 
   private async save(epoch: number, logs: Logs): Promise<void> {

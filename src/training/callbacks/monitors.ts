@@ -2,8 +2,10 @@
  * Callbacks that watch a logged quantity: EarlyStopping, ReduceLROnPlateau; and the ones that act
  * on the learning rate or on divergence: LearningRateScheduler, TerminateOnNaN.
  */
+import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../logs.js';
+import { jsonNumber, numberFromJson, type StatefulCallback } from '../resume.js';
 import { Callback, type TrainingModel } from './callback.js';
 
 /** What these callbacks need of a model. */
@@ -48,7 +50,7 @@ export interface EarlyStoppingArgs {
 }
 
 /** Stops training when `monitor` stops improving for `patience` epochs (Keras 3 semantics). */
-export class EarlyStopping extends Callback {
+export class EarlyStopping extends Callback implements StatefulCallback {
   readonly monitor: string;
   readonly patience: number;
   readonly restoreBestWeights: boolean;
@@ -111,6 +113,25 @@ export class EarlyStopping extends Callback {
     }
   }
 
+  /** Saved in checkpoints; the best weights (restoreBestWeights) are not, and say so. */
+  getState(): JsonObject {
+    const state: JsonObject = {
+      wait: this.wait,
+      stopped_epoch: this.stoppedEpoch,
+      best: jsonNumber(this.best),
+      best_epoch: this.bestEpoch,
+    };
+    if (this.bestWeights !== null) state.not_saved = ['best weights (restoreBestWeights)'];
+    return state;
+  }
+
+  setState(state: JsonObject): void {
+    this.wait = numberFromJson(state.wait, this.wait);
+    this.stoppedEpoch = numberFromJson(state.stopped_epoch, this.stoppedEpoch);
+    this.best = numberFromJson(state.best, this.best);
+    this.bestEpoch = numberFromJson(state.best_epoch, this.bestEpoch);
+  }
+
   onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0)
       console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
@@ -146,7 +167,7 @@ export interface ReduceLROnPlateauArgs {
 }
 
 /** Multiplies the learning rate by `factor` when `monitor` has not improved for `patience` epochs. */
-export class ReduceLROnPlateau extends Callback {
+export class ReduceLROnPlateau extends Callback implements StatefulCallback {
   readonly monitor: string;
   private readonly factor: number;
   private readonly patience: number;
@@ -175,6 +196,21 @@ export class ReduceLROnPlateau extends Callback {
     this.better =
       mode === 'min' ? (a, b) => a < b - this.minDelta : (a, b) => a > b + this.minDelta;
     this.best = mode === 'min' ? Infinity : -Infinity;
+  }
+
+  /** Saved in checkpoints (the learning rate itself is in the optimizer's config). */
+  getState(): JsonObject {
+    return {
+      best: jsonNumber(this.best),
+      wait: this.wait,
+      cooldown_counter: this.cooldownCounter,
+    };
+  }
+
+  setState(state: JsonObject): void {
+    this.best = numberFromJson(state.best, this.best);
+    this.wait = numberFromJson(state.wait, this.wait);
+    this.cooldownCounter = numberFromJson(state.cooldown_counter, this.cooldownCounter);
   }
 
   onEpochEnd(epoch: number, logs?: Logs): void {
