@@ -3,8 +3,13 @@
  * (config, every weight's name, shape and dtype, the optimizer state) before assigning any value.
  */
 import { LaminaError } from '../errors.js';
-import { serializeLoss } from '../losses/index.js';
-import { serializeMetric, type MetricIdentifier } from '../metrics/index.js';
+import { getLoss, serializeLoss, type Loss } from '../losses/index.js';
+import {
+  getMetric,
+  serializeMetric,
+  type Metric,
+  type MetricIdentifier,
+} from '../metrics/index.js';
 import type { CompileArgs } from '../training/compiled.js';
 import type { Model } from '../models/model.js';
 import { scalar } from '../ops/convert.js';
@@ -26,6 +31,34 @@ import {
   type NamedTensor,
 } from './weights.js';
 
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A loss as TensorFlow.js can read it back: its name when the name alone rebuilds it (a built-in
+ * loss with default settings), else its full Keras config (which TensorFlow.js cannot load).
+ */
+function lossIdentifier(loss: Loss): JsonValue {
+  const full = serializeLoss(loss) as unknown as JsonValue;
+  const name = loss.name;
+  try {
+    if (sameJson(serializeLoss(getLoss(name)), full)) return name;
+  } catch {
+    // A name no registry knows (a custom loss): the config is the only faithful form.
+  }
+  return full;
+}
+
+/** A metric by name when the name (with its output's loss) rebuilds it, as for losses. */
+function metricIdentifier(metric: Metric, loss: Loss | undefined): JsonValue {
+  const full = serializeMetric(metric) as unknown as JsonValue;
+  try {
+    if (sameJson(serializeMetric(getMetric(metric.name, { loss })), full)) return metric.name;
+  } catch {
+    // Not a registered name.
+  }
+  return full;
+}
+
 /** The artifacts of `model`: config (unless weightsOnly), weights, optionally the optimizer. */
 export function modelToArtifacts(model: Model, options: SaveOptions = {}): ModelArtifacts {
   const tensors: NamedTensor[] = model.weights.map((w) => ({ name: w.name, tensor: w }));
@@ -42,13 +75,16 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
       slots.forEach((t, i) =>
         tensors.push({ name: `${name}/slot${i}`, tensor: t, group: 'optimizer' }),
       );
-    const losses = compiled.losses.map((l) => serializeLoss(l) as unknown as JsonValue);
+    const losses = compiled.losses.map(lossIdentifier);
+    const metrics = compiled.metrics.map((list, i) =>
+      list.map((m) => metricIdentifier(m, compiled.losses[i])),
+    );
     trainingConfig = {
       loss: losses.length === 1 ? (losses[0] as JsonValue) : losses,
-      metrics: compiled.metrics.map((list) =>
-        list.map((m) => serializeMetric(m) as unknown as JsonValue),
-      ),
-      loss_weights: compiled.lossWeights,
+      // One output's metrics as a flat list, as TensorFlow.js writes and reads them.
+      metrics: metrics.length === 1 ? (metrics[0] as JsonValue) : metrics,
+      // Written only when not all 1: TensorFlow.js refuses any loss_weights key when loading.
+      ...(compiled.lossWeights.every((w) => w === 1) ? {} : { loss_weights: compiled.lossWeights }),
       optimizer_config: serializeOptimizer(compiled.optimizer) as unknown as JsonValue,
       training_state: trainingStateToJson(trainingStateOf(model)),
     };

@@ -123,3 +123,39 @@ describe('over http', () => {
     close(tfjsPredict(t), laminaPredict(m));
   });
 });
+
+describe('a compiled model saved with its optimizer', () => {
+  test('TensorFlow.js loads it (loss and metrics by name, no loss_weights) and compiles it', async () => {
+    const m = sequential({
+      layers: [input({ shape: [4] }), new Dense({ units: 3, activation: 'softmax' })],
+    });
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    let saved: ModelArtifacts | null = null;
+    await m.save(
+      io.withSaveHandler(async (a) => {
+        saved = a;
+        return info;
+      }),
+      { includeOptimizer: true },
+    );
+    const config = (saved as unknown as ModelArtifacts).trainingConfig as Record<string, unknown>;
+    assert.equal(config.loss, 'categorical_crossentropy');
+    assert.deepEqual(config.metrics, ['accuracy']);
+    assert.equal('loss_weights' in config, false);
+    const theirs = await tf.loadLayersModel(
+      tf.io.fromMemory(saved as unknown as tf.io.ModelArtifacts),
+    );
+    assert.ok(theirs.optimizer !== undefined, 'TensorFlow.js compiled it from the training config');
+    const input4 = randomNormal([2, 4], 0, 1, 5);
+    close(
+      (
+        theirs.predict(tf.tensor(Array.from(input4.dataSync()), [2, 4])) as tf.Tensor
+      ).dataSync() as Float32Array,
+      (m.predict(input4) as Tensor).dataSync(),
+    );
+    // And Lamina reads the names back to the same compiled loss and metric.
+    const back = await loadModel(io.fromMemory(saved as unknown as ModelArtifacts));
+    assert.equal(back.compiled?.losses[0]?.name, 'categorical_crossentropy');
+    assert.equal(back.compiled?.metrics[0]?.[0]?.name, 'accuracy');
+  });
+});
