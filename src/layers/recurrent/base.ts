@@ -52,6 +52,19 @@ export function fusedActivation(a: Activation): RecurrentActivation | null {
   return null;
 }
 
+let fusion = true;
+
+/**
+ * Turns the fused sequence kernels on or off for every recurrent layer (on by default), for
+ * tests and benchmarks that compare them with the step-by-step loop; returns the previous
+ * setting. Not exported from the package.
+ */
+export function setRecurrentFusion(enabled: boolean): boolean {
+  const previous = fusion;
+  fusion = enabled;
+  return previous;
+}
+
 /** One timestep: the input projection x_t.kernel (+ input bias) and the states -> new states. */
 export type StepFn = (projected: Tensor, states: Tensor[]) => Tensor[];
 
@@ -205,7 +218,7 @@ export abstract class RNN extends Layer {
         ? dropoutMask([batch, this.units], this.recurrentDropout, this.seeds.next())
         : null;
 
-    const fused = steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
+    const fused = fusion && steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
     if (fused !== null) {
       return this.callFused(fused, seq, states, mask, recurrentMask);
     }
