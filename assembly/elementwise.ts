@@ -163,7 +163,7 @@ function vmap(op: i32, x: usize, y: usize, n: i32): void {
   }
 }
 
-export function sigmoid(x: f64): f64 {
+function sigmoid(x: f64): f64 {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);

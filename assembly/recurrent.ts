@@ -1,23 +1,75 @@
 // Fused recurrent steps: the gate arithmetic of one timestep of a SimpleRNN, LSTM or GRU over the
 // whole batch, after the TypeScript side has written the step's recurrent product into the gate
 // slots of the record (src/backend/recurrent-layout.ts describes the record). Forward: float32
-// steps in the order of the step-by-step layer ops, activations in f64 as the unary kernels
-// compute them, so the values are the unfused path's bit for bit. Backward: f64 per element,
-// rounded when stored.
+// steps in the order of the step-by-step layer ops, four units at a time. Backward: f64 per
+// element, rounded when stored.
 //
 // Activation codes: 0 tanh, 1 sigmoid, 2 relu, 3 linear. `mask` is the step's row of the
 // timestep mask (0: none); `drop` the recurrent dropout mask (0: none); `outPrev` the previous
 // step's outputs (0 at the first step: zeros); `prevNext` where the next step's product input
 // goes (0 after the last step).
 
-import { sigmoid } from './elementwise';
+// The activations are float32 SIMD (Cephes's expf and tanhf polynomials, within 2 ulp of the
+// exact values), four lanes at a time; `src/backend/js/recurrent.ts` computes the same operations
+// in the same order, so both backends give the same bits for the same recurrent products.
 
 // @ts-ignore: decorator
 @inline
-function activate(kind: i32, x: f32): f32 {
-  if (kind == 0) return <f32>Math.tanh(<f64>x);
-  if (kind == 1) return <f32>sigmoid(<f64>x);
-  if (kind == 2) return x > 0 ? x : x == x ? <f32>0 : x;
+function splat(v: f32): v128 {
+  return f32x4.splat(v);
+}
+
+/** e^x: x clamped to [-87, 88], then 2^n * e^r with |r| <= ln(2) / 2. */
+// @ts-ignore: decorator
+@inline
+function exp4(x0: v128): v128 {
+  const x = f32x4.max(f32x4.min(x0, splat(88.0)), splat(-87.0));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, splat(<f32>1.4426950408889634)), splat(0.5)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(fx, splat(0.693359375))), f32x4.mul(fx, splat(-2.12194440e-4)));
+  const z = f32x4.mul(r, r);
+  let y = splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), splat(1));
+  const n = i32x4.trunc_sat_f32x4_s(fx);
+  return f32x4.mul(y, i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23));
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoid4(x: v128): v128 {
+  return f32x4.div(splat(1), f32x4.add(splat(1), exp4(f32x4.neg(x))));
+}
+
+/** tanh: an odd polynomial below |x| = 0.625, else 1 - 2 / (e^2|x| + 1) with x's sign. */
+// @ts-ignore: decorator
+@inline
+function tanh4(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = exp4(f32x4.add(a, a));
+  const big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1))));
+  // x's sign on either branch (the polynomial alone would turn -0 into +0).
+  const v = v128.bitselect(small, big, f32x4.lt(a, splat(0.625)));
+  return v128.or(v, v128.and(x, i32x4.splat(0x80000000)));
+}
+
+// @ts-ignore: decorator
+@inline
+function activate(kind: i32, x: v128): v128 {
+  if (kind == 0) return tanh4(x);
+  if (kind == 1) return sigmoid4(x);
+  // relu: NaN stays NaN and -0 becomes +0, as the Relu kernels.
+  if (kind == 2) return f32x4.max(x, splat(0));
   return x;
 }
 
@@ -35,6 +87,20 @@ function slope(kind: i32, y: f64): f64 {
 @inline
 function at(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
+}
+
+/** Four floats at element i, or (one) a single float in lane 0. */
+// @ts-ignore: decorator
+@inline
+function ld(base: usize, i: i32, one: bool): v128 {
+  return one ? v128.load32_splat(at(base, i)) : v128.load(at(base, i));
+}
+
+// @ts-ignore: decorator
+@inline
+function st(base: usize, i: i32, v: v128, one: bool): void {
+  if (one) v128.store32_lane(at(base, i), v, 0);
+  else v128.store(at(base, i), v);
 }
 
 // @ts-ignore: decorator
@@ -65,8 +131,9 @@ export function rnnAddScaled(dH: usize, dPrev: usize, drop: usize, n: i32): void
 @inline
 function finish(
   keep: bool,
-  hNew: f32,
+  hNew: v128,
   s: i32,
+  one: bool,
   h: usize,
   out: usize,
   outPrev: usize,
@@ -74,14 +141,14 @@ function finish(
   drop: usize,
 ): void {
   if (keep) {
-    store<f32>(at(h, s), hNew);
-    store<f32>(at(out, s), hNew);
+    st(h, s, hNew, one);
+    st(out, s, hNew, one);
   } else {
-    store<f32>(at(out, s), outPrev == 0 ? <f32>0 : load<f32>(at(outPrev, s)));
+    st(out, s, outPrev == 0 ? splat(0) : ld(outPrev, s, one), one);
   }
   if (prevNext != 0) {
-    const hs = load<f32>(at(h, s));
-    store<f32>(at(prevNext, s), drop == 0 ? hs : hs * load<f32>(at(drop, s)));
+    const hs = ld(h, s, one);
+    st(prevNext, s, drop == 0 ? hs : f32x4.mul(hs, ld(drop, s, one)), one);
   }
 }
 
@@ -100,11 +167,13 @@ export function rnnSimpleStep(
 ): void {
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
-      const hNew = activate(act, load<f32>(at(x, s)) + load<f32>(at(g, s)));
-      store<f32>(at(g, s), hNew);
-      finish(keep, hNew, s, h, out, outPrev, prevNext, drop);
+      const hNew = activate(act, f32x4.add(ld(x, s, one), ld(g, s, one)));
+      st(g, s, hNew, one);
+      finish(keep, hNew, s, one, h, out, outPrev, prevNext, drop);
+      j += one ? 1 : 4;
     }
   }
 }
@@ -129,27 +198,36 @@ export function rnnLstmStep(
   const gu = 4 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const r = b * gu + j;
-      const zi = activate(gate, load<f32>(at(x, r)) + load<f32>(at(g, r)));
-      const zf = activate(gate, load<f32>(at(x, r + u)) + load<f32>(at(g, r + u)));
-      const zc = activate(act, load<f32>(at(x, r + 2 * u)) + load<f32>(at(g, r + 2 * u)));
-      const zo = activate(gate, load<f32>(at(x, r + 3 * u)) + load<f32>(at(g, r + 3 * u)));
-      const cPrev = load<f32>(at(c, s));
-      const cNew = zf * cPrev + zi * zc;
+      const zi = activate(gate, f32x4.add(ld(x, r, one), ld(g, r, one)));
+      const zf = activate(gate, f32x4.add(ld(x, r + u, one), ld(g, r + u, one)));
+      const zc = activate(act, f32x4.add(ld(x, r + 2 * u, one), ld(g, r + 2 * u, one)));
+      const zo = activate(gate, f32x4.add(ld(x, r + 3 * u, one), ld(g, r + 3 * u, one)));
+      const cPrev = ld(c, s, one);
+      const cNew = f32x4.add(f32x4.mul(zf, cPrev), f32x4.mul(zi, zc));
       const tc = activate(act, cNew);
-      const hNew = zo * tc;
-      store<f32>(at(g, r), zi);
-      store<f32>(at(g, r + u), zf);
-      store<f32>(at(g, r + 2 * u), zc);
-      store<f32>(at(g, r + 3 * u), zo);
-      store<f32>(at(cPrevOut, s), cPrev);
-      store<f32>(at(tanhC, s), tc);
-      if (keep) store<f32>(at(c, s), cNew);
-      finish(keep, hNew, s, h, out, outPrev, prevNext, drop);
+      const hNew = f32x4.mul(zo, tc);
+      st(g, r, zi, one);
+      st(g, r + u, zf, one);
+      st(g, r + 2 * u, zc, one);
+      st(g, r + 3 * u, zo, one);
+      if (cPrevOut != 0) st(cPrevOut, s, cPrev, one);
+      if (tanhC != 0) st(tanhC, s, tc, one);
+      if (keep) st(c, s, cNew, one);
+      finish(keep, hNew, s, one, h, out, outPrev, prevNext, drop);
+      j += one ? 1 : 4;
     }
   }
+}
+
+/** h' = z * h + (1 - z) * hh. */
+// @ts-ignore: decorator
+@inline
+function blend(z: v128, hPrev: v128, hh: v128): v128 {
+  return f32x4.add(f32x4.mul(z, hPrev), f32x4.mul(f32x4.sub(splat(1), z), hh));
 }
 
 /** GRU, reset after the product: g holds h.U (all three blocks), bias the recurrent bias or 0. */
@@ -173,28 +251,29 @@ export function rnnGruAfterStep(
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const r0 = b * gu + j;
-      let inZ = load<f32>(at(g, r0));
-      let inR = load<f32>(at(g, r0 + u));
-      let inH = load<f32>(at(g, r0 + 2 * u));
+      let inZ = ld(g, r0, one);
+      let inR = ld(g, r0 + u, one);
+      let inH = ld(g, r0 + 2 * u, one);
       if (bias != 0) {
-        inZ = inZ + load<f32>(at(bias, j));
-        inR = inR + load<f32>(at(bias, j + u));
-        inH = inH + load<f32>(at(bias, j + 2 * u));
+        inZ = f32x4.add(inZ, ld(bias, j, one));
+        inR = f32x4.add(inR, ld(bias, j + u, one));
+        inH = f32x4.add(inH, ld(bias, j + 2 * u, one));
       }
-      const z = activate(gate, load<f32>(at(x, r0)) + inZ);
-      const r = activate(gate, load<f32>(at(x, r0 + u)) + inR);
-      const hh = activate(act, load<f32>(at(x, r0 + 2 * u)) + r * inH);
-      const hPrev = load<f32>(at(h, s));
-      const hNew = z * hPrev + (<f32>1 - z) * hh;
-      store<f32>(at(g, r0), z);
-      store<f32>(at(g, r0 + u), r);
-      store<f32>(at(g, r0 + 2 * u), hh);
-      store<f32>(at(inner, s), inH);
-      store<f32>(at(hPrevOut, s), hPrev);
-      finish(keep, hNew, s, h, out, outPrev, prevNext, drop);
+      const z = activate(gate, f32x4.add(ld(x, r0, one), inZ));
+      const r = activate(gate, f32x4.add(ld(x, r0 + u, one), inR));
+      const hh = activate(act, f32x4.add(ld(x, r0 + 2 * u, one), f32x4.mul(r, inH)));
+      const hPrev = ld(h, s, one);
+      st(g, r0, z, one);
+      st(g, r0 + u, r, one);
+      st(g, r0 + 2 * u, hh, one);
+      st(inner, s, inH, one);
+      st(hPrevOut, s, hPrev, one);
+      finish(keep, blend(z, hPrev, hh), s, one, h, out, outPrev, prevNext, drop);
+      j += one ? 1 : 4;
     }
   }
 }
@@ -211,12 +290,14 @@ export function rnnGruBeforeReset(
 ): void {
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const q = b * gu + u + j;
-      const r = activate(gate, load<f32>(at(x, q)) + load<f32>(at(g, q)));
-      store<f32>(at(g, q), r);
-      store<f32>(at(rPrev, s), r * load<f32>(at(prev, s)));
+      const r = activate(gate, f32x4.add(ld(x, q, one), ld(g, q, one)));
+      st(g, q, r, one);
+      st(rPrev, s, f32x4.mul(r, ld(prev, s, one)), one);
+      j += one ? 1 : 4;
     }
   }
 }
@@ -240,17 +321,18 @@ export function rnnGruBeforeStep(
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const r0 = b * gu + j;
-      const z = activate(gate, load<f32>(at(x, r0)) + load<f32>(at(g, r0)));
-      const hh = activate(act, load<f32>(at(x, r0 + 2 * u)) + load<f32>(at(g, r0 + 2 * u)));
-      const hPrev = load<f32>(at(h, s));
-      const hNew = z * hPrev + (<f32>1 - z) * hh;
-      store<f32>(at(g, r0), z);
-      store<f32>(at(g, r0 + 2 * u), hh);
-      store<f32>(at(hPrevOut, s), hPrev);
-      finish(keep, hNew, s, h, out, outPrev, prevNext, drop);
+      const z = activate(gate, f32x4.add(ld(x, r0, one), ld(g, r0, one)));
+      const hh = activate(act, f32x4.add(ld(x, r0 + 2 * u, one), ld(g, r0 + 2 * u, one)));
+      const hPrev = ld(h, s, one);
+      st(g, r0, z, one);
+      st(g, r0 + 2 * u, hh, one);
+      st(hPrevOut, s, hPrev, one);
+      finish(keep, blend(z, hPrev, hh), s, one, h, out, outPrev, prevNext, drop);
+      j += one ? 1 : 4;
     }
   }
 }

@@ -233,6 +233,11 @@ export interface RecurrentAttrs {
   masked: boolean;
   /** Whether a recurrent dropout mask [B, units] (already scaled) comes last. */
   recurrentDropout: boolean;
+  /**
+   * Whether the record keeps what backpropagation reads; without, it holds the outputs and final
+   * states only (inference: less to write and hand back).
+   */
+  saveForBackward: boolean;
 }
 
 /**

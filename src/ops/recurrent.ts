@@ -6,7 +6,7 @@
  * stays inside: the tape sees one node from the inputs to the outputs and final states, whose
  * rule runs the backward kernel on the record, so no gradient of the saved part is ever formed.
  */
-import { recordCustom, runKernel, withTape } from '../engine/engine.js';
+import { isRecording, recordCustom, runKernel, withTape } from '../engine/engine.js';
 import type { RecurrentActivation, RecurrentAttrs, RecurrentCell } from '../backend/kernels.js';
 import { gateCount, gradLayout, recordLayout, stateCount } from '../backend/recurrent-layout.js';
 import { formatShape } from '../tensor/shape.js';
@@ -82,6 +82,7 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
     recurrentBias: bias !== null,
     masked: mask !== null,
     recurrentDropout: drop !== null,
+    saveForBackward: isRecording(),
   };
   const differentiable = [
     projected,
@@ -94,14 +95,16 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
   const published = (steps + s) * batch * u;
   const [record, values] = withTape(null, () => {
     const r = runKernel('RecurrentSequence', [...differentiable, ...constants], attrs, {
-      shape: [layout.size],
+      shape: [attrs.saveForBackward ? layout.size : published],
       dtype: 'float32',
     });
     return [r, reshape(slice(r, [0], [published]), [steps + s, batch, u])] as const;
   });
-  const y = recordCustom(differentiable, values, (dy) =>
-    recurrentSequenceBackward(dy, record, kernel, attrs, bias, constants),
-  );
+  const y = attrs.saveForBackward
+    ? recordCustom(differentiable, values, (dy) =>
+        recurrentSequenceBackward(dy, record, kernel, attrs, bias, constants),
+      )
+    : values;
   return {
     outputs: slice(y, [0, 0, 0], [steps, batch, u]),
     states: Array.from({ length: s }, (_, i) =>

@@ -1,5 +1,6 @@
 import type { RecurrentKernels } from '../../backend/kernels.js';
-import { stateCount } from '../../backend/recurrent-layout.js';
+import { recordLayout, stateCount } from '../../backend/recurrent-layout.js';
+import { runKernel } from '../../engine/engine.js';
 import { reshape, slice } from '../../ops/movement.js';
 import { recurrentSequenceBackward } from '../../ops/recurrent.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -17,7 +18,19 @@ export const recurrentGradients: GradTable<keyof RecurrentKernels> = {
     const dy = reshape(slice(dRecord, [0], [(steps + s) * batch * u]), [steps + s, batch, u]);
     const fixed = 2 + s + (attrs.recurrentBias ? 1 : 0);
     const bias = attrs.recurrentBias ? (inputs[2 + s] as Tensor) : null;
-    const grads = recurrentSequenceBackward(dy, record, kernel, attrs, bias, inputs.slice(fixed));
+    // A record without the saved part (inference) is computed again with it.
+    const full = attrs.saveForBackward
+      ? record
+      : runKernel(
+          'RecurrentSequence',
+          inputs,
+          { ...attrs, saveForBackward: true },
+          {
+            shape: [recordLayout(attrs.cell, steps, batch, u).size],
+            dtype: 'float32',
+          },
+        );
+    const grads = recurrentSequenceBackward(dy, full, kernel, attrs, bias, inputs.slice(fixed));
     return [...grads, ...inputs.slice(fixed).map(() => null)];
   },
   // Second-order gradients are not supported (gradient computations are not recorded).

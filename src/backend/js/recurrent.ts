@@ -1,14 +1,15 @@
 /**
  * Fused recurrent sequences, the reference: per step one recurrent product (the packed GEMM of
  * `./matmul.ts`) and a loop over the gates. The forward pass rounds every step to float32 in the
- * order of the step-by-step layer ops (`layers/recurrent/`), so with the same GEMM its values are
- * theirs bit for bit; the backward pass works in float64 per element and rounds once when it
- * stores, and forms the recurrent kernel's gradient as one product over all steps.
+ * order of the step-by-step layer ops (`layers/recurrent/`), with float32 sigmoid and tanh
+ * (Cephes's polynomials, within 2 ulp) computed exactly as the wasm kernels' SIMD lanes compute
+ * them, so both backends agree bit for bit given the same recurrent products; the backward pass
+ * works in float64 per element and rounds once when it stores, and forms the recurrent kernel's
+ * gradient as one product over all steps.
  */
 import type { KernelImpl, TensorInfo } from '../backend.js';
 import type { RecurrentActivation, RecurrentAttrs, RecurrentKernels } from '../kernels.js';
 import { gradLayout, recordLayout } from '../recurrent-layout.js';
-import { sigmoid } from './elementwise.js';
 import { gemm, type MatrixView } from './matmul.js';
 import { floatsOf } from './util.js';
 
@@ -16,13 +17,60 @@ type RecurrentTable = { readonly [K in keyof RecurrentKernels]: KernelImpl<K> };
 
 const f = Math.fround;
 
-/** The activation as the elementwise kernels compute it (float64, rounded to float32). */
+const EXP_P = [
+  1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1,
+  5.0000001201e-1,
+].map(f);
+const TANH_P = [
+  -5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1,
+].map(f);
+const LOG2E = f(Math.LOG2E);
+const LN2_HI = f(0.693359375);
+const LN2_LO = f(-2.1219444e-4);
+
+/**
+ * e^x in float32 (Cephes's expf): x clamped to [-87, 88], then 2^n * e^r with |r| <= ln(2) / 2
+ * and a degree-7 polynomial; every step rounded to float32 in the order the SIMD kernel runs it.
+ */
+export function expF32(x0: number): number {
+  const x = x0 < -87 ? -87 : x0 > 88 ? 88 : x0;
+  const fx = Math.floor(f(f(x * LOG2E) + 0.5));
+  const r = f(f(x - f(fx * LN2_HI)) - f(fx * LN2_LO));
+  const z = f(r * r);
+  let y = EXP_P[0] as number;
+  for (let i = 1; i < EXP_P.length; i++) y = f(f(y * r) + (EXP_P[i] as number));
+  y = f(f(f(y * z) + r) + 1);
+  return f(y * 2 ** fx);
+}
+
+/** 1 / (1 + e^-x) in float32 (within 2 ulp). */
+export function sigmoidF32(x: number): number {
+  return f(1 / f(1 + expF32(-x)));
+}
+
+/** tanh in float32 (Cephes's tanhf, within 2 ulp): a polynomial below |x| = 0.625. */
+export function tanhF32(x: number): number {
+  const a = Math.abs(x);
+  let v: number;
+  if (a < 0.625) {
+    const z = f(x * x);
+    let p = TANH_P[0] as number;
+    for (let i = 1; i < TANH_P.length; i++) p = f(f(p * z) + (TANH_P[i] as number));
+    v = f(f(f(p * z) * x) + x);
+  } else {
+    v = f(1 - f(2 / f(expF32(f(a + a)) + 1)));
+  }
+  // x's sign on either branch (the polynomial alone would turn -0 into +0).
+  return x < 0 || Object.is(x, -0) ? -Math.abs(v) : v;
+}
+
+/** The activation as the fused kernels compute it (float32; relu and linear exact). */
 function activate(kind: RecurrentActivation, x: number): number {
   switch (kind) {
     case 'tanh':
-      return f(Math.tanh(x));
+      return tanhF32(x);
     case 'sigmoid':
-      return f(sigmoid(x));
+      return sigmoidF32(x);
     case 'relu':
       return x > 0 ? x : x === x ? 0 : x;
     case 'linear':
@@ -191,7 +239,7 @@ function forward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32A
   }
   rec.set(h, L.outputs + steps * plane);
   if (lstm) rec.set(c, L.outputs + (steps + 1) * plane);
-  return rec;
+  return attrs.saveForBackward ? rec : rec.slice(0, L.prev);
 }
 
 function backward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32Array {

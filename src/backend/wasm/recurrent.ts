@@ -55,23 +55,32 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     const bytes = plane * 4;
     const rec = y.ptr;
     const f = (offset: number): number => rec + offset * 4;
-    // The carried states.
-    const scratch = mem.alloc(2 * bytes);
+    const save = attrs.saveForBackward;
+    // The carried states; for inference, one step's product input, gates and extras too (the
+    // record is then the outputs and final states only).
+    const stepBytes = save ? 0 : 3 * bytes + batch * gu * 4;
+    const scratchBytes = 2 * bytes + stepBytes;
+    const scratch = mem.alloc(scratchBytes);
     const h = scratch;
     const c = scratch + bytes;
+    const lean = scratch + 2 * bytes;
+    /** Byte offset of section `at` (record offset) at step t, or of its one-step scratch. */
+    const section = (at: number, t: number, per: number, leanAt: number): number =>
+      at < 0 ? 0 : save ? f(at + t * per) : lean + leanAt;
     k.copy(h, ph0, bytes);
     if (lstm) k.copy(c, pc0, bytes);
-    k.rnnScaleInto(h, drop, f(L.prev), plane);
+    k.rnnScaleInto(h, drop, section(L.prev, 0, plane, 0), plane);
     for (let t = 0; t < steps; t++) {
       const x = px + t * batch * gu * 4;
-      const g = f(L.gateValues + t * batch * gu);
-      const prev = f(L.prev + t * plane);
+      const prev = section(L.prev, t, plane, 0);
+      const e1 = section(L.extra1, t, plane, bytes);
+      const e2 = section(L.extra2, t, plane, 2 * bytes);
+      const g = section(L.gateValues, t, batch * gu, 3 * bytes);
       const outT = f(L.outputs + t * plane);
       const outPrev = t === 0 ? 0 : outT - bytes;
-      const prevNext = t + 1 < steps ? prev + bytes : 0;
+      // Inference reuses one product input: the step kernels write it after reading it.
+      const prevNext = t + 1 < steps ? section(L.prev, t + 1, plane, 0) : 0;
       const maskT = mask === 0 ? 0 : mask + t * batch * 4;
-      const e1 = L.extra1 < 0 ? 0 : f(L.extra1 + t * plane);
-      const e2 = L.extra2 < 0 ? 0 : f(L.extra2 + t * plane);
       if (cell === 'gru') {
         gemm(batch, 2 * u, u, prev, u, 1, pu, gu, 1, g, gu, true);
         k.rnnGruBeforeReset(x, g, prev, e2, batch, u, gate);
@@ -122,7 +131,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     }
     k.copy(f(L.outputs + steps * plane), h, bytes);
     if (lstm) k.copy(f(L.outputs + (steps + 1) * plane), c, bytes);
-    mem.freeBlock(scratch, 2 * bytes);
+    mem.freeBlock(scratch, scratchBytes);
     return y;
   };
 
