@@ -1,8 +1,8 @@
 // Fused recurrent steps: the gate arithmetic of one timestep of a SimpleRNN, LSTM or GRU over the
 // whole batch, after the TypeScript side has written the step's recurrent product into the gate
 // slots of the record (src/backend/recurrent-layout.ts describes the record). Forward: float32
-// steps in the order of the step-by-step layer ops, four units at a time. Backward: f64 per
-// element, rounded when stored.
+// steps in the order of the step-by-step layer ops, four units at a time. Backward: float32, four
+// units at a time.
 //
 // Activation codes: 0 tanh, 1 sigmoid, 2 relu, 3 linear. `mask` is the step's row of the
 // timestep mask (0: none); `drop` the recurrent dropout mask (0: none); `outPrev` the previous
@@ -73,16 +73,6 @@ function activate(kind: i32, x: v128): v128 {
   return x;
 }
 
-/** The activation's derivative from its output y. */
-// @ts-ignore: decorator
-@inline
-function slope(kind: i32, y: f64): f64 {
-  if (kind == 0) return 1 - y * y;
-  if (kind == 1) return y * (1 - y);
-  if (kind == 2) return y > 0 ? 1 : 0;
-  return 1;
-}
-
 // @ts-ignore: decorator
 @inline
 function at(base: usize, i: i32): usize {
@@ -115,14 +105,20 @@ export function rnnScaleInto(src: usize, drop: usize, dst: usize, n: i32): void 
     memory.copy(dst, src, <usize>n << 2);
     return;
   }
-  for (let i = 0; i < n; i++) store<f32>(at(dst, i), load<f32>(at(src, i)) * load<f32>(at(drop, i)));
+  for (let i = 0; i < n; ) {
+    const one = i + 4 > n;
+    st(dst, i, f32x4.mul(ld(src, i, one), ld(drop, i, one)), one);
+    i += one ? 1 : 4;
+  }
 }
 
 /** dH += dPrev * drop (or dPrev without drop), n floats. */
 export function rnnAddScaled(dH: usize, dPrev: usize, drop: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const d = load<f32>(at(dPrev, i));
-    store<f32>(at(dH, i), load<f32>(at(dH, i)) + (drop == 0 ? d : d * load<f32>(at(drop, i))));
+  for (let i = 0; i < n; ) {
+    const one = i + 4 > n;
+    const d = ld(dPrev, i, one);
+    st(dH, i, f32x4.add(ld(dH, i, one), drop == 0 ? d : f32x4.mul(d, ld(drop, i, one))), one);
+    i += one ? 1 : 4;
   }
 }
 
@@ -340,21 +336,32 @@ export function rnnGruBeforeStep(
 // ---- backward ---------------------------------------------------------------------------------
 // dH (dC) hold the gradient reaching the carried states after the step; `carry` that of the
 // previous output (a skipped step repeats it). A kept step takes both and zeroes them before the
-// recurrence adds its part; a skipped one passes them on and writes zeros for its gates.
+// recurrence adds its part; a skipped one passes them on and writes zeros for its gates. Float32
+// SIMD, four units at a time.
+
+/** The activation's derivative from its output y. */
+// @ts-ignore: decorator
+@inline
+function slope4(kind: i32, y: v128): v128 {
+  if (kind == 0) return f32x4.sub(splat(1), f32x4.mul(y, y));
+  if (kind == 1) return f32x4.mul(y, f32x4.sub(splat(1), y));
+  if (kind == 2) return v128.and(f32x4.gt(y, splat(0)), splat(1));
+  return splat(1);
+}
 
 /** The gradient of the step's new h (0 where skipped); updates carry and dH. */
 // @ts-ignore: decorator
 @inline
-function enter(keep: bool, s: i32, dOut: usize, carry: usize, dH: usize): f64 {
-  const d = <f64>load<f32>(at(dOut, s)) + <f64>load<f32>(at(carry, s));
+function enter(keep: bool, s: i32, one: bool, dOut: usize, carry: usize, dH: usize): v128 {
+  const d = f32x4.add(ld(dOut, s, one), ld(carry, s, one));
   if (keep) {
-    const dn = d + <f64>load<f32>(at(dH, s));
-    store<f32>(at(carry, s), 0);
-    store<f32>(at(dH, s), 0);
+    const dn = f32x4.add(d, ld(dH, s, one));
+    st(carry, s, splat(0), one);
+    st(dH, s, splat(0), one);
     return dn;
   }
-  store<f32>(at(carry, s), <f32>d);
-  return 0;
+  st(carry, s, d, one);
+  return splat(0);
 }
 
 export function rnnSimpleGrad(
@@ -370,10 +377,12 @@ export function rnnSimpleGrad(
 ): void {
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
-      const dn = enter(keep, s, dOut, carry, dH);
-      store<f32>(at(dx, s), <f32>(dn * slope(act, <f64>load<f32>(at(g, s)))));
+      const dn = enter(keep, s, one, dOut, carry, dH);
+      st(dx, s, f32x4.mul(dn, slope4(act, ld(g, s, one))), one);
+      j += one ? 1 : 4;
     }
   }
 }
@@ -396,28 +405,32 @@ export function rnnLstmGrad(
   const gu = 4 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const r = b * gu + j;
-      const dn = enter(keep, s, dOut, carry, dH);
+      const dn = enter(keep, s, one, dOut, carry, dH);
       if (!keep) {
-        store<f32>(at(dx, r), 0);
-        store<f32>(at(dx, r + u), 0);
-        store<f32>(at(dx, r + 2 * u), 0);
-        store<f32>(at(dx, r + 3 * u), 0);
+        const zero = splat(0);
+        st(dx, r, zero, one);
+        st(dx, r + u, zero, one);
+        st(dx, r + 2 * u, zero, one);
+        st(dx, r + 3 * u, zero, one);
+        j += one ? 1 : 4;
         continue;
       }
-      const zi = <f64>load<f32>(at(g, r));
-      const zf = <f64>load<f32>(at(g, r + u));
-      const zc = <f64>load<f32>(at(g, r + 2 * u));
-      const zo = <f64>load<f32>(at(g, r + 3 * u));
-      const tc = <f64>load<f32>(at(tanhC, s));
-      const dcNew = <f64>load<f32>(at(dC, s)) + dn * zo * slope(act, tc);
-      store<f32>(at(dx, r), <f32>(dcNew * zc * slope(gate, zi)));
-      store<f32>(at(dx, r + u), <f32>(dcNew * <f64>load<f32>(at(cPrev, s)) * slope(gate, zf)));
-      store<f32>(at(dx, r + 2 * u), <f32>(dcNew * zi * slope(act, zc)));
-      store<f32>(at(dx, r + 3 * u), <f32>(dn * tc * slope(gate, zo)));
-      store<f32>(at(dC, s), <f32>(dcNew * zf));
+      const zi = ld(g, r, one);
+      const zf = ld(g, r + u, one);
+      const zc = ld(g, r + 2 * u, one);
+      const zo = ld(g, r + 3 * u, one);
+      const tc = ld(tanhC, s, one);
+      const dcNew = f32x4.add(ld(dC, s, one), f32x4.mul(f32x4.mul(dn, zo), slope4(act, tc)));
+      st(dx, r, f32x4.mul(f32x4.mul(dcNew, zc), slope4(gate, zi)), one);
+      st(dx, r + u, f32x4.mul(f32x4.mul(dcNew, ld(cPrev, s, one)), slope4(gate, zf)), one);
+      st(dx, r + 2 * u, f32x4.mul(f32x4.mul(dcNew, zi), slope4(act, zc)), one);
+      st(dx, r + 3 * u, f32x4.mul(f32x4.mul(dn, tc), slope4(gate, zo)), one);
+      st(dC, s, f32x4.mul(dcNew, zf), one);
+      j += one ? 1 : 4;
     }
   }
 }
@@ -441,28 +454,30 @@ export function rnnGruAfterGrad(
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const r0 = b * gu + j;
-      const dn = enter(keep, s, dOut, carry, dH);
-      const z = <f64>load<f32>(at(g, r0));
-      const r = <f64>load<f32>(at(g, r0 + u));
-      const hh = <f64>load<f32>(at(g, r0 + 2 * u));
-      const dpz = dn * (<f64>load<f32>(at(hPrev, s)) - hh) * slope(gate, z);
-      const dph = dn * (1 - z) * slope(act, hh);
-      const dpr = dph * <f64>load<f32>(at(inner, s)) * slope(gate, r);
-      store<f32>(at(dx, r0), <f32>dpz);
-      store<f32>(at(dx, r0 + u), <f32>dpr);
-      store<f32>(at(dx, r0 + 2 * u), <f32>dph);
-      store<f32>(at(dA, r0), <f32>dpz);
-      store<f32>(at(dA, r0 + u), <f32>dpr);
-      store<f32>(at(dA, r0 + 2 * u), <f32>(dph * r));
-      store<f32>(at(dH, s), <f32>(<f64>load<f32>(at(dH, s)) + dn * z));
+      const dn = enter(keep, s, one, dOut, carry, dH);
+      const z = ld(g, r0, one);
+      const r = ld(g, r0 + u, one);
+      const hh = ld(g, r0 + 2 * u, one);
+      const dpz = f32x4.mul(f32x4.mul(dn, f32x4.sub(ld(hPrev, s, one), hh)), slope4(gate, z));
+      const dph = f32x4.mul(f32x4.mul(dn, f32x4.sub(splat(1), z)), slope4(act, hh));
+      const dpr = f32x4.mul(f32x4.mul(dph, ld(inner, s, one)), slope4(gate, r));
+      st(dx, r0, dpz, one);
+      st(dx, r0 + u, dpr, one);
+      st(dx, r0 + 2 * u, dph, one);
+      st(dA, r0, dpz, one);
+      st(dA, r0 + u, dpr, one);
+      st(dA, r0 + 2 * u, f32x4.mul(dph, r), one);
+      st(dH, s, f32x4.add(ld(dH, s, one), f32x4.mul(dn, z)), one);
+      j += one ? 1 : 4;
     }
   }
 }
 
-/** GRU (reset before), part 1: the new h's gradient (into dn) and the candidate's. */
+/** GRU (reset before), part 1: the new h's gradient (into dnOut) and the candidate's. */
 export function rnnGruBeforeGrad1(
   dOut: usize,
   carry: usize,
@@ -479,16 +494,18 @@ export function rnnGruBeforeGrad1(
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const q = b * gu + 2 * u + j;
-      const dn = enter(keep, s, dOut, carry, dH);
-      const z = <f64>load<f32>(at(g, b * gu + j));
-      const dph = <f32>(dn * (1 - z) * slope(act, <f64>load<f32>(at(g, q))));
-      store<f32>(at(dnOut, s), <f32>dn);
-      store<f32>(at(dx, q), dph);
-      store<f32>(at(dA, q), dph);
-      store<f32>(at(dH, s), <f32>(<f64>load<f32>(at(dH, s)) + dn * z));
+      const dn = enter(keep, s, one, dOut, carry, dH);
+      const z = ld(g, b * gu + j, one);
+      const dph = f32x4.mul(f32x4.mul(dn, f32x4.sub(splat(1), z)), slope4(act, ld(g, q, one)));
+      st(dnOut, s, dn, one);
+      st(dx, q, dph, one);
+      st(dA, q, dph, one);
+      st(dH, s, f32x4.add(ld(dH, s, one), f32x4.mul(dn, z)), one);
+      j += one ? 1 : 4;
     }
   }
 }
@@ -508,21 +525,23 @@ export function rnnGruBeforeGrad2(
 ): void {
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < u; j++) {
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
       const s = b * u + j;
       const r0 = b * gu + j;
-      const z = <f64>load<f32>(at(g, r0));
-      const r = <f64>load<f32>(at(g, r0 + u));
-      const hh = <f64>load<f32>(at(g, r0 + 2 * u));
-      const d = <f64>load<f32>(at(dn, s));
-      const dpz = <f32>(d * (<f64>load<f32>(at(hPrev, s)) - hh) * slope(gate, z));
-      const drp = <f64>load<f32>(at(dRPrev, s));
-      const dpr = <f32>(drp * <f64>load<f32>(at(prev, s)) * slope(gate, r));
-      store<f32>(at(dx, r0), dpz);
-      store<f32>(at(dx, r0 + u), dpr);
-      store<f32>(at(dA, r0), dpz);
-      store<f32>(at(dA, r0 + u), dpr);
-      store<f32>(at(dRPrev, s), <f32>(drp * r));
+      const z = ld(g, r0, one);
+      const r = ld(g, r0 + u, one);
+      const hh = ld(g, r0 + 2 * u, one);
+      const d = ld(dn, s, one);
+      const dpz = f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hPrev, s, one), hh)), slope4(gate, z));
+      const drp = ld(dRPrev, s, one);
+      const dpr = f32x4.mul(f32x4.mul(drp, ld(prev, s, one)), slope4(gate, r));
+      st(dx, r0, dpz, one);
+      st(dx, r0 + u, dpr, one);
+      st(dA, r0, dpz, one);
+      st(dA, r0 + u, dpr, one);
+      st(dRPrev, s, f32x4.mul(drp, r), one);
+      j += one ? 1 : 4;
     }
   }
 }
