@@ -394,3 +394,31 @@ test('both backends give the same bits where the recurrent products are exact (z
     setBackend(previous);
   }
 });
+
+test('recurrentSequence: bad arguments name what was expected and received', () => {
+  const projected = randomNormal([3, 2, 8], 0, 1, 1);
+  const base = {
+    cell: 'lstm' as const,
+    activation: 'tanh' as const,
+    recurrentActivation: 'sigmoid' as const,
+    projected,
+    kernel: randomNormal([2, 8], 0, 1, 2),
+    initialStates: [randomNormal([2, 2], 0, 1, 3), randomNormal([2, 2], 0, 1, 4)],
+  };
+  assert.throws(
+    () => recurrentSequence({ ...base, kernel: randomNormal([2, 6], 0, 1, 2) }),
+    /expected kernel float32 of shape \[2,8\], received float32 \[2,6\]/,
+  );
+  assert.throws(
+    () => recurrentSequence({ ...base, initialStates: [base.initialStates[0] as Tensor] }),
+    /expected 2 initial state\(s\) for 'lstm', received 1/,
+  );
+  assert.throws(
+    () => recurrentSequence({ ...base, mask: tensor([1, 1, 1], [3, 1]) }),
+    /expected mask float32 of shape \[3,2\], received float32 \[3,1\]/,
+  );
+  assert.throws(
+    () => recurrentSequence({ ...base, recurrentBias: randomNormal([8], 0, 1, 5) }),
+    /only 'gruResetAfter' takes a recurrent bias/,
+  );
+});
