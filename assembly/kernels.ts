@@ -12,6 +12,7 @@
 //   optimizer.ts    fused optimizer updates (axpby, axpby of a square, Adam's and RMSprop's steps)
 //   fused.ts        fused steps: bias + activation, relu's gradient, L1/L2 penalty and gradient,
 //                   clipping and its gradient
+//   recurrent.ts    fused recurrent steps (SimpleRNN, LSTM, GRU gates, forward and backward)
 
 export { gemmScratchBytes, gemm, zero, copy } from './gemm';
 export { binary, unary, cast } from './elementwise';
@@ -28,6 +29,20 @@ export {
   clip,
   clipGrad,
 } from './fused';
+export {
+  rnnScaleInto,
+  rnnAddScaled,
+  rnnSimpleStep,
+  rnnLstmStep,
+  rnnGruAfterStep,
+  rnnGruBeforeReset,
+  rnnGruBeforeStep,
+  rnnSimpleGrad,
+  rnnLstmGrad,
+  rnnGruAfterGrad,
+  rnnGruBeforeGrad1,
+  rnnGruBeforeGrad2,
+} from './recurrent';
 
 /** A tiny SIMD function, so the loader can check the module validates. */
 export function simdProbe(x: f32): f32 {

@@ -7,12 +7,15 @@
  * a child process of its own (`child.ts`), so that its peak RSS is its own and no peer's; training
  * workloads record RSS at the end of each epoch. Prints samples/s (GFLOPS for GEMM) with
  * Lamina/peer ratios, and saves JSON + Markdown under bench/results/ (replacing older results).
+ * W5/W6 (recurrent, `recurrent.ts`) alternate the engines step by step in one process and report
+ * median ratios with their spread; `-- --recurrent` runs only those.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { table } from './util.js';
 import { tfjsGemm, tfjsInfer, tfjsTrain } from './peers.js';
+import { recurrentOnly, recurrentReport, type RecurrentReport } from './recurrent.js';
 import { SPECS, WARMUP_MS, wasmAvailable, type Result } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
@@ -120,6 +123,11 @@ async function main(): Promise<void> {
   }
   for (const o of ours) log(child({ kind: 'infer', workload: 'W4', ...o }));
   for (const b of ['wasm', 'cpu'] as const) log(await tfjsInfer(b, quick ? 2 : 5));
+  let recurrent: RecurrentReport | null = null;
+  if (wasmAvailable) {
+    console.log('\nW5/W6, engines alternated step by step:');
+    recurrent = await recurrentReport(quick);
+  }
   const torch = torchResults(n);
   const torchNote =
     typeof torch === 'string' ? torch : 'PyTorch: one thread (OMP/OpenBLAS/MKL_NUM_THREADS=1)';
@@ -187,7 +195,11 @@ async function main(): Promise<void> {
   };
   writeFileSync(
     `bench/results/bench-${stamp}.json`,
-    JSON.stringify({ meta, results, overhead }, null, 2),
+    JSON.stringify(
+      { meta, results, overhead, recurrent: { ...recurrent, markdown: undefined } },
+      null,
+      2,
+    ),
   );
   const md = [
     `# Lamina benchmark ${meta.date}${quick ? ' (quick)' : ''}`,
@@ -212,6 +224,7 @@ async function main(): Promise<void> {
     '| --- | --- | --- |',
     ...epochRows.map((r) => `| ${r.join(' | ')} |`),
     '',
+    ...(recurrent?.markdown ?? []),
   ].join('\n');
   writeFileSync(`bench/results/bench-${stamp}.md`, md);
   console.log(`\nsaved bench/results/bench-${stamp}.{json,md}`);
@@ -230,4 +243,5 @@ function fmt(v: number | null | undefined): string {
   return v >= 100 ? v.toFixed(0) : v.toFixed(2);
 }
 
-await main();
+if (process.argv.includes('--recurrent')) await recurrentOnly(quick);
+else await main();

@@ -1,6 +1,7 @@
 """PyTorch peer for `npm run bench`: the same workloads as bench/workloads.ts, one thread.
 
-Prints one JSON object: GEMM 1024^3 GFLOPS and samples/s of the median step of W1-W4.
+Prints one JSON object: GEMM 1024^3 GFLOPS and samples/s of the median step of W1-W4, or with
+`--recurrent` only those of W5 (LSTM) and W6 (GRU), training and inference (bench/recurrent.ts).
 Run by bench/run.ts when `import torch` works in the chosen interpreter (LAMINA_PYTHON, or
 python3); never required.
 """
@@ -93,6 +94,40 @@ def w4():
 
     return 1000 * 1024 / median_ms(step, 2, 10 if QUICK else 30)
 
+
+class Recurrent(nn.Module):
+    """W5/W6: an LSTM or GRU of 128 units over 32 steps of 32 features, then a softmax head."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = (nn.LSTM if cell == "LSTM" else nn.GRU)(32, 128, batch_first=True)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1])
+
+
+def recurrent(cell, mode):
+    model = Recurrent(cell)
+    x = torch.randn(64, 32, 32)
+    y = torch.arange(64) % 10
+    if mode == "train":
+        return train(model, x, lambda out, t: F.nll_loss(F.log_softmax(out, dim=-1), t), y, 64)
+
+    def step():
+        with torch.no_grad():
+            F.softmax(model(x), dim=-1)
+
+    return 1000 * 64 / median_ms(step, 2, 10 if QUICK else 40)
+
+
+if "--recurrent" in sys.argv:
+    print(json.dumps({
+        "version": torch.__version__,
+        **{f"{w} {m}": recurrent(c, m) for w, c in (("W5", "LSTM"), ("W6", "GRU")) for m in ("train", "infer")},
+    }))
+    sys.exit(0)
 
 print(json.dumps({
     "version": torch.__version__,

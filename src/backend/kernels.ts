@@ -215,6 +215,51 @@ export interface FusedKernels {
   WeightGradPenalty: Spec<3, { a: number; b: number }>;
 }
 
+/** The cell a fused recurrent sequence runs (GRU in either reset convention). */
+export type RecurrentCell = 'simple' | 'lstm' | 'gru' | 'gruResetAfter';
+
+/** The activations the fused recurrent kernels compute themselves (others run step by step). */
+export type RecurrentActivation = 'tanh' | 'sigmoid' | 'relu' | 'linear';
+
+export interface RecurrentAttrs {
+  cell: RecurrentCell;
+  /** The candidate / output activation (Keras's `activation`). */
+  activation: RecurrentActivation;
+  /** The gates' activation (Keras's `recurrent_activation`; unused by 'simple'). */
+  recurrentActivation: RecurrentActivation;
+  /** Whether a recurrent bias [G*u] follows (gruResetAfter with a bias only). */
+  recurrentBias: boolean;
+  /** Whether a timestep mask [T, B] (1 keep, 0 skip) follows the fixed inputs. */
+  masked: boolean;
+  /** Whether a recurrent dropout mask [B, units] (already scaled) comes last. */
+  recurrentDropout: boolean;
+  /**
+   * Whether the record keeps what backpropagation reads; without, it holds the outputs and final
+   * states only (inference: less to write and hand back).
+   */
+  saveForBackward: boolean;
+}
+
+/**
+ * A whole recurrent layer's sequence (after its input projection) as one kernel each way; the
+ * layout of the record and of the gradient is `backend/recurrent-layout.ts`.
+ */
+export interface RecurrentKernels {
+  /**
+   * projected [T, B, G*u] (time-major, in processing order, input bias added), recurrent kernel
+   * [u, G*u], h0 [B, u], then c0 [B, u] (lstm), the recurrent bias [G*u] (recurrentBias), the mask
+   * [T, B] (masked), the recurrent dropout mask [B, u] (recurrentDropout) -> the flat record:
+   * outputs and final states first, then what backpropagation reads.
+   */
+  RecurrentSequence: Spec<'n', RecurrentAttrs>;
+  /**
+   * d(outputs and final states) [(T + S) * B * u], the record, the recurrent kernel, then the
+   * recurrent bias, mask and dropout mask as above -> the flat gradient: d(projected), d(recurrent
+   * kernel), d(recurrent bias) (recurrentBias), d(h0), d(c0) (lstm).
+   */
+  RecurrentSequenceGrad: Spec<'n', RecurrentAttrs>;
+}
+
 export interface KernelSpecs
   extends
     UnaryKernels,
@@ -224,7 +269,8 @@ export interface KernelSpecs
     LinalgKernels,
     ConvKernels,
     OptimizerKernels,
-    FusedKernels {}
+    FusedKernels,
+    RecurrentKernels {}
 
 export type KernelName = keyof KernelSpecs;
 

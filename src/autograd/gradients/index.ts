@@ -9,6 +9,7 @@ import { fusedGradients } from './fused.js';
 import { linalgGradients } from './linalg.js';
 import { movementGradients } from './movement.js';
 import { optimizerGradients } from './optimizer.js';
+import { recurrentGradients } from './recurrent.js';
 import { reductionGradients } from './reduction.js';
 import type { GradTable } from './types.js';
 
@@ -21,6 +22,7 @@ export const gradients: GradTable<PrimitiveName> = {
   ...convGradients,
   ...optimizerGradients,
   ...fusedGradients,
+  ...recurrentGradients,
 };
 
 export { sumToShape, type GradFn } from './types.js';

@@ -11,6 +11,7 @@ import { linalgKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
 import { poolKernels } from './pool.js';
+import { recurrentKernels } from './recurrent.js';
 import { reductionKernels } from './reduce.js';
 
 const kernels: KernelTable = {
@@ -23,6 +24,7 @@ const kernels: KernelTable = {
   ...poolKernels,
   ...optimizerKernels,
   ...fusedKernels,
+  ...recurrentKernels,
 };
 
 export const jsBackend: Backend = {

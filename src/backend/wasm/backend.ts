@@ -9,7 +9,7 @@
  * (`./context.ts`) and assembles the table: GEMM and BatchMatMul (`./gemm.ts`), elementwise
  * (`./elementwise.ts`), reductions (`./reduce.ts`), movement (`./movement.ts`), convolution and
  * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`), fused bias + activation,
- * backprop and penalty steps (`./fused.ts`).
+ * backprop and penalty steps (`./fused.ts`), fused recurrent sequences (`./recurrent.ts`).
  */
 import type {
   Backend,
@@ -39,6 +39,7 @@ import { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
+import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 import type { ThreadHost } from './threads.js';
 
@@ -142,6 +143,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     ...convKernels(context),
     ...optimizerKernels(context),
     ...fusedKernels(context),
+    ...recurrentKernels(context),
   };
 
   const kernels = Object.fromEntries(

@@ -23,6 +23,19 @@ export interface KernelExports {
     overwrite: number,
   ): void;
   zero(ptr: number, bytes: number): void;
+  rnnScaleInto(src: number, drop: number, dst: number, n: number): void;
+  rnnAddScaled(dH: number, dPrev: number, drop: number, n: number): void;
+  /** The fused recurrent steps (`assembly/recurrent.ts`): pointers, then sizes and codes. */
+  rnnSimpleStep(...args: number[]): void;
+  rnnLstmStep(...args: number[]): void;
+  rnnGruAfterStep(...args: number[]): void;
+  rnnGruBeforeReset(...args: number[]): void;
+  rnnGruBeforeStep(...args: number[]): void;
+  rnnSimpleGrad(...args: number[]): void;
+  rnnLstmGrad(...args: number[]): void;
+  rnnGruAfterGrad(...args: number[]): void;
+  rnnGruBeforeGrad1(...args: number[]): void;
+  rnnGruBeforeGrad2(...args: number[]): void;
   copy(dst: number, src: number, bytes: number): void;
   binary(op: number, mode: number, a: number, b: number, y: number, n: number, m: number): void;
   unary(op: number, x: number, y: number, n: number): void;

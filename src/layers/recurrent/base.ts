@@ -7,10 +7,12 @@
 import { getActivation, serializeActivation, type Activation } from '../../activations/index.js';
 import type { Initializer } from '../../initializers/index.js';
 import { zeros } from '../../ops/creation.js';
-import { add, mul, where } from '../../ops/elementwise.js';
+import type { RecurrentActivation, RecurrentCell } from '../../backend/kernels.js';
+import { add, cast, mul, where } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/linalg.js';
 import { dropoutMask } from '../../ops/random.js';
-import { reshape, stack, unstack } from '../../ops/movement.js';
+import { reshape, reverse, slice, stack, transpose, unstack } from '../../ops/movement.js';
+import { recurrentSequence } from '../../ops/recurrent.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -31,6 +33,37 @@ import { checkBoolean, checkPositiveInt, checkRate } from '../core/util.js';
 import { LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
 
 export { LEGACY_RNN_ARGS, type GatedRNNArgs, type RNNArgs } from './args.js';
+
+/** What the fused kernels need of a cell (`fusedCell`). */
+export interface FusedCell {
+  cell: RecurrentCell;
+  activation: RecurrentActivation;
+  recurrentActivation: RecurrentActivation;
+  recurrentBias: Tensor | null;
+}
+
+const FUSED_ACTIVATIONS: readonly RecurrentActivation[] = ['tanh', 'sigmoid', 'relu', 'linear'];
+
+/** The built-in activation the fused kernels compute for `a`, or null (a custom function too). */
+export function fusedActivation(a: Activation): RecurrentActivation | null {
+  for (const name of FUSED_ACTIVATIONS) {
+    if (a === getActivation(name)) return name;
+  }
+  return null;
+}
+
+let fusion = true;
+
+/**
+ * Turns the fused sequence kernels on or off for every recurrent layer (on by default), for
+ * tests and benchmarks that compare them with the step-by-step loop; returns the previous
+ * setting. Not exported from the package.
+ */
+export function setRecurrentFusion(enabled: boolean): boolean {
+  const previous = fusion;
+  fusion = enabled;
+  return previous;
+}
 
 /** One timestep: the input projection x_t.kernel (+ input bias) and the states -> new states. */
 export type StepFn = (projected: Tensor, states: Tensor[]) => Tensor[];
@@ -193,6 +226,16 @@ export abstract class RNN extends Layer {
         ? dropoutMask([batch, this.units], this.recurrentDropout, this.seeds.next())
         : null;
 
+    // At a masked step the fused kernels repeat the previous output, zero before the first
+    // unmasked step; Keras repeats the previous state h, which differs only there when initial
+    // states are given. Those calls, and zeroOutputForMask (which Bidirectional sets, as Keras
+    // does), run the step-by-step loop.
+    const fusable = mask === null || (initial.length === 0 && !this.zeroOutputForMask);
+    const fused = fusion && fusable && steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
+    if (fused !== null) {
+      return this.callFused(fused, seq, states, mask, recurrentMask);
+    }
+
     const outputs: Tensor[] = [];
     let current = states;
     if (steps > 0) {
@@ -236,6 +279,59 @@ export abstract class RNN extends Layer {
     }
     return this.returnState ? [output, ...current] : output;
   }
+
+  /**
+   * The sequence as one fused kernel each way (`ops/recurrent.ts`): the input projection of all
+   * steps as one product (time-major, in processing order), then the recurrence. The same
+   * computation as the step-by-step loop, to float32 rounding (the kernels' sigmoid and tanh are
+   * float32 approximations within 2 ulp; test/layers/recurrent-fused.test.ts bounds the gap).
+   */
+  private callFused(
+    fused: FusedCell,
+    seq: Tensor,
+    states: Tensor[],
+    mask: Tensor | null,
+    recurrentMask: Tensor | null,
+  ): LayerTensors {
+    const [batch, steps, features] = seq.shape as [number, number, number];
+    const k = this.gateCount * this.units;
+    let timeMajor = transpose(seq, [1, 0, 2]);
+    if (this.goBackwards) timeMajor = reverse(timeMajor, 0);
+    let projected = reshape(
+      matMul(reshape(timeMajor, [steps * batch, features]), this.kernel as LayerWeight),
+      [steps, batch, k],
+    );
+    const bias = this.inputBias();
+    if (bias !== null) projected = add(projected, bias);
+    let stepMask: Tensor | null = null;
+    if (mask !== null) {
+      stepMask = cast(transpose(mask, [1, 0]), 'float32');
+      if (this.goBackwards) stepMask = reverse(stepMask, 0);
+    }
+    const { outputs, states: finals } = recurrentSequence({
+      cell: fused.cell,
+      activation: fused.activation,
+      recurrentActivation: fused.recurrentActivation,
+      projected,
+      kernel: this.recurrentKernel as LayerWeight,
+      initialStates: states,
+      recurrentBias: fused.recurrentBias,
+      mask: stepMask,
+      recurrentDropout: recurrentMask,
+    });
+    const output = this.returnSequences
+      ? transpose(outputs, [1, 0, 2])
+      : mask !== null
+        ? reshape(slice(outputs, [steps - 1, 0, 0], [1, batch, this.units]), [batch, this.units])
+        : (finals[0] as Tensor);
+    return this.returnState ? [output, ...finals] : output;
+  }
+
+  /**
+   * The fused kernels' cell for this layer's configuration, or null where the step-by-step loop
+   * runs (an activation the kernels do not compute).
+   */
+  protected abstract fusedCell(): FusedCell | null;
 
   /**
    * The output mask: the input mask with returnSequences, else none; the states have none. With

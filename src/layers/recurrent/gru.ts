@@ -6,7 +6,7 @@ import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { LayerWeight } from '../base/weight.js';
-import { RNN, type GatedRNNArgs, type StepFn } from './base.js';
+import { fusedActivation, RNN, type FusedCell, type GatedRNNArgs, type StepFn } from './base.js';
 
 export interface GRUArgs extends GatedRNNArgs {
   /**
@@ -59,6 +59,18 @@ export class GRU extends RNN {
   protected override inputBias(): Tensor | null {
     if (this.bias === null) return null;
     return this.resetAfter ? this.biasRow(0) : this.bias;
+  }
+
+  protected fusedCell(): FusedCell | null {
+    const activation = fusedActivation(this.activation);
+    const recurrentActivation = fusedActivation(this.recurrentActivation);
+    if (activation === null || recurrentActivation === null) return null;
+    return {
+      cell: this.resetAfter ? 'gruResetAfter' : 'gru',
+      activation,
+      recurrentActivation,
+      recurrentBias: this.resetAfter && this.bias !== null ? this.biasRow(1) : null,
+    };
   }
 
   protected makeStep(recurrentMask: Tensor | null): StepFn {

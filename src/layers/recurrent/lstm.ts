@@ -9,7 +9,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { WeightInitializer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
-import { RNN, type GatedRNNArgs, type StepFn } from './base.js';
+import { fusedActivation, RNN, type FusedCell, type GatedRNNArgs, type StepFn } from './base.js';
 
 export interface LSTMArgs extends GatedRNNArgs {
   /** Initialize the forget-gate bias to 1 (Jozefowicz et al.), the rest with biasInitializer. */
@@ -58,6 +58,13 @@ export class LSTM extends RNN {
           0,
         ),
     };
+  }
+
+  protected fusedCell(): FusedCell | null {
+    const activation = fusedActivation(this.activation);
+    const recurrentActivation = fusedActivation(this.recurrentActivation);
+    if (activation === null || recurrentActivation === null) return null;
+    return { cell: 'lstm', activation, recurrentActivation, recurrentBias: null };
   }
 
   protected makeStep(recurrentMask: Tensor | null): StepFn {

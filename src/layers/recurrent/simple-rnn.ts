@@ -3,7 +3,7 @@ import { matMul } from '../../ops/linalg.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { LayerWeight } from '../base/weight.js';
-import { RNN, type RNNArgs, type StepFn } from './base.js';
+import { fusedActivation, RNN, type FusedCell, type RNNArgs, type StepFn } from './base.js';
 
 export type SimpleRNNArgs = RNNArgs;
 
@@ -20,6 +20,12 @@ export class SimpleRNN extends RNN {
   }
   get stateCount(): number {
     return 1;
+  }
+
+  protected fusedCell(): FusedCell | null {
+    const activation = fusedActivation(this.activation);
+    if (activation === null) return null;
+    return { cell: 'simple', activation, recurrentActivation: 'linear', recurrentBias: null };
   }
 
   protected makeStep(recurrentMask: Tensor | null): StepFn {

@@ -1,0 +1,150 @@
+/**
+ * A recurrent layer's whole sequence as one kernel each way (`RecurrentSequence` and
+ * `RecurrentSequenceGrad`), for the layers in `layers/recurrent/`; not exported from the package.
+ * The layer projects the inputs of every step with one product beforehand; this runs the
+ * recurrence. The forward kernel's record (outputs, final states and what backpropagation reads)
+ * stays inside: the tape sees one node from the inputs to the outputs and final states, whose
+ * rule runs the backward kernel on the record, so no gradient of the saved part is ever formed.
+ */
+import { isRecording, recordCustom, runKernel, withTape } from '../engine/engine.js';
+import type { RecurrentActivation, RecurrentAttrs, RecurrentCell } from '../backend/kernels.js';
+import { gateCount, gradLayout, recordLayout, stateCount } from '../backend/recurrent-layout.js';
+import { formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { reshape, slice } from './movement.js';
+
+export interface RecurrentSequenceArgs {
+  cell: RecurrentCell;
+  activation: RecurrentActivation;
+  recurrentActivation: RecurrentActivation;
+  /** [T, B, G * units]: every step's input projection (bias added), in processing order. */
+  projected: Tensor;
+  /** [units, G * units]. */
+  kernel: Tensor;
+  /** [B, units] each: h0, and c0 for an LSTM. */
+  initialStates: readonly Tensor[];
+  /** [G * units]: the recurrent bias of a GRU with resetAfter (row 1 of its bias). */
+  recurrentBias?: Tensor | null;
+  /** [T, B] float32, 1 where the step is kept, in processing order. */
+  mask?: Tensor | null;
+  /** [B, units]: the recurrent dropout mask (scaled), applied to the state before its product. */
+  recurrentDropout?: Tensor | null;
+}
+
+export interface RecurrentSequenceResult {
+  /** [T, B, units], in processing order (a skipped step repeats the previous output). */
+  outputs: Tensor;
+  /** The final states, [B, units] each. */
+  states: Tensor[];
+}
+
+function expectShape(t: Tensor, shape: readonly number[], arg: string): void {
+  const ok =
+    t.dtype === 'float32' && t.rank === shape.length && t.shape.every((d, i) => d === shape[i]);
+  if (!ok) {
+    throw new RangeError(
+      `recurrentSequence: expected ${arg} float32 of shape ${formatShape(shape)}, received ${t.dtype} ${formatShape(t.shape)}`,
+    );
+  }
+}
+
+/** Runs the recurrence of a SimpleRNN, LSTM or GRU over all steps in one kernel. */
+export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenceResult {
+  const { cell, projected, kernel } = args;
+  const u = kernel.shape[0] as number;
+  const gu = gateCount(cell) * u;
+  const [steps, batch] = projected.shape as [number, number];
+  expectShape(projected, [steps, batch, gu], 'projected');
+  expectShape(kernel, [u, gu], 'kernel');
+  const s = stateCount(cell);
+  if (args.initialStates.length !== s) {
+    throw new RangeError(
+      `recurrentSequence: expected ${s} initial state(s) for '${cell}', received ${args.initialStates.length}`,
+    );
+  }
+  args.initialStates.forEach((h, i) => expectShape(h, [batch, u], `initialStates[${i}]`));
+  const bias = args.recurrentBias ?? null;
+  if (bias !== null) {
+    if (cell !== 'gruResetAfter') {
+      throw new RangeError(`recurrentSequence: only 'gruResetAfter' takes a recurrent bias`);
+    }
+    expectShape(bias, [gu], 'recurrentBias');
+  }
+  const mask = args.mask ?? null;
+  if (mask !== null) expectShape(mask, [steps, batch], 'mask');
+  const drop = args.recurrentDropout ?? null;
+  if (drop !== null) expectShape(drop, [batch, u], 'recurrentDropout');
+
+  const attrs: RecurrentAttrs = {
+    cell,
+    activation: args.activation,
+    recurrentActivation: args.recurrentActivation,
+    recurrentBias: bias !== null,
+    masked: mask !== null,
+    recurrentDropout: drop !== null,
+    saveForBackward: isRecording(),
+  };
+  const differentiable = [
+    projected,
+    kernel,
+    ...args.initialStates,
+    ...(bias === null ? [] : [bias]),
+  ];
+  const constants = [...(mask === null ? [] : [mask]), ...(drop === null ? [] : [drop])];
+  const layout = recordLayout(cell, steps, batch, u);
+  const published = (steps + s) * batch * u;
+  const [record, values] = withTape(null, () => {
+    const r = runKernel('RecurrentSequence', [...differentiable, ...constants], attrs, {
+      shape: [attrs.saveForBackward ? layout.size : published],
+      dtype: 'float32',
+    });
+    return [r, reshape(slice(r, [0], [published]), [steps + s, batch, u])] as const;
+  });
+  const y = attrs.saveForBackward
+    ? recordCustom(differentiable, values, (dy) =>
+        recurrentSequenceBackward(dy, record, kernel, attrs, bias, constants),
+      )
+    : values;
+  return {
+    outputs: slice(y, [0, 0, 0], [steps, batch, u]),
+    states: Array.from({ length: s }, (_, i) =>
+      reshape(slice(y, [steps + i, 0, 0], [1, batch, u]), [batch, u]),
+    ),
+  };
+}
+
+/**
+ * The gradients of the projected inputs, the recurrent kernel, the initial states and the
+ * recurrent bias (in the order of the forward kernel's inputs) from those of the outputs and
+ * final states, dY [T + S, B, units].
+ */
+export function recurrentSequenceBackward(
+  dy: Tensor,
+  record: Tensor,
+  kernel: Tensor,
+  attrs: RecurrentAttrs,
+  bias: Tensor | null,
+  constants: readonly Tensor[],
+): Tensor[] {
+  const [rows, batch, u] = dy.shape as [number, number, number];
+  const s = stateCount(attrs.cell);
+  const steps = rows - s;
+  const gu = gateCount(attrs.cell) * u;
+  const L = gradLayout(attrs, steps, batch, u);
+  const g = runKernel(
+    'RecurrentSequenceGrad',
+    [dy, record, kernel, ...(bias === null ? [] : [bias]), ...constants],
+    attrs,
+    { shape: [L.size], dtype: 'float32' },
+  );
+  const part = (at: number, shape: number[]): Tensor =>
+    reshape(slice(g, [at], [shape.reduce((a, b) => a * b, 1)]), shape);
+  const grads = [
+    part(L.projected, [steps, batch, gu]),
+    part(L.kernel, [u, gu]),
+    part(L.h0, [batch, u]),
+  ];
+  if (L.c0 >= 0) grads.push(part(L.c0, [batch, u]));
+  if (L.bias >= 0) grads.push(part(L.bias, [gu]));
+  return grads;
+}
