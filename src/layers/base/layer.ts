@@ -35,6 +35,7 @@ import {
   withoutMask,
   type Mask,
 } from './masking.js';
+import { checkLayerArgs } from './arg-keys.js';
 import { uniqueLayerName } from './naming.js';
 import {
   formatSymbolicShape,
@@ -151,6 +152,11 @@ export function withParameterBudget<T>(
 export abstract class Layer {
   /** The Keras class name; subclasses set it. */
   static className = 'Layer';
+  /**
+   * The constructor options this class adds to LayerArgs (see arg-keys.ts); declared, any
+   * other key is refused. Undeclared (a user's subclass), options are not checked.
+   */
+  static argKeys?: readonly string[];
 
   readonly name: string;
   readonly dtype: DType;
@@ -178,6 +184,7 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     const where = this.className;
+    checkLayerArgs(new.target, args, args?.name === undefined ? where : `${where} '${args.name}'`);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw new TypeError(
         `${where}: name must be a non-empty string, received ${String(args.name)}`,

@@ -15,6 +15,7 @@ import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { WeightParams } from '../base/weight-params.js';
 import { singleInput } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 function checkNumber(value: unknown, arg: string, where: string, min = -Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
@@ -47,6 +48,11 @@ export interface ReLUArgs extends LayerArgs {
 /** Keras's ReLU: f(x) = max_value if x >= max_value; x if threshold <= x; slope * (x - threshold) else. */
 export class ReLU extends ElementwiseActivation {
   static override className = 'ReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ReLUArgs>({
+    maxValue: true,
+    negativeSlope: true,
+    threshold: true,
+  });
   readonly maxValue: number | null;
   readonly negativeSlope: number;
   readonly threshold: number;
@@ -92,6 +98,10 @@ export interface LeakyReLUArgs extends LayerArgs {
 
 export class LeakyReLU extends ElementwiseActivation {
   static override className = 'LeakyReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<LeakyReLUArgs>({
+    negativeSlope: true,
+    alpha: true,
+  });
   readonly negativeSlope: number;
   constructor(args: LeakyReLUArgs = {}) {
     super(args);
@@ -121,6 +131,7 @@ export interface ELUArgs extends LayerArgs {
 
 export class ELU extends ElementwiseActivation {
   static override className = 'ELU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ELUArgs>({ alpha: true });
   readonly alpha: number;
   constructor(args: ELUArgs = {}) {
     super(args);
@@ -144,6 +155,9 @@ export interface ThresholdedReLUArgs extends LayerArgs {
 
 export class ThresholdedReLU extends ElementwiseActivation {
   static override className = 'ThresholdedReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ThresholdedReLUArgs>({
+    theta: true,
+  });
   readonly theta: number;
   constructor(args: ThresholdedReLUArgs = {}) {
     super(args);
@@ -167,6 +181,7 @@ export interface SoftmaxArgs extends LayerArgs {
 /** Softmax over `axis` (a mask on the input passes through; it does not enter the softmax). */
 export class Softmax extends ElementwiseActivation {
   static override className = 'Softmax';
+  static override readonly argKeys: readonly string[] = layerArgKeys<SoftmaxArgs>({ axis: true });
   readonly axis: number;
   constructor(args: SoftmaxArgs = {}) {
     super(args);
@@ -197,6 +212,12 @@ export interface PReLUArgs extends LayerArgs {
 /** Parametric ReLU: max(x, 0) + alpha * min(x, 0), alpha learned per unit. */
 export class PReLU extends ElementwiseActivation {
   static override className = 'PReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<PReLUArgs>({
+    alphaInitializer: true,
+    alphaRegularizer: true,
+    alphaConstraint: true,
+    sharedAxes: true,
+  });
   readonly sharedAxes: readonly number[];
   private readonly alphaParams: WeightParams;
   constructor(args: PReLUArgs = {}) {

@@ -6,10 +6,12 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkPositiveInt, checkRank, singleInput } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 /** Flattens every dimension after the batch: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. */
 export class Flatten extends Layer {
   static override className = 'Flatten';
+  static override readonly argKeys: readonly string[] = layerArgKeys<LayerArgs>({});
   call(inputs: LayerTensors): Tensor {
     const x = singleInput(inputs, `Flatten '${this.name}'`);
     if (x.rank === 0)
@@ -36,6 +38,9 @@ export interface ReshapeArgs extends LayerArgs {
 
 export class Reshape extends Layer {
   static override className = 'Reshape';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ReshapeArgs>({
+    targetShape: true,
+  });
   readonly targetShape: readonly number[];
   constructor(args: ReshapeArgs) {
     super(args);
@@ -88,6 +93,7 @@ export interface PermuteArgs extends LayerArgs {
 
 export class Permute extends Layer {
   static override className = 'Permute';
+  static override readonly argKeys: readonly string[] = layerArgKeys<PermuteArgs>({ dims: true });
   readonly dims: readonly number[];
   constructor(args: PermuteArgs) {
     super(args);
@@ -121,6 +127,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 /** [batch, features] -> [batch, n, features]. */
 export class RepeatVector extends Layer {
   static override className = 'RepeatVector';
+  static override readonly argKeys: readonly string[] = layerArgKeys<RepeatVectorArgs>({ n: true });
   readonly n: number;
   constructor(args: RepeatVectorArgs) {
     super(args);

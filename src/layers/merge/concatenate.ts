@@ -5,6 +5,7 @@ import { registerLayer } from '../base/config.js';
 import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along, counting the batch axis. Defaults to -1. */
@@ -14,6 +15,9 @@ export interface ConcatenateArgs extends LayerArgs {
 /** Joins a list of inputs along `axis`; every other dimension must match. */
 export class Concatenate extends MultiInputLayer {
   static override className = 'Concatenate';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ConcatenateArgs>({
+    axis: true,
+  });
   readonly axis: number;
 
   constructor(args: ConcatenateArgs = {}) {

@@ -8,6 +8,7 @@ import { registerLayer } from '../base/config.js';
 import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface DotArgs extends LayerArgs {
   /** The axis to contract in both inputs, or one per input; counts the batch axis (not 0). */
@@ -27,6 +28,10 @@ const NORM_EPSILON = 1e-7;
  */
 export class Dot extends MultiInputLayer {
   static override className = 'Dot';
+  static override readonly argKeys: readonly string[] = layerArgKeys<DotArgs>({
+    axes: true,
+    normalize: true,
+  });
   readonly axes: number | [number, number];
   readonly normalize: boolean;
   protected override inputCount: readonly [number, number] = [2, 2];

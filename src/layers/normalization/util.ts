@@ -7,6 +7,7 @@ import type { Layer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
 import { checkBoolean } from '../core/util.js';
+import { optionKeys } from '../../validation/options.js';
 
 export { checkBoolean };
 
@@ -56,6 +57,18 @@ export function checkInteger(value: unknown, arg: string, where: string): number
   }
   return value;
 }
+
+/** The gamma/beta options, as a list checked against AffineArgs. */
+export const AFFINE_ARG_KEYS = optionKeys<AffineArgs>({
+  center: true,
+  scale: true,
+  betaInitializer: true,
+  gammaInitializer: true,
+  betaRegularizer: true,
+  gammaRegularizer: true,
+  betaConstraint: true,
+  gammaConstraint: true,
+});
 
 /** Resolves gamma/beta arguments at construction, so that bad identifiers fail early. */
 export class Affine {

@@ -10,6 +10,7 @@ import { checkTimestepMask, firstMask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
 import { checkDataFormat, type DataFormat } from '../conv/util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Only 'channels_last' is supported. */
@@ -22,6 +23,12 @@ export interface GlobalPoolingArgs extends LayerArgs {
   /** Alias of `keepdims` (TensorFlow.js spelling); give one or the other. */
   keepDims?: boolean;
 }
+
+const GLOBAL_POOLING_ARG_KEYS = layerArgKeys<GlobalPoolingArgs>({
+  dataFormat: true,
+  keepdims: true,
+  keepDims: true,
+});
 
 abstract class BaseGlobalPooling extends Layer {
   readonly dataFormat: 'channels_last';
@@ -95,6 +102,7 @@ abstract class BaseGlobalPooling extends Layer {
 /** Mean over steps: [batch, steps, channels] -> [batch, channels]. */
 export class GlobalAveragePooling1D extends BaseGlobalPooling {
   static override className = 'GlobalAveragePooling1D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
@@ -112,6 +120,7 @@ registerLayer(GlobalAveragePooling1D);
 /** Mean over height and width: [batch, h, w, channels] -> [batch, channels]. */
 export class GlobalAveragePooling2D extends BaseGlobalPooling {
   static override className = 'GlobalAveragePooling2D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
   }
@@ -124,6 +133,7 @@ registerLayer(GlobalAveragePooling2D);
 /** Max over steps: [batch, steps, channels] -> [batch, channels]. */
 export class GlobalMaxPooling1D extends BaseGlobalPooling {
   static override className = 'GlobalMaxPooling1D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
@@ -136,6 +146,7 @@ registerLayer(GlobalMaxPooling1D);
 /** Max over height and width: [batch, h, w, channels] -> [batch, channels]. */
 export class GlobalMaxPooling2D extends BaseGlobalPooling {
   static override className = 'GlobalMaxPooling2D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
   }

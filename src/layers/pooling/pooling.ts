@@ -15,6 +15,7 @@ import {
   type DataFormat,
   type IntOrTuple,
 } from '../conv/util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface Pooling1DArgs extends LayerArgs {
   /** Window length. Default 2. */
@@ -37,6 +38,13 @@ export interface Pooling2DArgs extends LayerArgs {
   /** Only 'channels_last' is supported. */
   dataFormat?: DataFormat | null;
 }
+
+const POOLING_ARG_KEYS = layerArgKeys<Pooling2DArgs>({
+  poolSize: true,
+  strides: true,
+  padding: true,
+  dataFormat: true,
+});
 
 abstract class BasePooling extends Layer {
   readonly poolSize: readonly number[];
@@ -111,6 +119,7 @@ const asPair = (v: readonly number[]): [number, number] => [v[0] as number, v[1]
 /** Max over windows of [batch, steps, channels]. */
 export class MaxPooling1D extends BasePooling {
   static override className = 'MaxPooling1D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling1DArgs = {}) {
     super(args, 1);
   }
@@ -123,6 +132,7 @@ registerLayer(MaxPooling1D);
 /** Max over windows of [batch, height, width, channels]. */
 export class MaxPooling2D extends BasePooling {
   static override className = 'MaxPooling2D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling2DArgs = {}) {
     super(args, 2);
   }
@@ -135,6 +145,7 @@ registerLayer(MaxPooling2D);
 /** Mean over windows of [batch, steps, channels] (with 'same', padding is not counted). */
 export class AveragePooling1D extends BasePooling {
   static override className = 'AveragePooling1D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling1DArgs = {}) {
     super(args, 1);
   }
@@ -147,6 +158,7 @@ registerLayer(AveragePooling1D);
 /** Mean over windows of [batch, height, width, channels] (with 'same', padding is not counted). */
 export class AveragePooling2D extends BasePooling {
   static override className = 'AveragePooling2D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling2DArgs = {}) {
     super(args, 2);
   }

@@ -24,6 +24,7 @@ import {
 import { firstMask, type Mask } from '../base/masking.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { RNN } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
@@ -58,6 +59,11 @@ function copyOf(layer: RNN, prefix: string, goBackwards: boolean): RNN {
 
 export class Bidirectional extends Layer {
   static override className = 'Bidirectional';
+  static override readonly argKeys: readonly string[] = layerArgKeys<BidirectionalArgs>({
+    layer: true,
+    mergeMode: true,
+    backwardLayer: true,
+  });
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;
   readonly mergeMode: MergeMode;

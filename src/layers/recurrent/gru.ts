@@ -6,7 +6,9 @@ import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { LayerWeight } from '../base/weight.js';
+import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { RNN, type GatedRNNArgs, type StepFn } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface GRUArgs extends GatedRNNArgs {
   /**
@@ -23,6 +25,10 @@ export interface GRUArgs extends GatedRNNArgs {
  */
 export class GRU extends RNN {
   static override className = 'GRU';
+  static override readonly argKeys: readonly string[] = [
+    ...RNN_ARG_KEYS,
+    ...layerArgKeys<Omit<GRUArgs, keyof RNNArgs>>({ recurrentActivation: true, resetAfter: true }),
+  ];
   readonly recurrentActivation: Activation;
   readonly resetAfter: boolean;
 

@@ -9,7 +9,9 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { WeightInitializer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
+import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { RNN, type GatedRNNArgs, type StepFn } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface LSTMArgs extends GatedRNNArgs {
   /** Initialize the forget-gate bias to 1 (Jozefowicz et al.), the rest with biasInitializer. */
@@ -23,6 +25,13 @@ export interface LSTMArgs extends GatedRNNArgs {
  */
 export class LSTM extends RNN {
   static override className = 'LSTM';
+  static override readonly argKeys: readonly string[] = [
+    ...RNN_ARG_KEYS,
+    ...layerArgKeys<Omit<LSTMArgs, keyof RNNArgs>>({
+      recurrentActivation: true,
+      unitForgetBias: true,
+    }),
+  ];
   readonly recurrentActivation: Activation;
   readonly unitForgetBias: boolean;
 

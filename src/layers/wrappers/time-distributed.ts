@@ -23,6 +23,7 @@ import {
 } from '../base/layer.js';
 import type { Mask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface TimeDistributedArgs extends LayerArgs {
   /** The layer applied at every time step (or its serialized form). */
@@ -31,6 +32,9 @@ export interface TimeDistributedArgs extends LayerArgs {
 
 export class TimeDistributed extends Layer {
   static override className = 'TimeDistributed';
+  static override readonly argKeys: readonly string[] = layerArgKeys<TimeDistributedArgs>({
+    layer: true,
+  });
   readonly layer: Layer;
   override readonly supportsMasking: boolean = true;
 
