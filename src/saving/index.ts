@@ -18,6 +18,7 @@ import type {
   SaveOptions,
   SaveResult,
 } from './types.js';
+import { checkLoadOptions, checkSaveOptions } from './options.js';
 
 export type * from './types.js';
 export { modelToArtifacts, modelFromArtifacts } from './artifacts.js';
@@ -31,6 +32,7 @@ const DEFAULT_MAX_PARAMS = 2 ** 27;
  */
 export function modelFromJSON(json: string | JsonObject, options: LoadOptions = {}): Model {
   const where = 'modelFromJSON';
+  checkLoadOptions(options, where);
   try {
     const value = typeof json === 'string' ? parseJson(json, where) : sanitize(json, where);
     const object = topologyOf(value, where);
@@ -76,6 +78,7 @@ export async function loadModel(
   options: LoadOptions & HttpOptions = {},
 ): Promise<Model> {
   const where = typeof source === 'string' ? `loadModel(${source})` : 'loadModel';
+  checkLoadOptions(options, where, true);
   try {
     return modelFromArtifacts(await artifactsFrom(source, where, options), options, where);
   } catch (e) {
@@ -90,6 +93,7 @@ export async function loadWeights(
   options: LoadOptions = {},
 ): Promise<void> {
   const where = `loadWeights (${model.name})`;
+  checkLoadOptions(options, where);
   try {
     loadWeightsFromArtifacts(model, await artifactsFrom(source, where), options, where);
   } catch (e) {
@@ -106,6 +110,7 @@ export async function saveModel(
   target: string | SaveHandler,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
+  checkSaveOptions(options, `save (${model.name})`);
   const artifacts = modelToArtifacts(model, options);
   if (typeof target === 'string')
     return saveArtifactsToUrl(target, artifacts, options.shardSizeBytes);

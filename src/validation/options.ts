@@ -15,6 +15,21 @@ export function optionKeys<T>(keys: { readonly [K in keyof T]-?: true }): readon
   return Object.freeze(Object.keys(keys));
 }
 
+/**
+ * `make` behind a check of its options object against `keys`, for factories such as
+ * `initializers.randomNormal({ mean, stddev })`; `where` names the factory in errors.
+ */
+export function withCheckedOptions<O, R>(
+  keys: readonly string[],
+  where: string,
+  make: (options: O) => R,
+): (options?: O) => R {
+  return (options?: O) => {
+    checkOptions(options, keys, where);
+    return make(options ?? ({} as O));
+  };
+}
+
 /** A short description of a received value for messages: 'null', 'an array', 'a string'... */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -66,6 +81,8 @@ export function unknownOptionMessage(key: string, valid: readonly string[], wher
  * distance 3 (and at most half the key's length) ignoring case and underscores, if any.
  */
 export function nearestName(key: string, candidates: readonly string[]): string | null {
+  const renamed = Object.hasOwn(OTHER_SPELLINGS, key) ? OTHER_SPELLINGS[key] : undefined;
+  if (renamed !== undefined && candidates.includes(renamed)) return renamed;
   const camel = key.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
   if (camel !== key && candidates.includes(camel)) return camel;
   const plain = (s: string): string => s.replace(/_/g, '').toLowerCase();
@@ -80,6 +97,13 @@ export function nearestName(key: string, candidates: readonly string[]): string 
   }
   return bestDistance <= Math.min(3, Math.ceil(key.length / 2)) ? best : null;
 }
+
+/** Names other libraries use for Lamina's options, too far apart for the edit distance. */
+const OTHER_SPELLINGS: Readonly<Record<string, string>> = {
+  lr: 'learningRate',
+  nb_epoch: 'epochs',
+  decay: 'weightDecay',
+};
 
 /** Levenshtein distance (insertions, deletions and substitutions cost 1). */
 export function editDistance(a: string, b: string): number {

@@ -19,6 +19,7 @@ export const LAYER_ARG_KEYS = optionKeys<LayerArgs>({
   batchInputShape: true,
   activityRegularizer: true,
   activityNormalization: true,
+  weights: true,
 });
 
 /** A layer class's own keys: every key of `A` not in LayerArgs, checked by the compiler. */

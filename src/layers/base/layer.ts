@@ -59,6 +59,11 @@ export interface LayerArgs {
   activityRegularizer?: RegularizerIdentifier;
   /** How activity penalties are normalized; defaults to the library-wide setting ('batch'). */
   activityNormalization?: ActivityNormalization;
+  /**
+   * Initial values of the layer's weights (in `weights` order), assigned once the layer is
+   * built, as Keras 2's and TensorFlow.js's `weights` argument.
+   */
+  weights?: readonly Tensor[] | null;
 }
 
 export interface CallOptions {
@@ -181,6 +186,8 @@ export abstract class Layer {
   private recordedLosses: LossTerm[] = [];
   private readonly lazyLosses: (() => Tensor)[] = [];
   private lastOutputShape: SymbolicShape | SymbolicShape[] | null = null;
+  /** `weights` given at construction, assigned after the build. */
+  private initialWeights: readonly Tensor[] | null;
 
   constructor(args: LayerArgs = {}) {
     const where = this.className;
@@ -198,6 +205,13 @@ export abstract class Layer {
       args.activityNormalization === undefined
         ? undefined
         : checkActivityNormalization(args.activityNormalization, `${where} '${this.name}'`);
+    const initial: unknown = args.weights ?? null;
+    if (initial !== null && (!Array.isArray(initial) || !initial.every((w) => w instanceof Tensor)))
+      throw new LaminaError(
+        'invalid-argument',
+        `${where} '${this.name}': weights must be a list of Tensors (the initial weight values), received ${Array.isArray(initial) ? 'a list holding other values' : typeof initial}`,
+      );
+    this.initialWeights = initial as readonly Tensor[] | null;
     if (args.batchInputShape !== undefined) this.batchInputShape = [...args.batchInputShape];
     else if (args.inputShape !== undefined)
       this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
@@ -501,6 +515,10 @@ export abstract class Layer {
     this.checkDeclaredShape(shape);
     this.build(shape);
     this.built = true;
+    if (this.initialWeights !== null) {
+      this.setWeights(this.initialWeights);
+      this.initialWeights = null;
+    }
   }
 
   private checkDeclaredShape(shape: SymbolicShape | SymbolicShape[]): void {

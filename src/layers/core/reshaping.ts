@@ -7,13 +7,36 @@ import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkPositiveInt, checkRank, singleInput } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import type { DataFormat } from '../conv/util.js';
 
 /** Flattens every dimension after the batch: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. */
+export interface FlattenArgs extends LayerArgs {
+  /** 'channels_first' flattens as if the channels were last (Keras); default 'channels_last'. */
+  dataFormat?: DataFormat | null;
+}
+
 export class Flatten extends Layer {
   static override className = 'Flatten';
-  static override readonly argKeys: readonly string[] = layerArgKeys<LayerArgs>({});
+  static override readonly argKeys: readonly string[] = layerArgKeys<FlattenArgs>({
+    dataFormat: true,
+  });
+  readonly dataFormat: DataFormat;
+  constructor(args: FlattenArgs = {}) {
+    super(args);
+    const format = args.dataFormat ?? 'channels_last';
+    if (format !== 'channels_last' && format !== 'channels_first')
+      throw new RangeError(
+        `Flatten '${this.name}': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(format)}`,
+      );
+    this.dataFormat = format;
+  }
   call(inputs: LayerTensors): Tensor {
-    const x = singleInput(inputs, `Flatten '${this.name}'`);
+    const input = singleInput(inputs, `Flatten '${this.name}'`);
+    // Channels first: move them last, so the flattened order is the same in both formats.
+    const x =
+      this.dataFormat === 'channels_first' && input.rank > 2
+        ? transpose(input, [0, ...Array.from({ length: input.rank - 2 }, (_, i) => i + 2), 1])
+        : input;
     if (x.rank === 0)
       throw new RangeError(
         `Flatten '${this.name}': expected an input with a batch dimension, received a scalar`,
@@ -26,7 +49,7 @@ export class Flatten extends Layer {
     return [s[0] ?? null, rest.some((d) => d === null) ? null : sizeOf(rest as number[])];
   }
   override getConfig(): JsonObject {
-    return { ...super.getConfig(), data_format: 'channels_last' };
+    return { ...super.getConfig(), data_format: this.dataFormat };
   }
 }
 registerLayer(Flatten);

@@ -8,6 +8,7 @@ import type { Model } from '../../models/model.js';
 import type { Logs } from '../logs.js';
 import { Callback } from './callback.js';
 import type { MonitorMode } from './monitors.js';
+import { checkOptions, optionKeys } from '../../validation/options.js';
 
 export interface ModelCheckpointArgs {
   /** Quantity compared when `saveBestOnly` (default 'val_loss'). */
@@ -59,6 +60,17 @@ export function formatFilepath(template: string, values: Readonly<Record<string,
   });
 }
 
+const CHECKPOINT_KEYS = optionKeys<ModelCheckpointArgs>({
+  monitor: true,
+  verbose: true,
+  saveBestOnly: true,
+  saveWeightsOnly: true,
+  mode: true,
+  saveFreq: true,
+  includeOptimizer: true,
+  initialValueThreshold: true,
+});
+
 export class ModelCheckpoint extends Callback {
   readonly monitor: string;
   readonly saveBestOnly: boolean;
@@ -80,6 +92,7 @@ export class ModelCheckpoint extends Callback {
     super();
     if (typeof filepath !== 'string' || filepath.length === 0)
       throw new TypeError('ModelCheckpoint: filepath must be a non-empty string');
+    checkOptions(args, CHECKPOINT_KEYS, 'ModelCheckpoint');
     this.monitor = args.monitor ?? 'val_loss';
     this.saveBestOnly = args.saveBestOnly ?? false;
     this.saveWeightsOnly = args.saveWeightsOnly ?? false;

@@ -5,6 +5,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../logs.js';
 import { Callback, type TrainingModel } from './callback.js';
+import { checkOptions, optionKeys } from '../../validation/options.js';
 
 /** What these callbacks need of a model. */
 export interface MonitoredModel extends TrainingModel {
@@ -47,6 +48,17 @@ export interface EarlyStoppingArgs {
   startFromEpoch?: number;
 }
 
+const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingArgs>({
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
+});
+
 /** Stops training when `monitor` stops improving for `patience` epochs (Keras 3 semantics). */
 export class EarlyStopping extends Callback {
   readonly monitor: string;
@@ -66,6 +78,7 @@ export class EarlyStopping extends Callback {
   constructor(args: EarlyStoppingArgs = {}) {
     super();
     const where = 'EarlyStopping';
+    checkOptions(args, EARLY_STOPPING_KEYS, where);
     this.monitor = args.monitor ?? 'val_loss';
     this.patience = args.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0)
@@ -145,6 +158,17 @@ export interface ReduceLROnPlateauArgs {
   minLr?: number;
 }
 
+const REDUCE_LR_KEYS = optionKeys<ReduceLROnPlateauArgs>({
+  monitor: true,
+  factor: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  minDelta: true,
+  cooldown: true,
+  minLr: true,
+});
+
 /** Multiplies the learning rate by `factor` when `monitor` has not improved for `patience` epochs. */
 export class ReduceLROnPlateau extends Callback {
   readonly monitor: string;
@@ -162,6 +186,7 @@ export class ReduceLROnPlateau extends Callback {
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
     const where = 'ReduceLROnPlateau';
+    checkOptions(args, REDUCE_LR_KEYS, where);
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor >= 0))
