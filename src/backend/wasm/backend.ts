@@ -41,6 +41,7 @@ import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
 import { reduceKernels } from './reduce.js';
 import type { ThreadHost } from './threads.js';
+import { LaminaError } from '../../errors.js';
 
 export interface WasmBackend extends Backend {
   readonly mem: WasmMemory;
@@ -51,6 +52,17 @@ export interface WasmBackend extends Backend {
   /** Whether every worker of the pool has started (see `threadsReady`). */
   workersReady(): boolean;
   setThreadHost(host: ThreadHost): void;
+}
+
+/** Runs a kernel; an out-of-memory error gets the kernel's name in front. */
+function withKernelName<T>(name: KernelName, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof LaminaError && e.code === 'out-of-memory')
+      throw new LaminaError('out-of-memory', `${name}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
@@ -103,7 +115,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     return (inputs, attrs, out) => {
       if (!accepts(inputs, out)) return slow(inputs, attrs, out);
       mem.beginKernel();
-      const y = impl(inputs, attrs as never, out);
+      const y = withKernelName(name, () => impl(inputs, attrs as never, out));
       if (y === null) return slow(inputs, attrs, out);
       mem.settle(y);
       return y;
