@@ -19,7 +19,6 @@ export {
   History,
   RNN,
   callbacks,
-  input,
   abs,
   add,
   argMax,
@@ -163,7 +162,7 @@ export {
   depthwiseConv2d,
   customGrad,
 } from './ops.js';
-export { layers } from './layers.js';
+export { layers, tfjsInput as input } from './layers.js';
 export {
   sequential,
   model,

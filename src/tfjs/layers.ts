@@ -136,6 +136,9 @@ const tfjsFactories = Object.fromEntries(
 ) as unknown as typeof L;
 const T = tfjsFactories;
 
+/** `tf.input`, taking TensorFlow.js's `sparse` (see layer-options.ts). */
+export const tfjsInput = tfjsFactory('input', input);
+
 export const layers = {
   ...T,
   dense: glorotNormalKernel(T.dense),
@@ -155,5 +158,5 @@ export const layers = {
   globalMaxPool1d: T.globalMaxPooling1d,
   globalMaxPool2d: T.globalMaxPooling2d,
   Layer,
-  input: tfjsFactory('input', input),
+  input: tfjsInput,
 };
