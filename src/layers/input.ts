@@ -3,7 +3,7 @@ import { cast } from '../ops/elementwise.js';
 import type { DType } from '../tensor/dtype.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { optionKeys } from '../validation/options.js';
-import { checkLayerArgs } from './base/arg-keys.js';
+import { checkBaseLayerArgs, checkLayerArgs } from './base/arg-keys.js';
 import { Layer, type LayerTensors } from './base/layer.js';
 import {
   SymbolicTensor,
@@ -35,14 +35,12 @@ export class InputLayer extends Layer {
   private readonly tensor: SymbolicTensor;
   readonly batchShape: SymbolicShape;
 
-  constructor(args: InputArgs) {
+  constructor(given: InputArgs) {
     const where = 'InputLayer';
-    checkLayerArgs(
-      new.target,
-      args,
-      args?.name === undefined ? where : `${where} '${args.name}'`,
-      [],
-    );
+    const args = given ?? {};
+    const named = typeof args.name === 'string' ? `${where} '${args.name}'` : where;
+    checkLayerArgs(new.target, args, named, []);
+    checkBaseLayerArgs(args, where, ['shape', 'batchShape']);
     if ((args.shape === undefined) === (args.batchShape === undefined)) {
       throw new TypeError(`${where}: pass exactly one of shape or batchShape`);
     }

@@ -10,7 +10,7 @@ import { axpby } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { findVariable, Tensor, Variable } from '../tensor/tensor.js';
-import { checkOptions, optionKeys } from '../validation/options.js';
+import { checkOptions, optionKeys, showValue } from '../validation/options.js';
 import { clipGradients } from './clip.js';
 import { LearningRateSchedule, serializeSchedule } from './schedule.js';
 
@@ -49,7 +49,7 @@ export function checkHyper(value: unknown, arg: string, where: string, max = Inf
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
     const range = max === Infinity ? 'a number >= 0' : `a number in [0, ${max}]`;
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;

@@ -19,7 +19,7 @@ import type { TensorData } from '../training/data.js';
 import type { EvaluateDatasetArgs, FitDatasetArgs } from '../training/fit-dataset.js';
 import type { Logs } from '../training/logs.js';
 import { evaluateSync, type FitArgs } from '../training/loop.js';
-import { checkCompileArgs } from '../training/options.js';
+import { COMPILE_KEYS } from '../training/options.js';
 import type { BatchSource } from '../training/stream.js';
 import { checkOptions } from '../validation/options.js';
 
@@ -177,7 +177,8 @@ export function asLayersModel<M extends LaminaModel>(
   };
   const methods: TfjsModelMethods & ThisType<M> = {
     compile(args: TfjsCompileArgs): void {
-      checkCompileArgs(args, `compile (${model.name})`);
+      // Keys only: TensorFlow.js's metrics (one name, say) are converted below, then checked.
+      checkOptions(args, COMPILE_KEYS, `compile (${model.name})`);
       keras.compile({ ...args, metrics: tfjsMetrics(args.metrics) });
     },
     fit(x: TensorData, y: TensorData, args: TfjsFitArgs = {}): Promise<History> {

@@ -80,6 +80,18 @@ export function checkCompileArgs(args: unknown, where: string): void {
       `${where}: expected options such as { optimizer: 'adam', loss: 'meanSquaredError' }, received nothing`,
     );
   checkOptions(args, COMPILE_KEYS, where);
+  const metrics = (args as { metrics?: unknown }).metrics;
+  if (
+    metrics !== undefined &&
+    metrics !== null &&
+    (typeof metrics !== 'object' || Object.getPrototypeOf(metrics) === null)
+  )
+    throw invalidOption(
+      where,
+      'metrics',
+      'a list of metrics (or a list or record per output)',
+      metrics,
+    );
 }
 
 export function checkFitArgs(args: unknown, where: string): void {

@@ -45,6 +45,17 @@ export function describeValue(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * A value as error messages show it: numbers, strings, booleans as themselves (as `String`
+ * does), objects described ('an object', 'an array', 'a Tensor'), never '[object Object]'
+ * (and never a TypeError for an object without a prototype).
+ */
+export function showValue(value: unknown): string {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function'))
+    return typeof value === 'symbol' ? value.toString() : String(value);
+  return describeValue(value);
+}
+
 /** Whether `value` can be an options object: a non-null, non-array object. */
 export function isOptionsObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -80,3 +80,9 @@ export function checkRecordOption(value: unknown, key: string, where: string): v
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value)))
     throw invalidOption(where, key, 'an object', value);
 }
+
+/** A finite number. */
+export function checkNumberOption(value: unknown, key: string, where: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
+    throw invalidOption(where, key, 'a finite number', value);
+}

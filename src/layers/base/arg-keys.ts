@@ -6,7 +6,9 @@
  * subclass taking options of its own) is not checked. Layers rebuilt from a Keras config are
  * not checked either: configs carry keys of other Keras versions, which the loader tolerates.
  */
-import { checkOptions, optionKeys } from '../../validation/options.js';
+import { LaminaError } from '../../errors.js';
+import { isDType } from '../../tensor/dtype.js';
+import { checkOptions, describeValue, optionKeys } from '../../validation/options.js';
 import type { LayerArgs } from './layer.js';
 
 /** The keys every layer accepts (LayerArgs). */
@@ -55,4 +57,45 @@ export function checkLayerArgs(
 ): void {
   if (configDepth > 0 || !Object.hasOwn(cls, 'argKeys') || cls.argKeys === undefined) return;
   checkOptions(args, [...base, ...cls.argKeys], where);
+}
+
+/**
+ * The LayerArgs values every layer reads in the base constructor, checked for their type:
+ * name a non-empty string, trainable a boolean, dtype a Lamina dtype, shapes lists of sizes or
+ * nulls, batchSize a positive integer. `where` is the layer's class.
+ */
+export function checkBaseLayerArgs(
+  args: unknown,
+  where: string,
+  shapeKeys: readonly string[] = ['inputShape', 'batchInputShape'],
+): void {
+  if (args === undefined) return;
+  if (typeof args !== 'object' || args === null || Array.isArray(args))
+    throw new LaminaError(
+      'invalid-argument',
+      `${where}: options must be an object, received ${describeValue(args)}`,
+    );
+  const a = args as Readonly<Record<string, unknown>>;
+  const refuse = (key: string, expected: string): never => {
+    throw new LaminaError(
+      'invalid-argument',
+      `${where}: ${key} must be ${expected}, received ${describeValue(a[key])}`,
+    );
+  };
+  if (a.name !== undefined && (typeof a.name !== 'string' || a.name.length === 0))
+    refuse('name', 'a non-empty string');
+  if (a.trainable !== undefined && typeof a.trainable !== 'boolean')
+    refuse('trainable', 'true or false');
+  if (a.dtype !== undefined && !isDType(a.dtype)) refuse('dtype', "'float32', 'int32' or 'bool'");
+  const size = (d: unknown): boolean =>
+    d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0);
+  for (const key of shapeKeys)
+    if (a[key] !== undefined && (!Array.isArray(a[key]) || !(a[key] as unknown[]).every(size)))
+      refuse(key, 'a list of sizes (non-negative integers) or nulls');
+  if (
+    a.batchSize !== undefined &&
+    a.batchSize !== null &&
+    !(typeof a.batchSize === 'number' && Number.isInteger(a.batchSize) && a.batchSize > 0)
+  )
+    refuse('batchSize', 'a positive integer');
 }

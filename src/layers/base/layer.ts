@@ -35,7 +35,7 @@ import {
   withoutMask,
   type Mask,
 } from './masking.js';
-import { checkLayerArgs } from './arg-keys.js';
+import { checkBaseLayerArgs, checkLayerArgs } from './arg-keys.js';
 import { uniqueLayerName } from './naming.js';
 import {
   formatSymbolicShape,
@@ -191,12 +191,9 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     const where = this.className;
-    checkLayerArgs(new.target, args, args?.name === undefined ? where : `${where} '${args.name}'`);
-    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
-      throw new TypeError(
-        `${where}: name must be a non-empty string, received ${String(args.name)}`,
-      );
-    }
+    const named = typeof args?.name === 'string' ? `${where} '${args.name}'` : where;
+    checkLayerArgs(new.target, args, named);
+    checkBaseLayerArgs(args, where);
     this.name = args.name ?? uniqueLayerName(this.className);
     this.dtype = args.dtype ?? 'float32';
     this.trainableFlag = args.trainable ?? true;

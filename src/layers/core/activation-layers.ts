@@ -16,11 +16,12 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import { WeightParams } from '../base/weight-params.js';
 import { singleInput } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 function checkNumber(value: unknown, arg: string, where: string, min = -Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected a finite number${min > -Infinity ? ` >= ${min}` : ''}. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected a finite number${min > -Infinity ? ` >= ${min}` : ''}. Received: ${arg}=${showValue(value)}`,
     );
   return value;
 }
@@ -188,7 +189,7 @@ export class Softmax extends ElementwiseActivation {
     const axis = args.axis ?? -1;
     if (!Number.isInteger(axis))
       throw new RangeError(
-        `Softmax '${this.name}': Invalid value for argument axis: expected an integer. Received: axis=${String(axis)}`,
+        `Softmax '${this.name}': Invalid value for argument axis: expected an integer. Received: axis=${showValue(axis)}`,
       );
     this.axis = axis;
   }

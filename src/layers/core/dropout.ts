@@ -10,6 +10,7 @@ import { SeedStream } from '../base/seed-stream.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { checkRank, checkRate, singleInput } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 /** Identity in shape: shared by every layer here. */
 abstract class NoiseLayer extends Layer {
@@ -128,7 +129,7 @@ export class GaussianNoise extends NoiseLayer {
     super(args);
     if (typeof args.stddev !== 'number' || !(args.stddev >= 0) || !Number.isFinite(args.stddev)) {
       throw new RangeError(
-        `GaussianNoise '${this.name}': Invalid value for argument stddev: expected a non-negative float. Received: stddev=${String(args.stddev)}`,
+        `GaussianNoise '${this.name}': Invalid value for argument stddev: expected a non-negative float. Received: stddev=${showValue(args.stddev)}`,
       );
     }
     this.stddev = args.stddev;

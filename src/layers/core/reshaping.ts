@@ -120,7 +120,9 @@ export class Permute extends Layer {
   readonly dims: readonly number[];
   constructor(args: PermuteArgs) {
     super(args);
-    const sorted = [...(args.dims ?? [])].sort((a, b) => a - b);
+    const sorted = Array.isArray(args.dims)
+      ? [...(args.dims as number[])].sort((a, b) => a - b)
+      : [];
     if (sorted.length === 0 || !sorted.every((d, i) => d === i + 1)) {
       throw new RangeError(
         `Permute '${this.name}': dims must be a permutation of 1..${sorted.length} (1-based, excluding the batch), received ${JSON.stringify(args.dims)}`,

@@ -6,6 +6,7 @@ import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along, counting the batch axis. Defaults to -1. */
@@ -25,7 +26,7 @@ export class Concatenate extends MultiInputLayer {
     const axis = args.axis ?? -1;
     if (typeof axis !== 'number' || !Number.isInteger(axis)) {
       throw new TypeError(
-        `${this.where}: Invalid value for argument axis: expected an integer. Received: axis=${String(axis)}`,
+        `${this.where}: Invalid value for argument axis: expected an integer. Received: axis=${showValue(axis)}`,
       );
     }
     this.axis = axis;

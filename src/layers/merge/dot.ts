@@ -9,6 +9,7 @@ import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface DotArgs extends LayerArgs {
   /** The axis to contract in both inputs, or one per input; counts the batch axis (not 0). */
@@ -50,7 +51,7 @@ export class Dot extends MultiInputLayer {
     }
     if (args.normalize !== undefined && typeof args.normalize !== 'boolean') {
       throw new TypeError(
-        `${this.where}: Invalid value for argument normalize: expected a boolean. Received: normalize=${String(args.normalize)}`,
+        `${this.where}: Invalid value for argument normalize: expected a boolean. Received: normalize=${showValue(args.normalize)}`,
       );
     }
     this.normalize = args.normalize ?? false;

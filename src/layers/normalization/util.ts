@@ -8,6 +8,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
 import { checkBoolean } from '../core/util.js';
 import { optionKeys } from '../../validation/options.js';
+import { showValue } from '../../validation/options.js';
 
 export { checkBoolean };
 
@@ -43,7 +44,7 @@ export function checkNumber(
           ? `a number >= ${min}`
           : `a number in [${min}, ${max}]`;
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;
@@ -52,7 +53,7 @@ export function checkNumber(
 export function checkInteger(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new TypeError(
-      `${where}: Invalid value for argument ${arg}: expected an integer. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected an integer. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;

@@ -11,6 +11,7 @@ import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkRank, singleInput } from '../core/util.js';
 import { checkDataFormat, type DataFormat } from '../conv/util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Only 'channels_last' is supported. */
@@ -46,7 +47,7 @@ abstract class BaseGlobalPooling extends Layer {
       args.keepdims !== args.keepDims
     ) {
       throw new TypeError(
-        `${where}: got both keepdims=${String(args.keepdims)} and keepDims=${String(args.keepDims)}; pass only keepdims`,
+        `${where}: got both keepdims=${showValue(args.keepdims)} and keepDims=${showValue(args.keepDims)}; pass only keepdims`,
       );
     }
     const keep: unknown = args.keepdims ?? args.keepDims ?? false;

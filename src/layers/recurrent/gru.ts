@@ -9,6 +9,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { RNN, type GatedRNNArgs, type StepFn } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface GRUArgs extends GatedRNNArgs {
   /**
@@ -40,7 +41,7 @@ export class GRU extends RNN {
     );
     if (args.resetAfter !== undefined && typeof args.resetAfter !== 'boolean') {
       throw new TypeError(
-        `${this.where}: Invalid value for argument resetAfter: expected a boolean. Received: resetAfter=${String(args.resetAfter)}`,
+        `${this.where}: Invalid value for argument resetAfter: expected a boolean. Received: resetAfter=${showValue(args.resetAfter)}`,
       );
     }
     this.resetAfter = args.resetAfter ?? true;

@@ -12,6 +12,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { RNN, type GatedRNNArgs, type StepFn } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface LSTMArgs extends GatedRNNArgs {
   /** Initialize the forget-gate bias to 1 (Jozefowicz et al.), the rest with biasInitializer. */
@@ -43,7 +44,7 @@ export class LSTM extends RNN {
     );
     if (args.unitForgetBias !== undefined && typeof args.unitForgetBias !== 'boolean') {
       throw new TypeError(
-        `${this.where}: Invalid value for argument unitForgetBias: expected a boolean. Received: unitForgetBias=${String(args.unitForgetBias)}`,
+        `${this.where}: Invalid value for argument unitForgetBias: expected a boolean. Received: unitForgetBias=${showValue(args.unitForgetBias)}`,
       );
     }
     this.unitForgetBias = args.unitForgetBias ?? true;

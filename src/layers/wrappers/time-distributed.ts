@@ -24,6 +24,7 @@ import {
 import type { Mask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface TimeDistributedArgs extends LayerArgs {
   /** The layer applied at every time step (or its serialized form). */
@@ -44,7 +45,7 @@ export class TimeDistributed extends Layer {
     const layer = isKerasObject(args.layer) ? deserializeLayer(args.layer, where) : args.layer;
     if (!(layer instanceof Layer))
       throw new TypeError(
-        `${where}: Invalid value for argument layer: expected a Layer. Received: layer=${String(layer)}`,
+        `${where}: Invalid value for argument layer: expected a Layer. Received: layer=${showValue(layer)}`,
       );
     this.layer = this.trackLayer(layer);
   }

@@ -9,6 +9,7 @@ import type { Logs } from '../logs.js';
 import { Callback } from './callback.js';
 import type { MonitorMode } from './monitors.js';
 import { checkOptions, optionKeys } from '../../validation/options.js';
+import { showValue } from '../../validation/options.js';
 
 export interface ModelCheckpointArgs {
   /** Quantity compared when `saveBestOnly` (default 'val_loss'). */
@@ -101,12 +102,12 @@ export class ModelCheckpoint extends Callback {
     this.saveFreq = args.saveFreq ?? 'epoch';
     if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0))
       throw new RangeError(
-        `ModelCheckpoint: saveFreq must be 'epoch' or a positive integer, received ${String(args.saveFreq)}`,
+        `ModelCheckpoint: saveFreq must be 'epoch' or a positive integer, received ${showValue(args.saveFreq)}`,
       );
     const mode = args.mode ?? 'auto';
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max')
       throw new RangeError(
-        `ModelCheckpoint: mode must be 'auto', 'min' or 'max', received ${String(mode)}`,
+        `ModelCheckpoint: mode must be 'auto', 'min' or 'max', received ${showValue(mode)}`,
       );
     const max = mode === 'max' || (mode === 'auto' && /(acc|accuracy|auc)$/.test(this.monitor));
     this.better = max ? (a, b) => a > b : (a, b) => a < b;
