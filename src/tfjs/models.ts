@@ -22,6 +22,9 @@ import { evaluateSync, type FitArgs } from '../training/loop.js';
 import { COMPILE_KEYS } from '../training/options.js';
 import type { BatchSource } from '../training/stream.js';
 import { checkOptions } from '../validation/options.js';
+import { LaminaError } from '../errors.js';
+import { checkBooleanOption } from '../validation/values.js';
+import type { SaveHandler, SaveOptions, SaveResult } from '../saving/types.js';
 
 type MetricsArg =
   | MetricIdentifier
@@ -64,6 +67,15 @@ export interface TfjsEvaluateDatasetArgs extends EvaluateDatasetArgs {
   verbose?: 0 | 1 | 2;
 }
 
+export interface TfjsSaveConfig extends SaveOptions {
+  /**
+   * TensorFlow.js saves only the trainable weights when true; Lamina saves them all (a model
+   * saved without its batch-normalization statistics could not be loaded back whole), so true
+   * is refused and false is the default.
+   */
+  trainableOnly?: boolean;
+}
+
 export interface TfjsPredictArgs {
   batchSize?: number;
   /** A no-op, as in TensorFlow.js (where it is not implemented either): predict prints nothing. */
@@ -80,6 +92,7 @@ export interface TfjsModelMethods {
   /** As `evaluate`, over the batches of a dataset. */
   evaluateDataset(dataset: BatchSource, args?: TfjsEvaluateDatasetArgs): Promise<Tensor | Tensor[]>;
   predict(x: TensorData, args?: TfjsPredictArgs): Tensor | Tensor[];
+  save(target: string | SaveHandler, config?: TfjsSaveConfig): Promise<SaveResult>;
   /** One step; the loss, or [loss, ...metrics]. */
   trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]>;
   /** 'loss' then each metric's log name, in `evaluate`'s order. */
@@ -157,6 +170,7 @@ export function asLayersModel<M extends LaminaModel>(
     evaluateDataset: model.evaluateDataset.bind(model),
     trainOnBatch: model.trainOnBatch.bind(model),
     predict: model.predict.bind(model),
+    save: model.save.bind(model),
   };
   const names = (): string[] => {
     const c = model.compiled;
@@ -197,6 +211,16 @@ export function asLayersModel<M extends LaminaModel>(
     evaluate(x: TensorData, y: TensorData, args: TfjsEvaluateArgs = {}): Tensor | Tensor[] {
       const { verbose: _verbose, ...rest } = withoutNoOps(args, 'evaluate');
       return scalars(evaluateSync(model, x, y, rest));
+    },
+    async save(target: string | SaveHandler, config: TfjsSaveConfig = {}): Promise<SaveResult> {
+      const { trainableOnly, ...rest } = withoutNoOps(config, 'save');
+      checkBooleanOption(trainableOnly, 'trainableOnly', `save (${model.name})`);
+      if (trainableOnly === true)
+        throw new LaminaError(
+          'unsupported',
+          `save (${model.name}): trainableOnly: true is not supported; Lamina saves every weight (pass false or leave it out)`,
+        );
+      return keras.save(target, rest);
     },
     predict(x: TensorData, args: TfjsPredictArgs = {}): Tensor | Tensor[] {
       const { verbose: _verbose, ...rest } = withoutNoOps(args, 'predict');

@@ -132,6 +132,17 @@ test('TensorFlow.js model options: yieldEvery, verbose of evaluate/predict, step
   assert.equal((m.predict(x, { verbose: false, batchSize: 1 }) as tf.Tensor).shape[0], 2);
   const ds = tf.data.zip({ xs: tf.data.array([[0, 1]]), ys: tf.data.array([[1]]) }).batch(1);
   await m.evaluateDataset(ds as never, { verbose: 0 });
+  const saved: object[] = [];
+  const handler = tf.io.withSaveHandler(async (artifacts) => {
+    saved.push(artifacts);
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  });
+  await m.save(handler, { trainableOnly: false, includeOptimizer: false });
+  assert.equal(saved.length, 1);
+  await assert.rejects(
+    m.save(handler, { trainableOnly: true }),
+    /trainableOnly: true is not supported/,
+  );
   await assert.rejects(
     m.fit(x, y, { epoch: 1 } as never),
     /unknown option 'epoch' \(did you mean 'epochs'\?\)/,
