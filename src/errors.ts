@@ -1,8 +1,11 @@
 /**
- * The one error type of Lamina's loaders: every problem found while reading a model, its
- * weights or a checkpoint (malformed JSON, unknown class, missing or mis-shaped weight,
- * truncated file...) is a `LaminaError` whose message names the layer and what was expected,
- * and whose `code` says which kind of problem it is.
+ * Lamina's error type. Every problem found while reading a model, its weights or a checkpoint
+ * (malformed JSON, unknown class, missing or mis-shaped weight, truncated file...) is a
+ * `LaminaError` whose message names the layer and what was expected, and whose `code` says
+ * which kind of problem it is. API misuse caught at the boundary (an unknown option, an option
+ * of the wrong type or range, a call at the wrong time) is one too: 'unknown-option',
+ * 'invalid-argument', 'invalid-state'; a kernel that cannot get the memory it needs is
+ * 'out-of-memory'.
  */
 export type LaminaErrorCode =
   | 'malformed-json'
@@ -18,7 +21,11 @@ export type LaminaErrorCode =
   | 'non-finite'
   | 'unsupported'
   | 'no-topology'
-  | 'io';
+  | 'io'
+  | 'unknown-option'
+  | 'invalid-argument'
+  | 'invalid-state'
+  | 'out-of-memory';
 
 export class LaminaError extends Error {
   override readonly name = 'LaminaError';

@@ -57,7 +57,8 @@ export function getActivation(
   if (typeof identifier === 'object' && typeof identifier.apply === 'function') return identifier;
   if (typeof identifier === 'string') {
     const key = canonicalName(identifier);
-    const found = byName.get(aliases[key] !== undefined ? canonicalName(aliases[key]) : key);
+    const alias = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
+    const found = byName.get(alias !== undefined ? canonicalName(alias) : key);
     if (found !== undefined) return found;
   }
   throw new Error(

@@ -17,6 +17,7 @@ import {
 import { renderReport } from '../study/report.js';
 import { DEFAULT_STUDY, runStudy, type StudyOptions } from '../study/run.js';
 import { studyTable } from '../study/table.js';
+import { nearestName } from '../validation/options.js';
 
 const USAGE = `Usage: lamina study [options]
        lamina convert IN OUT [--weights FILE] [--quiet]   (lamina convert --help)
@@ -69,6 +70,24 @@ function nonNegative(flag: string, v: string | undefined): number {
 }
 
 class UsageError extends Error {}
+
+/** The flags of `lamina study`, for suggesting the one a misspelt flag meant. */
+const FLAGS: readonly string[] = [
+  '--data',
+  '--label',
+  '--scenario',
+  '--epochs',
+  '--batch-size',
+  '--seed',
+  '--variants',
+  '--kernel-l2',
+  '--activity-l1',
+  '--activity-l2',
+  '--factor',
+  '--out',
+  '--quiet',
+  '--help',
+];
 
 interface Parsed {
   options: StudyOptions;
@@ -170,8 +189,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '-h':
       case '--help':
         return { options, model, data, label, out, quiet, help: true };
-      default:
-        throw new UsageError(`unknown option '${flag}'`);
+      default: {
+        const nearest = flag.startsWith('-') ? nearestName(flag, FLAGS) : null;
+        throw new UsageError(
+          `unknown option '${flag}'${nearest === null ? '' : ` (did you mean '${nearest}'?)`}`,
+        );
+      }
     }
   }
   if (options.scenario === 'large-activations' && !epochsGiven) options.epochs = 30;

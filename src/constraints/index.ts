@@ -13,6 +13,7 @@ import {
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { configAxis, Constraint, type ConstraintAxis } from './constraint.js';
+import { optionKeys, withCheckedOptions } from '../validation/options.js';
 import { show } from '../serialization/keras-object.js';
 import {
   MaxNorm,
@@ -138,8 +139,20 @@ export function deserializeConstraint(
 
 /** Factories taking options objects, as TensorFlow.js's `tf.constraints`. */
 export const constraints = {
-  maxNorm: (options: MaxNormOptions = {}): MaxNorm => new MaxNorm(options),
+  maxNorm: withCheckedOptions(
+    optionKeys<MaxNormOptions>({ maxValue: true, axis: true }),
+    'constraints.maxNorm',
+    (options: MaxNormOptions) => new MaxNorm(options),
+  ),
   nonNeg: (): NonNeg => new NonNeg(),
-  unitNorm: (options: UnitNormOptions = {}): UnitNorm => new UnitNorm(options),
-  minMaxNorm: (options: MinMaxNormOptions = {}): MinMaxNorm => new MinMaxNorm(options),
+  unitNorm: withCheckedOptions(
+    optionKeys<UnitNormOptions>({ axis: true }),
+    'constraints.unitNorm',
+    (options: UnitNormOptions) => new UnitNorm(options),
+  ),
+  minMaxNorm: withCheckedOptions(
+    optionKeys<MinMaxNormOptions>({ minValue: true, maxValue: true, rate: true, axis: true }),
+    'constraints.minMaxNorm',
+    (options: MinMaxNormOptions) => new MinMaxNorm(options),
+  ),
 } as const;

@@ -25,6 +25,7 @@ import {
   type IdentityOptions,
 } from './constant.js';
 import { Initializer } from './initializer.js';
+import { optionKeys, withCheckedOptions } from '../validation/options.js';
 import { show } from '../serialization/keras-object.js';
 import { Orthogonal, type OrthogonalOptions } from './orthogonal.js';
 import {
@@ -236,23 +237,55 @@ export function deserializeInitializer(
   return registry.deserialize(object, where);
 }
 
+const SEED_KEYS = optionKeys<SeedOptions>({ seed: true });
+const NORMAL_KEYS = optionKeys<RandomNormalOptions>({ seed: true, mean: true, stddev: true });
+/** A seeded initializer factory, its options checked (`initializers.<name>`). */
+const seeded = <I>(name: string, make: (o: SeedOptions) => I): ((o?: SeedOptions) => I) =>
+  withCheckedOptions(SEED_KEYS, `initializers.${name}`, make);
+
 /** Factories taking options objects, as TensorFlow.js's `tf.initializers`. */
 export const initializers = {
   zeros: (): Zeros => new Zeros(),
   ones: (): Ones => new Ones(),
-  constant: (options: ConstantOptions = {}): Constant => new Constant(options),
-  identity: (options: IdentityOptions = {}): Identity => new Identity(options),
-  randomNormal: (options: RandomNormalOptions = {}): RandomNormal => new RandomNormal(options),
-  randomUniform: (options: RandomUniformOptions = {}): RandomUniform => new RandomUniform(options),
-  truncatedNormal: (options: RandomNormalOptions = {}): TruncatedNormal =>
-    new TruncatedNormal(options),
-  varianceScaling: (options: VarianceScalingOptions = {}): VarianceScaling =>
-    new VarianceScaling(options),
-  glorotUniform: (options: SeedOptions = {}): GlorotUniform => new GlorotUniform(options),
-  glorotNormal: (options: SeedOptions = {}): GlorotNormal => new GlorotNormal(options),
-  heNormal: (options: SeedOptions = {}): HeNormal => new HeNormal(options),
-  heUniform: (options: SeedOptions = {}): HeUniform => new HeUniform(options),
-  lecunNormal: (options: SeedOptions = {}): LecunNormal => new LecunNormal(options),
-  lecunUniform: (options: SeedOptions = {}): LecunUniform => new LecunUniform(options),
-  orthogonal: (options: OrthogonalOptions = {}): Orthogonal => new Orthogonal(options),
+  constant: withCheckedOptions(
+    optionKeys<ConstantOptions>({ value: true }),
+    'initializers.constant',
+    (options: ConstantOptions) => new Constant(options),
+  ),
+  identity: withCheckedOptions(
+    optionKeys<IdentityOptions>({ gain: true }),
+    'initializers.identity',
+    (options: IdentityOptions) => new Identity(options),
+  ),
+  randomNormal: withCheckedOptions(
+    NORMAL_KEYS,
+    'initializers.randomNormal',
+    (options: RandomNormalOptions) => new RandomNormal(options),
+  ),
+  randomUniform: withCheckedOptions(
+    optionKeys<RandomUniformOptions>({ seed: true, minval: true, maxval: true }),
+    'initializers.randomUniform',
+    (options: RandomUniformOptions) => new RandomUniform(options),
+  ),
+  truncatedNormal: withCheckedOptions(
+    NORMAL_KEYS,
+    'initializers.truncatedNormal',
+    (options: RandomNormalOptions) => new TruncatedNormal(options),
+  ),
+  varianceScaling: withCheckedOptions(
+    optionKeys<VarianceScalingOptions>({ seed: true, scale: true, mode: true, distribution: true }),
+    'initializers.varianceScaling',
+    (options: VarianceScalingOptions) => new VarianceScaling(options),
+  ),
+  glorotUniform: seeded('glorotUniform', (o) => new GlorotUniform(o)),
+  glorotNormal: seeded('glorotNormal', (o) => new GlorotNormal(o)),
+  heNormal: seeded('heNormal', (o) => new HeNormal(o)),
+  heUniform: seeded('heUniform', (o) => new HeUniform(o)),
+  lecunNormal: seeded('lecunNormal', (o) => new LecunNormal(o)),
+  lecunUniform: seeded('lecunUniform', (o) => new LecunUniform(o)),
+  orthogonal: withCheckedOptions(
+    optionKeys<OrthogonalOptions>({ seed: true, gain: true }),
+    'initializers.orthogonal',
+    (options: OrthogonalOptions) => new Orthogonal(options),
+  ),
 } as const;

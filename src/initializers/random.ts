@@ -182,12 +182,17 @@ export class VarianceScaling extends Initializer {
       throw invalidArgument(where, 'scale', 'a positive number', scale);
     }
     this.scale = scale;
-    const m = typeof mode === 'string' ? MODES[canonicalName(mode)] : undefined;
+    const m =
+      typeof mode === 'string' && Object.hasOwn(MODES, canonicalName(mode))
+        ? MODES[canonicalName(mode)]
+        : undefined;
     if (m === undefined)
       throw invalidArgument(where, 'mode', "one of 'fan_in', 'fan_out', 'fan_avg'", mode);
     this.mode = m;
     const d =
-      typeof distribution === 'string' ? DISTRIBUTIONS[canonicalName(distribution)] : undefined;
+      typeof distribution === 'string' && Object.hasOwn(DISTRIBUTIONS, canonicalName(distribution))
+        ? DISTRIBUTIONS[canonicalName(distribution)]
+        : undefined;
     if (d === undefined) {
       throw invalidArgument(
         where,

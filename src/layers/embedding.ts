@@ -15,6 +15,7 @@ import type { SymbolicShape } from './base/symbolic.js';
 import type { LayerWeight } from './base/weight.js';
 import { WeightParams } from './base/weight-params.js';
 import { checkBoolean, checkPositiveInt, singleInput } from './core/util.js';
+import { layerArgKeys } from './base/arg-keys.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Size of the vocabulary: indices run from 0 to inputDim - 1. */
@@ -54,6 +55,17 @@ const LEGACY_EMBEDDING_ARGS: Readonly<Record<string, string>> = {
  */
 export class Embedding extends Layer {
   static override className = 'Embedding';
+  static override readonly argKeys: readonly string[] = layerArgKeys<EmbeddingArgs>({
+    inputDim: true,
+    outputDim: true,
+    embeddingsInitializer: true,
+    embeddingsRegularizer: true,
+    embeddingsConstraint: true,
+    maskZero: true,
+    inputLength: true,
+    W_regularizer: true,
+    W_constraint: true,
+  });
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;

@@ -38,11 +38,11 @@ import {
   Permute,
   RepeatVector,
   Reshape,
+  type FlattenArgs,
   type PermuteArgs,
   type RepeatVectorArgs,
   type ReshapeArgs,
 } from './core/reshaping.js';
-import type { LayerArgs } from './base/layer.js';
 import { InputLayer, input, type InputArgs } from './input.js';
 import { convLayers } from './conv/index.js';
 import { mergeLayers } from './merge/index.js';
@@ -109,6 +109,7 @@ export type {
   GaussianNoiseArgs,
   RateArgs,
   ReshapeArgs,
+  FlattenArgs,
   PermuteArgs,
   RepeatVectorArgs,
   InputArgs,
@@ -141,7 +142,7 @@ export const layers = {
   gaussianDropout: (args: RateArgs) => new GaussianDropout(args),
   alphaDropout: (args: RateArgs & { noiseShape?: readonly (number | null)[] }) =>
     new AlphaDropout(args),
-  flatten: (args: LayerArgs = {}) => new Flatten(args),
+  flatten: (args: FlattenArgs = {}) => new Flatten(args),
   reshape: (args: ReshapeArgs) => new Reshape(args),
   permute: (args: PermuteArgs) => new Permute(args),
   repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),

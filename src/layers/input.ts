@@ -2,6 +2,8 @@ import { assertValidShape, formatShape } from '../tensor/shape.js';
 import { cast } from '../ops/elementwise.js';
 import type { DType } from '../tensor/dtype.js';
 import type { JsonObject } from '../serialization/keras-object.js';
+import { optionKeys } from '../validation/options.js';
+import { checkBaseLayerArgs, checkLayerArgs } from './base/arg-keys.js';
 import { Layer, type LayerTensors } from './base/layer.js';
 import {
   SymbolicTensor,
@@ -23,11 +25,22 @@ export interface InputArgs {
 /** The entry point of a functional model: holds the symbolic input tensor. */
 export class InputLayer extends Layer {
   static override className = 'InputLayer';
+  static override readonly argKeys: readonly string[] = optionKeys<InputArgs>({
+    shape: true,
+    batchSize: true,
+    batchShape: true,
+    dtype: true,
+    name: true,
+  });
   private readonly tensor: SymbolicTensor;
   readonly batchShape: SymbolicShape;
 
-  constructor(args: InputArgs) {
+  constructor(given: InputArgs) {
     const where = 'InputLayer';
+    const args = given ?? {};
+    const named = typeof args.name === 'string' ? `${where} '${args.name}'` : where;
+    checkLayerArgs(new.target, args, named, []);
+    checkBaseLayerArgs(args, where, ['shape', 'batchShape']);
     if ((args.shape === undefined) === (args.batchShape === undefined)) {
       throw new TypeError(`${where}: pass exactly one of shape or batchShape`);
     }
@@ -99,5 +112,5 @@ export class InputLayer extends Layer {
 
 /** A symbolic input for the functional API: `input({ shape: [784] })`. */
 export function input(args: InputArgs): SymbolicTensor {
-  return new InputLayer({ ...args, name: args.name ?? undefined }).output;
+  return new InputLayer(args).output;
 }

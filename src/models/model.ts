@@ -41,6 +41,8 @@ import {
 } from '../training/fit-dataset.js';
 import type { BatchSource } from '../training/stream.js';
 import { kerasLayerOrder, nodesBetween } from './graph.js';
+import { checkOptions, optionKeys } from '../validation/options.js';
+import { checkCompileArgs } from '../training/options.js';
 import { reshapeView } from '../engine/engine.js';
 import { getMask, setMask } from '../layers/base/masking.js';
 import { summaryTable, type SummaryRow } from './summary.js';
@@ -60,6 +62,13 @@ export interface ModelArgs {
   trainable?: boolean;
 }
 
+const MODEL_KEYS = optionKeys<ModelArgs>({
+  inputs: true,
+  outputs: true,
+  name: true,
+  trainable: true,
+});
+
 export class Model extends Layer {
   static override className = 'Functional';
 
@@ -71,6 +80,7 @@ export class Model extends Layer {
   private singleOutput = true;
 
   constructor(args?: ModelArgs, layerArgs: LayerArgs = {}) {
+    checkOptions(args, MODEL_KEYS, 'model');
     super({
       ...layerArgs,
       name: args?.name ?? layerArgs.name,
@@ -115,6 +125,7 @@ export class Model extends Layer {
 
   /** Fixes the optimizer, the loss per output and the metrics, as Keras's compile. */
   compile(args: CompileArgs): void {
+    checkCompileArgs(args, `compile (${this.name})`);
     this.compiled = compileArgs(
       args,
       this.outputNames,

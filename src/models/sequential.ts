@@ -3,6 +3,7 @@ import { SymbolicTensor, type SymbolicShape } from '../layers/base/symbolic.js';
 import { withoutMask } from '../layers/base/masking.js';
 import { InputLayer } from '../layers/input.js';
 import { Model } from './model.js';
+import { checkOptions, optionKeys } from '../validation/options.js';
 import type { SummaryRow } from './summary.js';
 
 export interface SequentialArgs {
@@ -10,6 +11,8 @@ export interface SequentialArgs {
   name?: string;
   trainable?: boolean;
 }
+
+const SEQUENTIAL_KEYS = optionKeys<SequentialArgs>({ layers: true, name: true, trainable: true });
 
 /**
  * A stack of single-input, single-output layers. When the input shape is known (an `input()`
@@ -24,6 +27,7 @@ export class Sequential extends Model {
   private inputLayer: InputLayer | null = null;
 
   constructor(args: SequentialArgs = {}) {
+    checkOptions(args, SEQUENTIAL_KEYS, 'sequential');
     super(undefined, { name: args.name, trainable: args.trainable });
     this.built = false;
     for (const l of args.layers ?? []) this.add(l);

@@ -2,7 +2,7 @@ import { abs, add, div, maximum, mul, sub } from '../ops/elementwise.js';
 import { adamStep, axpby, axpbySquare } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
+import { checkHyper, Optimizer, ownOptionKeys, type OptimizerOptions } from './optimizer.js';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -36,6 +36,12 @@ abstract class AdamBase extends Optimizer {
  * (m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, and the step; `ops/fused.ts`).
  */
 export class Adam extends AdamBase {
+  static override readonly optionKeys = ownOptionKeys<AdamOptions>({
+    beta1: true,
+    beta2: true,
+    epsilon: true,
+    amsgrad: true,
+  });
   readonly className: string = 'Adam';
   readonly amsgrad: boolean;
   constructor(options: AdamOptions = {}) {
@@ -68,6 +74,7 @@ export class Adam extends AdamBase {
  * default and requires it.
  */
 export class AdamW extends Adam {
+  static override readonly optionKeys = Adam.optionKeys;
   override readonly className: string = 'AdamW';
   constructor(options: AdamOptions = {}) {
     const weightDecay = options.weightDecay === undefined ? 0.004 : options.weightDecay;
@@ -84,6 +91,11 @@ export class AdamW extends Adam {
  * w -= lr * m / ((1 - beta1^t)(u + epsilon)).
  */
 export class Adamax extends AdamBase {
+  static override readonly optionKeys = ownOptionKeys<Omit<AdamOptions, 'amsgrad'>>({
+    beta1: true,
+    beta2: true,
+    epsilon: true,
+  });
   readonly className = 'Adamax';
   constructor(options: Omit<AdamOptions, 'amsgrad'> = {}) {
     super(options, 'adamax');
@@ -108,6 +120,7 @@ export class Adamax extends AdamBase {
  * v_hat = v / (1 - beta2^t); w -= lr * m_hat / (sqrt(v_hat) + epsilon).
  */
 export class Nadam extends AdamBase {
+  static override readonly optionKeys = Adamax.optionKeys;
   readonly className = 'Nadam';
   private cache = { step: 0, value: 1 };
   constructor(options: Omit<AdamOptions, 'amsgrad'> = {}) {

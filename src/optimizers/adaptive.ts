@@ -3,7 +3,7 @@ import { add, div, mul, neg, sqrt, sub } from '../ops/elementwise.js';
 import { axpby, axpbySquare, rmsStep } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
+import { checkHyper, Optimizer, ownOptionKeys, type OptimizerOptions } from './optimizer.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   rho?: number;
@@ -20,6 +20,12 @@ export interface RMSpropOptions extends OptimizerOptions {
  * kernels (`ops/fused.ts`) with the same float32 roundings as the separate ops.
  */
 export class RMSprop extends Optimizer {
+  static override readonly optionKeys = ownOptionKeys<RMSpropOptions>({
+    rho: true,
+    momentum: true,
+    epsilon: true,
+    centered: true,
+  });
   readonly className = 'RMSprop';
   readonly rho: number;
   readonly momentum: number;
@@ -78,6 +84,10 @@ export interface AdagradOptions extends OptimizerOptions {
  * initialAccumulatorValue. Defaults: learningRate 0.001, initialAccumulatorValue 0.1, epsilon 1e-7.
  */
 export class Adagrad extends Optimizer {
+  static override readonly optionKeys = ownOptionKeys<AdagradOptions>({
+    initialAccumulatorValue: true,
+    epsilon: true,
+  });
   readonly className = 'Adagrad';
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
@@ -114,6 +124,10 @@ export interface AdadeltaOptions extends OptimizerOptions {
  * form is learningRate 1), rho 0.95, epsilon 1e-7.
  */
 export class Adadelta extends Optimizer {
+  static override readonly optionKeys = ownOptionKeys<AdadeltaOptions>({
+    rho: true,
+    epsilon: true,
+  });
   readonly className = 'Adadelta';
   readonly rho: number;
   readonly epsilon: number;

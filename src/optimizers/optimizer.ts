@@ -10,6 +10,7 @@ import { axpby } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { findVariable, Tensor, Variable } from '../tensor/tensor.js';
+import { checkOptions, optionKeys, showValue } from '../validation/options.js';
 import { clipGradients } from './clip.js';
 import { LearningRateSchedule, serializeSchedule } from './schedule.js';
 
@@ -48,7 +49,7 @@ export function checkHyper(value: unknown, arg: string, where: string, max = Inf
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
     const range = max === Infinity ? 'a number >= 0' : `a number in [0, ${max}]`;
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;
@@ -58,7 +59,30 @@ function optional(value: unknown, arg: string, where: string): number | null {
   return value === undefined || value === null ? null : checkHyper(value, arg, where);
 }
 
+/** An optimizer class's own option keys: every key of `O` not in OptimizerOptions. */
+export function ownOptionKeys<O>(keys: {
+  readonly [K in Exclude<keyof O, keyof OptimizerOptions>]-?: true;
+}): readonly string[] {
+  return Object.freeze(Object.keys(keys));
+}
+
+/** The options every optimizer accepts. */
+export const OPTIMIZER_KEYS = optionKeys<OptimizerOptions>({
+  learningRate: true,
+  clipNorm: true,
+  clipValue: true,
+  globalClipNorm: true,
+  weightDecay: true,
+  decayAllVariables: true,
+  name: true,
+});
+
 export abstract class Optimizer {
+  /**
+   * The options this class adds to OptimizerOptions; declared, any other key is refused (a
+   * user's subclass that declares none is not checked).
+   */
+  static optionKeys?: readonly string[];
   abstract readonly className: string;
   readonly name: string;
   /** Number of `applyGradients` calls so far (the step handed to schedules). */
@@ -78,6 +102,8 @@ export abstract class Optimizer {
 
   constructor(options: OptimizerOptions, defaultLearningRate: number, defaultName: string) {
     const where = new.target.name;
+    if (Object.hasOwn(new.target, 'optionKeys'))
+      checkOptions(options, [...OPTIMIZER_KEYS, ...(new.target.optionKeys ?? [])], where);
     this.lr = Optimizer.checkLearningRate(options.learningRate ?? defaultLearningRate, where);
     this.clipNorm = optional(options.clipNorm, 'clipNorm', where);
     this.clipValue = optional(options.clipValue, 'clipValue', where);

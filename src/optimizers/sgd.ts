@@ -2,7 +2,7 @@ import { add } from '../ops/elementwise.js';
 import { axpby } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import { checkHyper, Optimizer, type OptimizerOptions } from './optimizer.js';
+import { checkHyper, Optimizer, ownOptionKeys, type OptimizerOptions } from './optimizer.js';
 
 export interface SGDOptions extends OptimizerOptions {
   /** In [0, 1]; 0 (the default) is plain gradient descent. */
@@ -17,6 +17,10 @@ export interface SGDOptions extends OptimizerOptions {
  * `axpby` kernels (`ops/fused.ts`), with the same float32 roundings as the separate ops.
  */
 export class SGD extends Optimizer {
+  static override readonly optionKeys = ownOptionKeys<SGDOptions>({
+    momentum: true,
+    nesterov: true,
+  });
   readonly className: string = 'SGD';
   readonly momentum: number;
   readonly nesterov: boolean;

@@ -14,6 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { L1, L1L2, L2 } from './l1l2.js';
 import { OrthogonalRegularizer, type OrthogonalMode } from './orthogonal.js';
 import { Regularizer } from './regularizer.js';
+import { checkOptions } from '../validation/options.js';
 
 export { Regularizer, L1, L2, L1L2, OrthogonalRegularizer, type OrthogonalMode };
 
@@ -116,6 +117,7 @@ function factorOf<K extends string>(
   if (typeof arg !== 'object' || arg === null) {
     throw new TypeError(`${where}: expected a number or { ${key} }, received ${String(arg)}`);
   }
+  checkOptions(arg, [key], where);
   return arg[key];
 }
 
@@ -131,12 +133,14 @@ export function l2(arg?: FactorArg<'l2'>): L2 {
 
 /** `l1l2({ l1, l2 })`; factors default to 0 (Keras 3; TensorFlow.js's factory defaulted to 0.01). */
 export function l1l2(arg: { l1?: number; l2?: number } = {}): L1L2 {
+  checkOptions(arg, ['l1', 'l2'], 'l1l2');
   return new L1L2(arg.l1, arg.l2);
 }
 
 export function orthogonalRegularizer(
   arg: { factor?: number; mode?: OrthogonalMode } = {},
 ): OrthogonalRegularizer {
+  checkOptions(arg, ['factor', 'mode'], 'orthogonalRegularizer');
   return new OrthogonalRegularizer(arg.factor, arg.mode);
 }
 

@@ -65,16 +65,17 @@ export function topologyOf(value: JsonValue, where: string): JsonObject {
   return top;
 }
 
-const MODEL_CLASSES: Readonly<Record<string, 'sequential' | 'functional'>> = {
-  sequential: 'sequential',
-  functional: 'functional',
-  model: 'functional',
-};
+/** A Map, not an object: a class_name such as 'constructor' must not find Object's members. */
+const MODEL_CLASSES: ReadonlyMap<string, 'sequential' | 'functional'> = new Map([
+  ['sequential', 'sequential'],
+  ['functional', 'functional'],
+  ['model', 'functional'],
+]);
 
 /** Builds the model that a `{ class_name, config }` object describes. */
 export function buildModel(object: JsonObject, where: string): Model {
   const className = expectString(object.class_name, `${where}: class_name`);
-  const kind = MODEL_CLASSES[canonicalName(className)];
+  const kind = MODEL_CLASSES.get(canonicalName(className));
   if (kind === undefined)
     throw new LaminaError(
       'unknown-class',
@@ -87,7 +88,7 @@ export function buildModel(object: JsonObject, where: string): Model {
 function buildLayer(entry: JsonValue, where: string): Layer {
   const object = expectObject(entry, where);
   const className = expectString(object.class_name, `${where}: class_name`);
-  if (MODEL_CLASSES[canonicalName(className)] !== undefined) return buildModel(object, where);
+  if (MODEL_CLASSES.has(canonicalName(className))) return buildModel(object, where);
   const config = expectObject(object.config ?? {}, `${where}: config of ${className}`);
   const label = `${where} (${className}${typeof config.name === 'string' ? ` '${config.name}'` : ''})`;
   if (canonicalName(className) === 'inputlayer') {

@@ -26,6 +26,7 @@ import type {
   SaveOptions,
   SaveResult,
 } from './types.js';
+import { checkLoadOptions, checkSaveOptions } from './options.js';
 
 export type * from './types.js';
 export { modelToArtifacts, modelFromArtifacts } from './artifacts.js';
@@ -41,6 +42,7 @@ const DEFAULT_MAX_PARAMS = 2 ** 27;
  */
 export function modelFromJSON(json: string | JsonObject, options: LoadOptions = {}): Model {
   const where = 'modelFromJSON';
+  checkLoadOptions(options, where);
   try {
     const value = typeof json === 'string' ? parseJson(json, where) : sanitize(json, where);
     const object = topologyOf(value, where);
@@ -87,6 +89,7 @@ export async function loadModel(
   options: LoadOptions & HttpOptions = {},
 ): Promise<Model> {
   const where = typeof source === 'string' ? `loadModel(${source})` : 'loadModel';
+  checkLoadOptions(options, where, true);
   try {
     if ((typeof source === 'string' && isKerasPath(source)) || isKerasBytes(source))
       return await loadKerasModel(source, options, where);
@@ -106,6 +109,7 @@ export async function loadWeights(
   options: LoadOptions = {},
 ): Promise<void> {
   const where = `loadWeights (${model.name})`;
+  checkLoadOptions(options, where);
   try {
     if ((typeof source === 'string' && isKerasPath(source)) || isKerasBytes(source))
       return await loadKerasWeights(model, source, options, where);
@@ -127,6 +131,7 @@ export async function saveModel(
   target: string | SaveHandler,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
+  checkSaveOptions(options, `save (${model.name})`);
   if (typeof target === 'string' && isKerasPath(target)) {
     if (options.weightsOnly === true && !/\.weights\.h5$/i.test(target))
       throw new TypeError(

@@ -27,7 +27,8 @@ const CLASS_ALIASES: Readonly<Record<string, string>> = {
 };
 
 export function currentClassName(name: string): string {
-  return CLASS_ALIASES[canonicalName(name)] ?? name;
+  const key = canonicalName(name);
+  return Object.hasOwn(CLASS_ALIASES, key) ? (CLASS_ALIASES[key] as string) : name;
 }
 
 /** Keras 1 argument names that Keras 2 renamed (the layers map W_regularizer & co. themselves). */
@@ -75,7 +76,7 @@ export function normalizeLayerConfig(
 ): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(config)) {
-    const current = KEY_ALIASES[key] ?? key;
+    const current = Object.hasOwn(KEY_ALIASES, key) ? (KEY_ALIASES[key] as string) : key;
     if (current in config && current !== key) continue;
     out[current] = value;
   }

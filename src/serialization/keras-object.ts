@@ -3,6 +3,7 @@
  * `{ module, class_name, config, registered_name }` in Keras 3; tf.keras and TensorFlow.js write
  * the older `{ class_name, config }`. Both load; Keras 3's is written.
  */
+import { LaminaError } from '../errors.js';
 
 /** A JSON-compatible value, as found in Keras configs. */
 export type JsonValue =
@@ -79,9 +80,15 @@ export class Registry<T> {
 
   /** Instantiates `name` from `config`; an unknown name lists the known ones. */
   create(name: string, config: JsonObject, where: string): T {
+    if (typeof name !== 'string')
+      throw new LaminaError(
+        'invalid-config',
+        `${where}: a ${this.family}'s class_name and registered_name must be strings, received ${JSON.stringify(name) ?? typeof name}`,
+      );
     const entry = this.byName.get(canonicalName(name));
     if (entry === undefined) {
-      throw new Error(
+      throw new LaminaError(
+        'unknown-class',
         `${where}: unknown ${this.family} '${name}'. Known: ${this.names().join(', ')} (register custom classes by name first)`,
       );
     }

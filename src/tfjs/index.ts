@@ -17,7 +17,6 @@ export {
   History,
   RNN,
   callbacks,
-  input,
   abs,
   add,
   argMax,
@@ -170,7 +169,7 @@ export {
   depthwiseConv2d,
   customGrad,
 } from './ops.js';
-export { layers } from './layers.js';
+export { layers, tfjsInput as input } from './layers.js';
 export {
   sequential,
   model,

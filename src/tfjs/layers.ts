@@ -17,6 +17,7 @@ import { getConstraint, type ConstraintIdentifier } from '../constraints/index.j
 import { getRegularizer, type RegularizerIdentifier } from '../regularizers/index.js';
 import type { DType } from '../tensor/dtype.js';
 import { Variable, type Tensor } from '../tensor/tensor.js';
+import { tfjsLayerArgs } from './layer-options.js';
 
 /**
  * Base class for custom layers written for TensorFlow.js. Override `call`, and `build`,
@@ -118,24 +119,44 @@ function glorotNormalKernel<A extends { kernelInitializer?: InitializerIdentifie
 
 const L = laminaLayers;
 
+/**
+ * The factory `make` taking TensorFlow.js's options where they differ from Lamina's: keys that
+ * only tune TensorFlow.js internals are dropped (documented in tfjs-options.ts), the others
+ * renamed; every other key goes on to the layer, which refuses the ones it does not know.
+ */
+function tfjsFactory<A, R>(name: string, make: (args: A) => R): (args: A) => R {
+  return (args: A) => make(tfjsLayerArgs(name, args) as A);
+}
+
+const tfjsFactories = Object.fromEntries(
+  Object.entries(L).map(([name, make]) => [
+    name,
+    tfjsFactory(name, make as (args: unknown) => unknown),
+  ]),
+) as unknown as typeof L;
+const T = tfjsFactories;
+
+/** `tf.input`, taking TensorFlow.js's `sparse` (see layer-options.ts). */
+export const tfjsInput = tfjsFactory('input', input);
+
 export const layers = {
-  ...L,
-  dense: glorotNormalKernel(L.dense),
-  conv1d: glorotNormalKernel(L.conv1d),
-  conv2d: glorotNormalKernel(L.conv2d),
-  conv2dTranspose: glorotNormalKernel(L.conv2dTranspose),
-  simpleRNN: glorotNormalKernel(L.simpleRNN),
-  lstm: glorotNormalKernel(L.lstm),
-  gru: glorotNormalKernel(L.gru),
+  ...T,
+  dense: glorotNormalKernel(T.dense),
+  conv1d: glorotNormalKernel(T.conv1d),
+  conv2d: glorotNormalKernel(T.conv2d),
+  conv2dTranspose: glorotNormalKernel(T.conv2dTranspose),
+  simpleRNN: glorotNormalKernel(T.simpleRNN),
+  lstm: glorotNormalKernel(T.lstm),
+  gru: glorotNormalKernel(T.gru),
   // TensorFlow.js's other names for the pooling layers.
-  maxPool1d: L.maxPooling1d,
-  maxPool2d: L.maxPooling2d,
-  avgPool1d: L.averagePooling1d,
-  avgPool2d: L.averagePooling2d,
-  avgPooling1d: L.averagePooling1d,
-  avgPooling2d: L.averagePooling2d,
-  globalMaxPool1d: L.globalMaxPooling1d,
-  globalMaxPool2d: L.globalMaxPooling2d,
+  maxPool1d: T.maxPooling1d,
+  maxPool2d: T.maxPooling2d,
+  avgPool1d: T.averagePooling1d,
+  avgPool2d: T.averagePooling2d,
+  avgPooling1d: T.averagePooling1d,
+  avgPooling2d: T.averagePooling2d,
+  globalMaxPool1d: T.globalMaxPooling1d,
+  globalMaxPool2d: T.globalMaxPooling2d,
   Layer,
-  input,
+  input: tfjsInput,
 };

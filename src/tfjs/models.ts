@@ -19,7 +19,12 @@ import type { TensorData } from '../training/data.js';
 import type { EvaluateDatasetArgs, FitDatasetArgs } from '../training/fit-dataset.js';
 import type { Logs } from '../training/logs.js';
 import { evaluateSync, type FitArgs } from '../training/loop.js';
+import { COMPILE_KEYS } from '../training/options.js';
 import type { BatchSource } from '../training/stream.js';
+import { checkOptions } from '../validation/options.js';
+import { LaminaError } from '../errors.js';
+import { checkBooleanOption } from '../validation/values.js';
+import type { SaveHandler, SaveOptions, SaveResult } from '../saving/types.js';
 
 type MetricsArg =
   | MetricIdentifier
@@ -52,8 +57,29 @@ export interface TfjsFitDatasetArgs extends Omit<FitDatasetArgs, 'callbacks' | '
 export interface TfjsEvaluateArgs {
   batchSize?: number;
   sampleWeight?: Tensor;
+  /** A no-op, as in TensorFlow.js: evaluate prints nothing. */
   verbose?: 0 | 1 | 2;
   steps?: number;
+}
+
+export interface TfjsEvaluateDatasetArgs extends EvaluateDatasetArgs {
+  /** A no-op, as in TensorFlow.js: evaluateDataset prints nothing. */
+  verbose?: 0 | 1 | 2;
+}
+
+export interface TfjsSaveConfig extends SaveOptions {
+  /**
+   * TensorFlow.js saves only the trainable weights when true; Lamina saves them all (a model
+   * saved without its batch-normalization statistics could not be loaded back whole), so true
+   * is refused and false is the default.
+   */
+  trainableOnly?: boolean;
+}
+
+export interface TfjsPredictArgs {
+  batchSize?: number;
+  /** A no-op, as in TensorFlow.js (where it is not implemented either): predict prints nothing. */
+  verbose?: boolean;
 }
 
 /** The methods in which TensorFlow.js's models differ from Lamina's Keras-style ones. */
@@ -64,7 +90,9 @@ export interface TfjsModelMethods {
   evaluate(x: TensorData, y: TensorData, args?: TfjsEvaluateArgs): Tensor | Tensor[];
   fitDataset(dataset: BatchSource, args?: TfjsFitDatasetArgs): Promise<History>;
   /** As `evaluate`, over the batches of a dataset. */
-  evaluateDataset(dataset: BatchSource, args?: EvaluateDatasetArgs): Promise<Tensor | Tensor[]>;
+  evaluateDataset(dataset: BatchSource, args?: TfjsEvaluateDatasetArgs): Promise<Tensor | Tensor[]>;
+  predict(x: TensorData, args?: TfjsPredictArgs): Tensor | Tensor[];
+  save(target: string | SaveHandler, config?: TfjsSaveConfig): Promise<SaveResult>;
   /** One step; the loss, or [loss, ...metrics]. */
   trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]>;
   /** 'loss' then each metric's log name, in `evaluate`'s order. */
@@ -101,6 +129,16 @@ function tfjsMetrics(metrics: MetricsArg | undefined): CompileArgs['metrics'] {
   return list(metrics as MetricIdentifier);
 }
 
+/**
+ * The options object itself, checked to be an object (or nothing) before its TensorFlow.js-only
+ * keys are taken out; the rest is checked by the Keras-face method it is passed to.
+ */
+function withoutNoOps<A extends object>(args: A, where: string): A {
+  if (args === undefined || args === null || typeof args !== 'object' || Array.isArray(args))
+    checkOptions(args, [], where);
+  return args;
+}
+
 /** TensorFlow.js's fit options as Lamina's: callbacks as a list, silent by default. */
 function kerasArgs<A extends { callbacks?: CallbackHooks | readonly CallbackHooks[] }>(
   args: A & { verbose?: 0 | 1 | 2; yieldEvery?: unknown },
@@ -108,7 +146,7 @@ function kerasArgs<A extends { callbacks?: CallbackHooks | readonly CallbackHook
   callbacks?: readonly CallbackHooks[];
   verbose: 0 | 1 | 2;
 } {
-  const { callbacks, yieldEvery: _yieldEvery, verbose, ...rest } = args;
+  const { callbacks, yieldEvery: _yieldEvery, verbose, ...rest } = withoutNoOps(args, 'fit');
   return {
     ...rest,
     verbose: verbose ?? 0,
@@ -131,6 +169,8 @@ export function asLayersModel<M extends LaminaModel>(
     fitDataset: model.fitDataset.bind(model),
     evaluateDataset: model.evaluateDataset.bind(model),
     trainOnBatch: model.trainOnBatch.bind(model),
+    predict: model.predict.bind(model),
+    save: model.save.bind(model),
   };
   const names = (): string[] => {
     const c = model.compiled;
@@ -151,6 +191,8 @@ export function asLayersModel<M extends LaminaModel>(
   };
   const methods: TfjsModelMethods & ThisType<M> = {
     compile(args: TfjsCompileArgs): void {
+      // Keys only: TensorFlow.js's metrics (one name, say) are converted below, then checked.
+      checkOptions(args, COMPILE_KEYS, `compile (${model.name})`);
       keras.compile({ ...args, metrics: tfjsMetrics(args.metrics) });
     },
     fit(x: TensorData, y: TensorData, args: TfjsFitArgs = {}): Promise<History> {
@@ -161,13 +203,28 @@ export function asLayersModel<M extends LaminaModel>(
     },
     async evaluateDataset(
       dataset: BatchSource,
-      args: EvaluateDatasetArgs = {},
+      args: TfjsEvaluateDatasetArgs = {},
     ): Promise<Tensor | Tensor[]> {
-      return scalars(await keras.evaluateDataset(dataset, args));
+      const { verbose: _verbose, ...rest } = withoutNoOps(args, 'evaluateDataset');
+      return scalars(await keras.evaluateDataset(dataset, rest));
     },
     evaluate(x: TensorData, y: TensorData, args: TfjsEvaluateArgs = {}): Tensor | Tensor[] {
-      const { verbose: _verbose, steps: _steps, ...rest } = args;
+      const { verbose: _verbose, ...rest } = withoutNoOps(args, 'evaluate');
       return scalars(evaluateSync(model, x, y, rest));
+    },
+    async save(target: string | SaveHandler, config: TfjsSaveConfig = {}): Promise<SaveResult> {
+      const { trainableOnly, ...rest } = withoutNoOps(config, 'save');
+      checkBooleanOption(trainableOnly, 'trainableOnly', `save (${model.name})`);
+      if (trainableOnly === true)
+        throw new LaminaError(
+          'unsupported',
+          `save (${model.name}): trainableOnly: true is not supported; Lamina saves every weight (pass false or leave it out)`,
+        );
+      return keras.save(target, rest);
+    },
+    predict(x: TensorData, args: TfjsPredictArgs = {}): Tensor | Tensor[] {
+      const { verbose: _verbose, ...rest } = withoutNoOps(args, 'predict');
+      return keras.predict(x, rest);
     },
     async trainOnBatch(x: TensorData, y: TensorData): Promise<number | number[]> {
       const logs = keras.trainOnBatch(x, y);

@@ -26,6 +26,7 @@ import {
 } from '../saving/index.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { asLayersModel, type LayersModel } from './models.js';
+import { checkOptions, isOptionsObject } from '../validation/options.js';
 
 export const regularizers = {
   l1,
@@ -102,10 +103,24 @@ export async function modelFromJSON(json: string | JsonObject): Promise<LayersMo
 
 export const models = { modelFromJSON };
 
+/** TensorFlow.js's `io.LoadOptions`: Lamina's load and http options and two of its own. */
+export type TfjsLoadOptions = NonNullable<Parameters<typeof loadModel>[1]> & {
+  /** A TensorFlow Hub URL: model.json?tfjs-format=file is appended, as TensorFlow.js does. */
+  fromTFHub?: boolean;
+  /** A no-op: TensorFlow.js streams weights to the GPU; Lamina reads each shard whole. */
+  streamWeights?: boolean;
+};
+
 /** Loads a model saved by TensorFlow.js or Lamina (a path, artifacts or a `{ load }` handler). */
 export async function loadLayersModel(
   source: string | ModelArtifacts | LoadHandler,
-  options?: Parameters<typeof loadModel>[1],
+  options: TfjsLoadOptions = {},
 ): Promise<LayersModel> {
-  return asLayersModel(await loadModel(source, options)) as LayersModel;
+  if (!isOptionsObject(options)) checkOptions(options, [], 'loadLayersModel');
+  const { fromTFHub, streamWeights: _streamWeights, ...rest } = options;
+  const url =
+    fromTFHub === true && typeof source === 'string'
+      ? `${source.endsWith('/') ? source : `${source}/`}model.json?tfjs-format=file`
+      : source;
+  return asLayersModel(await loadModel(url, rest)) as LayersModel;
 }

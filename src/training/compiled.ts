@@ -6,6 +6,7 @@ import { getLoss, type Loss, type LossIdentifier } from '../losses/index.js';
 import { getMetric, type Metric, type MetricIdentifier } from '../metrics/index.js';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index.js';
 import type { SymbolicShape } from '../layers/base/symbolic.js';
+import { showValue } from '../validation/options.js';
 
 export type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
 
@@ -82,7 +83,7 @@ export function compileArgs(
   lossWeights.forEach((w, i) => {
     if (typeof w !== 'number' || !Number.isFinite(w)) {
       throw new TypeError(
-        `compile: lossWeights for output '${outputNames[i]}' must be a finite number, received ${String(w)}`,
+        `compile: lossWeights for output '${outputNames[i]}' must be a finite number, received ${showValue(w)}`,
       );
     }
   });

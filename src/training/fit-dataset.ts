@@ -11,6 +11,7 @@ import { evaluateBatches, fit, type TrainableModel } from './loop.js';
 import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ClassWeight } from './weights.js';
+import { checkCallbacks, checkEvaluateDatasetArgs, checkFitDatasetArgs } from './options.js';
 
 export interface FitDatasetArgs {
   /** Default 1. */
@@ -63,11 +64,7 @@ export async function fitDataset(
 ): Promise<History> {
   const where = `fitDataset (${model.name})`;
   checkDataset(dataset, where);
-  if ((args as { validationSplit?: unknown }).validationSplit !== undefined) {
-    throw new TypeError(
-      `${where}: validationSplit is not supported with a dataset (it cannot be split without reading it); pass validationData`,
-    );
-  }
+  checkFitDatasetArgs(args, where);
   if (args.validationBatches !== undefined && !isBatchSource(args.validationData)) {
     throw new TypeError(`${where}: validationBatches applies only to a validation dataset`);
   }
@@ -98,6 +95,7 @@ export async function evaluateDataset(
 ): Promise<Logs> {
   const where = `evaluateDataset (${model.name})`;
   checkDataset(dataset, where);
+  checkEvaluateDatasetArgs(args, where);
   const batches = args.batches;
   if (batches !== undefined && (!Number.isInteger(batches) || batches <= 0)) {
     throw new RangeError(
@@ -109,7 +107,7 @@ export async function evaluateDataset(
       `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
     );
   }
-  const list = new CallbackList(args.callbacks ?? []);
+  const list = new CallbackList(checkCallbacks(args.callbacks, where));
   await list.call('onTestBegin', {});
   const logs = await evaluateBatches(
     model,

@@ -3,6 +3,7 @@
  * the Keras total `loss` (data + penalties) and, beside it, `regularization_loss`, in training
  * and on validation data alike (TensorFlow.js leaves the penalties out of `val_loss`).
  */
+import { LaminaError } from '../errors.js';
 import type { Layer } from '../layers/base/layer.js';
 import { concat } from '../ops/movement.js';
 import { noGrad, whenNotDifferentiating } from '../autograd/grad.js';
@@ -35,6 +36,7 @@ import {
 } from './step.js';
 import { checkClassWeight, checkFinite, dataLabel } from './finite.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
+import { checkCallbacks, checkEvaluateArgs, checkFitArgs, checkPredictArgs } from './options.js';
 
 export interface TrainableModel extends Layer, TrainingModel {
   readonly compiled: Compiled | null;
@@ -68,10 +70,15 @@ export interface FitArgs {
   verbose?: 0 | 1 | 2;
 }
 
+export interface PredictArgs {
+  batchSize?: number;
+}
+
 export interface EvaluateArgs {
   batchSize?: number;
   sampleWeight?: Tensor;
   verbose?: 0 | 1 | 2;
+  /** Batches to evaluate (default: all of them). */
   steps?: number;
   callbacks?: readonly CallbackHooks[];
 }
@@ -170,15 +177,29 @@ export async function fit(
   rawArgs: FitArgs = {},
   context: FitContext = {},
 ): Promise<History> {
+  const where = `${context.where ?? 'fit'} (${model.name})`;
+  checkFitArgs(isBatchSource(x) ? y : rawArgs, where);
+  // Two fits of one model at once would interleave their steps on the same weights and
+  // optimizer state; the second is refused until the first has ended.
+  if (training.has(model))
+    throw new LaminaError(
+      'invalid-state',
+      `${where}: the model is already training (a fit started earlier has not finished); await it before calling fit again`,
+    );
+  training.add(model);
   const open: OpenStream = { stream: null };
   try {
     return await fitLoop(model, x, y, rawArgs, context, open);
   } finally {
+    training.delete(model);
     // A source read only partly (stepsPerEpoch, early stopping, an error) is closed here, so
     // its file or connection is released now rather than at exit.
     await open.stream?.return?.();
   }
 }
+
+/** Models inside `fit` now. */
+const training = new WeakSet<TrainableModel>();
 
 interface OpenStream {
   stream: AsyncIterator<Batch> | null;
@@ -251,7 +272,7 @@ async function fitLoop(
   // records what callbacks add to the logs, such as learning_rate).
   const callbacks: CallbackHooks[] =
     verbose > 0 ? [new ProgressBar({ verbose: verbose as 1 | 2 })] : [];
-  callbacks.push(...(args.callbacks ?? []), history);
+  callbacks.push(...checkCallbacks(args.callbacks, where), history);
   const steps =
     train === null
       ? (args.stepsPerEpoch ?? context.steps ?? null)
@@ -450,9 +471,12 @@ export async function evaluate(
   y: TensorData,
   args: EvaluateArgs = {},
 ): Promise<Logs> {
-  const list = new CallbackList(args.callbacks ?? []);
+  const where = `evaluate (${model.name})`;
+  checkEvaluateArgs(args, where);
+  const list = new CallbackList(checkCallbacks(args.callbacks, where));
   await list.call('onTestBegin', {});
-  const logs = evaluateSync(model, x, y, args);
+  const { callbacks: _callbacks, ...rest } = args;
+  const logs = evaluateSync(model, x, y, rest);
   await list.call('onTestEnd', logs);
   return logs;
 }
@@ -465,18 +489,27 @@ export function evaluateSync(
   args: Omit<EvaluateArgs, 'callbacks'> = {},
 ): Logs {
   const where = `evaluate (${model.name})`;
+  checkEvaluateArgs(args, where);
   const compiled = compiledOf(model, where);
   const batchSize = checkBatchSize(args.batchSize ?? 32, where);
   const data = arrays(model, x, y, args.sampleWeight, undefined, where);
-  return evaluateArrays(model, compiled, data, batchSize);
+  // `steps` batches at most, as Keras and TensorFlow.js.
+  const limit = args.steps === undefined ? data.n : Math.min(data.n, args.steps * batchSize);
+  return evaluateArrays(
+    model,
+    compiled,
+    limit < data.n ? sliceData(data, 0, limit) : data,
+    batchSize,
+  );
 }
 
 export function predict(
   model: TrainableModel,
   x: TensorData,
-  args: { batchSize?: number } = {},
+  args: PredictArgs = {},
 ): Tensor | Tensor[] {
   const where = `predict (${model.name})`;
+  checkPredictArgs(args, where);
   const batchSize = checkBatchSize(args.batchSize ?? 32, where);
   const xs = toList(x, model.inputNames, 'x', where);
   const n = sampleCount([['x', xs]], where);

@@ -277,7 +277,7 @@ test('wrong element formats, mismatched batch sizes and bad options are refused 
   );
   await assert.rejects(
     m.fitDataset(rows(x, y, 5), { batchesPerEpoch: 1.5 }),
-    /stepsPerEpoch must be a positive integer, received 1.5/,
+    /fitDataset \(sequential_\d+\): batchesPerEpoch must be a positive integer, received 1.5/,
   );
   await assert.rejects(
     m.evaluateDataset(rows(x, y, 5), { batches: 0 }),

@@ -90,7 +90,7 @@ test('fit refuses NaN sample weights and NaN or Infinity class weights', async (
   );
   await assert.rejects(
     m.fit(x, y, { verbose: 0, classWeight: null as unknown as Record<number, number> }),
-    /classWeight must be an object of \{ classIndex: weight \}, received null/,
+    /classWeight must be an object.*received null/,
   );
 });
 

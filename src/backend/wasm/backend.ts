@@ -42,6 +42,7 @@ import { optimizerKernels } from './optimizer.js';
 import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 import type { ThreadHost } from './threads.js';
+import { LaminaError } from '../../errors.js';
 
 export interface WasmBackend extends Backend {
   readonly mem: WasmMemory;
@@ -52,6 +53,17 @@ export interface WasmBackend extends Backend {
   /** Whether every worker of the pool has started (see `threadsReady`). */
   workersReady(): boolean;
   setThreadHost(host: ThreadHost): void;
+}
+
+/** Runs a kernel; an out-of-memory error gets the kernel's name in front. */
+function withKernelName<T>(name: KernelName, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof LaminaError && e.code === 'out-of-memory')
+      throw new LaminaError('out-of-memory', `${name}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
@@ -104,7 +116,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     return (inputs, attrs, out) => {
       if (!accepts(inputs, out)) return slow(inputs, attrs, out);
       mem.beginKernel();
-      const y = impl(inputs, attrs as never, out);
+      const y = withKernelName(name, () => impl(inputs, attrs as never, out));
       if (y === null) return slow(inputs, attrs, out);
       mem.settle(y);
       return y;

@@ -20,6 +20,7 @@
  * returns an object keeps it alive until the current job ends, so no liveness test based on them
  * works in a synchronous training loop (see docs/backend.md).
  */
+import { LaminaError } from '../../errors.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 
 /** A tensor's storage: values in a JS array, with a resident copy in linear memory or not. */
@@ -112,10 +113,31 @@ export class WasmMemory {
     if (need > 0) {
       // Grow geometrically: every grow replaces the ArrayBuffer (and the views over it).
       const current = this.memory.buffer.byteLength;
-      this.memory.grow(Math.ceil(Math.max(need, current / 4, 16 * 2 ** 20) / PAGE));
+      this.growBy(Math.max(need, current / 4, 16 * 2 ** 20), need, cls);
       this.refreshViews();
     }
     return ptr;
+  }
+
+  /**
+   * Grows linear memory by `wanted` bytes, else by the `needed` minimum; past the runtime's
+   * limit (4 GiB, or the memory's maximum) a LaminaError 'out-of-memory' says how many bytes
+   * the block asked for and how many were in use (the kernel's name is added by the backend).
+   */
+  private growBy(wanted: number, needed: number, block: number): void {
+    for (const bytes of [wanted, needed]) {
+      try {
+        this.memory.grow(Math.ceil(bytes / PAGE));
+        return;
+      } catch {
+        // Too much at once: try the minimum, then give up.
+      }
+    }
+    this.top -= block;
+    throw new LaminaError(
+      'out-of-memory',
+      `the wasm backend could not grow its memory for a block of ${block} bytes (${this.memory.buffer.byteLength} bytes in use, ${needed} more needed): the tensors of this operation do not fit in WebAssembly memory (at most 4 GiB); use smaller batches or shapes`,
+    );
   }
 
   /** Byte offset of a fresh cache block of at least `bytes`; its contents are undefined. */

@@ -4,7 +4,9 @@
  * `initialState` (recurrent layers, as Keras's `initial_state`) is turned here into extra inputs
  * after the sequence, the form `call` receives and a functional node records.
  */
+import { LaminaError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { unknownOptionMessage } from '../../validation/options.js';
 import { SymbolicTensor } from './symbolic.js';
 
 /** The keys every layer accepts in `apply`'s options. */
@@ -28,39 +30,8 @@ export function checkCallOptions(options: object, valid: readonly string[], wher
   }
   for (const key of Object.keys(options)) {
     if (valid.includes(key)) continue;
-    const nearest = nearestName(key, valid);
-    throw new TypeError(
-      `${where}: unknown option '${key}'${nearest === null ? '' : ` (did you mean '${nearest}'?)`}; valid options: ${valid.join(', ')}`,
-    );
+    throw new LaminaError('unknown-option', unknownOptionMessage(key, valid, where));
   }
-}
-
-/** The candidate within edit distance 3 (and under half the key's length) of `key`, if any. */
-function nearestName(key: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(key.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.min(3, Math.ceil(key.length / 2)) ? best : null;
-}
-
-/** Levenshtein distance (insertions, deletions and substitutions cost 1). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min(substitution, (previous[j] as number) + 1, (row[j - 1] as number) + 1));
-    }
-    previous = row;
-  }
-  return previous[b.length] as number;
 }
 
 export type StateLike = Tensor | SymbolicTensor;

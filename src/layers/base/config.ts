@@ -14,6 +14,7 @@ import {
   type JsonValue,
   type KerasObject,
 } from '../../serialization/keras-object.js';
+import { withConfigArgs } from './arg-keys.js';
 import type { WeightConstraint } from './weight.js';
 import type { Layer } from './layer.js';
 
@@ -57,7 +58,9 @@ export function serializeLayer(layer: Layer): KerasObject {
 }
 
 export function deserializeLayer(object: KerasObject, where = 'deserializeLayer'): Layer {
-  return layers.create(object.registered_name ?? object.class_name, object.config ?? {}, where);
+  return withConfigArgs(() =>
+    layers.create(object.registered_name ?? object.class_name, object.config ?? {}, where),
+  );
 }
 
 /** Whether a layer class of this name (any spelling) can be loaded from configs. */

@@ -35,6 +35,7 @@ import {
   withoutMask,
   type Mask,
 } from './masking.js';
+import { checkBaseLayerArgs, checkLayerArgs } from './arg-keys.js';
 import { uniqueLayerName } from './naming.js';
 import {
   formatSymbolicShape,
@@ -58,6 +59,11 @@ export interface LayerArgs {
   activityRegularizer?: RegularizerIdentifier;
   /** How activity penalties are normalized; defaults to the library-wide setting ('batch'). */
   activityNormalization?: ActivityNormalization;
+  /**
+   * Initial values of the layer's weights (in `weights` order), assigned once the layer is
+   * built, as Keras 2's and TensorFlow.js's `weights` argument.
+   */
+  weights?: readonly Tensor[] | null;
 }
 
 export interface CallOptions {
@@ -151,6 +157,11 @@ export function withParameterBudget<T>(
 export abstract class Layer {
   /** The Keras class name; subclasses set it. */
   static className = 'Layer';
+  /**
+   * The constructor options this class adds to LayerArgs (see arg-keys.ts); declared, any
+   * other key is refused. Undeclared (a user's subclass), options are not checked.
+   */
+  static argKeys?: readonly string[];
 
   readonly name: string;
   readonly dtype: DType;
@@ -175,14 +186,14 @@ export abstract class Layer {
   private recordedLosses: LossTerm[] = [];
   private readonly lazyLosses: (() => Tensor)[] = [];
   private lastOutputShape: SymbolicShape | SymbolicShape[] | null = null;
+  /** `weights` given at construction, assigned after the build. */
+  private initialWeights: readonly Tensor[] | null;
 
   constructor(args: LayerArgs = {}) {
     const where = this.className;
-    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
-      throw new TypeError(
-        `${where}: name must be a non-empty string, received ${String(args.name)}`,
-      );
-    }
+    const named = typeof args?.name === 'string' ? `${where} '${args.name}'` : where;
+    checkLayerArgs(new.target, args, named);
+    checkBaseLayerArgs(args, where);
     this.name = args.name ?? uniqueLayerName(this.className);
     this.dtype = args.dtype ?? 'float32';
     this.trainableFlag = args.trainable ?? true;
@@ -191,6 +202,13 @@ export abstract class Layer {
       args.activityNormalization === undefined
         ? undefined
         : checkActivityNormalization(args.activityNormalization, `${where} '${this.name}'`);
+    const initial: unknown = args.weights ?? null;
+    if (initial !== null && (!Array.isArray(initial) || !initial.every((w) => w instanceof Tensor)))
+      throw new LaminaError(
+        'invalid-argument',
+        `${where} '${this.name}': weights must be a list of Tensors (the initial weight values), received ${Array.isArray(initial) ? 'a list holding other values' : typeof initial}`,
+      );
+    this.initialWeights = initial as readonly Tensor[] | null;
     if (args.batchInputShape !== undefined) this.batchInputShape = [...args.batchInputShape];
     else if (args.inputShape !== undefined)
       this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
@@ -512,6 +530,10 @@ export abstract class Layer {
     this.checkDeclaredShape(shape);
     this.build(shape);
     this.built = true;
+    if (this.initialWeights !== null) {
+      this.setWeights(this.initialWeights);
+      this.initialWeights = null;
+    }
   }
 
   private checkDeclaredShape(shape: SymbolicShape | SymbolicShape[]): void {

@@ -36,6 +36,7 @@ import {
   toChannelsLast,
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 /** Arguments shared by Conv1D, Conv2D and Conv2DTranspose (Keras names, camelCased). */
 export interface ConvCommonArgs extends LayerArgs, LegacyWeightArgs {
@@ -100,6 +101,27 @@ export function checkChannels(x: Tensor, rank: number, channels: number, where: 
     );
   }
 }
+
+export const CONV_ARG_KEYS = layerArgKeys<ConvCommonArgs>({
+  filters: true,
+  kernelSize: true,
+  strides: true,
+  dataFormat: true,
+  dilationRate: true,
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  biasInitializer: true,
+  kernelRegularizer: true,
+  biasRegularizer: true,
+  kernelConstraint: true,
+  biasConstraint: true,
+  weightRegularizer: true,
+  W_regularizer: true,
+  b_regularizer: true,
+  W_constraint: true,
+  b_constraint: true,
+});
 
 /** The common part of Conv1D and Conv2D: kernel [...kernelSize, inChannels, filters]. */
 export abstract class BaseConv extends Layer {
@@ -232,6 +254,10 @@ export abstract class BaseConv extends Layer {
 /** 1-D convolution over [batch, steps, channels]; kernel [kernelSize, inChannels, filters]. */
 export class Conv1D extends BaseConv {
   static override className = 'Conv1D';
+  static override readonly argKeys: readonly string[] = [
+    ...CONV_ARG_KEYS,
+    ...layerArgKeys<Omit<Conv1DArgs, keyof ConvCommonArgs>>({ padding: true, groups: true }),
+  ];
   constructor(args: Conv1DArgs) {
     super(args, 1, ['valid', 'same', 'causal']);
   }
@@ -255,6 +281,10 @@ registerLayer(Conv1D);
 /** 2-D convolution over [batch, height, width, channels]; kernel [kh, kw, inChannels, filters]. */
 export class Conv2D extends BaseConv {
   static override className = 'Conv2D';
+  static override readonly argKeys: readonly string[] = [
+    ...CONV_ARG_KEYS,
+    ...layerArgKeys<Omit<Conv2DArgs, keyof ConvCommonArgs>>({ padding: true, groups: true }),
+  ];
   constructor(args: Conv2DArgs) {
     super(args, 2, ['valid', 'same']);
   }

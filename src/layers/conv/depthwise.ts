@@ -32,6 +32,7 @@ import {
   toChannelsLast,
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 interface DepthwiseCommonArgs extends LayerArgs {
   kernelSize: IntOrTuple;
@@ -68,6 +69,23 @@ export interface SeparableConv2DArgs extends DepthwiseCommonArgs {
   pointwiseRegularizer?: RegularizerIdentifier;
   pointwiseConstraint?: ConstraintIdentifier | null;
 }
+
+const DEPTHWISE_ARG_KEYS = layerArgKeys<DepthwiseCommonArgs>({
+  kernelSize: true,
+  strides: true,
+  padding: true,
+  depthMultiplier: true,
+  dataFormat: true,
+  dilationRate: true,
+  activation: true,
+  useBias: true,
+  depthwiseInitializer: true,
+  biasInitializer: true,
+  depthwiseRegularizer: true,
+  biasRegularizer: true,
+  depthwiseConstraint: true,
+  biasConstraint: true,
+});
 
 /** The depthwise step shared by both layers: kernel [kh, kw, inChannels, depthMultiplier]. */
 abstract class BaseDepthwise extends Layer {
@@ -165,6 +183,7 @@ abstract class BaseDepthwise extends Layer {
  */
 export class DepthwiseConv2D extends BaseDepthwise {
   static override className = 'DepthwiseConv2D';
+  static override readonly argKeys: readonly string[] = DEPTHWISE_ARG_KEYS;
 
   constructor(args: DepthwiseConv2DArgs) {
     super(args);
@@ -212,6 +231,15 @@ registerLayer(DepthwiseConv2D);
  */
 export class SeparableConv2D extends BaseDepthwise {
   static override className = 'SeparableConv2D';
+  static override readonly argKeys: readonly string[] = [
+    ...DEPTHWISE_ARG_KEYS,
+    ...layerArgKeys<Omit<SeparableConv2DArgs, keyof DepthwiseCommonArgs>>({
+      filters: true,
+      pointwiseInitializer: true,
+      pointwiseRegularizer: true,
+      pointwiseConstraint: true,
+    }),
+  ];
   readonly filters: number;
   protected readonly pointwiseParams: WeightParams;
 

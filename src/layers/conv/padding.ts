@@ -18,6 +18,7 @@ import {
   shapeToChannelsLast,
   toChannelsLast,
 } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 function checkRank4(s: SymbolicShape, where: string): void {
   if (s.length !== 4) {
@@ -40,6 +41,10 @@ export interface ZeroPadding2DArgs extends LayerArgs {
 /** Pads height and width with zeros: [batch, h, w, c] -> [batch, top+h+bottom, left+w+right, c]. */
 export class ZeroPadding2D extends Layer {
   static override className = 'ZeroPadding2D';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ZeroPadding2DArgs>({
+    padding: true,
+    dataFormat: true,
+  });
   /** [[top, bottom], [left, right]]. */
   readonly padding: readonly [readonly [number, number], readonly [number, number]];
   readonly dataFormat: DataFormat;
@@ -122,6 +127,11 @@ export interface UpSampling2DArgs extends LayerArgs {
 /** Repeats rows and columns (or interpolates): [batch, h, w, c] -> [batch, h*sh, w*sw, c]. */
 export class UpSampling2D extends Layer {
   static override className = 'UpSampling2D';
+  static override readonly argKeys: readonly string[] = layerArgKeys<UpSampling2DArgs>({
+    size: true,
+    dataFormat: true,
+    interpolation: true,
+  });
   readonly size: readonly [number, number];
   readonly dataFormat: DataFormat;
   readonly interpolation: UpSamplingInterpolation;

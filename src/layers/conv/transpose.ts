@@ -11,7 +11,7 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
 import { checkPositiveInt, singleInput } from '../core/util.js';
-import { checkChannels, layerWhere, type ConvCommonArgs } from './conv.js';
+import { CONV_ARG_KEYS, checkChannels, layerWhere, type ConvCommonArgs } from './conv.js';
 import {
   checkDataFormat,
   checkInputShape,
@@ -26,6 +26,7 @@ import {
   toChannelsLast,
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface Conv2DTransposeArgs extends ConvCommonArgs {
   /** 'valid' (default) or 'same'. */
@@ -44,6 +45,13 @@ export interface Conv2DTransposeArgs extends ConvCommonArgs {
  */
 export class Conv2DTranspose extends Layer {
   static override className = 'Conv2DTranspose';
+  static override readonly argKeys: readonly string[] = [
+    ...CONV_ARG_KEYS,
+    ...layerArgKeys<Omit<Conv2DTransposeArgs, keyof ConvCommonArgs>>({
+      padding: true,
+      outputPadding: true,
+    }),
+  ];
   readonly filters: number;
   readonly kernelSize: readonly number[];
   readonly strides: readonly number[];

@@ -15,11 +15,13 @@ import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { WeightParams } from '../base/weight-params.js';
 import { singleInput } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 function checkNumber(value: unknown, arg: string, where: string, min = -Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected a finite number${min > -Infinity ? ` >= ${min}` : ''}. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected a finite number${min > -Infinity ? ` >= ${min}` : ''}. Received: ${arg}=${showValue(value)}`,
     );
   return value;
 }
@@ -47,6 +49,11 @@ export interface ReLUArgs extends LayerArgs {
 /** Keras's ReLU: f(x) = max_value if x >= max_value; x if threshold <= x; slope * (x - threshold) else. */
 export class ReLU extends ElementwiseActivation {
   static override className = 'ReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ReLUArgs>({
+    maxValue: true,
+    negativeSlope: true,
+    threshold: true,
+  });
   readonly maxValue: number | null;
   readonly negativeSlope: number;
   readonly threshold: number;
@@ -92,6 +99,10 @@ export interface LeakyReLUArgs extends LayerArgs {
 
 export class LeakyReLU extends ElementwiseActivation {
   static override className = 'LeakyReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<LeakyReLUArgs>({
+    negativeSlope: true,
+    alpha: true,
+  });
   readonly negativeSlope: number;
   constructor(args: LeakyReLUArgs = {}) {
     super(args);
@@ -121,6 +132,7 @@ export interface ELUArgs extends LayerArgs {
 
 export class ELU extends ElementwiseActivation {
   static override className = 'ELU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ELUArgs>({ alpha: true });
   readonly alpha: number;
   constructor(args: ELUArgs = {}) {
     super(args);
@@ -144,6 +156,9 @@ export interface ThresholdedReLUArgs extends LayerArgs {
 
 export class ThresholdedReLU extends ElementwiseActivation {
   static override className = 'ThresholdedReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ThresholdedReLUArgs>({
+    theta: true,
+  });
   readonly theta: number;
   constructor(args: ThresholdedReLUArgs = {}) {
     super(args);
@@ -167,13 +182,14 @@ export interface SoftmaxArgs extends LayerArgs {
 /** Softmax over `axis` (a mask on the input passes through; it does not enter the softmax). */
 export class Softmax extends ElementwiseActivation {
   static override className = 'Softmax';
+  static override readonly argKeys: readonly string[] = layerArgKeys<SoftmaxArgs>({ axis: true });
   readonly axis: number;
   constructor(args: SoftmaxArgs = {}) {
     super(args);
     const axis = args.axis ?? -1;
     if (!Number.isInteger(axis))
       throw new RangeError(
-        `Softmax '${this.name}': Invalid value for argument axis: expected an integer. Received: axis=${String(axis)}`,
+        `Softmax '${this.name}': Invalid value for argument axis: expected an integer. Received: axis=${showValue(axis)}`,
       );
     this.axis = axis;
   }
@@ -197,6 +213,12 @@ export interface PReLUArgs extends LayerArgs {
 /** Parametric ReLU: max(x, 0) + alpha * min(x, 0), alpha learned per unit. */
 export class PReLU extends ElementwiseActivation {
   static override className = 'PReLU';
+  static override readonly argKeys: readonly string[] = layerArgKeys<PReLUArgs>({
+    alphaInitializer: true,
+    alphaRegularizer: true,
+    alphaConstraint: true,
+    sharedAxes: true,
+  });
   readonly sharedAxes: readonly number[];
   private readonly alphaParams: WeightParams;
   constructor(args: PReLUArgs = {}) {

@@ -11,6 +11,7 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { singleInput } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface ActivationArgs extends LayerArgs {
   activation: ActivationIdentifier;
@@ -19,6 +20,9 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function. */
 export class Activation extends Layer {
   static override className = 'Activation';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ActivationArgs>({
+    activation: true,
+  });
   override readonly supportsMasking: boolean = true;
   readonly activation: ActivationFunction;
   constructor(args: ActivationArgs) {
@@ -45,6 +49,10 @@ export interface ActivityRegularizationArgs extends Omit<LayerArgs, 'activityReg
 /** An identity layer whose activity regularizer is L1L2(l1, l2). */
 export class ActivityRegularization extends Layer {
   static override className = 'ActivityRegularization';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ActivityRegularizationArgs>({
+    l1: true,
+    l2: true,
+  });
   override readonly supportsMasking: boolean = true;
   readonly l1: number;
   readonly l2: number;

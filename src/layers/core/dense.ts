@@ -20,6 +20,7 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
 import { addBiasAndActivate, singleInput, checkPositiveInt } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -53,6 +54,21 @@ export const LEGACY_WEIGHT_ARGS: Readonly<Record<string, string>> = {
 /** activation(inputs . kernel + bias) over the last axis of the input. */
 export class Dense extends Layer {
   static override className = 'Dense';
+  static override readonly argKeys: readonly string[] = layerArgKeys<DenseArgs>({
+    units: true,
+    activation: true,
+    useBias: true,
+    kernelInitializer: true,
+    biasInitializer: true,
+    kernelRegularizer: true,
+    biasRegularizer: true,
+    kernelConstraint: true,
+    biasConstraint: true,
+    inputDim: true,
+    weightRegularizer: true,
+    W_regularizer: true,
+    b_regularizer: true,
+  });
   override readonly supportsMasking: boolean = true;
   readonly units: number;
   readonly activation: Activation;

@@ -9,6 +9,8 @@ import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../b
 import { SeedStream } from '../base/seed-stream.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { checkRank, checkRate, singleInput } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 /** Identity in shape: shared by every layer here. */
 abstract class NoiseLayer extends Layer {
@@ -41,6 +43,11 @@ export interface DropoutArgs extends LayerArgs {
 /** Zeroes each element with probability `rate` in training and scales the rest by 1/(1-rate). */
 export class Dropout extends NoiseLayer {
   static override className = 'Dropout';
+  static override readonly argKeys: readonly string[] = layerArgKeys<DropoutArgs>({
+    rate: true,
+    noiseShape: true,
+    seed: true,
+  });
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | null;
   constructor(args: DropoutArgs) {
@@ -74,6 +81,10 @@ registerLayer(Dropout);
 /** Drops whole feature maps: the mask is [batch, 1, channels] (channels last). */
 export class SpatialDropout1D extends Dropout {
   static override className = 'SpatialDropout1D';
+  static override readonly argKeys: readonly string[] = layerArgKeys<RateArgs>({
+    rate: true,
+    seed: true,
+  });
   constructor(args: Omit<DropoutArgs, 'noiseShape'>) {
     super(args);
   }
@@ -87,6 +98,10 @@ registerLayer(SpatialDropout1D);
 /** Drops whole feature maps: the mask is [batch, 1, 1, channels] (channels last). */
 export class SpatialDropout2D extends Dropout {
   static override className = 'SpatialDropout2D';
+  static override readonly argKeys: readonly string[] = layerArgKeys<RateArgs>({
+    rate: true,
+    seed: true,
+  });
   constructor(args: Omit<DropoutArgs, 'noiseShape'>) {
     super(args);
   }
@@ -105,12 +120,16 @@ export interface GaussianNoiseArgs extends LayerArgs {
 /** Adds zero-mean Gaussian noise of standard deviation `stddev` in training. */
 export class GaussianNoise extends NoiseLayer {
   static override className = 'GaussianNoise';
+  static override readonly argKeys: readonly string[] = layerArgKeys<GaussianNoiseArgs>({
+    stddev: true,
+    seed: true,
+  });
   readonly stddev: number;
   constructor(args: GaussianNoiseArgs) {
     super(args);
     if (typeof args.stddev !== 'number' || !(args.stddev >= 0) || !Number.isFinite(args.stddev)) {
       throw new RangeError(
-        `GaussianNoise '${this.name}': Invalid value for argument stddev: expected a non-negative float. Received: stddev=${String(args.stddev)}`,
+        `GaussianNoise '${this.name}': Invalid value for argument stddev: expected a non-negative float. Received: stddev=${showValue(args.stddev)}`,
       );
     }
     this.stddev = args.stddev;
@@ -132,6 +151,10 @@ export interface RateArgs extends LayerArgs {
 /** Multiplies by Gaussian noise of mean 1 and standard deviation sqrt(rate / (1 - rate)). */
 export class GaussianDropout extends NoiseLayer {
   static override className = 'GaussianDropout';
+  static override readonly argKeys: readonly string[] = layerArgKeys<RateArgs>({
+    rate: true,
+    seed: true,
+  });
   readonly rate: number;
   constructor(args: RateArgs) {
     super(args);
@@ -159,6 +182,11 @@ const SELU_SCALE = 1.0507009873554805;
  */
 export class AlphaDropout extends NoiseLayer {
   static override className = 'AlphaDropout';
+  static override readonly argKeys: readonly string[] = layerArgKeys<DropoutArgs>({
+    rate: true,
+    noiseShape: true,
+    seed: true,
+  });
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | null;
   constructor(args: RateArgs & { noiseShape?: readonly (number | null)[] }) {

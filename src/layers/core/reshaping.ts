@@ -6,12 +6,37 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkPositiveInt, checkRank, singleInput } from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import type { DataFormat } from '../conv/util.js';
 
 /** Flattens every dimension after the batch: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. */
+export interface FlattenArgs extends LayerArgs {
+  /** 'channels_first' flattens as if the channels were last (Keras); default 'channels_last'. */
+  dataFormat?: DataFormat | null;
+}
+
 export class Flatten extends Layer {
   static override className = 'Flatten';
+  static override readonly argKeys: readonly string[] = layerArgKeys<FlattenArgs>({
+    dataFormat: true,
+  });
+  readonly dataFormat: DataFormat;
+  constructor(args: FlattenArgs = {}) {
+    super(args);
+    const format = args.dataFormat ?? 'channels_last';
+    if (format !== 'channels_last' && format !== 'channels_first')
+      throw new RangeError(
+        `Flatten '${this.name}': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(format)}`,
+      );
+    this.dataFormat = format;
+  }
   call(inputs: LayerTensors): Tensor {
-    const x = singleInput(inputs, `Flatten '${this.name}'`);
+    const input = singleInput(inputs, `Flatten '${this.name}'`);
+    // Channels first: move them last, so the flattened order is the same in both formats.
+    const x =
+      this.dataFormat === 'channels_first' && input.rank > 2
+        ? transpose(input, [0, ...Array.from({ length: input.rank - 2 }, (_, i) => i + 2), 1])
+        : input;
     if (x.rank === 0)
       throw new RangeError(
         `Flatten '${this.name}': expected an input with a batch dimension, received a scalar`,
@@ -24,7 +49,7 @@ export class Flatten extends Layer {
     return [s[0] ?? null, rest.some((d) => d === null) ? null : sizeOf(rest as number[])];
   }
   override getConfig(): JsonObject {
-    return { ...super.getConfig(), data_format: 'channels_last' };
+    return { ...super.getConfig(), data_format: this.dataFormat };
   }
 }
 registerLayer(Flatten);
@@ -36,6 +61,9 @@ export interface ReshapeArgs extends LayerArgs {
 
 export class Reshape extends Layer {
   static override className = 'Reshape';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ReshapeArgs>({
+    targetShape: true,
+  });
   readonly targetShape: readonly number[];
   constructor(args: ReshapeArgs) {
     super(args);
@@ -88,10 +116,13 @@ export interface PermuteArgs extends LayerArgs {
 
 export class Permute extends Layer {
   static override className = 'Permute';
+  static override readonly argKeys: readonly string[] = layerArgKeys<PermuteArgs>({ dims: true });
   readonly dims: readonly number[];
   constructor(args: PermuteArgs) {
     super(args);
-    const sorted = [...(args.dims ?? [])].sort((a, b) => a - b);
+    const sorted = Array.isArray(args.dims)
+      ? [...(args.dims as number[])].sort((a, b) => a - b)
+      : [];
     if (sorted.length === 0 || !sorted.every((d, i) => d === i + 1)) {
       throw new RangeError(
         `Permute '${this.name}': dims must be a permutation of 1..${sorted.length} (1-based, excluding the batch), received ${JSON.stringify(args.dims)}`,
@@ -121,6 +152,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 /** [batch, features] -> [batch, n, features]. */
 export class RepeatVector extends Layer {
   static override className = 'RepeatVector';
+  static override readonly argKeys: readonly string[] = layerArgKeys<RepeatVectorArgs>({ n: true });
   readonly n: number;
   constructor(args: RepeatVectorArgs) {
     super(args);

@@ -5,6 +5,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isShapeList, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
+import { showValue } from '../../validation/options.js';
 
 /** The one input of a single-input layer (shape or tensor); a list is an error naming the layer. */
 export function singleInput(x: LayerTensors, where: string): Tensor;
@@ -40,7 +41,7 @@ export function addBiasAndActivate(y: Tensor, bias: Tensor | null, activation: A
 export function checkPositiveInt(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected a positive integer. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected a positive integer. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;
@@ -49,7 +50,7 @@ export function checkPositiveInt(value: unknown, arg: string, where: string): nu
 export function checkRate(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected a float in [0, 1). Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected a float in [0, 1). Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;
@@ -72,7 +73,7 @@ export function checkBoolean(
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
     throw new TypeError(
-      `${where}: Invalid value for argument ${arg}: expected a boolean. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected a boolean. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;

@@ -5,6 +5,8 @@ import { registerLayer } from '../base/config.js';
 import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along, counting the batch axis. Defaults to -1. */
@@ -14,6 +16,9 @@ export interface ConcatenateArgs extends LayerArgs {
 /** Joins a list of inputs along `axis`; every other dimension must match. */
 export class Concatenate extends MultiInputLayer {
   static override className = 'Concatenate';
+  static override readonly argKeys: readonly string[] = layerArgKeys<ConcatenateArgs>({
+    axis: true,
+  });
   readonly axis: number;
 
   constructor(args: ConcatenateArgs = {}) {
@@ -21,7 +26,7 @@ export class Concatenate extends MultiInputLayer {
     const axis = args.axis ?? -1;
     if (typeof axis !== 'number' || !Number.isInteger(axis)) {
       throw new TypeError(
-        `${this.where}: Invalid value for argument axis: expected an integer. Received: axis=${String(axis)}`,
+        `${this.where}: Invalid value for argument axis: expected an integer. Received: axis=${showValue(axis)}`,
       );
     }
     this.axis = axis;

@@ -8,6 +8,8 @@ import { registerLayer } from '../base/config.js';
 import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface DotArgs extends LayerArgs {
   /** The axis to contract in both inputs, or one per input; counts the batch axis (not 0). */
@@ -27,6 +29,10 @@ const NORM_EPSILON = 1e-7;
  */
 export class Dot extends MultiInputLayer {
   static override className = 'Dot';
+  static override readonly argKeys: readonly string[] = layerArgKeys<DotArgs>({
+    axes: true,
+    normalize: true,
+  });
   readonly axes: number | [number, number];
   readonly normalize: boolean;
   protected override inputCount: readonly [number, number] = [2, 2];
@@ -45,7 +51,7 @@ export class Dot extends MultiInputLayer {
     }
     if (args.normalize !== undefined && typeof args.normalize !== 'boolean') {
       throw new TypeError(
-        `${this.where}: Invalid value for argument normalize: expected a boolean. Received: normalize=${String(args.normalize)}`,
+        `${this.where}: Invalid value for argument normalize: expected a boolean. Received: normalize=${showValue(args.normalize)}`,
       );
     }
     this.normalize = args.normalize ?? false;

@@ -16,7 +16,15 @@ import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../b
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { singleInput } from '../core/util.js';
-import { Affine, checkBoolean, checkInteger, checkNumber, type AffineArgs } from './util.js';
+import {
+  AFFINE_ARG_KEYS,
+  Affine,
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  type AffineArgs,
+} from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface BatchNormalizationArgs extends LayerArgs, AffineArgs {
   /** The features axis (normalized per feature). Defaults to -1. */
@@ -40,6 +48,17 @@ export interface BatchNormalizationArgs extends LayerArgs, AffineArgs {
  */
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';
+  static override readonly argKeys: readonly string[] = [
+    ...AFFINE_ARG_KEYS,
+    ...layerArgKeys<Omit<BatchNormalizationArgs, keyof AffineArgs>>({
+      axis: true,
+      momentum: true,
+      epsilon: true,
+      movingMeanInitializer: true,
+      movingVarianceInitializer: true,
+      synchronized: true,
+    }),
+  ];
   override readonly supportsMasking: boolean = true;
   readonly axis: number;
   readonly momentum: number;

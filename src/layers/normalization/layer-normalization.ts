@@ -9,7 +9,15 @@ import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { singleInput } from '../core/util.js';
-import { Affine, checkBoolean, checkInteger, checkNumber, type AffineArgs } from './util.js';
+import {
+  AFFINE_ARG_KEYS,
+  Affine,
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  type AffineArgs,
+} from './util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {
   /** The axis or axes normalized together (per sample). Defaults to -1. */
@@ -31,6 +39,14 @@ export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {
  */
 export class LayerNormalization extends Layer {
   static override className = 'LayerNormalization';
+  static override readonly argKeys: readonly string[] = [
+    ...AFFINE_ARG_KEYS,
+    ...layerArgKeys<Omit<LayerNormalizationArgs, keyof AffineArgs>>({
+      axis: true,
+      epsilon: true,
+      rmsScaling: true,
+    }),
+  ];
   override readonly supportsMasking: boolean = true;
   /** As given: a number or a list (the config keeps the form). */
   readonly axis: number | number[];

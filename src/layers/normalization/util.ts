@@ -7,6 +7,8 @@ import type { Layer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
 import { checkBoolean } from '../core/util.js';
+import { optionKeys } from '../../validation/options.js';
+import { showValue } from '../../validation/options.js';
 
 export { checkBoolean };
 
@@ -42,7 +44,7 @@ export function checkNumber(
           ? `a number >= ${min}`
           : `a number in [${min}, ${max}]`;
     throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;
@@ -51,11 +53,23 @@ export function checkNumber(
 export function checkInteger(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new TypeError(
-      `${where}: Invalid value for argument ${arg}: expected an integer. Received: ${arg}=${String(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected an integer. Received: ${arg}=${showValue(value)}`,
     );
   }
   return value;
 }
+
+/** The gamma/beta options, as a list checked against AffineArgs. */
+export const AFFINE_ARG_KEYS = optionKeys<AffineArgs>({
+  center: true,
+  scale: true,
+  betaInitializer: true,
+  gammaInitializer: true,
+  betaRegularizer: true,
+  gammaRegularizer: true,
+  betaConstraint: true,
+  gammaConstraint: true,
+});
 
 /** Resolves gamma/beta arguments at construction, so that bad identifiers fail early. */
 export class Affine {

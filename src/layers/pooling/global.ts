@@ -17,6 +17,8 @@ import {
   shapeToChannelsLast,
   toChannelsLast,
 } from '../conv/util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
@@ -29,6 +31,12 @@ export interface GlobalPoolingArgs extends LayerArgs {
   /** Alias of `keepdims` (TensorFlow.js spelling); give one or the other. */
   keepDims?: boolean;
 }
+
+const GLOBAL_POOLING_ARG_KEYS = layerArgKeys<GlobalPoolingArgs>({
+  dataFormat: true,
+  keepdims: true,
+  keepDims: true,
+});
 
 abstract class BaseGlobalPooling extends Layer {
   readonly dataFormat: DataFormat;
@@ -46,7 +54,7 @@ abstract class BaseGlobalPooling extends Layer {
       args.keepdims !== args.keepDims
     ) {
       throw new TypeError(
-        `${where}: got both keepdims=${String(args.keepdims)} and keepDims=${String(args.keepDims)}; pass only keepdims`,
+        `${where}: got both keepdims=${showValue(args.keepdims)} and keepDims=${showValue(args.keepDims)}; pass only keepdims`,
       );
     }
     const keep: unknown = args.keepdims ?? args.keepDims ?? false;
@@ -110,6 +118,7 @@ abstract class BaseGlobalPooling extends Layer {
 /** Mean over steps: [batch, steps, channels] -> [batch, channels]. */
 export class GlobalAveragePooling1D extends BaseGlobalPooling {
   static override className = 'GlobalAveragePooling1D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
@@ -127,6 +136,7 @@ registerLayer(GlobalAveragePooling1D);
 /** Mean over height and width: [batch, h, w, channels] -> [batch, channels]. */
 export class GlobalAveragePooling2D extends BaseGlobalPooling {
   static override className = 'GlobalAveragePooling2D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
   }
@@ -139,6 +149,7 @@ registerLayer(GlobalAveragePooling2D);
 /** Max over steps: [batch, steps, channels] -> [batch, channels]. */
 export class GlobalMaxPooling1D extends BaseGlobalPooling {
   static override className = 'GlobalMaxPooling1D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 1);
   }
@@ -151,6 +162,7 @@ registerLayer(GlobalMaxPooling1D);
 /** Max over height and width: [batch, h, w, channels] -> [batch, channels]. */
 export class GlobalMaxPooling2D extends BaseGlobalPooling {
   static override className = 'GlobalMaxPooling2D';
+  static override readonly argKeys: readonly string[] = GLOBAL_POOLING_ARG_KEYS;
   constructor(args: GlobalPoolingArgs = {}) {
     super(args, 2);
   }

@@ -19,6 +19,7 @@ import {
   shapeToChannelsLast,
   toChannelsLast,
 } from '../conv/util.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface Pooling1DArgs extends LayerArgs {
   /** Window length. Default 2. */
@@ -41,6 +42,13 @@ export interface Pooling2DArgs extends LayerArgs {
   /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
   dataFormat?: DataFormat | null;
 }
+
+const POOLING_ARG_KEYS = layerArgKeys<Pooling2DArgs>({
+  poolSize: true,
+  strides: true,
+  padding: true,
+  dataFormat: true,
+});
 
 abstract class BasePooling extends Layer {
   readonly poolSize: readonly number[];
@@ -119,6 +127,7 @@ const asPair = (v: readonly number[]): [number, number] => [v[0] as number, v[1]
 /** Max over windows of [batch, steps, channels]. */
 export class MaxPooling1D extends BasePooling {
   static override className = 'MaxPooling1D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling1DArgs = {}) {
     super(args, 1);
   }
@@ -131,6 +140,7 @@ registerLayer(MaxPooling1D);
 /** Max over windows of [batch, height, width, channels]. */
 export class MaxPooling2D extends BasePooling {
   static override className = 'MaxPooling2D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling2DArgs = {}) {
     super(args, 2);
   }
@@ -143,6 +153,7 @@ registerLayer(MaxPooling2D);
 /** Mean over windows of [batch, steps, channels] (with 'same', padding is not counted). */
 export class AveragePooling1D extends BasePooling {
   static override className = 'AveragePooling1D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling1DArgs = {}) {
     super(args, 1);
   }
@@ -155,6 +166,7 @@ registerLayer(AveragePooling1D);
 /** Mean over windows of [batch, height, width, channels] (with 'same', padding is not counted). */
 export class AveragePooling2D extends BasePooling {
   static override className = 'AveragePooling2D';
+  static override readonly argKeys: readonly string[] = POOLING_ARG_KEYS;
   constructor(args: Pooling2DArgs = {}) {
     super(args, 2);
   }

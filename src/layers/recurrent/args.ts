@@ -3,6 +3,7 @@ import type { ActivationIdentifier } from '../../activations/index.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
+import { layerArgKeys } from '../base/arg-keys.js';
 import type { LayerArgs } from '../base/layer.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
 
@@ -53,6 +54,37 @@ export interface RNNArgs extends LayerArgs {
   /** @deprecated Keras 1 name of recurrentDropout. */
   dropout_U?: number;
 }
+
+/** The constructor options of every recurrent layer beyond LayerArgs. */
+export const RNN_ARG_KEYS = layerArgKeys<RNNArgs>({
+  units: true,
+  zeroOutputForMask: true,
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  recurrentInitializer: true,
+  biasInitializer: true,
+  kernelRegularizer: true,
+  recurrentRegularizer: true,
+  biasRegularizer: true,
+  kernelConstraint: true,
+  recurrentConstraint: true,
+  biasConstraint: true,
+  dropout: true,
+  recurrentDropout: true,
+  seed: true,
+  returnSequences: true,
+  returnState: true,
+  goBackwards: true,
+  stateful: true,
+  unroll: true,
+  W_regularizer: true,
+  U_regularizer: true,
+  b_regularizer: true,
+  U_constraint: true,
+  dropout_W: true,
+  dropout_U: true,
+});
 
 /** RNN arguments of the gated layers (LSTM, GRU). */
 export interface GatedRNNArgs extends RNNArgs {

@@ -24,6 +24,8 @@ import {
 import { firstMask, type Mask } from '../base/masking.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { RNN } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
@@ -41,7 +43,7 @@ function asRNN(layer: unknown, arg: string, where: string): RNN {
   const l = isKerasObject(layer) ? deserializeLayer(layer, where) : layer;
   if (!(l instanceof RNN)) {
     throw new TypeError(
-      `${where}: Invalid value for argument ${arg}: expected a recurrent layer (SimpleRNN, LSTM, GRU). Received: ${arg}=${l instanceof Layer ? l.toString() : String(l)}`,
+      `${where}: Invalid value for argument ${arg}: expected a recurrent layer (SimpleRNN, LSTM, GRU). Received: ${arg}=${l instanceof Layer ? l.toString() : showValue(l)}`,
     );
   }
   return l;
@@ -58,6 +60,11 @@ function copyOf(layer: RNN, prefix: string, goBackwards: boolean): RNN {
 
 export class Bidirectional extends Layer {
   static override className = 'Bidirectional';
+  static override readonly argKeys: readonly string[] = layerArgKeys<BidirectionalArgs>({
+    layer: true,
+    mergeMode: true,
+    backwardLayer: true,
+  });
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;
   readonly mergeMode: MergeMode;

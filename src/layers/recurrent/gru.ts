@@ -6,7 +6,10 @@ import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { LayerWeight } from '../base/weight.js';
+import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { fusedActivation, RNN, type FusedCell, type GatedRNNArgs, type StepFn } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface GRUArgs extends GatedRNNArgs {
   /**
@@ -23,6 +26,10 @@ export interface GRUArgs extends GatedRNNArgs {
  */
 export class GRU extends RNN {
   static override className = 'GRU';
+  static override readonly argKeys: readonly string[] = [
+    ...RNN_ARG_KEYS,
+    ...layerArgKeys<Omit<GRUArgs, keyof RNNArgs>>({ recurrentActivation: true, resetAfter: true }),
+  ];
   readonly recurrentActivation: Activation;
   readonly resetAfter: boolean;
 
@@ -34,7 +41,7 @@ export class GRU extends RNN {
     );
     if (args.resetAfter !== undefined && typeof args.resetAfter !== 'boolean') {
       throw new TypeError(
-        `${this.where}: Invalid value for argument resetAfter: expected a boolean. Received: resetAfter=${String(args.resetAfter)}`,
+        `${this.where}: Invalid value for argument resetAfter: expected a boolean. Received: resetAfter=${showValue(args.resetAfter)}`,
       );
     }
     this.resetAfter = args.resetAfter ?? true;

@@ -9,7 +9,10 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { WeightInitializer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
+import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { fusedActivation, RNN, type FusedCell, type GatedRNNArgs, type StepFn } from './base.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface LSTMArgs extends GatedRNNArgs {
   /** Initialize the forget-gate bias to 1 (Jozefowicz et al.), the rest with biasInitializer. */
@@ -23,6 +26,13 @@ export interface LSTMArgs extends GatedRNNArgs {
  */
 export class LSTM extends RNN {
   static override className = 'LSTM';
+  static override readonly argKeys: readonly string[] = [
+    ...RNN_ARG_KEYS,
+    ...layerArgKeys<Omit<LSTMArgs, keyof RNNArgs>>({
+      recurrentActivation: true,
+      unitForgetBias: true,
+    }),
+  ];
   readonly recurrentActivation: Activation;
   readonly unitForgetBias: boolean;
 
@@ -34,7 +44,7 @@ export class LSTM extends RNN {
     );
     if (args.unitForgetBias !== undefined && typeof args.unitForgetBias !== 'boolean') {
       throw new TypeError(
-        `${this.where}: Invalid value for argument unitForgetBias: expected a boolean. Received: unitForgetBias=${String(args.unitForgetBias)}`,
+        `${this.where}: Invalid value for argument unitForgetBias: expected a boolean. Received: unitForgetBias=${showValue(args.unitForgetBias)}`,
       );
     }
     this.unitForgetBias = args.unitForgetBias ?? true;

@@ -3,6 +3,7 @@ import { matMul } from '../../ops/linalg.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import type { LayerWeight } from '../base/weight.js';
+import { RNN_ARG_KEYS } from './args.js';
 import { fusedActivation, RNN, type FusedCell, type RNNArgs, type StepFn } from './base.js';
 
 export type SimpleRNNArgs = RNNArgs;
@@ -10,6 +11,7 @@ export type SimpleRNNArgs = RNNArgs;
 /** Fully connected recurrence: h_t = activation(x_t . kernel + h_{t-1} . recurrent_kernel + b). */
 export class SimpleRNN extends RNN {
   static override className = 'SimpleRNN';
+  static override readonly argKeys: readonly string[] = RNN_ARG_KEYS;
 
   constructor(args: SimpleRNNArgs) {
     super(args);

@@ -23,6 +23,8 @@ import {
 } from '../base/layer.js';
 import type { Mask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { layerArgKeys } from '../base/arg-keys.js';
+import { showValue } from '../../validation/options.js';
 
 export interface TimeDistributedArgs extends LayerArgs {
   /** The layer applied at every time step (or its serialized form). */
@@ -31,6 +33,9 @@ export interface TimeDistributedArgs extends LayerArgs {
 
 export class TimeDistributed extends Layer {
   static override className = 'TimeDistributed';
+  static override readonly argKeys: readonly string[] = layerArgKeys<TimeDistributedArgs>({
+    layer: true,
+  });
   readonly layer: Layer;
   override readonly supportsMasking: boolean = true;
 
@@ -40,7 +45,7 @@ export class TimeDistributed extends Layer {
     const layer = isKerasObject(args.layer) ? deserializeLayer(args.layer, where) : args.layer;
     if (!(layer instanceof Layer))
       throw new TypeError(
-        `${where}: Invalid value for argument layer: expected a Layer. Received: layer=${String(layer)}`,
+        `${where}: Invalid value for argument layer: expected a Layer. Received: layer=${showValue(layer)}`,
       );
     this.layer = this.trackLayer(layer);
   }

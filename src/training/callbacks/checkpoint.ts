@@ -10,6 +10,8 @@ import type { Logs } from '../logs.js';
 import { jsonNumber, numberFromJson, type StatefulCallback } from '../resume.js';
 import { Callback } from './callback.js';
 import type { MonitorMode } from './monitors.js';
+import { checkOptions, optionKeys } from '../../validation/options.js';
+import { showValue } from '../../validation/options.js';
 
 export interface ModelCheckpointArgs {
   /** Quantity compared when `saveBestOnly` (default 'val_loss'). */
@@ -61,6 +63,17 @@ export function formatFilepath(template: string, values: Readonly<Record<string,
   });
 }
 
+const CHECKPOINT_KEYS = optionKeys<ModelCheckpointArgs>({
+  monitor: true,
+  verbose: true,
+  saveBestOnly: true,
+  saveWeightsOnly: true,
+  mode: true,
+  saveFreq: true,
+  includeOptimizer: true,
+  initialValueThreshold: true,
+});
+
 export class ModelCheckpoint extends Callback implements StatefulCallback {
   readonly monitor: string;
   readonly saveBestOnly: boolean;
@@ -82,6 +95,7 @@ export class ModelCheckpoint extends Callback implements StatefulCallback {
     super();
     if (typeof filepath !== 'string' || filepath.length === 0)
       throw new TypeError('ModelCheckpoint: filepath must be a non-empty string');
+    checkOptions(args, CHECKPOINT_KEYS, 'ModelCheckpoint');
     this.monitor = args.monitor ?? 'val_loss';
     this.saveBestOnly = args.saveBestOnly ?? false;
     this.saveWeightsOnly = args.saveWeightsOnly ?? false;
@@ -90,12 +104,12 @@ export class ModelCheckpoint extends Callback implements StatefulCallback {
     this.saveFreq = args.saveFreq ?? 'epoch';
     if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0))
       throw new RangeError(
-        `ModelCheckpoint: saveFreq must be 'epoch' or a positive integer, received ${String(args.saveFreq)}`,
+        `ModelCheckpoint: saveFreq must be 'epoch' or a positive integer, received ${showValue(args.saveFreq)}`,
       );
     const mode = args.mode ?? 'auto';
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max')
       throw new RangeError(
-        `ModelCheckpoint: mode must be 'auto', 'min' or 'max', received ${String(mode)}`,
+        `ModelCheckpoint: mode must be 'auto', 'min' or 'max', received ${showValue(mode)}`,
       );
     const max = mode === 'max' || (mode === 'auto' && /(acc|accuracy|auc)$/.test(this.monitor));
     this.better = max ? (a, b) => a > b : (a, b) => a < b;

@@ -1,12 +1,15 @@
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Logs } from '../logs.js';
 import { Callback } from './callback.js';
+import { checkOptions, optionKeys } from '../../validation/options.js';
 
 export interface CSVLoggerArgs {
   separator?: string;
   /** Keep rows of an existing file (from an earlier run) and add to them. */
   append?: boolean;
 }
+
+const CSV_LOGGER_KEYS = optionKeys<CSVLoggerArgs>({ separator: true, append: true });
 
 /**
  * Writes one CSV row per epoch (epoch, then every logged value in sorted key order, penalty
@@ -25,6 +28,7 @@ export class CSVLogger extends Callback {
     super();
     if (typeof filename !== 'string' || filename.length === 0)
       throw new TypeError('CSVLogger: filename must be a non-empty string');
+    checkOptions(args, CSV_LOGGER_KEYS, 'CSVLogger');
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
   }

@@ -7,6 +7,12 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../logs.js';
 import { jsonNumber, numberFromJson, type StatefulCallback } from '../resume.js';
 import { Callback, type TrainingModel } from './callback.js';
+import { checkOptions, optionKeys, showValue } from '../../validation/options.js';
+import {
+  checkBooleanOption,
+  checkIntegerOption,
+  checkNumberOption,
+} from '../../validation/values.js';
 
 /** What these callbacks need of a model. */
 export interface MonitoredModel extends TrainingModel {
@@ -19,9 +25,15 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Keras: 'auto' maximizes accuracy-like quantities and minimizes everything else. */
 function direction(monitor: string, mode: MonitorMode, where: string): 'min' | 'max' {
+  if (typeof monitor !== 'string' || monitor.length === 0)
+    throw new TypeError(
+      `${where}: monitor must be the name of a logged value such as 'val_loss', received ${showValue(monitor)}`,
+    );
   if (mode === 'min' || mode === 'max') return mode;
   if (mode !== 'auto')
-    throw new RangeError(`${where}: mode must be 'auto', 'min' or 'max', received ${String(mode)}`);
+    throw new RangeError(
+      `${where}: mode must be 'auto', 'min' or 'max', received ${showValue(mode)}`,
+    );
   return /(acc|accuracy|auc)$/.test(monitor) ? 'max' : 'min';
 }
 
@@ -49,6 +61,17 @@ export interface EarlyStoppingArgs {
   startFromEpoch?: number;
 }
 
+const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingArgs>({
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
+});
+
 /** Stops training when `monitor` stops improving for `patience` epochs (Keras 3 semantics). */
 export class EarlyStopping extends Callback implements StatefulCallback {
   readonly monitor: string;
@@ -68,11 +91,17 @@ export class EarlyStopping extends Callback implements StatefulCallback {
   constructor(args: EarlyStoppingArgs = {}) {
     super();
     const where = 'EarlyStopping';
+    checkOptions(args, EARLY_STOPPING_KEYS, where);
+    checkNumberOption(args.minDelta, 'minDelta', where);
+    checkNumberOption(args.baseline, 'baseline', where);
+    checkBooleanOption(args.restoreBestWeights, 'restoreBestWeights', where);
+    checkIntegerOption(args.startFromEpoch, 'startFromEpoch', where, 0);
+    checkIntegerOption(args.verbose, 'verbose', where, 0);
     this.monitor = args.monitor ?? 'val_loss';
     this.patience = args.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0)
       throw new RangeError(
-        `${where}: patience must be a non-negative integer, received ${String(args.patience)}`,
+        `${where}: patience must be a non-negative integer, received ${showValue(args.patience)}`,
       );
     const mode = direction(this.monitor, args.mode ?? 'auto', where);
     // As Keras: the delta is subtracted (min) or added (max) before comparing.
@@ -166,6 +195,17 @@ export interface ReduceLROnPlateauArgs {
   minLr?: number;
 }
 
+const REDUCE_LR_KEYS = optionKeys<ReduceLROnPlateauArgs>({
+  monitor: true,
+  factor: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  minDelta: true,
+  cooldown: true,
+  minLr: true,
+});
+
 /** Multiplies the learning rate by `factor` when `monitor` has not improved for `patience` epochs. */
 export class ReduceLROnPlateau extends Callback implements StatefulCallback {
   readonly monitor: string;
@@ -183,10 +223,17 @@ export class ReduceLROnPlateau extends Callback implements StatefulCallback {
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
     const where = 'ReduceLROnPlateau';
+    checkOptions(args, REDUCE_LR_KEYS, where);
+    checkNumberOption(args.minDelta, 'minDelta', where);
+    checkNumberOption(args.minLr, 'minLr', where);
+    checkIntegerOption(args.cooldown, 'cooldown', where, 0);
+    checkIntegerOption(args.verbose, 'verbose', where, 0);
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor >= 0))
-      throw new RangeError(`${where}: factor must be in [0, 1), received ${String(args.factor)}`);
+      throw new RangeError(
+        `${where}: factor must be in [0, 1), received ${showValue(args.factor)}`,
+      );
     this.patience = args.patience ?? 10;
     this.minDelta = args.minDelta ?? 1e-4;
     this.cooldown = args.cooldown ?? 0;

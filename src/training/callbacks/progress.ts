@@ -1,5 +1,6 @@
 import type { Logs } from '../logs.js';
 import { Callback } from './callback.js';
+import { checkOptions, optionKeys } from '../../validation/options.js';
 
 export interface ProgressOptions {
   /** 1: a live bar on a terminal (one line per epoch otherwise); 2: one line per epoch. */
@@ -9,6 +10,8 @@ export interface ProgressOptions {
   /** Whether `write` is an interactive terminal (default: process.stdout.isTTY). */
   isTTY?: boolean;
 }
+
+const PROGRESS_KEYS = optionKeys<ProgressOptions>({ verbose: true, write: true, isTTY: true });
 
 interface NodeStdout {
   write(s: string): unknown;
@@ -61,6 +64,7 @@ export class ProgressBar extends Callback {
 
   constructor(options: ProgressOptions = {}) {
     super();
+    checkOptions(options, PROGRESS_KEYS, 'ProgressBar');
     const out = stdout();
     this.write =
       options.write ??
