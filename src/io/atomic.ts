@@ -1,11 +1,13 @@
 /**
- * Crash-safe file writes (Node only, loaded on demand so browser bundles never touch node:fs):
+ * Crash-safe file writes (Node only; in a browser bundle it fails, saying so):
  * data goes to a temporary file in the same directory, is flushed to disk, then renamed over
  * the target. A process killed at any moment leaves either the old file or the new one.
  */
+import { nodeBuiltin } from '../platform/node.js';
+
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname, basename, join } = await import('node:path');
+  const fs = await nodeBuiltin('fs/promises', 'writeFileAtomic');
+  const { dirname, basename, join } = await nodeBuiltin('path', 'writeFileAtomic');
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await fs.open(tmp, 'w');
   try {
