@@ -110,8 +110,10 @@ export const PRESETS: Preset[] = [
     title: 'Kernel L2 vs activity L2 on large activations',
     finding:
       'Small weights (≤ 0.3) summing 400 inputs give outputs near 30: every tanh unit is saturated. ' +
-      'The kernel penalty shrinks weights that were never the problem; the activity penalty shrinks ' +
-      'the outputs, the units leave saturation and the network learns.',
+      'Over the first 30 epochs (the study’s length) the kernel penalty (A) shrinks weights that were ' +
+      'never the problem and the units stay saturated; the activity penalty (B) shrinks the outputs, ' +
+      'the units leave saturation and the network learns. Given hundreds of epochs, the kernel ' +
+      'penalty gets there too, slowly.',
     panels: [seedCase('kernel'), seedCase('activity')],
   },
   {

@@ -83,17 +83,36 @@ test('the playground trains two panels live, with working controls', async (t) =
       const outputsAfter = await pixels(page, 'activations-histogram');
       assert.notEqual(weightsAfter[0], weightsBefore[0], 'weights histogram redrawn');
       assert.notEqual(outputsAfter[1], outputsBefore[1], 'outputs histogram redrawn');
-      const frames = await page.evaluate(
-        () => (window as unknown as { __frames: number[] }).__frames,
-      );
+      const { frames, longTasks } = await page.evaluate(() => {
+        const w = window as unknown as { __frames: number[]; __longTasks: number[] };
+        return { frames: w.__frames, longTasks: w.__longTasks };
+      });
       const sorted = [...frames].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
       t.diagnostic(
-        `frames while training: ${frames.length}, median ${median.toFixed(1)} ms, max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} ms`,
+        `frames while training: ${frames.length}, median ${median.toFixed(1)} ms, max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} ms; main-thread tasks over 50 ms: ${longTasks.length}`,
       );
       assert.ok(frames.length > 10 && median < 50, `median frame ${median} ms`);
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
+
+      // Save panel A to IndexedDB, reset it, load it back: the trained weights return.
+      const panelA = page.locator('[data-testid=panel]').first();
+      await panelA.locator('[data-testid=panel-save]').click();
+      await panelA
+        .locator('.status', { hasText: 'Saved to indexeddb://lamina-playground-a' })
+        .waitFor();
+      await panelA.locator('[data-testid=panel-reset]').click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=panel] [data-testid=step]')?.textContent === '0',
+      );
+      assert.deepEqual((await pixels(page, 'weights-histogram'))[0], weightsBefore[0]);
+      await panelA.locator('[data-testid=panel-load]').click();
+      await panelA
+        .locator('.status', { hasText: 'Loaded indexeddb://lamina-playground-a' })
+        .waitFor();
+      await page.waitForTimeout(300);
+      assert.deepEqual((await pixels(page, 'weights-histogram'))[0], weightsAfter[0]);
 
       // Controls: panel B on XOR with a kernel L1 penalty; the hash follows.
       const panelB = page.locator('[data-testid=panel]').nth(1);
