@@ -43,8 +43,11 @@ export function short(v: number): string {
 export const SERIES = ['data', 'kernel', 'bias', 'activity'] as const;
 export type Series = (typeof SERIES)[number];
 
-/** Data loss and each penalty per step, on a log scale (penalties are often 100x smaller). */
-export function drawLosses(canvas: HTMLCanvasElement, points: readonly CurvePoint[]): void {
+/**
+ * Data loss and each penalty per step, on a log scale (penalties are often 100x smaller).
+ * Returns the series drawn (those with a value above 0).
+ */
+export function drawLosses(canvas: HTMLCanvasElement, points: readonly CurvePoint[]): Series[] {
   const { g, w, h } = context(canvas);
   const left = 40;
   const bottom = h - 18;
@@ -71,7 +74,7 @@ export function drawLosses(canvas: HTMLCanvasElement, points: readonly CurvePoin
   g.fillStyle = COLORS.text;
   if (points.length === 0 || !Number.isFinite(lo)) {
     g.fillText('press Train or Step', left + 10, (top + bottom) / 2);
-    return;
+    return shown;
   }
   const loExp = Math.floor(Math.log10(lo));
   const hiExp = Math.max(loExp + 1, Math.ceil(Math.log10(hi)));
@@ -112,6 +115,7 @@ export function drawLosses(canvas: HTMLCanvasElement, points: readonly CurvePoin
     g.stroke();
   }
   g.setLineDash([]);
+  return shown;
 }
 
 /** Bars of a histogram centred on 0, with its range under it. */

@@ -3,7 +3,7 @@
  * the worker reports, drawn at most once per animation frame. The `data-testid` attributes are
  * the page's contract with its tests (see the README's Playground section).
  */
-import { COLORS, drawBoundary, drawHistogram, drawLosses, short } from './charts.js';
+import { COLORS, drawBoundary, drawHistogram, drawLosses, short, type Series } from './charts.js';
 import {
   ACTIVATIONS,
   DATASET_LABELS,
@@ -61,6 +61,8 @@ export class Panel {
   private readonly adviceBox: HTMLElement;
   running = false;
   private outbox: ToWorker[] | null = [];
+  /** Legend entries of the penalties, shown once their curve has a value. */
+  private readonly legendKeys: Partial<Record<Series, HTMLElement>> = {};
 
   constructor(
     readonly id: string,
@@ -116,9 +118,12 @@ export class Panel {
     };
     const legend = el('div', { class: 'legend' }, [
       el('span', { class: 'key data', text: 'data loss' }),
-      el('span', { class: 'key kernel', text: 'kernel penalty' }),
-      el('span', { class: 'key activity', text: 'activity penalty' }),
-      el('span', { class: 'key bias', text: 'bias penalty' }),
+      ...(['kernel', 'activity', 'bias'] as const).map((kind) => {
+        const key = el('span', { class: `key ${kind}`, text: `${kind} penalty` });
+        key.hidden = true;
+        this.legendKeys[kind] = key;
+        return key;
+      }),
     ]);
     this.root = el(
       'section',
@@ -306,7 +311,9 @@ export class Panel {
     const share = (v: number[]) =>
       v.length === 0 ? 'n/a' : `${Math.round((100 * v.reduce((a, b) => a + b, 0)) / v.length)}%`;
     this.stats.saturation.textContent = `${share(sat)} / ${share(dead)}`;
-    drawLosses(this.lossCanvas, this.history);
+    const shown = drawLosses(this.lossCanvas, this.history);
+    for (const [kind, key] of Object.entries(this.legendKeys))
+      key.hidden = !shown.includes(kind as Series);
     if (s.boundary !== null)
       drawBoundary(this.boundaryCanvas, s.boundary, this.points, this.labels);
     this.drawLayers(s);

@@ -51,6 +51,8 @@ export interface PageOptions {
 }
 
 export interface ChromiumOptions {
+  /** Build dist/ first (default true; a page that bundles its own code needs no dist/). */
+  build?: boolean;
   /** More files to serve, by URL path (e.g. `/vendor/tf.min.js`), from these paths on disk. */
   assets?: Record<string, string>;
 }
@@ -105,7 +107,7 @@ const ISOLATION = {
 export async function withChromium(
   t: TestContext,
   body: (session: BrowserSession) => Promise<void>,
-  { assets = {} }: ChromiumOptions = {},
+  { assets = {}, build = true }: ChromiumOptions = {},
 ): Promise<void> {
   const executablePath = findChromium();
   if (executablePath === null) {
@@ -173,11 +175,12 @@ export async function withChromium(
   });
   try {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    execFileSync(
-      process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist')],
-      { stdio: 'pipe' },
-    );
+    if (build)
+      execFileSync(
+        process.execPath,
+        [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist')],
+        { stdio: 'pipe' },
+      );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
