@@ -53,6 +53,8 @@ export interface PanelConfig {
   learningRate: number;
   batchSize: number;
   seed: number;
+  /** Training pauses by itself after this many epochs; 0: never. */
+  epochs: number;
 }
 
 export const NO_PENALTY: Penalty = { kind: 'none', factor: 0.001 };
@@ -77,6 +79,7 @@ export function defaultConfig(): PanelConfig {
     learningRate: 0.01,
     batchSize: 32,
     seed: 1,
+    epochs: 0,
   };
 }
 
@@ -102,6 +105,7 @@ const seedCase = (penalty: 'kernel' | 'activity'): PanelConfig => ({
   learningRate: 0.05,
   batchSize: 32,
   seed: 1,
+  epochs: 30,
 });
 
 export const PRESETS: Preset[] = [
@@ -110,7 +114,7 @@ export const PRESETS: Preset[] = [
     title: 'Kernel L2 vs activity L2 on large activations',
     finding:
       'Small weights (≤ 0.3) summing 400 inputs give outputs near 30: every tanh unit is saturated. ' +
-      'Over the first 30 epochs (the study’s length) the kernel penalty (A) shrinks weights that were ' +
+      'Over 30 epochs (the study’s length, where both pause) the kernel penalty (A) shrinks weights that were ' +
       'never the problem and the units stay saturated; the activity penalty (B) shrinks the outputs, ' +
       'the units leave saturation and the network learns. Given hundreds of epochs, the kernel ' +
       'penalty gets there too, slowly.',
@@ -130,6 +134,7 @@ export const PRESETS: Preset[] = [
         learningRate: 0.001,
         batchSize: 32,
         seed: 1,
+        epochs: 20,
       },
       {
         dataset: 'digits',
@@ -138,6 +143,7 @@ export const PRESETS: Preset[] = [
         learningRate: 0.001,
         batchSize: 32,
         seed: 1,
+        epochs: 20,
       },
     ],
   },
@@ -219,6 +225,7 @@ export function parseConfig(v: unknown, where = 'config'): PanelConfig {
     learningRate: numberIn(o.learningRate, 1e-6, 10, `${where}.learningRate`),
     batchSize: numberIn(o.batchSize, 1, 1024, `${where}.batchSize`, true),
     seed: numberIn(o.seed, 0, 2 ** 31 - 1, `${where}.seed`, true),
+    epochs: o.epochs === undefined ? 0 : numberIn(o.epochs, 0, 1e6, `${where}.epochs`, true),
   };
 }
 

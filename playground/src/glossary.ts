@@ -27,4 +27,6 @@ export const GLOSSARY = {
     'Histogram of this layer’s outputs z = xW + b on held-out samples (before the activation): what an activity penalty acts on.',
   advice: 'What Lamina’s diagnose() says about each layer, from its weights and outputs.',
   seed: 'Seed: the same seed gives the same data and initial weights.',
+  epochs:
+    'Training pauses by itself after this many epochs (0: never), so that both panels can be compared at the same point.',
 } as const;

@@ -478,6 +478,15 @@ export class Panel {
             integer: true,
           }),
         ),
+        field(
+          term('stop at epoch', GLOSSARY.epochs),
+          numberInput(
+            c.epochs,
+            (v) => ((c.epochs = v), this.changed()),
+            { min: 0, max: 1e6, step: '1', integer: true },
+            { 'data-testid': 'stop-epoch' },
+          ),
+        ),
       ]),
       ...layerRows,
       el('div', { class: 'row' }, [addLayer, removeLayer]),

@@ -156,11 +156,6 @@ function fresh(config: PanelConfig, data: Dataset, model: Model): State {
 function trainStep(s: State): void {
   const { data } = s;
   const n = data.yTrain.length;
-  if (s.cursor >= n) {
-    s.epoch += 1;
-    s.cursor = 0;
-    s.order = permutation(n, random(s.config.seed + s.epoch));
-  }
   const rows = s.order.subarray(s.cursor, Math.min(n, s.cursor + s.config.batchSize));
   s.cursor += rows.length;
   const f = data.features;
@@ -177,6 +172,11 @@ function trainStep(s: State): void {
   );
   s.stepMs += performance.now() - started;
   s.step += 1;
+  if (s.cursor >= n) {
+    s.epoch += 1;
+    s.cursor = 0;
+    s.order = permutation(n, random(s.config.seed + s.epoch));
+  }
   const point: CurvePoint = { step: s.step, data: 0, kernel: 0, bias: 0, activity: 0 };
   for (const [key, value] of Object.entries(logs) as [string, number][]) {
     const kind = /^penalty\/.*\/(kernel|bias|activity)$/.exec(key)?.[1] as
@@ -294,9 +294,13 @@ function loop(): void {
   const s = state;
   if (!running || s === null) return;
   const start = performance.now();
+  const done = () => s.config.epochs > 0 && s.epoch >= s.config.epochs;
   try {
-    do trainStep(s);
-    while (performance.now() - start < SLICE_MS);
+    while (!done() && performance.now() - start < SLICE_MS) trainStep(s);
+    if (done()) {
+      setRunning(false);
+      return;
+    }
     if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot(s);
   } catch (e) {
     setRunning(false);

@@ -155,6 +155,29 @@ test('the playground trains two panels live, with working controls', async (t) =
               '') === '1',
         );
 
+        // Stop at epoch 2: panel B (300 XOR points, batches of 32: 10 steps an epoch) pauses by itself.
+        await panelB.locator('[data-testid=stop-epoch]').fill('2');
+        await panelB.locator('[data-testid=stop-epoch]').dispatchEvent('change');
+        await page.waitForFunction(
+          () =>
+            (document.querySelectorAll('[data-testid=panel] [data-testid=step]')[1]?.textContent ??
+              '') === '0',
+        );
+        await page.click('[data-testid=train]');
+        await page.waitForFunction(
+          () =>
+            (document.querySelectorAll('[data-testid=panel] [data-testid=epoch]')[1]?.textContent ??
+              '') === '2',
+          undefined,
+          { timeout: 30_000 },
+        );
+        await page.waitForTimeout(300);
+        assert.equal((await steps(page))[1], 20);
+        await page.click('[data-testid=train]');
+        await page.waitForFunction(
+          () => document.querySelector('[data-testid=train]')?.textContent === 'Train',
+        );
+
         // A preset sets both panels; the hash reproduces them in a new tab.
         await page.click('[data-testid=preset-digits]');
         await page.waitForFunction(() =>

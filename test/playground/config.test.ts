@@ -43,6 +43,7 @@ test('the large-activations preset is the study scenario: L2(3e-3) on kernel vs 
       learningRate: 0.05,
       batchSize: 32,
       seed: 1,
+      epochs: 30,
     },
   );
   assert.equal(describePenalties(defaultConfig()), 'no penalty');
@@ -78,6 +79,12 @@ test('a malformed configuration is refused, naming the field', () => {
   });
   assert.throws(() => parseConfig(bad((c) => (c.batchSize = 2.5))), {
     message: 'config.batchSize: expected an integer in [1, 1024], received 2.5',
+  });
+  // Links made before `epochs` existed still load (no limit).
+  const { epochs: _epochs, ...older } = defaultConfig();
+  assert.equal(parseConfig(older).epochs, 0);
+  assert.throws(() => parseConfig(bad((c) => (c.epochs = 1.5))), {
+    message: 'config.epochs: expected an integer in [0, 1000000], received 1.5',
   });
   assert.throws(() => fromHash('#%7Bnot json'), {
     name: 'TypeError',
