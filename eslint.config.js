@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'playground/dist/',
       'node_modules/',
       'bench/results/',
       'assembly/',

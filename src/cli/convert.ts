@@ -6,6 +6,7 @@
  *   OUT: `.keras` (Keras 3), `.weights.h5` (Keras 3 weights only), or else the TensorFlow.js
  *        Layers format (a folder, or a path ending in .json).
  */
+import { nodeBuiltin } from '../platform/node.js';
 import { LaminaError } from '../errors.js';
 import type { Model } from '../models/model.js';
 import { loadModel, loadWeights, modelFromJSON, saveModel } from '../saving/index.js';
@@ -56,7 +57,7 @@ function parseConvertArgs(argv: readonly string[]): ConvertArgs | string {
 /** Keras JSON (`to_json()`) rather than a TensorFlow.js model.json (which has modelTopology). */
 async function isKerasJson(path: string): Promise<boolean> {
   if (!path.endsWith('.json')) return false;
-  const fs = await import('node:fs/promises');
+  const fs = await nodeBuiltin('fs/promises', 'lamina convert');
   const head = (await fs.readFile(path, 'utf8')).slice(0, 1 << 20);
   return !head.includes('"modelTopology"') && !head.includes('"weightsManifest"');
 }
@@ -68,7 +69,7 @@ async function readModel(args: ConvertArgs): Promise<Model> {
         'no-topology',
         `${args.input} is Keras JSON (an architecture without weights): pass --weights FILE`,
       );
-    const fs = await import('node:fs/promises');
+    const fs = await nodeBuiltin('fs/promises', 'lamina convert');
     const model = modelFromJSON(await fs.readFile(args.input, 'utf8'));
     await loadWeights(model, args.weights);
     return model;

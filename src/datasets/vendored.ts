@@ -1,9 +1,10 @@
 /**
  * The datasets shipped in `data/` (scikit-learn's copies of UCI digits and iris; BSD-3, see
- * data/README.md). Node only: they are read from the package's files.
+ * data/README.md): read from the package's files in Node, embedded in browser bundles.
  */
 import { parseNumericCsv } from '../io/csv.js';
 import { tensor } from '../ops/convert.js';
+import { readPackageData } from '../platform/node.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface LabeledData {
@@ -13,17 +14,6 @@ export interface LabeledData {
   y: Tensor;
   classes: string[];
   featureNames: string[];
-}
-
-async function readData(file: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const url = new URL(`../../data/${file}`, import.meta.url);
-  const bytes = await readFile(url);
-  if (file.endsWith('.gz')) {
-    const { gunzipSync } = await import('node:zlib');
-    return gunzipSync(bytes).toString('utf8');
-  }
-  return bytes.toString('utf8');
 }
 
 function split(
@@ -48,7 +38,7 @@ function split(
  * their digits 0..9.
  */
 export async function loadDigits(): Promise<LabeledData> {
-  const table = parseNumericCsv(await readData('digits.csv.gz'), {
+  const table = parseNumericCsv(await readPackageData('digits.csv.gz'), {
     source: 'data/digits.csv.gz',
     header: false,
   });
@@ -63,7 +53,7 @@ export async function loadDigits(): Promise<LabeledData> {
 
 /** 150 iris flowers: 4 measurements (cm) and the species 0..2. */
 export async function loadIris(): Promise<LabeledData> {
-  const text = await readData('iris.csv');
+  const text = await readPackageData('iris.csv');
   const [head, ...rest] = text.split('\n');
   const classes = (head ?? '')
     .split(',')

@@ -1,10 +1,11 @@
 /**
- * Crash-safe file writes (Node only, loaded on demand so browser bundles never touch node:fs):
+ * Crash-safe file writes (Node only; in a browser bundle it fails, saying so):
  * data goes to a temporary file in the same directory, is flushed to disk, then renamed over
  * the target. A process killed at any moment leaves either the old file or the new one; a write
  * that fails removes its temporary file and names the target, never the hidden temporary name.
  */
 import { LaminaError } from '../errors.js';
+import { nodeBuiltin } from '../platform/node.js';
 
 /** `e`'s message with the temporary file's name replaced by the target's. */
 function reason(e: unknown, tmp: string, path: string): string {
@@ -12,8 +13,8 @@ function reason(e: unknown, tmp: string, path: string): string {
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname, basename, join } = await import('node:path');
+  const fs = await nodeBuiltin('fs/promises', 'writeFileAtomic');
+  const { dirname, basename, join } = await nodeBuiltin('path', 'writeFileAtomic');
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const handle = await fs.open(tmp, 'w');
@@ -36,8 +37,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * `path` is not a folder. Throws a LaminaError ('io') naming `path`.
  */
 export async function checkWritable(path: string): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname, basename, join } = await import('node:path');
+  const fs = await nodeBuiltin('fs/promises', 'checkWritable');
+  const { dirname, basename, join } = await nodeBuiltin('path', 'checkWritable');
   const existing = await fs.stat(path).catch(() => null);
   if (existing?.isDirectory() === true)
     throw new LaminaError('io', `cannot write ${path}: it is a folder`);

@@ -6,6 +6,7 @@
  */
 import { LaminaError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { nodeBuiltin } from '../platform/node.js';
 import { checkShardBytes, modelJsonFor, readModelJson } from './io/model-json.js';
 import { describe, parseJson } from './json.js';
 import type { ModelArtifacts, SaveResult } from './types.js';
@@ -18,7 +19,7 @@ const SHARD_HASH = /\.group1-shard\d+of\d+\.([0-9a-f]{16})\.bin$/;
 
 /** `dir` -> dir/model.json; `x.json` -> x.json; a `file://` prefix is dropped. */
 export async function jsonPathOf(target: string): Promise<string> {
-  const { join } = await import('node:path');
+  const { join } = await nodeBuiltin('path', 'saving');
   const path = target.startsWith('file://') ? target.slice('file://'.length) : target;
   return path.endsWith('.json') ? path : join(path, 'model.json');
 }
@@ -28,9 +29,9 @@ export async function saveArtifactsToFile(
   artifacts: ModelArtifacts,
   shardBytes = DEFAULT_SHARD_BYTES,
 ): Promise<SaveResult> {
-  const fs = await import('node:fs/promises');
-  const { createHash } = await import('node:crypto');
-  const { basename, dirname, join } = await import('node:path');
+  const fs = await nodeBuiltin('fs/promises', 'saving');
+  const { createHash } = await nodeBuiltin('crypto', 'saving');
+  const { basename, dirname, join } = await nodeBuiltin('path', 'saving');
   const jsonPath = await jsonPathOf(target);
   const dir = dirname(jsonPath);
   const stem = basename(jsonPath, '.json');
@@ -71,7 +72,7 @@ export async function saveArtifactsToFile(
 }
 
 async function syncDir(dir: string): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeBuiltin('fs/promises', 'saving');
   try {
     const handle = await fs.open(dir, 'r');
     try {
@@ -100,8 +101,8 @@ function checkShardPath(path: unknown, where: string): string {
 
 /** Reads model.json and its shards into artifacts, checking sizes before reading. */
 export async function loadArtifactsFromFile(target: string): Promise<ModelArtifacts> {
-  const fs = await import('node:fs/promises');
-  const { dirname, join, sep } = await import('node:path');
+  const fs = await nodeBuiltin('fs/promises', 'saving');
+  const { dirname, join, sep } = await nodeBuiltin('path', 'saving');
   const jsonPath = await jsonPathOf(target);
   const where = `loadModel(${jsonPath})`;
   const io = (e: unknown): never => {
@@ -142,7 +143,7 @@ export async function loadArtifactsFromFile(target: string): Promise<ModelArtifa
     total += stat.size;
   }
   checkShardBytes(artifacts.weightSpecs ?? [], total, where);
-  const { createHash } = await import('node:crypto');
+  const { createHash } = await nodeBuiltin('crypto', 'saving');
   const data = new Uint8Array(total);
   let offset = 0;
   for (const f of files) {

@@ -7,13 +7,14 @@
  * headers. Every file is same-origin, so no `Cross-Origin-Resource-Policy` header is needed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, extname, join, normalize } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 
 export function findChromium(): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -51,6 +52,8 @@ export interface PageOptions {
 }
 
 export interface ChromiumOptions {
+  /** Build dist/ first (default true; a page that bundles its own code needs no dist/). */
+  build?: boolean;
   /** More files to serve, by URL path (e.g. `/vendor/tf.min.js`), from these paths on disk. */
   assets?: Record<string, string>;
 }
@@ -62,6 +65,23 @@ export interface BrowserSession {
    * timeout).
    */
   run(html: string, options?: PageOptions): Promise<PageRun>;
+  /** The folder holding the `dist/` built for this session (the package's compiled code). */
+  readonly buildDir: string;
+  /**
+   * Serves every file under `dir` at `/<name>/...`, cross-origin isolated, and returns that
+   * folder's URL (with a trailing slash).
+   */
+  serve(name: string, dir: string): string;
+  /**
+   * Opens `url` in a new tab, collecting uncaught errors and console errors in `errors`; the
+   * caller closes the page.
+   */
+  open(url: string, options?: { width?: number; height?: number }): Promise<OpenPage>;
+}
+
+export interface OpenPage {
+  page: Page;
+  errors: string[];
 }
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,6 +90,11 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.html': 'text/html',
   '.map': 'application/json',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
 };
 
 /** The headers that make a document cross-origin isolated. */
@@ -85,7 +110,7 @@ const ISOLATION = {
 export async function withChromium(
   t: TestContext,
   body: (session: BrowserSession) => Promise<void>,
-  { assets = {} }: ChromiumOptions = {},
+  { assets = {}, build = true }: ChromiumOptions = {},
 ): Promise<void> {
   const executablePath = findChromium();
   if (executablePath === null) {
@@ -94,8 +119,27 @@ export async function withChromium(
   }
   const root = mkdtempSync(join(tmpdir(), 'lamina-browser-'));
   const pages = new Map<string, { html: string; isolated: boolean }>();
+  const folders = new Map<string, string>();
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+    const [, name = '', ...rest] = path.split('/');
+    const folder = folders.get(name);
+    if (folder !== undefined) {
+      const file = join(
+        folder,
+        ...rest,
+        rest.length === 0 || path.endsWith('/') ? 'index.html' : '',
+      );
+      if (file.startsWith(folder) && existsSync(file) && statSync(file).isFile())
+        res
+          .writeHead(200, {
+            ...ISOLATION,
+            'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          })
+          .end(readFileSync(file));
+      else res.writeHead(404).end();
+      return;
+    }
     const page = pages.get(path);
     if (page !== undefined) {
       res
@@ -137,15 +181,31 @@ export async function withChromium(
   });
   try {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    execFileSync(
-      process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist')],
-      { stdio: 'pipe' },
-    );
+    if (build)
+      execFileSync(
+        process.execPath,
+        [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist')],
+        { stdio: 'pipe' },
+      );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     await body({
+      buildDir: root,
+      serve(name, dir) {
+        folders.set(name, dir);
+        return `http://127.0.0.1:${port}/${name}/`;
+      },
+      async open(url, { width = 1280, height = 800 } = {}) {
+        const page = await browser.newPage({ viewport: { width, height } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        await page.goto(url);
+        return { page, errors };
+      },
       async run(html, { isolated = true, timeout = 20_000, downloads: expected = 0 } = {}) {
         const path = `/page-${pages.size}.html`;
         pages.set(path, { html, isolated });

@@ -3,6 +3,7 @@
  * a read stream; an http(s) URL, a `Request` or a `Response` through `fetch` and the body's
  * stream (Node and browsers); in a browser any path or URL is fetched.
  */
+import { nodeBuiltin } from '../../platform/node.js';
 import { LaminaError } from '../../errors.js';
 
 /** A file path or URL (string or URL object), a Request to fetch, or a fetched Response. */
@@ -118,8 +119,8 @@ async function* bodyChunks(
 }
 
 async function* fileChunks(pathOrUrl: string, where: string): AsyncGenerator<Uint8Array> {
-  const { createReadStream } = await import('node:fs');
-  const { fileURLToPath } = await import('node:url');
+  const { createReadStream } = await nodeBuiltin('fs', where);
+  const { fileURLToPath } = await nodeBuiltin('url', where);
   const path = /^file:\/\//i.test(pathOrUrl) ? fileURLToPath(pathOrUrl) : pathOrUrl;
   const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   try {

@@ -4,6 +4,7 @@
  * files and weights-only `.weights.h5` / `.h5` files, told apart by their first bytes. Saving is
  * crash-safe: the file is written to a temporary name, flushed, then renamed over the target.
  */
+import { nodeBuiltin } from '../../platform/node.js';
 import { inNode } from '../io/file.js';
 import { LaminaError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -52,7 +53,7 @@ async function bytesOf(source: KerasBytes, where: string): Promise<Uint8Array> {
 }
 
 async function readLocalFile(path: string, where: string): Promise<Uint8Array> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeBuiltin('fs/promises', 'Keras files');
   const io = (e: unknown): never => {
     throw new LaminaError('io', `${where}: ${(e as Error).message}`, { cause: e });
   };
@@ -171,8 +172,8 @@ export async function saveKerasFile(
     throw new TypeError(
       `saveModel(${file}): Lamina writes Keras files as '.keras' archives or '.weights.h5' weights; the legacy whole-model .h5 format is read only`,
     );
-  const { dirname } = await import('node:path');
-  const fs = await import('node:fs/promises');
+  const { dirname } = await nodeBuiltin('path', 'Keras files');
+  const fs = await nodeBuiltin('fs/promises', 'Keras files');
   await fs.mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, bytes);
   return {

@@ -1,3 +1,4 @@
+import { nodeBuiltin } from '../../platform/node.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Logs } from '../logs.js';
 import { Callback } from './callback.js';
@@ -37,7 +38,7 @@ export class CSVLogger extends Callback {
     this.keys = null;
     this.lines = [];
     if (this.append) {
-      const fs = await import('node:fs/promises');
+      const fs = await nodeBuiltin('fs/promises', 'CSVLogger');
       const existing = await fs.readFile(this.filename, 'utf8').catch(() => '');
       const rows = existing.split('\n').filter((l) => l.length > 0);
       if (rows.length > 0) {
