@@ -92,6 +92,9 @@ test('esbuild and Vite bundles of lamina-nn and lamina-nn/tfjs run in Chromium',
     cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
     cpSync(join(root, 'data'), join(pkg, 'data'), { recursive: true });
     cpSync(join(session.buildDir, 'dist'), join(pkg, 'dist'), { recursive: true });
+    // Its runtime dependencies, as npm installs them beside it.
+    for (const dep of ['fflate', 'h5wasm'])
+      cpSync(join(root, 'node_modules', dep), join(app, 'node_modules', dep), { recursive: true });
     writeFileSync(join(app, 'main.js'), APP(lstm));
     writeFileSync(
       join(app, 'index.html'),
