@@ -49,6 +49,8 @@ const CASES = [
   'masked_bidirectional',
   'channels_first',
   'nested_frozen',
+  'activation_layers',
+  'time_distributed',
 ];
 
 async function readCase(name: string): Promise<KerasCase> {

@@ -7,6 +7,7 @@
  *   layers/lstm/cell/vars/0                   a recurrent layer keeps its weights on its cell
  *   layers/sequential/layers/dense/vars/0     a nested model
  *   layers/bidirectional/forward_layer/cell/vars/0
+ *   layers/time_distributed/layer/vars/0       a TimeDistributed's wrapped layer
  * A layer reached twice (shared) is saved at the first path only.
  */
 import type { Layer } from '../../layers/base/layer.js';
@@ -53,6 +54,12 @@ const isModel = (l: Layer): l is Layer & ModelLike =>
 const isBidirectional = (l: Layer): l is Layer & BidirectionalLike =>
   l.className === 'Bidirectional' && 'forwardLayer' in l && 'backwardLayer' in l;
 
+interface WrapperLike {
+  readonly layer: Layer;
+}
+const isTimeDistributed = (l: Layer): l is Layer & WrapperLike =>
+  l.className === 'TimeDistributed' && 'layer' in l;
+
 const join = (prefix: string, name: string): string => (prefix === '' ? name : `${prefix}/${name}`);
 
 /** The saving paths of every weight of `model`, and the named groups Keras writes. */
@@ -84,6 +91,10 @@ export function kerasSavingPlan(model: Layer): KerasSavingPlan {
       addVars(path, layer.name, ownWeights(layer, [layer.forwardLayer, layer.backwardLayer]));
       visit(layer.backwardLayer, join(path, 'backward_layer'));
       visit(layer.forwardLayer, join(path, 'forward_layer'));
+    } else if (isTimeDistributed(layer)) {
+      // The wrapped layer's weights live under `layer`, as Keras tracks its attribute.
+      addVars(path, layer.name, ownWeights(layer, [layer.layer]));
+      visit(layer.layer, join(path, 'layer'));
     } else {
       const cell = RNN_CELLS[layer.className];
       if (cell === undefined) addVars(path, layer.name, layer.weights);
