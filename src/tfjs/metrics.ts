@@ -36,7 +36,7 @@ export function binaryAccuracy(yTrue: TensorLike, yPred: TensorLike): Tensor {
 
 /** Counts of elements where yTrue is 1 and yPred is exactly `predicted` (TensorFlow.js's rule). */
 function count(t: Tensor, p: Tensor, truth: number, predicted: number): Tensor {
-  return cast(sum(cast(logicalAnd(equal(t, truth), equal(p, predicted)), 'float32')), 'float32');
+  return sum(cast(logicalAnd(equal(t, truth), equal(p, predicted)), 'float32'));
 }
 
 function safeRatio(numerator: Tensor, denominator: Tensor): Tensor {
