@@ -9,6 +9,7 @@ import {
   newTape,
   recordCustom,
   withTape,
+  type RecordedName,
   type Tape,
   type TapeNode,
 } from '../engine/engine.js';
@@ -16,7 +17,14 @@ import { ones, zeros } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
-import { Absorbed, gradients, PenaltyGradTerm, type GradContribution } from './gradients/index.js';
+import {
+  gradients,
+  PenaltyGradTerm,
+  penaltyFolds,
+  type GradContext,
+  type GradFn,
+  type PenaltyFold,
+} from './gradients/index.js';
 
 function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
@@ -42,26 +50,17 @@ function assertNotNested(op: string): void {
   }
 }
 
-function ruleFor(
-  node: TapeNode,
-  dy: Tensor,
-  needs: readonly boolean[],
-  pending: readonly (PenaltyGradTerm | undefined)[],
-): readonly (GradContribution | null)[] {
+type RuleResult = readonly (Tensor | PenaltyGradTerm | null)[];
+
+function ruleFor(node: TapeNode, ctx: GradContext<RecordedName>): RuleResult {
   if (node.primitive === 'Custom') {
     if (node.customGrad === null)
       throw new Error('customGrad: internal error: missing gradient function');
-    return node.customGrad(dy);
+    return node.customGrad(ctx.dy);
   }
-  const rule = gradients[node.primitive] as (
-    dy: Tensor,
-    inputs: readonly Tensor[],
-    attrs: unknown,
-    y: Tensor,
-    needs: readonly boolean[],
-    pending: readonly (PenaltyGradTerm | undefined)[],
-  ) => readonly (GradContribution | null)[];
-  return rule(dy, node.inputs, node.attrs, node.output, needs, pending);
+  // The node was recorded by its kernel, so its inputs and attributes are that rule's.
+  const rule = gradients[node.primitive] as GradFn<RecordedName>;
+  return rule(ctx);
 }
 
 /** A tensor's gradient so far: a tensor, or a deferred term not yet added to anything. */
@@ -77,26 +76,23 @@ function evaluated(g: Partial): Tensor {
   return g instanceof PenaltyGradTerm ? g.materialize() : g;
 }
 
-const NO_TERMS: readonly undefined[] = [];
-
 /**
- * The pending penalty terms a node's rule may fold into its inputs' gradients (inputs that need
- * a gradient and appear once in the node); a shared empty list when there are none (most nodes).
+ * The node's penalty fold (`gradients/term.ts`) where it applies: the input it folds into wants
+ * a gradient, appears once in the node and holds a pending penalty term of its own.
  */
-function pendingTerms(
-  inputs: readonly Tensor[],
+function applicableFold(
+  node: TapeNode,
   needs: readonly boolean[],
   grads: ReadonlyMap<number, Partial>,
-): readonly (PenaltyGradTerm | undefined)[] {
-  let terms: (PenaltyGradTerm | undefined)[] | null = null;
-  inputs.forEach((x, k) => {
-    const p = grads.get(x.id);
-    if (!(p instanceof PenaltyGradTerm) || needs[k] !== true) return;
-    if (inputs.indexOf(x) !== inputs.lastIndexOf(x)) return;
-    terms ??= inputs.map(() => undefined);
-    terms[k] = p;
-  });
-  return terms ?? NO_TERMS;
+): { fold: PenaltyFold<RecordedName>; term: PenaltyGradTerm } | null {
+  if (node.primitive === 'Custom') return null;
+  const fold = penaltyFolds[node.primitive] as PenaltyFold<RecordedName> | undefined;
+  if (fold === undefined || needs[fold.input] !== true) return null;
+  const x = node.inputs[fold.input] as Tensor;
+  const term = grads.get(x.id);
+  if (!(term instanceof PenaltyGradTerm) || term.x !== x) return null;
+  if (node.inputs.indexOf(x) !== node.inputs.lastIndexOf(x)) return null;
+  return { fold, term };
 }
 
 /**
@@ -113,7 +109,16 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       const g = evaluated(contribution);
       if (g !== contribution) grads.set(node.output.id, g);
       const needs = node.inputs.map((x) => x.dtype === 'float32' && isTracked(tape, x));
-      const inputGrads = ruleFor(node, g, needs, pendingTerms(node.inputs, needs, grads));
+      const ctx = {
+        dy: g,
+        inputs: node.inputs,
+        attrs: node.attrs,
+        output: node.output,
+        needs,
+      } as GradContext<RecordedName>;
+      const folding = applicableFold(node, needs, grads);
+      const inputGrads =
+        folding === null ? ruleFor(node, ctx) : folding.fold.rule(ctx, folding.term);
       node.inputs.forEach((x, k) => {
         const gx = inputGrads[k];
         if (gx === null || gx === undefined || needs[k] !== true) return;
@@ -123,14 +128,9 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
           );
         }
         const prev = grads.get(x.id);
-        if (gx instanceof Absorbed) {
-          // The rule folded in the term it was given: it replaces that term.
-          if (prev !== gx.term)
-            throw new Error(`gradient of ${node.primitive}: internal error: absorbed a stale term`);
-          grads.set(x.id, gx.tensor);
-          return;
-        }
-        grads.set(x.id, prev === undefined ? gx : accumulate(prev, gx));
+        // A fold's gradient already holds the input's pending term: it replaces the term.
+        const folded = folding !== null && k === folding.fold.input;
+        grads.set(x.id, prev === undefined || folded ? gx : accumulate(prev, gx));
       });
     }
     // Leaves (watched tensors, variables) hold their contributions as left: evaluate the terms.

@@ -14,10 +14,23 @@
  *
  * Output shapes and dtypes are computed and validated by the ops; a kernel receives them in
  * `out` and may trust its inputs.
+ *
+ * The contract is the primitive kernels (`PrimitiveKernelName`). The fused kernels
+ * (`FusedKernelName`: bias + activation, penalties, optimizer updates, recurrent sequences) are
+ * optional: where a backend leaves one out, the engine runs a default composition of primitives
+ * (`engine/compositions/`), so a backend implements a fusion only to make it faster.
+ * docs/backend.md, "Writing a backend", walks through it.
  */
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
-import type { ArityInputs, KernelName, KernelSpecs, Spec } from './kernels.js';
+import type {
+  ArityInputs,
+  FusedKernelName,
+  KernelName,
+  KernelSpecs,
+  PrimitiveKernelName,
+  Spec,
+} from './kernels.js';
 
 /** Opaque reference to a tensor's storage, meaningful only to the backend that made it. */
 export type DataHandle = object;
@@ -43,7 +56,13 @@ export type ImplOf<S extends Spec<1 | 2 | 3 | 'n', unknown>> = (
 
 export type KernelImpl<K extends KernelName> = ImplOf<KernelSpecs[K]>;
 
+/** Every kernel of the list (the reference backend's table). */
 export type KernelTable = { readonly [K in KernelName]: KernelImpl<K> };
+
+/** What a backend provides: every primitive kernel, and the fused kernels it chooses to. */
+export type BackendKernels = { readonly [K in PrimitiveKernelName]: KernelImpl<K> } & {
+  readonly [K in FusedKernelName]?: KernelImpl<K>;
+};
 
 export interface Backend {
   readonly name: string;
@@ -51,5 +70,5 @@ export interface Backend {
   write(values: TypedArray): DataHandle;
   /** The values behind a handle; the caller must not mutate the returned array. */
   read(handle: DataHandle): TypedArray;
-  readonly kernels: KernelTable;
+  readonly kernels: BackendKernels;
 }

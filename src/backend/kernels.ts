@@ -4,8 +4,9 @@
  * may trust what they receive. Composite ops (mean, softmax cross-entropy, stack, ...) are built
  * from these in `ops/` and need no kernel of their own.
  *
- * Adding a kernel here is a compile error until every backend implements it and the gradient
- * table (`autograd/gradients/`) gives it a rule.
+ * Adding a kernel here is a compile error until the reference backend implements it, the gradient
+ * table (`autograd/gradients/`) gives it a rule (unless it is an `UnrecordedKernelName`) and,
+ * for a fused kernel (`FusedKernelName`), the engine has a default composition of primitives.
  */
 
 type NoAttrs = Record<string, never>;
@@ -273,6 +274,35 @@ export interface KernelSpecs
     RecurrentKernels {}
 
 export type KernelName = keyof KernelSpecs;
+
+/**
+ * Kernels a backend may leave out: fusions of primitives (one pass instead of several) and whole
+ * recurrent sequences. The engine runs a default composition of primitive kernels for each one a
+ * backend does not implement (`engine/compositions/`), so a new backend's contract is the
+ * primitives; the fused kernels are how it gets faster.
+ */
+export type FusedKernelName = keyof (OptimizerKernels & FusedKernels & RecurrentKernels);
+
+/** The kernels every backend implements. */
+export type PrimitiveKernelName = Exclude<KernelName, FusedKernelName>;
+
+/**
+ * Kernels that only backpropagation and optimizer updates run: backward passes run with the tape
+ * paused and optimizers inside `noGrad`, so these are never recorded (the engine refuses to) and
+ * have no gradient rule. Conv2DBackpropInput is not among them: conv2dTranspose runs it forward.
+ */
+export type UnrecordedKernelName =
+  | 'ReluGrad'
+  | 'ClipByValueGrad'
+  | 'PenaltyGradAdd'
+  | 'WeightGradPenalty'
+  | 'Conv2DBackpropFilter'
+  | 'DepthwiseConv2DBackpropInput'
+  | 'DepthwiseConv2DBackpropFilter'
+  | 'MaxPoolGrad'
+  | 'AvgPoolGrad'
+  | 'RecurrentSequenceGrad'
+  | keyof OptimizerKernels;
 
 export type KernelAttrs<K extends KernelName> = KernelSpecs[K]['attrs'];
 

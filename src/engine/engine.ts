@@ -1,28 +1,59 @@
 /**
- * Dispatch and recording: runs kernels on the current backend and, while a gradient tape is
- * recording, notes which primitive produced each tensor. The gradient rules themselves live
- * above the ops (`autograd/`), because they are written with ops.
+ * Dispatch and recording: runs kernels on the current backend (or, for a fused kernel the
+ * backend leaves out, its default composition of primitives) and, while a gradient tape is
+ * recording, notes which kernel produced each tensor. The gradient rules themselves live above
+ * the ops (`autograd/`), because they are written with ops.
  */
-import type { Backend, TensorInfo } from '../backend/backend.js';
+import type { Backend, KernelImpl, TensorInfo } from '../backend/backend.js';
 import { jsBackend } from '../backend/js/index.js';
-import type { KernelAttrs, KernelInputs, KernelName } from '../backend/kernels.js';
+import type {
+  FusedKernelName,
+  KernelAttrs,
+  KernelInputs,
+  KernelName,
+  UnrecordedKernelName,
+} from '../backend/kernels.js';
+import { LaminaError } from '../errors.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor, Variable, type Storage, type TapeNodeRef } from '../tensor/tensor.js';
+import { defaultCompositions, primitiveOps, type Composition } from './compositions/index.js';
 
-/** Primitives the gradient table covers: every kernel, plus reshape (a view, no kernel). */
-export type PrimitiveName = KernelName | 'Reshape';
-export type PrimitiveAttrs<P extends PrimitiveName> = P extends KernelName
+/**
+ * What the tape records, hence what the gradient table covers: every kernel but the unrecorded
+ * ones (backward and optimizer kernels), plus reshape (a view, no kernel).
+ */
+export type RecordedName = Exclude<KernelName, UnrecordedKernelName> | 'Reshape';
+export type RecordedAttrs<P extends RecordedName> = P extends KernelName
   ? KernelAttrs<P>
   : { shape: Shape };
-export type PrimitiveInputs<P extends PrimitiveName> = P extends KernelName
+export type RecordedInputs<P extends RecordedName> = P extends KernelName
   ? KernelInputs<P, Tensor>
   : readonly [Tensor];
+
+const unrecorded: ReadonlySet<string> = new Set(
+  Object.keys({
+    ReluGrad: true,
+    ClipByValueGrad: true,
+    PenaltyGradAdd: true,
+    WeightGradPenalty: true,
+    Conv2DBackpropFilter: true,
+    DepthwiseConv2DBackpropInput: true,
+    DepthwiseConv2DBackpropFilter: true,
+    MaxPoolGrad: true,
+    AvgPoolGrad: true,
+    RecurrentSequenceGrad: true,
+    Axpby: true,
+    AxpbySquare: true,
+    AdamStep: true,
+    RmsStep: true,
+  } satisfies Record<UnrecordedKernelName, true>),
+);
 
 export type CustomGradFn = (dy: Tensor) => readonly (Tensor | null)[];
 
 export interface TapeNode extends TapeNodeRef {
-  readonly primitive: PrimitiveName | 'Custom';
+  readonly primitive: RecordedName | 'Custom';
   readonly inputs: readonly Tensor[];
   readonly attrs: unknown;
   readonly output: Tensor;
@@ -48,7 +79,23 @@ let current: Backend = jsBackend;
 const tapeStack: (Tape | null)[] = [];
 let nextTapeId = 1;
 
+/** The kernels every backend must implement: those without a default composition. */
+const primitiveKernels = (Object.keys(jsBackend.kernels) as KernelName[]).filter(
+  (name) => !Object.prototype.hasOwnProperty.call(defaultCompositions, name),
+);
+
+/**
+ * Makes a backend available to `setBackend`. It must implement every primitive kernel; the fused
+ * kernels it leaves out run as their default compositions.
+ */
 export function registerBackend(backend: Backend): void {
+  const missing = primitiveKernels.filter((name) => typeof backend.kernels[name] !== 'function');
+  if (missing.length > 0) {
+    throw new LaminaError(
+      'invalid-argument',
+      `registerBackend: backend '${backend.name}' must implement every primitive kernel; missing: ${missing.join(', ')}`,
+    );
+  }
   backends.set(backend.name, backend);
 }
 
@@ -100,7 +147,7 @@ export function isTracked(tape: Tape, t: Tensor): boolean {
 }
 
 function record(
-  primitive: TapeNode['primitive'],
+  primitive: KernelName | 'Reshape' | 'Custom',
   inputs: readonly Tensor[],
   attrs: unknown,
   output: Tensor,
@@ -111,7 +158,21 @@ function record(
   let tracked = false;
   for (const x of inputs) if (isTracked(tape, x)) tracked = true;
   if (!tracked) return;
-  const node: TapeNode = { tapeId: tape.id, primitive, inputs, attrs, output, customGrad };
+  if (unrecorded.has(primitive)) {
+    // Only backward passes (tape paused) and optimizers (noGrad) run these: none has a rule.
+    throw new LaminaError(
+      'invalid-state',
+      `${primitive}: this kernel is not differentiable (it runs only in backward passes and optimizer updates); differentiate the op it is the gradient or update of, or wrap the call in noGrad`,
+    );
+  }
+  const node: TapeNode = {
+    tapeId: tape.id,
+    primitive: primitive as TapeNode['primitive'],
+    inputs,
+    attrs,
+    output,
+    customGrad,
+  };
   output.node = node;
   tape.nodes.push(node);
 }
@@ -124,14 +185,51 @@ export function runKernel<K extends KernelName>(
   out: { shape: Shape; dtype: DType },
 ): Tensor {
   const backend = current;
-  const infos = (inputs as readonly Tensor[]).map((t): TensorInfo => {
-    const s = storageOn(t, backend);
-    return { data: s.data, shape: t.shape, dtype: t.dtype };
-  }) as unknown as KernelInputs<K, TensorInfo>;
-  const data = backend.kernels[name](infos, attrs, out);
-  const output = new Tensor({ backend, data }, out.shape, out.dtype);
+  const impl = backend.kernels[name] as KernelImpl<K> | undefined;
+  let output: Tensor;
+  if (impl === undefined) {
+    output = compose(backend, name, inputs, attrs, out);
+  } else {
+    const infos = (inputs as readonly Tensor[]).map((t): TensorInfo => {
+      const s = storageOn(t, backend);
+      return { data: s.data, shape: t.shape, dtype: t.dtype };
+    }) as unknown as KernelInputs<K, TensorInfo>;
+    output = new Tensor({ backend, data: impl(infos, attrs, out) }, out.shape, out.dtype);
+  }
   record(name, inputs as readonly Tensor[], attrs, output, null);
   return output;
+}
+
+const compositionOps = primitiveOps(runKernel, (values, shape) =>
+  fromValues(values, shape, 'float32'),
+);
+
+/** A fused kernel the backend leaves out, as its default composition (never recorded inside). */
+function compose<K extends KernelName>(
+  backend: Backend,
+  name: K,
+  inputs: KernelInputs<K, Tensor>,
+  attrs: KernelAttrs<K>,
+  out: { shape: Shape; dtype: DType },
+): Tensor {
+  if (!Object.prototype.hasOwnProperty.call(defaultCompositions, name)) {
+    throw new LaminaError(
+      'unsupported',
+      `${name}: backend '${backend.name}' does not implement this primitive kernel`,
+    );
+  }
+  const composition = defaultCompositions[name as K & FusedKernelName] as unknown as Composition<
+    K & FusedKernelName
+  >;
+  const result = withTape(null, () =>
+    composition(
+      compositionOps,
+      inputs as KernelInputs<K & FusedKernelName, Tensor>,
+      attrs as KernelAttrs<K & FusedKernelName>,
+      out,
+    ),
+  );
+  return new Tensor(result.storage, out.shape, out.dtype);
 }
 
 /** A tensor sharing `x`'s storage under a new shape of the same size. */

@@ -344,8 +344,8 @@ forEachBackend('convolution and pooling gradients', () => {
 });
 
 /**
- * The gradient rules of the backprop kernels themselves (the adjoints used by conv2dTranspose and
- * by second-order use), checked at the kernel level.
+ * Conv2DBackpropInput's gradient rule (conv2dTranspose runs it forward), checked at the kernel
+ * level; the other backprop kernels run only in backward passes and are never recorded.
  */
 forEachBackend('convolution backprop kernel gradients', () => {
   const f32 = 'float32' as const;
@@ -378,81 +378,67 @@ forEachBackend('convolution backprop kernel gradients', () => {
     );
   });
 
-  test('Conv2DBackpropFilter', () => {
-    checkGrad(
-      (p, dy) =>
-        runKernel(
-          'Conv2DBackpropFilter',
-          [p, dy],
-          { ...attrs, filterShape: fConv.shape },
-          {
-            shape: fConv.shape,
-            dtype: f32,
-          },
-        ),
-      [x, dyConv],
-    );
-  });
-
-  test('DepthwiseConv2DBackpropInput', () => {
-    checkGrad(
-      (dy, f) =>
-        runKernel(
-          'DepthwiseConv2DBackpropInput',
-          [dy, f],
-          { ...attrs, inputShape: xShape },
-          {
-            shape: xShape,
-            dtype: f32,
-          },
-        ),
-      [dyDw, fDw],
-    );
-  });
-
-  test('DepthwiseConv2DBackpropFilter', () => {
-    checkGrad(
-      (p, dy) =>
-        runKernel(
-          'DepthwiseConv2DBackpropFilter',
-          [p, dy],
-          { ...attrs, filterShape: fDw.shape },
-          {
-            shape: fDw.shape,
-            dtype: f32,
-          },
-        ),
-      [x, dyDw],
-    );
-  });
-
-  test('AvgPoolGrad', () => {
-    const pool: PoolAttrs = { filterSize: [3, 3], strides: [2, 2], pad: attrs.pad };
-    checkGrad(
-      (dy) =>
-        runKernel(
-          'AvgPoolGrad',
-          [dy],
-          { ...pool, inputShape: xShape },
-          { shape: xShape, dtype: f32 },
-        ),
-      [randomNormal([1, 3, 3, 2], 0, 1, 146)],
-    );
-  });
-
-  test('MaxPoolGrad: second-order gradients are refused with a clear error', () => {
-    const pool: PoolAttrs = {
-      filterSize: [2, 2],
-      strides: [2, 2],
-      pad: { top: 0, bottom: 0, left: 0, right: 0 },
-    };
+  test('the backward-only kernels are never recorded: differentiating one is refused', () => {
+    const pool: PoolAttrs = { filterSize: [2, 2], strides: [2, 2], pad: attrs.pad };
     const p = distinct([1, 4, 4, 1], 147);
-    assert.throws(
-      () =>
-        grad((dy) => runKernel('MaxPoolGrad', [p, dy], pool, { shape: p.shape, dtype: f32 }))(
-          randomNormal([1, 2, 2, 1], 0, 1, 148),
-        ),
-      /second-order/,
-    );
+    const cases: [string, (dy: Tensor) => Tensor, Tensor][] = [
+      [
+        'Conv2DBackpropFilter',
+        (dy) =>
+          runKernel(
+            'Conv2DBackpropFilter',
+            [x, dy],
+            { ...attrs, filterShape: fConv.shape },
+            { shape: fConv.shape, dtype: f32 },
+          ),
+        dyConv,
+      ],
+      [
+        'DepthwiseConv2DBackpropInput',
+        (dy) =>
+          runKernel(
+            'DepthwiseConv2DBackpropInput',
+            [dy, fDw],
+            { ...attrs, inputShape: xShape },
+            { shape: xShape, dtype: f32 },
+          ),
+        dyDw,
+      ],
+      [
+        'DepthwiseConv2DBackpropFilter',
+        (dy) =>
+          runKernel(
+            'DepthwiseConv2DBackpropFilter',
+            [x, dy],
+            { ...attrs, filterShape: fDw.shape },
+            { shape: fDw.shape, dtype: f32 },
+          ),
+        dyDw,
+      ],
+      [
+        'AvgPoolGrad',
+        (dy) =>
+          runKernel(
+            'AvgPoolGrad',
+            [dy],
+            { ...pool, inputShape: p.shape },
+            { shape: p.shape, dtype: f32 },
+          ),
+        randomNormal([1, 2, 2, 1], 0, 1, 146),
+      ],
+      [
+        'MaxPoolGrad',
+        (dy) => runKernel('MaxPoolGrad', [p, dy], pool, { shape: p.shape, dtype: f32 }),
+        randomNormal([1, 2, 2, 1], 0, 1, 148),
+      ],
+    ];
+    for (const [name, f, dy] of cases) {
+      assert.throws(
+        () => grad((t) => f(t).sum())(dy),
+        new RegExp(`^LaminaError: ${name}: this kernel is not differentiable`),
+      );
+      // Run as backpropagation runs it (nothing recording), it computes.
+      assert.equal(f(dy).dtype, f32);
+    }
   });
 });

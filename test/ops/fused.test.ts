@@ -2,12 +2,12 @@
  * The fused optimizer kernels (`src/ops/fused.ts`): exact values on small inputs (7 elements, so
  * a SIMD backend runs both its 4-wide loop and its scalar tail), float32 rounding step by step in
  * the documented order (hence the same bits on every backend), agreement with the elementwise
- * ops they replace, argument checks, and no gradient.
+ * ops they replace, argument checks, and that they are never recorded for gradients.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradients } from '../../src/autograd/gradients/index.js';
-import { grad, mul, sqrt, sub, sum, tensor, type Tensor } from '../../src/index.js';
+import { add, grad, mul, noGrad, sqrt, sub, sum, tensor, type Tensor } from '../../src/index.js';
 import { adamStep, axpby, axpbySquare, rmsStep } from '../../src/ops/fused.js';
 import { assertExact, forEachBackend } from '../helpers.js';
 
@@ -111,7 +111,7 @@ forEachBackend('fused optimizer kernels', () => {
     );
   });
 
-  test('no gradient flows through them', () => {
+  test('they are never differentiated: recording one is refused, and none has a rule', () => {
     const y = tensor([1, 2, 3]);
     const v = tensor([1, 4, 9]);
     const cases: ((x: Tensor) => Tensor)[] = [
@@ -121,24 +121,26 @@ forEachBackend('fused optimizer kernels', () => {
       (x) => adamStep(x, x, v, 0.1, 1e-7),
       (x) => rmsStep(y, v, x, 1, 0.1, 1e-7),
     ];
-    for (const fn of cases) assertExact(grad((x) => sum(fn(x)))(tensor([1, 1, 1])), [0, 0, 0]);
-    const dy = tensor([1, 1, 1]);
-    const needs = [true, true, true];
-    assert.deepEqual(gradients.Axpby(dy, [y, y], { a: 1, b: 1 }, dy, needs, []), [null, null]);
-    assert.deepEqual(gradients.AxpbySquare(dy, [y, y], { a: 1, b: 1 }, dy, needs, []), [
-      null,
-      null,
-    ]);
-    assert.deepEqual(gradients.AdamStep(dy, [y, y, v], { lr: 1, eps: 1 }, dy, needs, []), [
-      null,
-      null,
-      null,
-    ]);
-    assert.deepEqual(gradients.RmsStep(dy, [y, y, v], { a: 1, lr: 1, eps: 1 }, dy, needs, []), [
-      null,
-      null,
-      null,
-    ]);
+    for (const fn of cases) {
+      assert.throws(
+        () => grad((x) => sum(fn(x)))(tensor([1, 1, 1])),
+        /(Axpby|AxpbySquare|AdamStep|RmsStep): this kernel is not differentiable/,
+      );
+    }
+    // Under noGrad (as optimizers run them) nothing is recorded, so nothing is refused.
+    assertExact(
+      grad((x) =>
+        sum(
+          add(
+            x,
+            noGrad(() => axpby(x, y, 2, 3)),
+          ),
+        ),
+      )(tensor([1, 1, 1])),
+      [1, 1, 1],
+    );
+    for (const name of ['Axpby', 'AxpbySquare', 'AdamStep', 'RmsStep'])
+      assert.equal(Object.prototype.hasOwnProperty.call(gradients, name), false, name);
   });
 });
 

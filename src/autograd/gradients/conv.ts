@@ -1,11 +1,15 @@
-import type { ConvKernels } from '../../backend/kernels.js';
+import type { ConvKernels, UnrecordedKernelName } from '../../backend/kernels.js';
 import { runKernel } from '../../engine/engine.js';
 import type { GradTable } from './types.js';
 
 const f32 = 'float32' as const;
 
-export const convGradients: GradTable<keyof ConvKernels> = {
-  Conv2D: (dy, [x, f], attrs, _y, needs) => [
+/**
+ * Rules for the convolution and pooling kernels, written with the backward kernels (which are
+ * primitives of their own and never recorded).
+ */
+export const convGradients: GradTable<Exclude<keyof ConvKernels, UnrecordedKernelName>> = {
+  Conv2D: ({ dy, inputs: [x, f], attrs, needs }) => [
     needs[0] === false
       ? null
       : runKernel(
@@ -22,7 +26,7 @@ export const convGradients: GradTable<keyof ConvKernels> = {
     ),
   ],
   // conv2dTranspose: the adjoint of the input gradient is the forward convolution.
-  Conv2DBackpropInput: (dz, [dy, f], attrs) => [
+  Conv2DBackpropInput: ({ dy: dz, inputs: [dy, f], attrs }) => [
     runKernel('Conv2D', [dz, f], attrs, { shape: dy.shape, dtype: f32 }),
     runKernel(
       'Conv2DBackpropFilter',
@@ -31,16 +35,7 @@ export const convGradients: GradTable<keyof ConvKernels> = {
       { shape: f.shape, dtype: f32 },
     ),
   ],
-  Conv2DBackpropFilter: (dg, [x, dy], attrs) => [
-    runKernel(
-      'Conv2DBackpropInput',
-      [dy, dg],
-      { ...attrs, inputShape: x.shape },
-      { shape: x.shape, dtype: f32 },
-    ),
-    runKernel('Conv2D', [x, dg], attrs, { shape: dy.shape, dtype: f32 }),
-  ],
-  DepthwiseConv2D: (dy, [x, f], attrs, _y, needs) => [
+  DepthwiseConv2D: ({ dy, inputs: [x, f], attrs, needs }) => [
     needs[0] === false
       ? null
       : runKernel(
@@ -56,42 +51,15 @@ export const convGradients: GradTable<keyof ConvKernels> = {
       { shape: f.shape, dtype: f32 },
     ),
   ],
-  DepthwiseConv2DBackpropInput: (dz, [dy, f], attrs) => [
-    runKernel('DepthwiseConv2D', [dz, f], attrs, { shape: dy.shape, dtype: f32 }),
-    runKernel(
-      'DepthwiseConv2DBackpropFilter',
-      [dz, dy],
-      { ...attrs, filterShape: f.shape },
-      { shape: f.shape, dtype: f32 },
-    ),
-  ],
-  DepthwiseConv2DBackpropFilter: (dg, [x, dy], attrs) => [
-    runKernel(
-      'DepthwiseConv2DBackpropInput',
-      [dy, dg],
-      { ...attrs, inputShape: x.shape },
-      { shape: x.shape, dtype: f32 },
-    ),
-    runKernel('DepthwiseConv2D', [x, dg], attrs, { shape: dy.shape, dtype: f32 }),
-  ],
-  MaxPool: (dy, [x], attrs) => [
+  MaxPool: ({ dy, inputs: [x], attrs }) => [
     runKernel('MaxPoolGrad', [x, dy], attrs, { shape: x.shape, dtype: f32 }),
   ],
-  MaxPoolGrad: () => {
-    throw new Error(
-      'maxPool2d: second-order gradients are not supported (differentiate maxPool2d once)',
-    );
-  },
-  AvgPool: (dy, [x], attrs) => [
+  AvgPool: ({ dy, inputs: [x], attrs }) => [
     runKernel(
       'AvgPoolGrad',
       [dy],
       { ...attrs, inputShape: x.shape },
       { shape: x.shape, dtype: f32 },
     ),
-  ],
-  // The pooling gradient is linear in dy; its adjoint is the pooling itself.
-  AvgPoolGrad: (dz, [dy], attrs) => [
-    runKernel('AvgPool', [dz], attrs, { shape: dy.shape, dtype: f32 }),
   ],
 };

@@ -1,51 +1,65 @@
-import type { FusedKernels } from '../../backend/kernels.js';
-import { mul } from '../../ops/elementwise.js';
+import type { FusedKernels, UnrecordedKernelName } from '../../backend/kernels.js';
 import { matMul } from '../../ops/linalg.js';
-import { clipByValueGrad, reluGrad, weightGradPenalty } from '../../ops/fused.js';
+import { reluGrad, weightGradPenalty } from '../../ops/fused.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { convGradients } from './conv.js';
-import { Absorbed, PenaltyGradTerm } from './term.js';
-import { sumToShape, type GradTable } from './types.js';
+import { PenaltyGradTerm, type PenaltyFoldTable } from './term.js';
+import { sumToShape, type GradContext, type GradTable } from './types.js';
 
-export const fusedGradients: GradTable<keyof FusedKernels> = {
+/** A Dense layer's gradients, its kernel's from `kernelGrad(a, dz, b)`. */
+function denseGradients(
+  {
+    dy,
+    inputs: [a, b, bias],
+    attrs: { activation },
+    output,
+    needs,
+  }: GradContext<'MatMulBiasActivation'>,
+  kernelGrad: (a: Tensor, dz: Tensor, b: Tensor) => Tensor,
+): (Tensor | null)[] {
+  const dz = activation === 'relu' ? reluGrad(dy, output) : dy;
+  return [
+    needs[0] === false ? null : matMul(dz, b, false, true),
+    kernelGrad(a, dz, b),
+    sumToShape(dz, bias.shape),
+  ];
+}
+
+export const fusedGradients: GradTable<Exclude<keyof FusedKernels, UnrecordedKernelName>> = {
   // relu(z) > 0 exactly where z > 0, so the output y selects the same elements as z would.
-  BiasActivation: (dy, [, bias], { activation }, y) => {
-    const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
+  BiasActivation: ({ dy, inputs: [, bias], attrs: { activation }, output }) => {
+    const dz = activation === 'relu' ? reluGrad(dy, output) : dy;
     return [dz, sumToShape(dz, bias.shape)];
   },
-  // ReluGrad is linear in dy with the same mask; x only selects (its derivative is 0 a.e.).
-  ReluGrad: (ddx, [, x]) => [reluGrad(ddx, x), null],
-  ClipByValueGrad: (ddx, [, x], { min, max }) => [clipByValueGrad(ddx, x, min, max), null],
-  MatMulBiasActivation: (dy, [a, b, bias], { activation }, y, needs, pending) => {
-    const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
-    // A penalized kernel: its penalty's gradient goes into the product's kernel (no extra pass).
-    const term = pending[1];
-    return [
-      needs[0] === false ? null : matMul(dz, b, false, true),
-      term !== undefined && term.x === b
-        ? new Absorbed(weightGradPenalty(a, dz, b, term.a, term.b), term)
-        : matMul(a, dz, true, false),
-      sumToShape(dz, bias.shape),
-    ];
-  },
-  // x^T dz is bilinear in (x, dz); the penalty term's derivative in w is b (sign is flat).
-  WeightGradPenalty: (dc, [x, dz], { b }) => [
-    matMul(dz, dc, false, true),
-    matMul(x, dc),
-    mul(dc, b),
-  ],
+  MatMulBiasActivation: (ctx) => denseGradients(ctx, (a, dz) => matMul(a, dz, true, false)),
   // The convolution's own rule on the activation's gradient, plus the bias's.
-  Conv2DBiasActivation: (dy, [x, f, bias], { activation, ...attrs }, y, needs) => {
-    const dz = activation === 'relu' ? reluGrad(dy, y) : dy;
-    const [dx, df] = convGradients.Conv2D(dz, [x, f], attrs, y, needs, []);
+  Conv2DBiasActivation: ({
+    dy,
+    inputs: [x, f, bias],
+    attrs: { activation, ...attrs },
+    output,
+    needs,
+  }) => {
+    const dz = activation === 'relu' ? reluGrad(dy, output) : dy;
+    const [dx, df] = convGradients.Conv2D({ dy: dz, inputs: [x, f], attrs, output, needs });
     return [dx ?? null, df ?? null, sumToShape(dz, bias.shape)];
   },
   // d/dx (l1 |x| + l2 x^2) = l1 sign(x) + 2 l2 x, sign(0) = 0 so L1 never pushes a zero weight;
-  // left as a term so that it is added to x's data gradient in the same pass.
-  Penalty: (dy, [x], { l1, l2 }) => {
+  // left as a term so that it is added to x's data gradient in the same pass (./term.ts).
+  Penalty: ({ dy, inputs: [x], attrs: { l1, l2 } }) => {
     if (l1 === 0 && l2 === 0) return [null];
     const s = dy.dataSync()[0] as number;
     return [new PenaltyGradTerm(x, s * l1, 2 * s * l2)];
   },
-  // a sign(x) is piecewise constant: only b x varies with x.
-  PenaltyGradAdd: (dy, _inputs, { b }) => [dy, mul(dy, b)],
+};
+
+/** A penalized Dense kernel: its penalty's gradient goes into the product's output (no pass). */
+export const penaltyFolds: PenaltyFoldTable = {
+  MatMulBiasActivation: {
+    input: 1,
+    rule: (ctx, term) =>
+      denseGradients(ctx, (a, dz, b) =>
+        weightGradPenalty(a, dz, b, term.signScale, term.linearScale),
+      ),
+  },
 };

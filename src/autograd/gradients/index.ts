@@ -1,29 +1,30 @@
 /**
- * The one gradient table: a rule for every primitive (kernels plus reshape), checked by the type
- * system, so that adding a kernel without a gradient rule does not compile.
+ * The one gradient table: a rule for every kernel the tape records (every kernel but the
+ * backward and optimizer ones, plus reshape), checked by the type system, so that adding a
+ * differentiable kernel without a gradient rule does not compile. Rules take one context
+ * (`GradContext`: dy, inputs, attrs, output, needs).
  */
-import type { PrimitiveName } from '../../engine/engine.js';
+import type { RecordedName } from '../../engine/engine.js';
 import { convGradients } from './conv.js';
 import { binaryGradients, unaryGradients } from './elementwise.js';
 import { fusedGradients } from './fused.js';
 import { linalgGradients } from './linalg.js';
 import { movementGradients } from './movement.js';
-import { optimizerGradients } from './optimizer.js';
 import { recurrentGradients } from './recurrent.js';
 import { reductionGradients } from './reduction.js';
 import type { GradTable } from './types.js';
 
-export const gradients: GradTable<PrimitiveName> = {
+export const gradients: GradTable<RecordedName> = {
   ...unaryGradients,
   ...binaryGradients,
   ...reductionGradients,
   ...movementGradients,
   ...linalgGradients,
   ...convGradients,
-  ...optimizerGradients,
   ...fusedGradients,
   ...recurrentGradients,
 };
 
-export { sumToShape, type GradFn } from './types.js';
-export { Absorbed, PenaltyGradTerm, type GradContribution } from './term.js';
+export { penaltyFolds } from './fused.js';
+export { sumToShape, type GradContext, type GradFn } from './types.js';
+export { PenaltyGradTerm, type PenaltyFold } from './term.js';

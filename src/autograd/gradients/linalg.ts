@@ -10,7 +10,7 @@ function unbroadcastBatch(g: Tensor, x: Tensor): Tensor {
 }
 
 export const linalgGradients: GradTable<keyof LinalgKernels> = {
-  BatchMatMul: (dy, [a, b], { transposeA, transposeB }, _y, needs) => {
+  BatchMatMul: ({ dy, inputs: [a, b], attrs: { transposeA, transposeB }, needs }) => {
     const da = (): Tensor => {
       if (!transposeA) return transposeB ? matMul(dy, b) : matMul(dy, b, false, true);
       return transposeB ? matMul(b, dy, true, true) : matMul(b, dy, false, true);

@@ -1,20 +1,20 @@
 import type { MovementKernels } from '../../backend/kernels.js';
-import { runKernel, type PrimitiveName } from '../../engine/engine.js';
+import { runKernel, type RecordedName } from '../../engine/engine.js';
 import { gather, reshape, reverse, slice, transpose } from '../../ops/movement.js';
 import { sum } from '../../ops/reduction.js';
 import type { GradTable } from './types.js';
 
 export const movementGradients: GradTable<
-  keyof MovementKernels | Extract<PrimitiveName, 'Reshape'>
+  keyof MovementKernels | Extract<RecordedName, 'Reshape'>
 > = {
-  Reshape: (dy, [x]) => [reshape(dy, x.shape)],
-  Transpose: (dy, _x, { perm }) => {
+  Reshape: ({ dy, inputs: [x] }) => [reshape(dy, x.shape)],
+  Transpose: ({ dy, attrs: { perm } }) => {
     const inverse = new Array<number>(perm.length);
     perm.forEach((p, i) => (inverse[p] = i));
     return [transpose(dy, inverse)];
   },
   // A strided slice's adjoint pads: zeros before, between (stride - 1) and after.
-  Slice: (dy, [x], { begin, strides }) => {
+  Slice: ({ dy, inputs: [x], attrs: { begin, strides } }) => {
     const before: number[] = [];
     const after: number[] = [];
     x.shape.forEach((d, i) => {
@@ -34,7 +34,7 @@ export const movementGradients: GradTable<
       ),
     ];
   },
-  Pad: (dy, [x], { before, interior }) => [
+  Pad: ({ dy, inputs: [x], attrs: { before, interior } }) => [
     runKernel(
       'Slice',
       [dy],
@@ -42,7 +42,7 @@ export const movementGradients: GradTable<
       { shape: x.shape, dtype: dy.dtype },
     ),
   ],
-  Concat: (dy, inputs, { axis }) => {
+  Concat: ({ dy, inputs, attrs: { axis } }) => {
     let offset = 0;
     return inputs.map((x) => {
       const begin = x.shape.map((_, d) => (d === axis ? offset : 0));
@@ -50,7 +50,7 @@ export const movementGradients: GradTable<
       return slice(dy, begin, x.shape);
     });
   },
-  Gather: (dy, [x, indices], { axis }) => [
+  Gather: ({ dy, inputs: [x, indices], attrs: { axis } }) => [
     runKernel(
       'ScatterAdd',
       [dy, indices],
@@ -59,14 +59,14 @@ export const movementGradients: GradTable<
     ),
     null,
   ],
-  ScatterAdd: (dy, [, indices], { axis }) => [gather(dy, indices, axis), null],
+  ScatterAdd: ({ dy, inputs: [, indices], attrs: { axis } }) => [gather(dy, indices, axis), null],
   // Tiling repeats blocks: view dy as [r0, d0, r1, d1, ...] and sum over the repeat axes.
-  Tile: (dy, [x], { reps }) => {
+  Tile: ({ dy, inputs: [x], attrs: { reps } }) => {
     const split: number[] = [];
     x.shape.forEach((d, i) => split.push(reps[i] as number, d));
     const repAxes = x.shape.map((_, i) => 2 * i);
     return [reshape(sum(reshape(dy, split), repAxes), x.shape)];
   },
-  Reverse: (dy, _x, { axes }) => [reverse(dy, axes)],
+  Reverse: ({ dy, attrs: { axes } }) => [reverse(dy, axes)],
   OneHot: () => [null],
 };

@@ -1,4 +1,3 @@
-import type { RecurrentKernels } from '../../backend/kernels.js';
 import { recordLayout, stateCount } from '../../backend/recurrent-layout.js';
 import { runKernel } from '../../engine/engine.js';
 import { reshape, slice } from '../../ops/movement.js';
@@ -6,11 +5,11 @@ import { recurrentSequenceBackward } from '../../ops/recurrent.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { GradTable } from './types.js';
 
-export const recurrentGradients: GradTable<keyof RecurrentKernels> = {
+export const recurrentGradients: GradTable<'RecurrentSequence'> = {
   // The op records its own node from the inputs to the published outputs and final states
   // (`ops/recurrent.ts`), so this rule is reached only by a caller that keeps the raw record:
   // the published part takes its gradient; the rest is saved state, a constant of the pass.
-  RecurrentSequence: (dRecord, inputs, attrs, record) => {
+  RecurrentSequence: ({ dy: dRecord, inputs, attrs, output: record }) => {
     const [projected, kernel, h0] = inputs as readonly [Tensor, Tensor, Tensor];
     const [steps, batch] = projected.shape as [number, number];
     const u = h0.shape[1] as number;
@@ -33,6 +32,4 @@ export const recurrentGradients: GradTable<keyof RecurrentKernels> = {
     const grads = recurrentSequenceBackward(dy, full, kernel, attrs, bias, inputs.slice(fixed));
     return [...grads, ...inputs.slice(fixed).map(() => null)];
   },
-  // Second-order gradients are not supported (gradient computations are not recorded).
-  RecurrentSequenceGrad: (_dy, inputs) => inputs.map(() => null),
 };

@@ -18,10 +18,10 @@ function extremeGrad(dy: Tensor, x: Tensor, y: Tensor, axes: readonly number[]):
 }
 
 export const reductionGradients: GradTable<keyof ReductionKernels> = {
-  Sum: (dy, [x], { axes }) => [spread(dy, x, axes)],
+  Sum: ({ dy, inputs: [x], attrs: { axes } }) => [spread(dy, x, axes)],
   // Zero-safe: with one zero in a group only that element gets the product of the others;
   // with two or more, every element's gradient is 0.
-  Prod: (dy, [x], { axes }) => {
+  Prod: ({ dy, inputs: [x], attrs: { axes } }) => {
     const isZero = equal(x, 0);
     const nonZeroProd = prod(where(isZero, 1, x), axes, true);
     const zeros = sum(cast(isZero, 'float32'), axes, true);
@@ -34,10 +34,10 @@ export const reductionGradients: GradTable<keyof ReductionKernels> = {
     );
     return [mul(g, spread(dy, x, axes))];
   },
-  Max: (dy, [x], { axes }, y) => [extremeGrad(dy, x, y, axes)],
-  Min: (dy, [x], { axes }, y) => [extremeGrad(dy, x, y, axes)],
+  Max: ({ dy, inputs: [x], attrs: { axes }, output: y }) => [extremeGrad(dy, x, y, axes)],
+  Min: ({ dy, inputs: [x], attrs: { axes }, output: y }) => [extremeGrad(dy, x, y, axes)],
   ArgMax: () => [null],
   ArgMin: () => [null],
-  Softmax: (dy, _x, { axis }, y) => [mul(y, sub(dy, sum(mul(dy, y), axis, true)))],
-  LogSoftmax: (dy, _x, { axis }, y) => [sub(dy, mul(exp(y), sum(dy, axis, true)))],
+  Softmax: ({ dy, attrs: { axis }, output: y }) => [mul(y, sub(dy, sum(mul(dy, y), axis, true)))],
+  LogSoftmax: ({ dy, attrs: { axis }, output: y }) => [sub(dy, mul(exp(y), sum(dy, axis, true)))],
 };

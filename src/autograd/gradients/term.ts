@@ -1,19 +1,28 @@
+/**
+ * The penalty fold. An L1/L2 penalty's gradient, signScale * sign(x) + linearScale * x, is left
+ * unevaluated by the `Penalty` rule (a `PenaltyGradTerm`), so that backpropagation adds it to the
+ * tensor's other gradient in one pass (`PenaltyGradAdd`) instead of computing it and then adding
+ * it; and a node that can fold the term into the gradient it computes anyway (a Dense kernel's
+ * product, `WeightGradPenalty`) registers a `PenaltyFold`, which backpropagation runs instead of
+ * the node's rule. A penalized kernel's gradient then costs no pass over the kernel beyond the
+ * product (W1 with kernel and activity penalties: 9.7-11.4% slower than without them without the
+ * fold, 6.3-6.4% with it). Rules themselves never see pending terms.
+ */
 import { zeros } from '../../ops/creation.js';
 import { penaltyGradAdd } from '../../ops/fused.js';
+import type { RecordedName } from '../../engine/engine.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { GradContext } from './types.js';
 
-/**
- * A gradient contribution a * sign(x) + b * x (an L1/L2 penalty's), left unevaluated by its rule
- * so that backpropagation adds it to the tensor's other gradient in one pass (`PenaltyGradAdd`)
- * instead of computing it and then adding it: a penalized kernel's gradient costs one pass over
- * the kernel, not three.
- */
+/** A gradient contribution signScale * sign(x) + linearScale * x, not yet evaluated. */
 export class PenaltyGradTerm {
   constructor(
     readonly x: Tensor,
-    readonly a: number,
-    readonly b: number,
+    /** The L1 part's factor (l1 times the upstream gradient). */
+    readonly signScale: number,
+    /** The L2 part's factor (2 * l2 times the upstream gradient). */
+    readonly linearScale: number,
   ) {}
 
   get shape(): Shape {
@@ -22,7 +31,7 @@ export class PenaltyGradTerm {
 
   /** g + this, in one pass. */
   addTo(g: Tensor): Tensor {
-    return penaltyGradAdd(g, this.x, this.a, this.b);
+    return penaltyGradAdd(g, this.x, this.signScale, this.linearScale);
   }
 
   /** This contribution on its own (when no other gradient reaches x). */
@@ -32,19 +41,15 @@ export class PenaltyGradTerm {
 }
 
 /**
- * A rule's gradient for an input that already includes the input's pending term (passed to the
- * rule in `pending`): backpropagation replaces the term with it instead of adding it.
+ * A node's gradients with the pending term of input `input` folded into that input's gradient
+ * (which then replaces the term instead of being added to it).
  */
-export class Absorbed {
-  constructor(
-    readonly tensor: Tensor,
-    readonly term: PenaltyGradTerm,
-  ) {}
-
-  get shape(): Shape {
-    return this.tensor.shape;
-  }
+export interface PenaltyFold<P extends RecordedName> {
+  readonly input: number;
+  readonly rule: (
+    ctx: GradContext<P>,
+    term: PenaltyGradTerm,
+  ) => readonly (Tensor | PenaltyGradTerm | null)[];
 }
 
-/** What a gradient rule returns for one input: a tensor, a deferred term, or null (none). */
-export type GradContribution = Tensor | PenaltyGradTerm | Absorbed;
+export type PenaltyFoldTable = { readonly [P in RecordedName]?: PenaltyFold<P> };

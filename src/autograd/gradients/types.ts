@@ -1,31 +1,34 @@
-import type { PrimitiveAttrs, PrimitiveInputs, PrimitiveName } from '../../engine/engine.js';
+import type { RecordedAttrs, RecordedInputs, RecordedName } from '../../engine/engine.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { reshape } from '../../ops/movement.js';
 import { sum } from '../../ops/reduction.js';
 import { shapesEqual, type Shape } from '../../tensor/shape.js';
-import type { GradContribution, PenaltyGradTerm } from './term.js';
+import type { PenaltyGradTerm } from './term.js';
+
+/** What a gradient rule sees of one recorded node. */
+export interface GradContext<P extends RecordedName> {
+  /** dL/d(output). */
+  readonly dy: Tensor;
+  readonly inputs: RecordedInputs<P>;
+  readonly attrs: RecordedAttrs<P>;
+  readonly output: Tensor;
+  /**
+   * Whether input k wants a gradient at all, so that costly rules can skip the others (a
+   * network's input data).
+   */
+  readonly needs: readonly boolean[];
+}
 
 /**
- * The gradient of one primitive: given dL/dy and what the forward pass saw, dL/d(input) for each
- * input in order (null where no gradient flows, e.g. integer indices), or a deferred term that
- * backpropagation adds to the input's other gradients in one pass (or, given the input's pending
- * term, the gradient with that term folded in, as `Absorbed`). `needs[k]` says whether
- * input k wants a gradient at all, so costly rules can skip the others (a network's input data).
+ * The gradient of one recorded kernel: dL/d(input) for each input in order (null where no
+ * gradient flows, e.g. integer indices), or a deferred penalty term that backpropagation adds to
+ * the input's other gradients in one pass.
  */
-export type GradFn<P extends PrimitiveName> = (
-  dy: Tensor,
-  inputs: PrimitiveInputs<P>,
-  attrs: PrimitiveAttrs<P>,
-  y: Tensor,
-  needs: readonly boolean[],
-  /**
-   * The deferred penalty term each input has so far (undefined: none): a rule may fold it into
-   * that input's gradient and return it wrapped in `Absorbed`.
-   */
-  pending: readonly (PenaltyGradTerm | undefined)[],
-) => readonly (GradContribution | null)[];
+export type GradFn<P extends RecordedName> = (
+  ctx: GradContext<P>,
+) => readonly (Tensor | PenaltyGradTerm | null)[];
 
-export type GradTable<Names extends PrimitiveName> = { readonly [P in Names]: GradFn<P> };
+export type GradTable<Names extends RecordedName> = { readonly [P in Names]: GradFn<P> };
 
 /** Sums a broadcast gradient back down to the shape of the input it came from. */
 export function sumToShape(dy: Tensor, shape: Shape): Tensor {
