@@ -6,7 +6,6 @@
  */
 import type * as lm from '../src/index.js';
 import { wasmBackend } from '../src/backend/wasm/register.js';
-import { NATIVE_KERNELS } from '../src/backend/wasm/backend.js';
 import { setThreads } from '../src/backend/wasm/index.js';
 import { table } from './util.js';
 import { laminaInferStep, laminaStep, SPECS, warmUp } from './workloads.js';
@@ -16,6 +15,7 @@ const ti = process.argv.indexOf('--threads');
 const threads = ti > 0 ? Number(process.argv[ti + 1]) : 1;
 if (wasmBackend === null) throw new Error('profile: WebAssembly SIMD is not available');
 setThreads(threads);
+const nativeKernels: ReadonlySet<string> = wasmBackend.nativeKernels;
 
 const kernels = wasmBackend.kernels as unknown as Record<
   string,
@@ -30,7 +30,7 @@ for (const name of Object.keys(kernels)) {
     const t0 = performance.now();
     const r = impl(inputs, attrs, out);
     const dt = performance.now() - t0;
-    const native = (NATIVE_KERNELS as readonly string[]).includes(name);
+    const native = nativeKernels.has(name);
     const key = `${name}${native ? '' : ' (fallback)'} ${inputs.map((i) => `${i.dtype[0]}[${i.shape.join(',')}]`).join(' ')}`;
     const s = stats.get(key) ?? { calls: 0, ms: 0 };
     s.calls++;

@@ -7,7 +7,7 @@
  * written. The optimizer updates are not differentiable; the others have gradient rules.
  */
 import { runKernel } from '../engine/engine.js';
-import type { KernelName } from '../backend/kernels.js';
+import type { KernelAttrs, KernelInputs } from '../backend/kernels.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertFloat } from './convert.js';
@@ -35,17 +35,22 @@ function scalars(op: string, attrs: Record<string, number>): void {
   }
 }
 
-function fused<K extends KernelName>(
+/** The one-pass kernels whose inputs share the output's shape and whose attributes are numbers. */
+type ElementwiseFused =
+  'Axpby' | 'AxpbySquare' | 'AdamStep' | 'RmsStep' | 'ReluGrad' | 'PenaltyGradAdd';
+
+function fused<K extends ElementwiseFused>(
   kernel: K,
   op: string,
   names: readonly string[],
-  inputs: readonly Tensor[],
-  attrs: Record<string, number>,
+  inputs: KernelInputs<K, Tensor>,
+  attrs: KernelAttrs<K>,
 ): Tensor {
-  operands(op, names, inputs);
+  const xs: readonly Tensor[] = inputs;
+  operands(op, names, xs);
   scalars(op, attrs);
-  const x = inputs[0] as Tensor;
-  return runKernel(kernel, inputs as never, attrs as never, { shape: x.shape, dtype: 'float32' });
+  const x = xs[0] as Tensor;
+  return runKernel(kernel, inputs, attrs, { shape: x.shape, dtype: 'float32' });
 }
 
 /** a * x + b * y. */

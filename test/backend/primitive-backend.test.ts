@@ -50,6 +50,7 @@ import {
 } from '../../src/ops/fused.js';
 import { conv2dBiasActivation } from '../../src/ops/conv.js';
 import { LaminaError } from '../../src/errors.js';
+import { wasmBackend } from '../../src/backend/wasm/register.js';
 import { assertClose } from '../helpers.js';
 
 type AnyKernel = (inputs: readonly TensorInfo[], attrs: unknown, out: unknown) => DataHandle;
@@ -373,4 +374,21 @@ test('a whole fit (LSTM + Dense, kernel and activity penalties, Adam) on the pri
       assert.ok(Math.abs(v - want) <= 1e-6, `weight ${i}[${j}]: ${v} vs ${want}`);
     }),
   );
+});
+
+test('the wasm backend: its native kernels are the typed entries of its table, the rest the reference’s', () => {
+  if (wasmBackend === null) return;
+  const all = Object.keys(jsBackend.kernels);
+  assert.deepEqual(Object.keys(wasmBackend.kernels).sort(), [...all].sort());
+  for (const name of wasmBackend.nativeKernels) assert.ok(all.includes(name), name);
+  for (const name of [
+    'BatchMatMul',
+    'Conv2D',
+    'AdamStep',
+    'WeightGradPenalty',
+    'RecurrentSequence',
+  ])
+    assert.ok(wasmBackend.nativeKernels.has(name as KernelName), name);
+  // Gather runs the reference kernel: no native entry.
+  assert.equal(wasmBackend.nativeKernels.has('Gather'), false);
 });

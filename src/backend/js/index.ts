@@ -27,7 +27,8 @@ const kernels: KernelTable = {
   ...recurrentKernels,
 };
 
-export const jsBackend: Backend = {
+/** The reference backend: every kernel of the list, the fused ones included. */
+export const jsBackend: Backend & { readonly kernels: KernelTable } = {
   name: 'js',
   write: (values: TypedArray) => values,
   read: (handle) => handle as TypedArray,

@@ -19,18 +19,11 @@ import type {
   OutputInfo,
   TensorInfo,
 } from '../backend.js';
-import type { KernelName } from '../kernels.js';
+import type { KernelInputs, KernelName } from '../kernels.js';
 import { jsBackend } from '../js/index.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { TypedArray } from '../../tensor/dtype.js';
-import type {
-  Accepts,
-  AnyImpl,
-  Collapsed,
-  NativeImpl,
-  NativeTable,
-  WasmKernelContext,
-} from './context.js';
+import type { Accepts, Collapsed, NativeImpl, NativeTable, WasmKernelContext } from './context.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { fusedKernels } from './fused.js';
@@ -45,6 +38,10 @@ import type { ThreadHost } from './threads.js';
 import { LaminaError } from '../../errors.js';
 
 export interface WasmBackend extends Backend {
+  /** Every kernel: the reference backend's, on copies of the values, where none is native. */
+  readonly kernels: KernelTable;
+  /** The kernels that run natively on float32 inputs (the others are the reference's). */
+  readonly nativeKernels: ReadonlySet<KernelName>;
   readonly mem: WasmMemory;
   /** Whether the memory is shared, so that `setThreads(n > 1)` can start workers. */
   readonly shared: boolean;
@@ -64,6 +61,15 @@ function withKernelName<T>(name: KernelName, run: () => T): T {
       throw new LaminaError('out-of-memory', `${name}: ${e.message}`, { cause: e });
     throw e;
   }
+}
+
+/**
+ * The table with `pick(name)` for every kernel of the list, each typed as its kernel: `pick` is
+ * checked per kernel; only the assembly of the entries into the mapped type is not.
+ */
+function kernelTable(pick: <K extends KernelName>(name: K) => KernelImpl<K>): KernelTable {
+  const names = Object.keys(jsBackend.kernels) as KernelName[];
+  return Object.fromEntries(names.map((name) => [name, pick(name)])) as unknown as KernelTable;
 }
 
 export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
@@ -96,11 +102,15 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
   }
 
   /** Runs the reference kernel on copies of the inputs. */
-  function fallback(name: KernelName): AnyImpl {
-    const impl = jsBackend.kernels[name] as unknown as AnyImpl;
+  function fallback<K extends KernelName>(name: K): KernelImpl<K> {
+    const reference: KernelTable = jsBackend.kernels;
+    const impl: KernelImpl<K> = reference[name];
     return (inputs, attrs, out) => {
-      const infos = inputs.map((i): TensorInfo => ({ ...i, data: read(i.data) }));
-      return write(impl(infos, attrs, out) as TypedArray);
+      const copies = (inputs as readonly TensorInfo[]).map((i): TensorInfo => ({
+        ...i,
+        data: read(i.data),
+      })) as readonly TensorInfo[] as KernelInputs<K, TensorInfo>;
+      return write(impl(copies, attrs, out) as TypedArray);
     };
   }
 
@@ -111,12 +121,16 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
    * A native kernel that returns null where it does not apply (then the reference runs).
    * `accepts` says which dtypes it takes (float32 in and out unless told).
    */
-  function native(name: KernelName, impl: NativeImpl, accepts: Accepts = allFloat): AnyImpl {
+  function native<K extends KernelName>(
+    name: K,
+    impl: NativeImpl<K>,
+    accepts: Accepts = allFloat,
+  ): KernelImpl<K> {
     const slow = fallback(name);
     return (inputs, attrs, out) => {
       if (!accepts(inputs, out)) return slow(inputs, attrs, out);
       mem.beginKernel();
-      const y = withKernelName(name, () => impl(inputs, attrs as never, out));
+      const y = withKernelName(name, () => impl(inputs, attrs, out));
       if (y === null) return slow(inputs, attrs, out);
       mem.settle(y);
       return y;
@@ -158,18 +172,15 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     ...recurrentKernels(context),
   };
 
-  const kernels = Object.fromEntries(
-    (Object.keys(jsBackend.kernels) as KernelName[]).map((name) => [
-      name,
-      nativeKernels[name] ?? fallback(name),
-    ]),
-  ) as unknown as KernelTable;
+  // Every kernel: native where a family module has it, else the reference on copies.
+  const kernels = kernelTable((name) => nativeKernels[name] ?? fallback(name));
 
   return {
     name: 'wasm',
     write,
     read,
     kernels,
+    nativeKernels: new Set(Object.keys(nativeKernels) as KernelName[]),
     mem,
     shared,
     setThreads: threads.setThreads,
@@ -178,63 +189,5 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     setThreadHost: threads.setThreadHost,
   };
 }
-
-/** Kernels that run natively on float32 inputs (the rest fall back to the reference backend). */
-export const NATIVE_KERNELS: readonly KernelName[] = [
-  'BatchMatMul',
-  'Add',
-  'Sub',
-  'Mul',
-  'Div',
-  'Neg',
-  'Abs',
-  'Square',
-  'Relu',
-  'Exp',
-  'Log',
-  'Sigmoid',
-  'Tanh',
-  'Sign',
-  'Sqrt',
-  'Rsqrt',
-  'Reciprocal',
-  'Floor',
-  'Ceil',
-  'ClipByValue',
-  'Maximum',
-  'Minimum',
-  'Equal',
-  'NotEqual',
-  'Greater',
-  'GreaterEqual',
-  'Less',
-  'LessEqual',
-  'Where',
-  'Cast',
-  'Transpose',
-  'Slice',
-  'Reverse',
-  'Tile',
-  'Sum',
-  'Softmax',
-  'LogSoftmax',
-  'Conv2D',
-  'Conv2DBackpropInput',
-  'Conv2DBackpropFilter',
-  'MaxPool',
-  'MaxPoolGrad',
-  'Axpby',
-  'AxpbySquare',
-  'AdamStep',
-  'RmsStep',
-  'BiasActivation',
-  'MatMulBiasActivation',
-  'Conv2DBiasActivation',
-  'ReluGrad',
-  'ClipByValueGrad',
-  'Penalty',
-  'PenaltyGradAdd',
-  'WeightGradPenalty',
-];
 
 export type { KernelExports, KernelImpl };

@@ -5,32 +5,28 @@
  * into its part of the kernel table, wrapping every native implementation in `native` so that
  * inputs it does not cover fall back to the reference kernels.
  */
-import type { DataHandle, OutputInfo, TensorInfo } from '../backend.js';
-import type { KernelName } from '../kernels.js';
+import type { KernelImpl, KernelTable, OutputInfo, TensorInfo } from '../backend.js';
+import type { KernelAttrs, KernelName } from '../kernels.js';
 import type { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports } from './module.js';
 import type { Parallel } from './gemm.js';
 import type { Callable } from './threads.js';
 
-/** A kernel as the table holds it, with its attributes left untyped. */
-export type AnyImpl = (
+/**
+ * A native kernel for kernel K: null where it does not apply (then the reference runs). Inputs
+ * come as a plain list (a family module indexes them itself); attributes are K's.
+ */
+export type NativeImpl<K extends KernelName> = (
   inputs: readonly TensorInfo[],
-  attrs: unknown,
-  out: OutputInfo,
-) => DataHandle;
-
-/** A native kernel: null where it does not apply (then the reference runs). */
-export type NativeImpl = (
-  inputs: readonly TensorInfo[],
-  attrs: never,
+  attrs: KernelAttrs<K>,
   out: OutputInfo,
 ) => WasmData | null;
 
 /** Which inputs and output dtypes a native kernel takes. */
 export type Accepts = (inputs: readonly TensorInfo[], out: OutputInfo) => boolean;
 
-/** A family module's share of the kernel table. */
-export type NativeTable = Partial<Record<KernelName, AnyImpl>>;
+/** A family module's share of the kernel table: the kernels it runs natively, each typed. */
+export type NativeTable = Partial<KernelTable>;
 
 /**
  * Elementwise kernels split across the thread pool from this many elements on (a dispatch costs
@@ -103,7 +99,7 @@ export interface WasmKernelContext {
    * A native kernel that returns null where it does not apply (then the reference runs).
    * `accepts` says which dtypes it takes (float32 in and out unless told).
    */
-  native(name: KernelName, impl: NativeImpl, accepts?: Accepts): AnyImpl;
+  native<K extends KernelName>(name: K, impl: NativeImpl<K>, accepts?: Accepts): KernelImpl<K>;
   /** Writes shape and stride rows to the meta table; false when they do not fit. */
   writeMeta(c: Collapsed): boolean;
   gemm: Gemm;
