@@ -160,8 +160,8 @@ export interface ConvKernels {
  * (each of which costs a pass over the variable and, on the wasm backend, a copy-out to JS).
  * Every input is float32 and of the output's shape (no broadcasting); the scalars are float32
  * (rounded with `Math.fround`) and every step is rounded to float32 in the order written, so
- * backends agree bit for bit. Not differentiable: their gradient rules return null for every
- * input (optimizer updates run inside `noGrad`).
+ * backends agree bit for bit. Never recorded (optimizer updates run inside `noGrad`), so they
+ * have no gradient rule (`UnrecordedKernelName`).
  */
 export interface OptimizerKernels {
   /** x, y -> a * x + b * y (first moments, momentum, plain descent). */
