@@ -4,8 +4,9 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { PrimitiveOps } from './primitives.js';
 
 /**
- * A fused kernel written with primitive kernels: the kernel's inputs (validated by its op),
- * attributes and output shape in, a tensor of that shape out. Runs with the tape paused.
+ * A fused kernel written with primitive kernels (`p`, the primitives as functions on tensors):
+ * the kernel's inputs (validated by its op), attributes and output shape in, a tensor of that
+ * shape out. Runs with the tape paused.
  */
 export type Composition<K extends FusedKernelName> = (
   p: PrimitiveOps,
