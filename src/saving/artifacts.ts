@@ -16,10 +16,10 @@ import { scalar } from '../ops/convert.js';
 import { deserializeOptimizer, serializeOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { JsonObject, JsonValue, KerasObject } from '../serialization/keras-object.js';
 import { shapesEqual } from '../tensor/shape.js';
+import { LIBRARY_VERSION } from '../version.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { buildModel, topologyOf, withParamBudget } from './from-config.js';
 import { describe, expectObject, isObject, parseJson, sanitize } from './json.js';
-import { LIBRARY_VERSION, modelTopology } from './to-config.js';
 import { planTrainingState, trainingStateOf } from '../training/resume.js';
 import { trainingStateFromJson, trainingStateToJson } from './training-state.js';
 import type { LoadOptions, ModelArtifacts, SaveOptions } from './types.js';
@@ -91,7 +91,7 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
   }
   const { specs, data } = encodeWeights(tensors);
   const artifacts: ModelArtifacts = {
-    modelTopology: options.weightsOnly === true ? null : modelTopology(model, 'tfjs'),
+    modelTopology: options.weightsOnly === true ? null : model.topology('tfjs'),
     weightSpecs: specs,
     weightData: data.buffer as ArrayBuffer,
     format: 'layers-model',
