@@ -14,7 +14,8 @@ export {
   CallbackList,
   type CallbackHooks,
   type CallbackParams,
-  type TrainingModel,
+  type CallbackModel,
+  type CallbackSaveOptions,
 } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export { ProgressBar, type ProgressOptions } from './callbacks/progress.js';
