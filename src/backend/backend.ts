@@ -17,10 +17,10 @@
  */
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
+import type { DataHandle, StorageOwner } from '../tensor/tensor.js';
 import type { ArityInputs, KernelName, KernelSpecs, Spec } from './kernels.js';
 
-/** Opaque reference to a tensor's storage, meaningful only to the backend that made it. */
-export type DataHandle = object;
+export type { DataHandle };
 
 /** What a kernel sees of a tensor. */
 export interface TensorInfo {
@@ -45,7 +45,7 @@ export type KernelImpl<K extends KernelName> = ImplOf<KernelSpecs[K]>;
 
 export type KernelTable = { readonly [K in KernelName]: KernelImpl<K> };
 
-export interface Backend {
+export interface Backend extends StorageOwner {
   readonly name: string;
   /** Takes ownership of `values` (the caller never touches them again). */
   write(values: TypedArray): DataHandle;

@@ -39,6 +39,7 @@ import { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
+import { createPoolDriver } from './pool.js';
 import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 import type { ThreadHost } from './threads.js';
@@ -134,7 +135,8 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     return true;
   }
 
-  const threads = createGemm(loaded, mem, gemmScratch);
+  const threads = createPoolDriver(loaded, (n) => gemmDriver.reserveScratch(n));
+  const gemmDriver = createGemm(loaded, mem, gemmScratch, threads.pool);
   const context: WasmKernelContext = {
     mem,
     k,
@@ -143,7 +145,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     output,
     native,
     writeMeta,
-    gemm: threads.gemm,
+    gemm: gemmDriver.gemm,
     parallel: threads.parallel,
   };
 

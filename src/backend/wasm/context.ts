@@ -9,7 +9,7 @@ import type { DataHandle, OutputInfo, TensorInfo } from '../backend.js';
 import type { KernelName } from '../kernels.js';
 import type { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports } from './module.js';
-import type { Parallel } from './gemm.js';
+import type { Parallel } from './pool.js';
 import type { Callable } from './threads.js';
 
 /** A kernel as the table holds it, with its attributes left untyped. */
@@ -107,7 +107,7 @@ export interface WasmKernelContext {
   /** Writes shape and stride rows to the meta table; false when they do not fit. */
   writeMeta(c: Collapsed): boolean;
   gemm: Gemm;
-  /** Splits a kernel export's work across the thread pool (see `./gemm.ts`). */
+  /** Splits a kernel export's work across the thread pool (see `./pool.ts`). */
   parallel: Parallel;
 }
 
