@@ -7,6 +7,8 @@ import {
   isShapeList,
   type CallOptions,
   type LayerArgs,
+  type LayerCall,
+  type LayerObserver,
   type LayerTensors,
 } from '../layers/base/layer.js';
 import {
@@ -310,14 +312,49 @@ export class Model extends Layer {
     });
     for (const node of this.nodes) {
       const ins = node.inputs.map((s) => values.get(s.id) as Tensor);
-      const out = node.layer.apply(ins.length === 1 ? (ins[0] as Tensor) : ins, {
-        training: node.training ?? options.training,
-      });
+      const out = this.applyLayer(
+        node.layer,
+        ins.length === 1 ? (ins[0] as Tensor) : ins,
+        { training: node.training ?? options.training },
+        options.observe,
+      );
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((s, i) => values.set(s.id, outs[i] as Tensor));
     }
     const results = this.graphOutputs.map((s) => values.get(s.id) as Tensor);
     return this.singleOutput ? (results[0] as Tensor) : results;
+  }
+
+  /**
+   * Applies one of the model's layers and reports it to `observe`; a nested model gets an
+   * observer that reports its layers with this model in front of its own path.
+   */
+  protected applyLayer(
+    layer: Layer,
+    inputs: LayerTensors,
+    options: Omit<CallOptions, 'observe'>,
+    observe: LayerObserver | undefined,
+  ): LayerTensors {
+    if (observe === undefined) return layer.apply(inputs, options);
+    if (typeof observe !== 'function') {
+      throw new TypeError(
+        `${this.className} '${this.name}': options.observe must be a function ({ layer, inputs, outputs, models }) => void, received ${typeof observe}`,
+      );
+    }
+    const outputs =
+      layer instanceof Model
+        ? layer.apply(inputs, {
+            ...options,
+            observe: (call: LayerCall) => observe({ ...call, models: [this, ...call.models] }),
+          })
+        : layer.apply(inputs, options);
+    observe({ layer, inputs, outputs, models: [this] });
+    return outputs;
+  }
+
+  /** `observe` (see CallOptions) besides the options every layer takes. */
+  protected override callOptionNames(): readonly string[] {
+    return [...super.callOptionNames(), 'observe'];
   }
 
   override computeOutputShape(

@@ -142,9 +142,10 @@ export class Sequential extends Model {
     if (this.inputLayer !== null) x = this.inputLayer.call(x);
     // The first layer gets the stack's input mask (given or registered); the others read their
     // own input's mask from the registry (the first mask is wrong after a layer changing it).
-    const inner = withoutMask(options);
+    const { observe, ...first } = options;
+    const inner = withoutMask(first);
     this.stack.forEach((layer, i) => {
-      x = layer.apply(x, i === 0 ? options : inner);
+      x = this.applyLayer(layer, x, i === 0 ? first : inner, observe);
     });
     return x;
   }

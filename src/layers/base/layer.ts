@@ -76,7 +76,23 @@ export interface CallOptions {
    * from the mask registry (see masking.ts) when an input has one. Eager application only.
    */
   mask?: Mask;
+  /**
+   * Models only (other layers refuse it): called after every layer application inside the
+   * model, nested models' layers included, in execution order. Eager application only.
+   */
+  observe?: LayerObserver;
 }
+
+/** One layer application inside a model's call, as `CallOptions.observe` sees it. */
+export interface LayerCall {
+  readonly layer: Layer;
+  readonly inputs: LayerTensors;
+  readonly outputs: LayerTensors;
+  /** The models whose call applied it, outermost (the observed model) first. */
+  readonly models: readonly Layer[];
+}
+
+export type LayerObserver = (call: LayerCall) => void;
 
 /** What `apply` takes: the options `call` receives, and a recurrent layer's initial states. */
 export interface ApplyOptions extends CallOptions {
@@ -226,6 +242,15 @@ export abstract class Layer {
 
   /** The layer's computation on concrete tensors. */
   abstract call(inputs: LayerTensors, options: CallOptions): LayerTensors;
+
+  /**
+   * For a layer whose output is `activation(linear part)` (Dense, the convolutions): the linear
+   * part on `inputs`, computed as `call` computes it; for an Activation layer, its input; null
+   * for other layers. Diagnostics measures it; the layer is not changed.
+   */
+  preActivation(_inputs: LayerTensors): Tensor | null {
+    return null;
+  }
 
   /**
    * Output shape(s) for an input shape with an unknown batch. The default runs `call` on zeros

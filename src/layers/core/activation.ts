@@ -32,6 +32,10 @@ export class Activation extends Layer {
   call(inputs: LayerTensors): Tensor {
     return this.activation.apply(singleInput(inputs, `Activation '${this.name}'`));
   }
+
+  override preActivation(inputs: LayerTensors): Tensor {
+    return singleInput(inputs, `Activation '${this.name}'`);
+  }
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     return singleInput(inputShape, `Activation '${this.name}'`);
   }
