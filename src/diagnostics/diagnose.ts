@@ -137,8 +137,9 @@ function finish(r: Pending, finals: readonly Tensor[]): LayerDiagnosis {
   return { ...r.base, isOutput, advice };
 }
 
+/** The name of the layer's `activation` (Dense, convolutions, recurrent layers...), if it has one. */
 function activationOf(layer: Layer): string | null {
-  const a = (layer as unknown as { activation?: unknown }).activation;
+  const a: unknown = 'activation' in layer ? layer.activation : undefined;
   if (typeof a !== 'object' || a === null) return null;
   const { name, apply } = a as { name?: unknown; apply?: unknown };
   return typeof name === 'string' && typeof apply === 'function' ? name : null;

@@ -38,7 +38,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
  * loss with default settings), else its full Keras config (which TensorFlow.js cannot load).
  */
 function lossIdentifier(loss: Loss): JsonValue {
-  const full = serializeLoss(loss) as unknown as JsonValue;
+  const full = serializeLoss(loss);
   const name = loss.name;
   try {
     if (sameJson(serializeLoss(getLoss(name)), full)) return name;
@@ -50,7 +50,7 @@ function lossIdentifier(loss: Loss): JsonValue {
 
 /** A metric by name when the name (with its output's loss) rebuilds it, as for losses. */
 function metricIdentifier(metric: Metric, loss: Loss | undefined): JsonValue {
-  const full = serializeMetric(metric) as unknown as JsonValue;
+  const full = serializeMetric(metric);
   try {
     if (sameJson(serializeMetric(getMetric(metric.name, { loss })), full)) return metric.name;
   } catch {
@@ -85,7 +85,7 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
       metrics: metrics.length === 1 ? (metrics[0] as JsonValue) : metrics,
       // Written only when not all 1: TensorFlow.js refuses any loss_weights key when loading.
       ...(compiled.lossWeights.every((w) => w === 1) ? {} : { loss_weights: compiled.lossWeights }),
-      optimizer_config: serializeOptimizer(compiled.optimizer) as unknown as JsonValue,
+      optimizer_config: serializeOptimizer(compiled.optimizer),
       training_state: trainingStateToJson(trainingStateOf(model)),
     };
   }
@@ -247,7 +247,7 @@ function compileFrom(model: Model, config: JsonObject, where: string): void {
     : undefined;
   try {
     model.compile({
-      optimizer: optimizerConfig as unknown as KerasObject,
+      optimizer: optimizerConfig as KerasObject,
       loss: config.loss as unknown as CompileArgs['loss'],
       metrics: (Array.isArray(config.metrics) ? config.metrics : undefined) as unknown as
         MetricIdentifier[] | undefined,

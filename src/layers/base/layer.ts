@@ -13,7 +13,7 @@ import {
   type RegularizerIdentifier,
 } from '../../regularizers/index.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
-import type { JsonObject, JsonValue } from '../../serialization/keras-object.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
 import type { DType } from '../../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -303,9 +303,7 @@ export abstract class Layer {
     const config: JsonObject = { name: this.name, trainable: this.trainable, dtype: this.dtype };
     if (this.batchInputShape !== null) config.batch_input_shape = [...this.batchInputShape];
     if (this.activityRegularizer !== null) {
-      config.activity_regularizer = serializeRegularizer(
-        this.activityRegularizer,
-      ) as unknown as JsonValue;
+      config.activity_regularizer = serializeRegularizer(this.activityRegularizer);
     }
     if (this.activityNormalization !== undefined)
       config.activity_normalization = this.activityNormalization;
