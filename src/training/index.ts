@@ -39,7 +39,7 @@ export type { FitArgs, EvaluateArgs } from './loop.js';
 export type { FitDatasetArgs, EvaluateDatasetArgs } from './fit-dataset.js';
 export type { BatchSource, DatasetLike } from './stream.js';
 export type { Logs } from './logs.js';
-export type { ClassWeight } from './weights.js';
+export type { ClassWeight } from './sample-weights.js';
 export { jsonNumber, numberFromJson, type StatefulCallback } from './resume.js';
 
 /** Factories in TensorFlow.js style: `callbacks.earlyStopping({ patience: 3 })`. */

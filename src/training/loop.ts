@@ -35,7 +35,7 @@ import {
   updateMetrics,
 } from './step.js';
 import { checkClassWeight, checkFinite, dataLabel } from './finite.js';
-import { sampleWeights, type ClassWeight } from './weights.js';
+import { sampleWeights, type ClassWeight } from './sample-weights.js';
 import { checkCallbacks, checkEvaluateArgs, checkFitArgs, checkPredictArgs } from './options.js';
 
 export interface TrainableModel extends Layer, CallbackModel {

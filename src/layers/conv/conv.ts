@@ -20,7 +20,8 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
-import { addBiasAndActivate, checkPositiveInt, checkRank, singleInput } from '../core/util.js';
+import { checkPositiveInt, checkRank, singleInput } from '../base/args.js';
+import { addBiasAndActivate } from '../core/bias-activation.js';
 import {
   checkDataFormat,
   checkInputShape,

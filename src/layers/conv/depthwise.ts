@@ -16,7 +16,7 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
-import { checkPositiveInt, singleInput } from '../core/util.js';
+import { checkPositiveInt, singleInput } from '../base/args.js';
 import { checkChannels, checkStridesDilation, layerWhere } from './conv.js';
 import {
   checkDataFormat,

@@ -10,7 +10,7 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
-import { checkPositiveInt, singleInput } from '../core/util.js';
+import { checkPositiveInt, singleInput } from '../base/args.js';
 import { CONV_ARG_KEYS, checkChannels, layerWhere, type ConvCommonArgs } from './conv.js';
 import {
   checkDataFormat,

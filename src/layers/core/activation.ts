@@ -10,7 +10,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
-import { singleInput } from './util.js';
+import { singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface ActivationArgs extends LayerArgs {

@@ -19,7 +19,8 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
-import { addBiasAndActivate, singleInput, checkPositiveInt } from './util.js';
+import { singleInput, checkPositiveInt } from '../base/args.js';
+import { addBiasAndActivate } from './bias-activation.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 
 /** What `preActivation` applies in place of the layer's activation. */
