@@ -6,10 +6,11 @@
  * The native subset is listed in docs/backend.md.
  *
  * This file lays out linear memory, builds the context the kernel families share
- * (`./context.ts`) and assembles the table: GEMM and BatchMatMul (`./gemm.ts`), elementwise
- * (`./elementwise.ts`), reductions (`./reduce.ts`), movement (`./movement.ts`), convolution and
- * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`), fused bias + activation,
- * backprop and penalty steps (`./fused.ts`), fused recurrent sequences (`./recurrent.ts`).
+ * (`./context.ts`), creates the thread-pool driver (`./pool.ts`) and assembles the table: GEMM
+ * and BatchMatMul (`./gemm.ts`), elementwise (`./elementwise.ts`), reductions (`./reduce.ts`),
+ * movement (`./movement.ts`), convolution and pooling (`./conv.ts`), fused optimizer updates
+ * (`./optimizer.ts`), fused bias + activation, backprop and penalty steps (`./fused.ts`), fused
+ * recurrent sequences (`./recurrent.ts`).
  */
 import type {
   Backend,
