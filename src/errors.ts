@@ -39,18 +39,6 @@ export class LaminaError extends Error {
   }
 }
 
-/**
- * Runs `fn`; any error that is not already a LaminaError becomes one with `code`, its message
- * prefixed by `where` (so a layer constructor's TypeError names the layer being loaded).
- */
-export function asLaminaError<T>(code: LaminaErrorCode, where: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw toLaminaError(e, code, where);
-  }
-}
-
 export function toLaminaError(e: unknown, code: LaminaErrorCode, where: string): LaminaError {
   if (e instanceof LaminaError) return e;
   const message = e instanceof Error ? e.message : String(e);

@@ -4,8 +4,13 @@
  * Tensors are immutable and garbage collected: there is nothing to dispose and no `tidy`.
  */
 import './ops/chain.js';
-// Registers the WebAssembly SIMD backend and makes it the default where SIMD is supported.
-import './backend/wasm/register.js';
+import { registerBackend, setBackend } from './engine/engine.js';
+import { wasmBackend } from './backend/wasm/register.js';
+// The WebAssembly SIMD backend is the default where SIMD is supported ('js' everywhere else).
+if (wasmBackend !== null) {
+  registerBackend(wasmBackend);
+  setBackend(wasmBackend.name);
+}
 export { setThreads, getThreads, threadsReady } from './backend/wasm/index.js';
 
 export { Tensor, Variable, type VariableOptions } from './tensor/tensor.js';

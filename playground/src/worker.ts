@@ -24,6 +24,7 @@ import {
   setThreads,
   tensor,
   threadsReady,
+  type LayerCall,
   type Model,
   type Regularizer,
   type Tensor,
@@ -213,29 +214,27 @@ function snapshot(s: State): void {
   const report = diagnose(model, sample);
   const byName = new Map(report.layers.map((l) => [l.name, l]));
   const layerSnapshots: LayerSnapshot[] = [];
-  noGrad(() => {
-    let h: Tensor = sample;
-    let index = 0;
-    for (const layer of model.layers) {
-      h = layer.apply(h) as Tensor;
-      if (!(layer instanceof Dense) || layer.name === 'output') continue;
-      const config = s.config.layers[index] as LayerConfig;
-      index += 1;
-      const z = h.dataSync();
-      const w = (layer.getWeights()[0] as Tensor).dataSync();
-      const act = byName.get(`activation_${index}`)?.output ?? null;
-      layerSnapshots.push({
-        name: `layer ${index}`,
-        activation: config.activation,
-        weights: histogram(w),
-        outputs: histogram(z),
-        maxAbsWeight: byName.get(layer.name)?.maxAbsWeight ?? 0,
-        meanAbsOutput: meanAbs(z),
-        saturated: act?.saturatedFraction ?? null,
-        dead: act?.deadFraction ?? null,
-      });
-    }
-  });
+  let index = 0;
+  // One inference run, observed layer by layer: each hidden Dense layer's output.
+  const observe = ({ layer, outputs }: LayerCall): void => {
+    if (!(layer instanceof Dense) || layer.name === 'output') return;
+    const config = s.config.layers[index] as LayerConfig;
+    index += 1;
+    const z = (outputs as Tensor).dataSync();
+    const w = (layer.getWeights()[0] as Tensor).dataSync();
+    const act = byName.get(`activation_${index}`)?.output ?? null;
+    layerSnapshots.push({
+      name: `layer ${index}`,
+      activation: config.activation,
+      weights: histogram(w),
+      outputs: histogram(z),
+      maxAbsWeight: byName.get(layer.name)?.maxAbsWeight ?? 0,
+      meanAbsOutput: meanAbs(z),
+      saturated: act?.saturatedFraction ?? null,
+      dead: act?.deadFraction ?? null,
+    });
+  };
+  noGrad(() => model.apply(sample, { training: false, observe }));
   const advice: Advice[] = [];
   for (const l of report.layers) {
     for (const a of l.advice)

@@ -23,6 +23,7 @@
  */
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
+import type { DataHandle, StorageOwner } from '../tensor/tensor.js';
 import type {
   ArityInputs,
   FusedKernelName,
@@ -32,8 +33,7 @@ import type {
   Spec,
 } from './kernels.js';
 
-/** Opaque reference to a tensor's storage, meaningful only to the backend that made it. */
-export type DataHandle = object;
+export type { DataHandle };
 
 /** What a kernel sees of a tensor. */
 export interface TensorInfo {
@@ -64,7 +64,7 @@ export type BackendKernels = { readonly [K in PrimitiveKernelName]: KernelImpl<K
   readonly [K in FusedKernelName]?: KernelImpl<K>;
 };
 
-export interface Backend {
+export interface Backend extends StorageOwner {
   readonly name: string;
   /** Takes ownership of `values` (the caller never touches them again). */
   write(values: TypedArray): DataHandle;

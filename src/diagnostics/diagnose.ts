@@ -3,30 +3,18 @@
  * current value of each of its penalties, and advice in words (see ./advice.ts for the rules and
  * ./stats.ts for the exact definitions of saturated, dead and sparse).
  *
- * How outputs are collected: a functional model's graph is evaluated node by node (the nodes
- * between `model.inputs` and `model.outputs`, as `Model.call` runs them), a Sequential model
- * whose input shape is not known yet runs its layers in order, and a nested model is entered, its
- * layers named '<model>/<layer>'. Each layer is applied on its own in inference mode
- * (`training: false`, unless the graph node fixes `training`) inside `noGrad`, so nothing is
- * trained: no optimizer state, moving statistics or random streams change. The activity losses
- * each call records on its layer are replaced at the model's next top-level call.
+ * How outputs are collected: the model runs once on x in inference mode (`training: false`,
+ * unless a graph node fixes `training`) inside `noGrad`, so nothing is trained: no optimizer
+ * state, moving statistics or random streams change. Its `observe` hook reports every layer
+ * application, nested models' layers named '<model>/<layer>'. The activity losses the run
+ * records on the layers are replaced at the model's next top-level call.
  *
- * Pre-activations (`preActivation`) are measured for Dense, Conv1D/2D, Conv2DTranspose,
- * DepthwiseConv2D and SeparableConv2D layers with a non-linear activation: their own `call` runs
- * on a view of the layer (`Object.create(layer)`) whose `activation` is linear, so the layer
- * itself is never modified. For an Activation layer the pre-activation is its input.
+ * Pre-activations (`preActivation`) are measured where a layer has a non-linear activation and
+ * a linear part (`Layer.preActivation`: Dense, the convolutions; an Activation layer's input).
  */
-import { getActivation } from '../activations/index.js';
 import { noGrad } from '../autograd/grad.js';
-import { Activation } from '../layers/core/activation.js';
-import { Dense } from '../layers/core/dense.js';
-import { BaseConv } from '../layers/conv/conv.js';
-import { DepthwiseConv2D, SeparableConv2D } from '../layers/conv/depthwise.js';
-import { Conv2DTranspose } from '../layers/conv/transpose.js';
-import type { Layer, LayerTensors } from '../layers/base/layer.js';
+import type { Layer, LayerCall, LayerTensors, LossTerm } from '../layers/base/layer.js';
 import { Model } from '../models/model.js';
-import { nodesBetween } from '../models/graph.js';
-import { Sequential } from '../models/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { toList, type TensorData } from '../training/data.js';
 import { advise, type Advice } from './advice.js';
@@ -80,9 +68,7 @@ export interface DiagnosisReport {
   readonly penalty: number;
 }
 
-const LINEAR = getActivation('linear');
-
-/** Runs `model` (a model or any layer) on x layer by layer and describes each layer. */
+/** Runs `model` (a model or any layer) on x and describes each layer it applies. */
 export function diagnose(
   model: Layer,
   x: TensorData,
@@ -95,12 +81,25 @@ export function diagnose(
   const names = model instanceof Model ? model.inputNames : ['input'];
   const xs = toList(x, names, 'x', `diagnose (${model.name})`);
   const records: Pending[] = [];
+  const ctx: Context = { nearZero, records, seen: new Map(), counted: new Set() };
+  const input: LayerTensors = xs.length === 1 ? (xs[0] as Tensor) : xs;
   const finals = noGrad(() => {
-    const ctx: Context = { nearZero, records, seen: new Map() };
-    return enterModel(model, xs, '', undefined, ctx) ?? runLayer(model, xs, '', undefined, ctx);
+    if (!(model instanceof Model)) {
+      const outputs = model.apply(input, { training: false });
+      record({ layer: model, inputs: input, outputs, models: [] }, ctx);
+      return [];
+    }
+    const outputs = model.apply(input, {
+      training: false,
+      // Nested models are entered: their layers are described, not the model as one layer.
+      observe: (call) => {
+        if (!(call.layer instanceof Model)) record(call, ctx);
+      },
+    });
+    return Array.isArray(outputs) ? outputs : [outputs];
   });
   // A bare layer has no model outputs: the output exemption of the advice does not apply.
-  const layers = records.map((r) => finish(r, model instanceof Model ? finals : []));
+  const layers = records.map((r) => finish(r, finals));
   return {
     samples: xs[0]?.rank === 0 ? 1 : (xs[0]?.shape[0] ?? 0),
     layers,
@@ -120,6 +119,11 @@ interface Context {
   readonly records: Pending[];
   /** Applications seen per layer, to name shared layers' later applications. */
   readonly seen: Map<Layer, number>;
+  /**
+   * Activity and added losses already reported: a shared layer's later application reports
+   * only the losses its own application recorded.
+   */
+  readonly counted: Set<LossTerm>;
 }
 
 function finish(r: Pending, finals: readonly Tensor[]): LayerDiagnosis {
@@ -133,62 +137,9 @@ function finish(r: Pending, finals: readonly Tensor[]): LayerDiagnosis {
   return { ...r.base, isOutput, advice };
 }
 
-/** Applies one layer (entering models) and records it; returns its outputs as a list. */
-function runLayer(
-  layer: Layer,
-  inputs: Tensor[],
-  prefix: string,
-  training: boolean | undefined,
-  ctx: Context,
-): Tensor[] {
-  const inside = enterModel(layer, inputs, `${prefix}${layer.name}/`, training, ctx);
-  if (inside !== null) return inside;
-  const arg: LayerTensors = inputs.length === 1 ? (inputs[0] as Tensor) : inputs;
-  const result = layer.apply(arg, { training: training ?? false });
-  const outs = Array.isArray(result) ? result : [result];
-  record(layer, arg, outs[0], prefix, ctx);
-  return outs;
-}
-
-/** Runs a model's layers one by one; null for a layer that is not a model with layers. */
-function enterModel(
-  layer: Layer,
-  inputs: Tensor[],
-  prefix: string,
-  training: boolean | undefined,
-  ctx: Context,
-): Tensor[] | null {
-  if (!(layer instanceof Model)) return null;
-  if (layer.inputs.length > 0 && layer.outputs.length > 0)
-    return runGraph(layer, inputs, prefix, ctx);
-  if (layer instanceof Sequential && layer.layers.length > 0) {
-    let xs = inputs;
-    for (const l of layer.layers) xs = runLayer(l, xs, prefix, training, ctx);
-    return xs;
-  }
-  return null;
-}
-
-function runGraph(model: Model, inputs: Tensor[], prefix: string, ctx: Context): Tensor[] {
-  const ins = model.inputs;
-  const where = `diagnose (${model.name})`;
-  if (inputs.length !== ins.length) {
-    throw new RangeError(
-      `${where}: expected ${ins.length} input tensor(s), received ${inputs.length}`,
-    );
-  }
-  const values = new Map<number, Tensor>();
-  ins.forEach((s, i) => values.set(s.id, inputs[i] as Tensor));
-  for (const node of nodesBetween(ins, model.outputs, where)) {
-    const args = node.inputs.map((s) => values.get(s.id) as Tensor);
-    const outs = runLayer(node.layer, args, prefix, node.training, ctx);
-    node.outputs.forEach((s, i) => values.set(s.id, outs[i] as Tensor));
-  }
-  return model.outputs.map((s) => values.get(s.id) as Tensor);
-}
-
+/** The name of the layer's `activation` (Dense, convolutions, recurrent layers...), if it has one. */
 function activationOf(layer: Layer): string | null {
-  const a = (layer as unknown as { activation?: unknown }).activation;
+  const a: unknown = 'activation' in layer ? layer.activation : undefined;
   if (typeof a !== 'object' || a === null) return null;
   const { name, apply } = a as { name?: unknown; apply?: unknown };
   return typeof name === 'string' && typeof apply === 'function' ? name : null;
@@ -196,28 +147,16 @@ function activationOf(layer: Layer): string | null {
 
 /** The linear part of a layer whose activation is applied last; null where there is none. */
 function linearPart(layer: Layer, inputs: LayerTensors, activation: string | null): Tensor | null {
-  if (activation === null || activation === LINEAR.name) return null;
-  if (layer instanceof Activation) return Array.isArray(inputs) ? null : inputs;
-  const last =
-    layer instanceof Dense ||
-    layer instanceof BaseConv ||
-    layer instanceof Conv2DTranspose ||
-    layer instanceof DepthwiseConv2D ||
-    layer instanceof SeparableConv2D;
-  if (!last) return null;
-  const view = Object.create(layer) as Layer;
-  Object.defineProperty(view, 'activation', { value: LINEAR });
-  const z = view.call(inputs, { training: false });
-  return Array.isArray(z) ? (z[0] ?? null) : z;
+  if (activation === null || activation === 'linear') return null;
+  return layer.preActivation(inputs);
 }
 
-function record(
-  layer: Layer,
-  inputs: LayerTensors,
-  out: Tensor | undefined,
-  prefix: string,
-  ctx: Context,
-): void {
+function record({ layer, inputs, outputs, models }: LayerCall, ctx: Context): void {
+  const out = Array.isArray(outputs) ? outputs[0] : outputs;
+  const prefix = models
+    .slice(1)
+    .map((m) => `${m.name}/`)
+    .join('');
   const activation = activationOf(layer);
   const weights = layer.weights;
   if (weights.length === 0 && activation === null && layer.activityRegularizer === null) return;
@@ -242,6 +181,8 @@ function record(
   const z = linearPart(layer, inputs, activation);
   const penalties: Record<string, number> = {};
   for (const term of layer.lossTerms()) {
+    if (ctx.counted.has(term)) continue;
+    if (term.kind === 'activity' || term.kind === 'added') ctx.counted.add(term);
     const key = term.name.startsWith(`${layer.name}/`)
       ? term.name.slice(layer.name.length + 1)
       : term.name;

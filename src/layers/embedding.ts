@@ -14,7 +14,7 @@ import { mapLegacyArgs } from './base/legacy.js';
 import type { SymbolicShape } from './base/symbolic.js';
 import type { LayerWeight } from './base/weight.js';
 import { WeightParams } from './base/weight-params.js';
-import { checkBoolean, checkPositiveInt, singleInput } from './core/util.js';
+import { checkBoolean, checkPositiveInt, singleInput } from './base/args.js';
 import { layerArgKeys } from './base/arg-keys.js';
 
 export interface EmbeddingArgs extends LayerArgs {

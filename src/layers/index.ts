@@ -61,6 +61,8 @@ export {
   Layer,
   type LayerArgs,
   type CallOptions,
+  type LayerCall,
+  type LayerObserver,
   type AddWeightOptions,
   type LossTerm,
   type LayerTensors,

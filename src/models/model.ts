@@ -7,6 +7,8 @@ import {
   isShapeList,
   type CallOptions,
   type LayerArgs,
+  type LayerCall,
+  type LayerObserver,
   type LayerTensors,
 } from '../layers/base/layer.js';
 import {
@@ -15,7 +17,7 @@ import {
   type LayerNode,
   type SymbolicShape,
 } from '../layers/base/symbolic.js';
-import type { JsonObject } from '../serialization/keras-object.js';
+import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { whenNotDifferentiating } from '../autograd/grad.js';
@@ -46,7 +48,8 @@ import { checkCompileArgs } from '../training/options.js';
 import { reshapeView } from '../engine/engine.js';
 import { getMask, setMask } from '../layers/base/masking.js';
 import { summaryTable, type SummaryRow } from './summary.js';
-import { modelConfig, modelTopology } from '../saving/to-config.js';
+import { layerConfigAs, serializedEntry, type ConfigForm } from './config.js';
+import { LIBRARY_VERSION } from '../version.js';
 import type {
   LoadHandler,
   ModelArtifacts,
@@ -309,14 +312,49 @@ export class Model extends Layer {
     });
     for (const node of this.nodes) {
       const ins = node.inputs.map((s) => values.get(s.id) as Tensor);
-      const out = node.layer.apply(ins.length === 1 ? (ins[0] as Tensor) : ins, {
-        training: node.training ?? options.training,
-      });
+      const out = this.applyLayer(
+        node.layer,
+        ins.length === 1 ? (ins[0] as Tensor) : ins,
+        { training: node.training ?? options.training },
+        options.observe,
+      );
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((s, i) => values.set(s.id, outs[i] as Tensor));
     }
     const results = this.graphOutputs.map((s) => values.get(s.id) as Tensor);
     return this.singleOutput ? (results[0] as Tensor) : results;
+  }
+
+  /**
+   * Applies one of the model's layers and reports it to `observe`; a nested model gets an
+   * observer that reports its layers with this model in front of its own path.
+   */
+  protected applyLayer(
+    layer: Layer,
+    inputs: LayerTensors,
+    options: Omit<CallOptions, 'observe'>,
+    observe: LayerObserver | undefined,
+  ): LayerTensors {
+    if (observe === undefined) return layer.apply(inputs, options);
+    if (typeof observe !== 'function') {
+      throw new TypeError(
+        `${this.className} '${this.name}': options.observe must be a function ({ layer, inputs, outputs, models }) => void, received ${typeof observe}`,
+      );
+    }
+    const outputs =
+      layer instanceof Model
+        ? layer.apply(inputs, {
+            ...options,
+            observe: (call: LayerCall) => observe({ ...call, models: [this, ...call.models] }),
+          })
+        : layer.apply(inputs, options);
+    observe({ layer, inputs, outputs, models: [this] });
+    return outputs;
+  }
+
+  /** `observe` (see CallOptions) besides the options every layer takes. */
+  protected override callOptionNames(): readonly string[] {
+    return [...super.callOptionNames(), 'observe'];
   }
 
   override computeOutputShape(
@@ -373,14 +411,67 @@ export class Model extends Layer {
     return this.nodes.some((n) => n.inputs.length > 1);
   }
 
-  /** The recorded layer applications, in execution order (for serialization). */
-  get graphNodes(): readonly LayerNode[] {
-    return this.nodes;
+  /**
+   * The model's config (the `config` entry of its serialized form): its layers with their inbound
+   * nodes, as `{ args, kwargs }` (Keras 3) or `[[layer, node, tensor, kwargs]]` ('tfjs').
+   */
+  override getConfig(form: ConfigForm = 'keras3'): JsonObject {
+    // Node indices are renumbered within this model, as Keras does: a layer shared with another
+    // model may have nodes that do not belong here.
+    const nodeIndex = (t: SymbolicTensor): number => {
+      const own = this.nodes.filter((n) => n.layer === t.sourceLayer);
+      const i = own.indexOf(t.node);
+      return i < 0 ? 0 : i;
+    };
+    const ref = (t: SymbolicTensor): [string, number, number] => [
+      t.sourceLayer.name,
+      nodeIndex(t),
+      t.outputIndex,
+    ];
+    const kerasTensor = (t: SymbolicTensor): JsonObject => ({
+      class_name: '__keras_tensor__',
+      config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref(t) },
+    });
+    const kwargs = (n: LayerNode): JsonObject =>
+      n.training === undefined ? {} : { training: n.training };
+    // Initial states given as `initialState` are Keras's `initial_state` keyword argument; the
+    // 'tfjs' form lists them after the sequence, as TensorFlow.js records them.
+    const keras3Node = (n: LayerNode): JsonObject => {
+      const states = n.initialStateCount ?? 0;
+      const args = n.inputs.slice(0, n.inputs.length - states);
+      const kw = kwargs(n);
+      if (states > 0) kw.initial_state = n.inputs.slice(args.length).map(kerasTensor);
+      return {
+        args: args.length === 1 ? args.map(kerasTensor) : [args.map(kerasTensor)],
+        kwargs: kw,
+      };
+    };
+    const inputLayers = new Set(this.graphInputs.map((t) => t.sourceLayer));
+    const layers = [...inputLayers, ...this.layers.filter((l) => !inputLayers.has(l))];
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers: layers.map((l) => {
+        const nodes = this.nodes.filter((n) => n.layer === l);
+        const inbound: JsonValue[] =
+          form === 'tfjs'
+            ? nodes.map((n) => n.inputs.map((t): JsonValue => [...ref(t), kwargs(n)]))
+            : nodes.map(keras3Node);
+        return { ...serializeLayerAs(l, form), name: l.name, inbound_nodes: inbound };
+      }),
+      input_layers: this.graphInputs.map(ref),
+      output_layers: this.graphOutputs.map(ref),
+    };
   }
 
-  /** The Keras 3 config: layers with their inbound nodes as `{ args, kwargs }`. */
-  override getConfig(): JsonObject {
-    return modelConfig(this, 'keras3');
+  /** The model in Keras's serialized form (`{ module, class_name, config, registered_name }`). */
+  serialize(form: ConfigForm = 'keras3'): JsonObject {
+    return serializedEntry(this.className, this.getConfig(form), form);
+  }
+
+  /** The whole model as Keras's `to_json` writes it: the serialized model and the writer. */
+  topology(form: ConfigForm = 'keras3'): JsonObject {
+    return { ...this.serialize(form), keras_version: LIBRARY_VERSION, backend: 'lamina' };
   }
 
   /**
@@ -388,7 +479,7 @@ export class Model extends Layer {
    * `returnString` is false (TensorFlow.js's signature; `JSON.stringify(model)` calls it).
    */
   toJSON(_key?: unknown, returnString = true): string | JsonObject {
-    const topology = modelTopology(this, 'keras3');
+    const topology = this.topology('keras3');
     return returnString ? JSON.stringify(topology) : topology;
   }
 
@@ -422,6 +513,13 @@ function checkAgainst(s: SymbolicTensor, x: Tensor, where: string): void {
       `${where}: input '${s.name}' expects shape ${formatSymbolicShape(s.shape)}, received ${formatShape(x.shape)}`,
     );
   }
+}
+
+/** A layer or a model (whose config holds its layers' in the same form) in Keras's serialized form. */
+export function serializeLayerAs(layer: Layer, form: ConfigForm): JsonObject {
+  return layer instanceof Model
+    ? layer.serialize(form)
+    : serializedEntry(layer.className, layerConfigAs(layer, form), form);
 }
 
 /** The functional API: `model({ inputs, outputs })`. */

@@ -2,7 +2,9 @@ import { Layer, isShapeList, type CallOptions, type LayerTensors } from '../laye
 import { SymbolicTensor, type SymbolicShape } from '../layers/base/symbolic.js';
 import { withoutMask } from '../layers/base/masking.js';
 import { InputLayer } from '../layers/input.js';
-import { Model } from './model.js';
+import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
+import type { ConfigForm } from './config.js';
+import { Model, serializeLayerAs } from './model.js';
 import { checkOptions, optionKeys } from '../validation/options.js';
 import type { SummaryRow } from './summary.js';
 
@@ -140,9 +142,10 @@ export class Sequential extends Model {
     if (this.inputLayer !== null) x = this.inputLayer.call(x);
     // The first layer gets the stack's input mask (given or registered); the others read their
     // own input's mask from the registry (the first mask is wrong after a layer changing it).
-    const inner = withoutMask(options);
+    const { observe, ...first } = options;
+    const inner = withoutMask(first);
     this.stack.forEach((layer, i) => {
-      x = layer.apply(x, i === 0 ? options : inner);
+      x = this.applyLayer(layer, x, i === 0 ? first : inner, observe);
     });
     return x;
   }
@@ -153,6 +156,17 @@ export class Sequential extends Model {
     let shape = inputShape;
     for (const layer of this.stack) shape = layer.computeOutputShape(shape);
     return shape;
+  }
+
+  /** Keras's Sequential config: the input layer (once the input shape is known), then the stack. */
+  override getConfig(form: ConfigForm = 'keras3'): JsonObject {
+    const layers: JsonValue[] = [];
+    const first = this.graphInputs[0];
+    if (first !== undefined) layers.push(serializeLayerAs(first.sourceLayer, form));
+    for (const l of this.stack) layers.push(serializeLayerAs(l, form));
+    const config: JsonObject = { name: this.name, trainable: this.trainable, layers };
+    if (first !== undefined) config.build_input_shape = [...first.shape];
+    return config;
   }
 
   protected override summaryRows(): SummaryRow[] {

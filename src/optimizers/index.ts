@@ -103,9 +103,7 @@ function optionsFromConfig(c: JsonObject, where: string, own: OwnKeys): Optimize
       out[camelCase(key)] = value;
     } else if (key === 'learning_rate' || key === 'lr') {
       out.learningRate =
-        typeof value === 'object'
-          ? deserializeSchedule(value as unknown as KerasObject, where)
-          : value;
+        typeof value === 'object' ? deserializeSchedule(value as KerasObject, where) : value;
     } else if (key === 'global_clipnorm') out.globalClipNorm = value;
     else if (key === 'clipnorm') out.clipNorm = value;
     else if (key === 'clipvalue') out.clipValue = value;

@@ -343,10 +343,7 @@ export abstract class Optimizer {
   getConfig(): JsonObject {
     const config: JsonObject = {
       name: this.name,
-      learning_rate:
-        typeof this.lr === 'number'
-          ? this.lr
-          : (serializeSchedule(this.lr) as unknown as JsonObject),
+      learning_rate: typeof this.lr === 'number' ? this.lr : serializeSchedule(this.lr),
       weight_decay: this.weightDecay,
       clipnorm: this.clipNorm,
       global_clipnorm: this.globalClipNorm,

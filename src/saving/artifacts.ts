@@ -16,10 +16,10 @@ import { scalar } from '../ops/convert.js';
 import { deserializeOptimizer, serializeOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { JsonObject, JsonValue, KerasObject } from '../serialization/keras-object.js';
 import { shapesEqual } from '../tensor/shape.js';
+import { LIBRARY_VERSION } from '../version.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { buildModel, topologyOf, withParamBudget } from './from-config.js';
 import { describe, expectObject, isObject, parseJson, sanitize } from './json.js';
-import { LIBRARY_VERSION, modelTopology } from './to-config.js';
 import { planTrainingState, trainingStateOf } from '../training/resume.js';
 import { trainingStateFromJson, trainingStateToJson } from './training-state.js';
 import type { LoadOptions, ModelArtifacts, SaveOptions } from './types.js';
@@ -38,7 +38,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
  * loss with default settings), else its full Keras config (which TensorFlow.js cannot load).
  */
 function lossIdentifier(loss: Loss): JsonValue {
-  const full = serializeLoss(loss) as unknown as JsonValue;
+  const full = serializeLoss(loss);
   const name = loss.name;
   try {
     if (sameJson(serializeLoss(getLoss(name)), full)) return name;
@@ -50,7 +50,7 @@ function lossIdentifier(loss: Loss): JsonValue {
 
 /** A metric by name when the name (with its output's loss) rebuilds it, as for losses. */
 function metricIdentifier(metric: Metric, loss: Loss | undefined): JsonValue {
-  const full = serializeMetric(metric) as unknown as JsonValue;
+  const full = serializeMetric(metric);
   try {
     if (sameJson(serializeMetric(getMetric(metric.name, { loss })), full)) return metric.name;
   } catch {
@@ -85,13 +85,13 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
       metrics: metrics.length === 1 ? (metrics[0] as JsonValue) : metrics,
       // Written only when not all 1: TensorFlow.js refuses any loss_weights key when loading.
       ...(compiled.lossWeights.every((w) => w === 1) ? {} : { loss_weights: compiled.lossWeights }),
-      optimizer_config: serializeOptimizer(compiled.optimizer) as unknown as JsonValue,
+      optimizer_config: serializeOptimizer(compiled.optimizer),
       training_state: trainingStateToJson(trainingStateOf(model)),
     };
   }
   const { specs, data } = encodeWeights(tensors);
   const artifacts: ModelArtifacts = {
-    modelTopology: options.weightsOnly === true ? null : modelTopology(model, 'tfjs'),
+    modelTopology: options.weightsOnly === true ? null : model.topology('tfjs'),
     weightSpecs: specs,
     weightData: data.buffer as ArrayBuffer,
     format: 'layers-model',
@@ -247,7 +247,7 @@ function compileFrom(model: Model, config: JsonObject, where: string): void {
     : undefined;
   try {
     model.compile({
-      optimizer: optimizerConfig as unknown as KerasObject,
+      optimizer: optimizerConfig as KerasObject,
       loss: config.loss as unknown as CompileArgs['loss'],
       metrics: (Array.isArray(config.metrics) ? config.metrics : undefined) as unknown as
         MetricIdentifier[] | undefined,

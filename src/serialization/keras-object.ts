@@ -10,12 +10,16 @@ export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export interface KerasObject {
+/**
+ * A type alias, not an interface, so that it is a `JsonObject` (interfaces get no implicit index
+ * signature): configs embed serialized objects without casts.
+ */
+export type KerasObject = {
   module?: string;
   class_name: string;
   config: JsonObject;
   registered_name?: string | null;
-}
+};
 
 export function isKerasObject(value: unknown): value is KerasObject {
   return (

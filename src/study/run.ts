@@ -4,9 +4,7 @@
  */
 import { diagnose, type LayerDiagnosis } from '../diagnostics/index.js';
 import type { Layer } from '../layers/base/layer.js';
-import { model as functionalModel, type Model } from '../models/model.js';
-import { Sequential } from '../models/sequential.js';
-import type { SymbolicTensor } from '../layers/base/symbolic.js';
+import type { Model } from '../models/model.js';
 import { noGrad } from '../autograd/grad.js';
 import { setSeed } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -69,28 +67,26 @@ function subsample(values: ArrayLike<number>, limit = 4000): Float32Array {
   return out;
 }
 
-/** Each layer's output on `x`: a Sequential's layers in turn, a functional model's by probing. */
+/**
+ * Each of the model's layers' output on `x` (its first output, at its first application), in
+ * the order of `model.layers`, from one inference run observed layer by layer.
+ */
 function layerOutputs(model: Model, x: Tensor): Map<Layer, Tensor> {
+  const seen = new Map<Layer, Tensor>();
+  noGrad(() =>
+    model.apply(x, {
+      training: false,
+      observe: ({ layer, outputs, models }) => {
+        if (models.length !== 1 || seen.has(layer)) return;
+        seen.set(layer, Array.isArray(outputs) ? (outputs[0] as Tensor) : outputs);
+      },
+    }),
+  );
   const outputs = new Map<Layer, Tensor>();
-  noGrad(() => {
-    if (model instanceof Sequential) {
-      let h: Tensor = x;
-      for (const layer of model.layers) {
-        h = layer.apply(h) as Tensor;
-        outputs.set(layer, h);
-      }
-      return;
-    }
-    const probed = model.layers.filter((l) => !model.inputs.some((i) => i.sourceLayer === l));
-    const probe = functionalModel({
-      inputs: model.inputs,
-      outputs: probed.map((l) => l.output as SymbolicTensor),
-    });
-    const values = probe.predict(x);
-    probed.forEach((l, i) =>
-      outputs.set(l, (Array.isArray(values) ? values[i] : values) as Tensor),
-    );
-  });
+  for (const layer of model.layers) {
+    const out = seen.get(layer);
+    if (out !== undefined) outputs.set(layer, out);
+  }
   return outputs;
 }
 

@@ -22,8 +22,6 @@ export interface Factors {
   activityL2: number;
 }
 
-export const DEFAULT_FACTORS: Factors = { kernelL2: 1e-3, activityL1: 1e-3, activityL2: 1e-3 };
-
 export function variants(f: Factors): VariantSpec[] {
   return [
     { id: 'none', label: 'no regularization', kernel: null, activity: null },

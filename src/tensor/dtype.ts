@@ -58,7 +58,3 @@ export function toTypedArray(
   }
   return out;
 }
-
-export function isFloat(dtype: DType): boolean {
-  return dtype === 'float32';
-}

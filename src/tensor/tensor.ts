@@ -1,11 +1,23 @@
-import type { Backend, DataHandle } from '../backend/backend.js';
 import type { DType, NestedArray, TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 
+/** Opaque reference to a tensor's storage, meaningful only to the backend that made it. */
+export type DataHandle = object;
+
+/**
+ * What a tensor needs of the backend owning its values: to read them. Every `Backend`
+ * (backend/backend.ts) is one; declaring only this here keeps tensor/ below backend/.
+ */
+export interface StorageOwner {
+  readonly name: string;
+  /** The values behind a handle; the caller must not mutate the returned array. */
+  read(handle: DataHandle): TypedArray;
+}
+
 /** Where a tensor's values live. Replaced wholesale (never mutated) by `Variable.assign`. */
 export interface Storage {
-  readonly backend: Backend;
+  readonly backend: StorageOwner;
   readonly data: DataHandle;
 }
 

@@ -7,7 +7,7 @@
  */
 import { LaminaError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { ClassWeight } from './weights.js';
+import type { ClassWeight } from './sample-weights.js';
 
 /** The flat index of the first Infinity or NaN in `values`, or -1. */
 function firstNonFinite(values: ArrayLike<number>): number {

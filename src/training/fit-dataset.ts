@@ -10,7 +10,7 @@ import type { Logs } from './logs.js';
 import { evaluateBatches, fit, type TrainableModel } from './loop.js';
 import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { ClassWeight } from './weights.js';
+import type { ClassWeight } from './sample-weights.js';
 import { checkCallbacks, checkEvaluateDatasetArgs, checkFitDatasetArgs } from './options.js';
 
 export interface FitDatasetArgs {

@@ -14,7 +14,8 @@ export {
   CallbackList,
   type CallbackHooks,
   type CallbackParams,
-  type TrainingModel,
+  type CallbackModel,
+  type CallbackSaveOptions,
 } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export { ProgressBar, type ProgressOptions } from './callbacks/progress.js';
@@ -38,7 +39,7 @@ export type { FitArgs, EvaluateArgs } from './loop.js';
 export type { FitDatasetArgs, EvaluateDatasetArgs } from './fit-dataset.js';
 export type { BatchSource, DatasetLike } from './stream.js';
 export type { Logs } from './logs.js';
-export type { ClassWeight } from './weights.js';
+export type { ClassWeight } from './sample-weights.js';
 export { jsonNumber, numberFromJson, type StatefulCallback } from './resume.js';
 
 /** Factories in TensorFlow.js style: `callbacks.earlyStopping({ patience: 3 })`. */

@@ -9,7 +9,7 @@ import { concat } from '../ops/movement.js';
 import { noGrad, whenNotDifferentiating } from '../autograd/grad.js';
 import { Random } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { CallbackList, type CallbackHooks, type TrainingModel } from './callbacks/callback.js';
+import { CallbackList, type CallbackHooks, type CallbackModel } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
 import { ProgressBar } from './callbacks/progress.js';
 import type { Compiled } from './compiled.js';
@@ -35,11 +35,10 @@ import {
   updateMetrics,
 } from './step.js';
 import { checkClassWeight, checkFinite, dataLabel } from './finite.js';
-import { sampleWeights, type ClassWeight } from './weights.js';
+import { sampleWeights, type ClassWeight } from './sample-weights.js';
 import { checkCallbacks, checkEvaluateArgs, checkFitArgs, checkPredictArgs } from './options.js';
 
-export interface TrainableModel extends Layer, TrainingModel {
-  readonly compiled: Compiled | null;
+export interface TrainableModel extends Layer, CallbackModel {
   readonly inputNames: string[];
   readonly outputNames: string[];
 }
@@ -278,7 +277,7 @@ async function fitLoop(
       ? (args.stepsPerEpoch ?? context.steps ?? null)
       : Math.min(Math.ceil(train.n / batchSize), args.stepsPerEpoch ?? Infinity);
   for (const cb of callbacks) {
-    const c = cb as Partial<{ setModel(m: TrainingModel): void; setParams(p: object): void }>;
+    const c = cb as Partial<{ setModel(m: CallbackModel): void; setParams(p: object): void }>;
     c.setModel?.(model);
     c.setParams?.({ epochs, steps, verbose, samples: train?.n ?? null });
   }

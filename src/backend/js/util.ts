@@ -1,4 +1,4 @@
-import type { DataHandle, TensorInfo } from '../backend.js';
+import type { TensorInfo } from '../backend.js';
 import { allocate, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 
@@ -13,10 +13,6 @@ export function floatsOf(info: TensorInfo): Float32Array {
 
 export function alloc(out: { shape: Shape; dtype: DType }): TypedArray {
   return allocate(out.dtype, sizeOf(out.shape));
-}
-
-export function asHandle(values: TypedArray): DataHandle {
-  return values;
 }
 
 /**

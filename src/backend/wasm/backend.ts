@@ -6,10 +6,11 @@
  * The native subset is listed in docs/backend.md.
  *
  * This file lays out linear memory, builds the context the kernel families share
- * (`./context.ts`) and assembles the table: GEMM and BatchMatMul (`./gemm.ts`), elementwise
- * (`./elementwise.ts`), reductions (`./reduce.ts`), movement (`./movement.ts`), convolution and
- * pooling (`./conv.ts`), fused optimizer updates (`./optimizer.ts`), fused bias + activation,
- * backprop and penalty steps (`./fused.ts`), fused recurrent sequences (`./recurrent.ts`).
+ * (`./context.ts`), creates the thread-pool driver (`./pool.ts`) and assembles the table: GEMM
+ * and BatchMatMul (`./gemm.ts`), elementwise (`./elementwise.ts`), reductions (`./reduce.ts`),
+ * movement (`./movement.ts`), convolution and pooling (`./conv.ts`), fused optimizer updates
+ * (`./optimizer.ts`), fused bias + activation, backprop and penalty steps (`./fused.ts`), fused
+ * recurrent sequences (`./recurrent.ts`).
  */
 import type {
   Backend,
@@ -32,6 +33,7 @@ import { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
+import { createPoolDriver } from './pool.js';
 import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 import type { ThreadHost } from './threads.js';
@@ -148,7 +150,8 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     return true;
   }
 
-  const threads = createGemm(loaded, mem, gemmScratch);
+  const threads = createPoolDriver(loaded, (n) => gemmDriver.reserveScratch(n));
+  const gemmDriver = createGemm(loaded, mem, gemmScratch, threads.pool);
   const context: WasmKernelContext = {
     mem,
     k,
@@ -157,7 +160,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     output,
     native,
     writeMeta,
-    gemm: threads.gemm,
+    gemm: gemmDriver.gemm,
     parallel: threads.parallel,
   };
 

@@ -9,7 +9,7 @@ import type { KernelImpl, KernelTable, OutputInfo, TensorInfo } from '../backend
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import type { WasmData, WasmMemory } from './memory.js';
 import type { KernelExports } from './module.js';
-import type { Parallel } from './gemm.js';
+import type { Parallel } from './pool.js';
 import type { Callable } from './threads.js';
 
 /**
@@ -103,7 +103,7 @@ export interface WasmKernelContext {
   /** Writes shape and stride rows to the meta table; false when they do not fit. */
   writeMeta(c: Collapsed): boolean;
   gemm: Gemm;
-  /** Splits a kernel export's work across the thread pool (see `./gemm.ts`). */
+  /** Splits a kernel export's work across the thread pool (see `./pool.ts`). */
   parallel: Parallel;
 }
 

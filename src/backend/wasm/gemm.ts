@@ -1,87 +1,36 @@
 /**
  * The wasm backend's GEMM and the kernels that are one GEMM per batch (BatchMatMul). GEMM runs on
  * the calling thread, or, for large products once `setThreads(n > 1)` has started the worker pool
- * (`./threads.ts`), split across the pool. The convolutions (`./conv.ts`) reach it through the
+ * (`./pool.ts`), split across the pool. The convolutions (`./conv.ts`) reach it through the
  * kernel context.
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Gemm, NativeTable, WasmKernelContext } from './context.js';
 import type { WasmData, WasmMemory } from './memory.js';
 import type { LoadedKernels } from './module.js';
-import {
-  browserThreadHost,
-  CALLABLE,
-  MAX_CALL_ARGS,
-  nodeThreadHost,
-  OP_CALL,
-  OP_GEMM,
-  ThreadPool,
-  type Callable,
-  type ThreadHost,
-} from './threads.js';
+import { OP_GEMM, type ThreadPool } from './threads.js';
 
 /** GEMMs with fewer multiply-adds than this stay on the calling thread (dispatch costs ~10 us). */
 const PARALLEL_MIN_MACS = 2 ** 21;
 
-/**
- * Runs kernel export `name` over the index range [0, total) (elements, rows or images), split
- * across the thread pool in parts that are multiples of `grain`, or in one call on this thread
- * when there is no pool or `total < minTotal`. `argsOf(start, count)` gives a part's arguments;
- * bit i of `floats` marks argument i as float32. Each part must write its own outputs only.
- */
-export type Parallel = (
-  name: Callable,
-  total: number,
-  grain: number,
-  minTotal: number,
-  argsOf: (start: number, count: number) => number[],
-  floats?: number,
-) => void;
-
-const bitsF32 = new Float32Array(1);
-const bitsI32 = new Int32Array(bitsF32.buffer);
-function floatBits(v: number): number {
-  bitsF32[0] = v;
-  return bitsI32[0] as number;
-}
-
 export interface GemmDriver {
   gemm: Gemm;
-  parallel: Parallel;
-  /** Whether every worker has started (true without a pool); throws if one failed to. */
-  workersReady(): boolean;
-  setThreads(n: number): void;
-  getThreads(): number;
-  setThreadHost(host: ThreadHost): void;
+  /** Allocates packing scratch for `threads` threads; called before a pool of that size starts. */
+  reserveScratch(threads: number): void;
 }
 
-/** The GEMM driver and its thread pool; `gemmScratch` is thread 0's packing scratch. */
+/**
+ * The GEMM driver over the thread pool `pool()` returns (null on one thread); `gemmScratch` is
+ * thread 0's packing scratch.
+ */
 export function createGemm(
-  { memory, exports: k, module, shared }: LoadedKernels,
+  { exports: k }: LoadedKernels,
   mem: WasmMemory,
   gemmScratch: number,
+  pool: () => ThreadPool | null,
 ): GemmDriver {
-  let pool: ThreadPool | null = null;
-  let host: ThreadHost | null = null;
   /** Packing scratch per thread (thread 0 uses gemmScratch). */
   const scratch: number[] = [gemmScratch];
-
-  function setThreads(n: number): void {
-    if (n === (pool?.size ?? 1)) return;
-    pool?.stop();
-    pool = null;
-    if (n === 1) return;
-    if (!shared) {
-      throw new Error(
-        'setThreads: this runtime has no shared WebAssembly memory (browsers need a cross-origin ' +
-          'isolated page: COOP same-origin + COEP require-corp)',
-      );
-    }
-    host ??= nodeThreadHost() ?? browserThreadHost();
-    if (host === null) throw new Error('setThreads: no way to start workers in this runtime');
-    while (scratch.length < n) scratch.push(mem.allocPinned(k.gemmScratchBytes()));
-    pool = new ThreadPool(host, module, memory, n);
-  }
 
   /**
    * C += A B (C = A B with `overwrite`). Large products are split across the pool by column blocks (or by row blocks when
@@ -107,8 +56,9 @@ export function createGemm(
       return;
     }
     const ow = overwrite ? 1 : 0;
-    const threads = pool?.size ?? 1;
-    if (pool === null || m * n * kk < PARALLEL_MIN_MACS) {
+    const threadPool = pool();
+    const threads = threadPool?.size ?? 1;
+    if (threadPool === null || m * n * kk < PARALLEL_MIN_MACS) {
       k.gemm(m, n, kk, a, ars, acs, b, brs, bcs, c, ldc, gemmScratch, ow);
       return;
     }
@@ -154,7 +104,7 @@ export function createGemm(
         ]);
       }
     }
-    pool.run(OP_GEMM, rows, (r) =>
+    threadPool.run(OP_GEMM, rows, (r) =>
       k.gemm(
         r[0] as number,
         r[1] as number,
@@ -173,50 +123,10 @@ export function createGemm(
     );
   }
 
-  const parallel: Parallel = (name, total, grain, minTotal, argsOf, floats = 0) => {
-    const fn = k[name] as unknown as (...args: number[]) => void;
-    const threads = pool?.size ?? 1;
-    if (pool === null || total < minTotal || total <= grain) {
-      if (total > 0) fn(...argsOf(0, total));
-      return;
-    }
-    const chunk = Math.ceil(total / threads / grain) * grain;
-    const parts: number[][] = [];
-    for (let start = 0; start < total; start += chunk)
-      parts.push(argsOf(start, Math.min(chunk, total - start)));
-    const id = CALLABLE.indexOf(name) + 1;
-    const rows = parts.map((args) => {
-      if (args.length > MAX_CALL_ARGS)
-        throw new Error(
-          `wasm thread pool: ${name} takes ${args.length} arguments, at most ${MAX_CALL_ARGS} fit a job`,
-        );
-      return [
-        id,
-        floats,
-        args.length,
-        ...args.map((v, i) => ((floats >> i) & 1 ? floatBits(v) : v)),
-      ];
-    });
-    pool.run(OP_CALL, rows, (row) => fn(...(parts[rows.indexOf(row as number[])] as number[])));
-  };
-
   return {
     gemm,
-    parallel,
-    workersReady: () => {
-      if (pool === null) return true;
-      pool.checkStarted();
-      return pool.ready() === pool.size - 1;
-    },
-    setThreads,
-    getThreads: () => pool?.size ?? 1,
-    setThreadHost: (h) => {
-      host = h;
-      const n = pool?.size ?? 1;
-      if (n > 1) {
-        setThreads(1);
-        setThreads(n);
-      }
+    reserveScratch: (threads) => {
+      while (scratch.length < threads) scratch.push(mem.allocPinned(k.gemmScratchBytes()));
     },
   };
 }

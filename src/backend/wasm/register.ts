@@ -1,16 +1,12 @@
 /**
- * Registers the WebAssembly SIMD backend and makes it the default where the runtime supports
- * WASM SIMD (Node 20+, current browsers). `setBackend('js')` switches back to the reference.
- * Importing this module instantiates the kernels (top-level await).
+ * The WebAssembly SIMD backend, instantiated where the runtime supports WASM SIMD (Node 20+,
+ * current browsers), else null. Importing this module instantiates the kernels (top-level
+ * await); the package's entry point registers the backend with the engine and makes it the
+ * default, so that backend/ never imports the engine above it.
  */
-import { registerBackend, setBackend } from '../../engine/engine.js';
 import { createWasmBackend, type WasmBackend } from './backend.js';
 import { loadKernels, simdSupported } from './module.js';
 
-export let wasmBackend: WasmBackend | null = null;
-
-if (simdSupported()) {
-  wasmBackend = createWasmBackend(await loadKernels());
-  registerBackend(wasmBackend);
-  setBackend('wasm');
-}
+export const wasmBackend: WasmBackend | null = simdSupported()
+  ? createWasmBackend(await loadKernels())
+  : null;

@@ -29,15 +29,15 @@ export function camelizeKeys(config: JsonObject): Record<string, unknown> {
 }
 
 export function regularizerConfig(r: Regularizer | null): JsonValue {
-  return r === null ? null : (serializeRegularizer(r) as unknown as JsonValue);
+  return r === null ? null : serializeRegularizer(r);
 }
 
 export function initializerConfig(i: Initializer): JsonValue {
-  return serializeInitializer(i) as unknown as JsonValue;
+  return serializeInitializer(i);
 }
 
 export function constraintConfig(c: WeightConstraint | null): JsonValue {
-  return c === null ? null : (serializeConstraint(c as Constraint) as unknown as JsonValue);
+  return c === null ? null : serializeConstraint(c as Constraint);
 }
 
 const layers = new Registry<Layer>('layer', 'keras.layers');

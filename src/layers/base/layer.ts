@@ -13,7 +13,7 @@ import {
   type RegularizerIdentifier,
 } from '../../regularizers/index.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
-import type { JsonObject, JsonValue } from '../../serialization/keras-object.js';
+import type { JsonObject } from '../../serialization/keras-object.js';
 import type { DType } from '../../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -76,7 +76,23 @@ export interface CallOptions {
    * from the mask registry (see masking.ts) when an input has one. Eager application only.
    */
   mask?: Mask;
+  /**
+   * Models only (other layers refuse it): called after every layer application inside the
+   * model, nested models' layers included, in execution order. Eager application only.
+   */
+  observe?: LayerObserver;
 }
+
+/** One layer application inside a model's call, as `CallOptions.observe` sees it. */
+export interface LayerCall {
+  readonly layer: Layer;
+  readonly inputs: LayerTensors;
+  readonly outputs: LayerTensors;
+  /** The models whose call applied it, outermost (the observed model) first. */
+  readonly models: readonly Layer[];
+}
+
+export type LayerObserver = (call: LayerCall) => void;
 
 /** What `apply` takes: the options `call` receives, and a recurrent layer's initial states. */
 export interface ApplyOptions extends CallOptions {
@@ -228,6 +244,15 @@ export abstract class Layer {
   abstract call(inputs: LayerTensors, options: CallOptions): LayerTensors;
 
   /**
+   * For a layer whose output is `activation(linear part)` (Dense, the convolutions): the linear
+   * part on `inputs`, computed as `call` computes it; for an Activation layer, its input; null
+   * for other layers. Diagnostics measures it; the layer is not changed.
+   */
+  preActivation(_inputs: LayerTensors): Tensor | null {
+    return null;
+  }
+
+  /**
    * Output shape(s) for an input shape with an unknown batch. The default runs `call` on zeros
    * with a batch of 1 (without recording anything); layers whose other dimensions may be
    * unknown override it.
@@ -278,9 +303,7 @@ export abstract class Layer {
     const config: JsonObject = { name: this.name, trainable: this.trainable, dtype: this.dtype };
     if (this.batchInputShape !== null) config.batch_input_shape = [...this.batchInputShape];
     if (this.activityRegularizer !== null) {
-      config.activity_regularizer = serializeRegularizer(
-        this.activityRegularizer,
-      ) as unknown as JsonValue;
+      config.activity_regularizer = serializeRegularizer(this.activityRegularizer);
     }
     if (this.activityNormalization !== undefined)
       config.activity_normalization = this.activityNormalization;

@@ -20,7 +20,8 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
-import { addBiasAndActivate, checkPositiveInt, checkRank, singleInput } from '../core/util.js';
+import { checkPositiveInt, checkRank, singleInput } from '../base/args.js';
+import { addBiasAndActivate } from '../core/bias-activation.js';
 import {
   checkDataFormat,
   checkInputShape,
@@ -37,6 +38,9 @@ import {
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+
+/** What `preActivation` applies in place of the layer's activation. */
+const LINEAR = getActivation('linear');
 
 /** Arguments shared by Conv1D, Conv2D and Conv2DTranspose (Keras names, camelCased). */
 export interface ConvCommonArgs extends LayerArgs, LegacyWeightArgs {
@@ -187,15 +191,23 @@ export abstract class BaseConv extends Layer {
   }
 
   call(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, this.activation);
+  }
+
+  override preActivation(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, LINEAR);
+  }
+
+  private withActivation(inputs: LayerTensors, activation: Activation): Tensor {
     const where = layerWhere(this);
     const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     const kernel = this.kernel as LayerWeight;
     checkChannels(x, this.rank + 2, kernel.shape[this.rank] as number, where);
-    const kind = this.bias === null ? null : fusableActivation(this.activation);
+    const kind = this.bias === null ? null : fusableActivation(activation);
     const fused =
       kind === null ? null : this.convolveBiasActivation(x, kernel, this.bias as LayerWeight, kind);
     return fromChannelsLast(
-      fused ?? addBiasAndActivate(this.convolve(x, kernel), this.bias, this.activation),
+      fused ?? addBiasAndActivate(this.convolve(x, kernel), this.bias, activation),
       this.dataFormat,
     );
   }

@@ -16,7 +16,7 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
-import { checkPositiveInt, singleInput } from '../core/util.js';
+import { checkPositiveInt, singleInput } from '../base/args.js';
 import { checkChannels, checkStridesDilation, layerWhere } from './conv.js';
 import {
   checkDataFormat,
@@ -33,6 +33,9 @@ import {
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+
+/** What `preActivation` applies in place of the layer's activation. */
+const LINEAR = getActivation('linear');
 
 interface DepthwiseCommonArgs extends LayerArgs {
   kernelSize: IntOrTuple;
@@ -135,9 +138,20 @@ abstract class BaseDepthwise extends Layer {
     );
   }
 
-  protected finish(y: Tensor): Tensor {
-    return this.activation.apply(this.bias === null ? y : add(y, this.bias));
+  /** The bias and `activation` (the layer's own unless told) on the convolution's result. */
+  protected finish(y: Tensor, activation: Activation = this.activation): Tensor {
+    return activation.apply(this.bias === null ? y : add(y, this.bias));
   }
+
+  call(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, this.activation);
+  }
+
+  override preActivation(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, LINEAR);
+  }
+
+  protected abstract withActivation(inputs: LayerTensors, activation: Activation): Tensor;
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const where = layerWhere(this);
@@ -209,10 +223,11 @@ export class DepthwiseConv2D extends BaseDepthwise {
     if (this.useBias) this.biasParams.create(this, 'bias', [c * this.depthMultiplier], where);
   }
 
-  call(inputs: LayerTensors): Tensor {
+  protected withActivation(inputs: LayerTensors, activation: Activation): Tensor {
     return fromChannelsLast(
       this.finish(
         this.depthwise(toChannelsLast(singleInput(inputs, layerWhere(this)), this.dataFormat)),
+        activation,
       ),
       this.dataFormat,
     );
@@ -271,12 +286,12 @@ export class SeparableConv2D extends BaseDepthwise {
     if (this.useBias) this.biasParams.create(this, 'bias', [this.filters], where);
   }
 
-  call(inputs: LayerTensors): Tensor {
+  protected withActivation(inputs: LayerTensors, activation: Activation): Tensor {
     const y = this.depthwise(
       toChannelsLast(singleInput(inputs, layerWhere(this)), this.dataFormat),
     );
     return fromChannelsLast(
-      this.finish(conv2d(y, this.pointwiseParams.weight as LayerWeight, 1, 'valid')),
+      this.finish(conv2d(y, this.pointwiseParams.weight as LayerWeight, 1, 'valid'), activation),
       this.dataFormat,
     );
   }

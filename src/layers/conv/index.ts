@@ -6,16 +6,12 @@ import {
   type DepthwiseConv2DArgs,
   type SeparableConv2DArgs,
 } from './depthwise.js';
-import {
-  UpSampling2D,
-  ZeroPadding2D,
-  type UpSampling2DArgs,
-  type ZeroPadding2DArgs,
-} from './padding.js';
+import { ZeroPadding2D, type ZeroPadding2DArgs } from './padding.js';
+import { UpSampling2D, type UpSampling2DArgs } from './upsampling.js';
 import { Conv2DTranspose, type Conv2DTransposeArgs } from './transpose.js';
 
 export { BaseConv, type ConvCommonArgs } from './conv.js';
-export { type UpSamplingInterpolation } from './padding.js';
+export { type UpSamplingInterpolation } from './upsampling.js';
 export { bilinearTaps } from '../../ops/image.js';
 export type { DataFormat, IntOrTuple } from './util.js';
 export {

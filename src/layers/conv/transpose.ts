@@ -10,7 +10,7 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { LEGACY_WEIGHT_ARGS } from '../core/dense.js';
-import { checkPositiveInt, singleInput } from '../core/util.js';
+import { checkPositiveInt, singleInput } from '../base/args.js';
 import { CONV_ARG_KEYS, checkChannels, layerWhere, type ConvCommonArgs } from './conv.js';
 import {
   checkDataFormat,
@@ -27,6 +27,9 @@ import {
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+
+/** What `preActivation` applies in place of the layer's activation. */
+const LINEAR = getActivation('linear');
 
 export interface Conv2DTransposeArgs extends ConvCommonArgs {
   /** 'valid' (default) or 'same'. */
@@ -128,6 +131,14 @@ export class Conv2DTranspose extends Layer {
   }
 
   call(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, this.activation);
+  }
+
+  override preActivation(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, LINEAR);
+  }
+
+  private withActivation(inputs: LayerTensors, activation: Activation): Tensor {
     const where = layerWhere(this);
     const x = toChannelsLast(singleInput(inputs, where), this.dataFormat);
     const kernel = this.kernel as LayerWeight;
@@ -141,7 +152,7 @@ export class Conv2DTranspose extends Layer {
     ];
     let y = conv2dTranspose(x, kernel, target, this.strides as [number, number], this.padding);
     if (this.bias !== null) y = add(y, this.bias);
-    return fromChannelsLast(this.activation.apply(y), this.dataFormat);
+    return fromChannelsLast(activation.apply(y), this.dataFormat);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {

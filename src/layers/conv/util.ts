@@ -168,3 +168,12 @@ export function checkInputShape(shape: SymbolicShape, rank: number, where: strin
   }
   return channels;
 }
+
+/** A 4-D input shape (batch, height, width, channels) or an error naming the layer. */
+export function checkRank4(s: SymbolicShape, where: string): void {
+  if (s.length !== 4) {
+    throw new RangeError(
+      `${where}: expected an input of rank 4 (batch, height, width, channels), received shape ${formatSymbolicShape(s)}`,
+    );
+  }
+}

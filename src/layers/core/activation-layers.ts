@@ -14,7 +14,7 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { WeightParams } from '../base/weight-params.js';
-import { singleInput } from './util.js';
+import { singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
 

@@ -10,7 +10,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import type { SymbolicShape } from '../base/symbolic.js';
-import { singleInput } from './util.js';
+import { singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface ActivationArgs extends LayerArgs {
@@ -31,6 +31,10 @@ export class Activation extends Layer {
   }
   call(inputs: LayerTensors): Tensor {
     return this.activation.apply(singleInput(inputs, `Activation '${this.name}'`));
+  }
+
+  override preActivation(inputs: LayerTensors): Tensor {
+    return singleInput(inputs, `Activation '${this.name}'`);
   }
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     return singleInput(inputShape, `Activation '${this.name}'`);

@@ -19,8 +19,12 @@ import { mapLegacyArgs } from '../base/legacy.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
-import { addBiasAndActivate, singleInput, checkPositiveInt } from './util.js';
+import { singleInput, checkPositiveInt } from '../base/args.js';
+import { addBiasAndActivate } from './bias-activation.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+
+/** What `preActivation` applies in place of the layer's activation. */
+const LINEAR = getActivation('linear');
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -113,6 +117,14 @@ export class Dense extends Layer {
   }
 
   call(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, this.activation);
+  }
+
+  override preActivation(inputs: LayerTensors): Tensor {
+    return this.withActivation(inputs, LINEAR);
+  }
+
+  private withActivation(inputs: LayerTensors, activation: Activation): Tensor {
     const x = singleInput(inputs, `Dense '${this.name}'`);
     const kernel = this.kernel as LayerWeight;
     const inputDim = kernel.shape[0] as number;
@@ -122,12 +134,12 @@ export class Dense extends Layer {
       );
     }
     const flat = x.rank === 2 ? x : reshape(x, [-1, inputDim]);
-    const kind = this.bias === null ? null : fusableActivation(this.activation);
+    const kind = this.bias === null ? null : fusableActivation(activation);
     // Product, bias and a linear/relu activation as one kernel; anything else as separate ops.
     const y =
       kind !== null
         ? matMulBiasActivation(flat, kernel, this.bias as LayerWeight, kind)
-        : addBiasAndActivate(matMul(flat, kernel), this.bias, this.activation);
+        : addBiasAndActivate(matMul(flat, kernel), this.bias, activation);
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 

@@ -8,7 +8,7 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { SeedStream } from '../base/seed-stream.js';
 import type { SymbolicShape } from '../base/symbolic.js';
-import { checkRank, checkRate, singleInput } from './util.js';
+import { checkRank, checkRate, singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
 

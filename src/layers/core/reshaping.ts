@@ -5,7 +5,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
-import { checkPositiveInt, checkRank, singleInput } from './util.js';
+import { checkPositiveInt, checkRank, singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import type { DataFormat } from '../conv/util.js';
 

@@ -8,15 +8,8 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
-import { singleInput } from '../core/util.js';
-import {
-  AFFINE_ARG_KEYS,
-  Affine,
-  checkBoolean,
-  checkInteger,
-  checkNumber,
-  type AffineArgs,
-} from './util.js';
+import { checkBoolean, singleInput } from '../base/args.js';
+import { AFFINE_ARG_KEYS, Affine, checkInteger, checkNumber, type AffineArgs } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 
 export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {

@@ -6,11 +6,9 @@ import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Layer } from '../base/layer.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
-import { checkBoolean } from '../core/util.js';
+import { checkBoolean } from '../base/args.js';
 import { optionKeys } from '../../validation/options.js';
 import { showValue } from '../../validation/options.js';
-
-export { checkBoolean };
 
 /** The learned scale (gamma) and offset (beta) of a normalization layer. */
 export interface AffineArgs {

@@ -8,7 +8,7 @@ import { registerLayer } from '../base/config.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { checkTimestepMask, firstMask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
-import { checkRank, singleInput } from '../core/util.js';
+import { checkRank, singleInput } from '../base/args.js';
 import {
   checkDataFormat,
   type DataFormat,

@@ -6,7 +6,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { registerLayer } from '../base/config.js';
 import { Layer, type LayerArgs, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
-import { checkRank, singleInput } from '../core/util.js';
+import { checkRank, singleInput } from '../base/args.js';
 import {
   checkDataFormat,
   checkPadding,

@@ -29,7 +29,7 @@ import { SeedStream } from '../base/seed-stream.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
-import { checkBoolean, checkPositiveInt, checkRate } from '../core/util.js';
+import { checkBoolean, checkPositiveInt, checkRate } from '../base/args.js';
 import { LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
 
 export { LEGACY_RNN_ARGS, type GatedRNNArgs, type RNNArgs } from './args.js';

@@ -9,7 +9,6 @@ import { concat, reverse } from '../../ops/movement.js';
 import {
   isKerasObject,
   type JsonObject,
-  type JsonValue,
   type KerasObject,
 } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -202,8 +201,8 @@ export class Bidirectional extends Layer {
     return {
       ...super.getConfig(),
       merge_mode: this.mergeMode,
-      layer: serializeLayer(this.forwardLayer) as unknown as JsonValue,
-      backward_layer: serializeLayer(this.backwardLayer) as unknown as JsonValue,
+      layer: serializeLayer(this.forwardLayer),
+      backward_layer: serializeLayer(this.backwardLayer),
     };
   }
 }
@@ -213,7 +212,7 @@ registerLayer(Bidirectional, (config) => {
   return new Bidirectional({
     ...(args as unknown as LayerArgs),
     mergeMode: args.mergeMode as MergeMode,
-    layer: config.layer as unknown as KerasObject,
-    backwardLayer: (config.backward_layer ?? null) as unknown as KerasObject | null,
+    layer: config.layer as KerasObject,
+    backwardLayer: (config.backward_layer ?? null) as KerasObject | null,
   });
 });

@@ -9,7 +9,6 @@ import { stack, unstack } from '../../ops/movement.js';
 import {
   isKerasObject,
   type JsonObject,
-  type JsonValue,
   type KerasObject,
 } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -98,7 +97,7 @@ export class TimeDistributed extends Layer {
   }
 
   override getConfig(): JsonObject {
-    return { ...super.getConfig(), layer: serializeLayer(this.layer) as unknown as JsonValue };
+    return { ...super.getConfig(), layer: serializeLayer(this.layer) };
   }
 }
 
@@ -106,6 +105,6 @@ registerLayer(TimeDistributed, (config) => {
   const args = camelizeKeys(config);
   return new TimeDistributed({
     ...(args as unknown as LayerArgs),
-    layer: config.layer as unknown as KerasObject,
+    layer: config.layer as KerasObject,
   });
 });

@@ -8,9 +8,9 @@ import { LaminaError } from '../../errors.js';
 import type { Model } from '../../models/model.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { LIBRARY_VERSION } from '../../version.js';
 import { buildModel, topologyOf, withParamBudget } from '../from-config.js';
 import { isObject, parseJson } from '../json.js';
-import { LIBRARY_VERSION, serializeLayerAs } from '../to-config.js';
 import type { LoadOptions } from '../types.js';
 import { compileConfigOf, compileFromConfig, kerasJsonText } from './compile-config.js';
 import { readH5, writeH5, type H5Array, type H5Contents, type H5Write } from './hdf5.js';
@@ -124,7 +124,7 @@ export async function saveKerasArchive(
   const plan = kerasSavingPlan(model);
   const groups = [...plan.groups];
   const datasets = plan.variables.map((v) => datasetOf(v.path, v.weight));
-  const config: JsonObject = { ...serializeLayerAs(model, 'keras3') };
+  const config: JsonObject = { ...model.serialize('keras3') };
   const firstInput = model.inputs[0];
   if (model.className === 'Sequential' && firstInput !== undefined)
     config.build_config = { input_shape: [...firstInput.shape] };

@@ -46,7 +46,7 @@ export function compileFromConfig(model: Model, value: JsonValue, where: string)
   const weights = config.loss_weights;
   try {
     model.compile({
-      optimizer: optimizer as unknown as KerasObject,
+      optimizer: optimizer as KerasObject,
       loss: loss as unknown as CompileArgs['loss'],
       metrics: (Array.isArray(config.metrics) ? config.metrics : undefined) as unknown as
         MetricIdentifier[] | undefined,

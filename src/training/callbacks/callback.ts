@@ -3,10 +3,30 @@
  * async. Set `model.stopTraining = true` (or return after calling `stop()`) to end `fit` after
  * the current batch.
  */
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Compiled } from '../compiled.js';
 import type { Logs } from '../logs.js';
 
-export interface TrainingModel {
+/**
+ * What a callback may use of the model being trained (Keras's `self.model`): `fit` hands the
+ * model itself, which training/ knows only through this interface.
+ */
+export interface CallbackModel {
+  readonly name: string;
+  /** Set to end `fit` after the current batch. */
   stopTraining: boolean;
+  /** The optimizer, losses and metrics of `compile`; null before compiling. */
+  readonly compiled: Compiled | null;
+  getWeights(): Tensor[];
+  setWeights(values: readonly Tensor[]): void;
+  /** Saves to a path (ModelCheckpoint), crash-safely: see `Model.save`. */
+  save(path: string, options?: CallbackSaveOptions): Promise<unknown>;
+}
+
+/** The options of `CallbackModel.save` that callbacks set. */
+export interface CallbackSaveOptions {
+  weightsOnly?: boolean;
+  includeOptimizer?: boolean;
 }
 
 export interface CallbackHooks {
@@ -37,10 +57,15 @@ export interface CallbackHooks {
 
 /** Base class for callbacks; `model` and `params` are set before training starts. */
 export abstract class Callback {
-  model: TrainingModel | null = null;
+  model: CallbackModel | null = null;
   params: CallbackParams = { epochs: 0, steps: null, verbose: 0, samples: null };
-  setModel(model: TrainingModel): void {
+  setModel(model: CallbackModel): void {
     this.model = model;
+  }
+  /** The model, or an error naming the callback when it is used outside `fit`. */
+  protected trainedModel(where: string): CallbackModel {
+    if (this.model === null) throw new Error(`${where}: no model (use it as a callback of fit)`);
+    return this.model;
   }
   setParams(params: CallbackParams): void {
     this.params = params;

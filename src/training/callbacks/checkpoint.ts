@@ -4,7 +4,6 @@
  * {val_loss:.4f}`), optionally only when `monitor` improves. Saves are crash-safe (see
  * `saveModel`): a process killed at any moment leaves the previous checkpoint loadable.
  */
-import type { Model } from '../../models/model.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import type { Logs } from '../logs.js';
 import { jsonNumber, numberFromJson, type StatefulCallback } from '../resume.js';
@@ -147,8 +146,7 @@ export class ModelCheckpoint extends Callback implements StatefulCallback {
   }
 
   private async save(epoch: number, logs: Logs): Promise<void> {
-    const model = this.model as unknown as Model | null;
-    if (model === null) throw new Error('ModelCheckpoint: no model (use it as a callback of fit)');
+    const model = this.trainedModel('ModelCheckpoint');
     const path = formatFilepath(this.filepath, { ...logs, epoch: epoch + 1 });
     if (this.saveBestOnly) {
       const current = logs[this.monitor];

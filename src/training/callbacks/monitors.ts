@@ -3,23 +3,17 @@
  * on the learning rate or on divergence: LearningRateScheduler, TerminateOnNaN.
  */
 import type { JsonObject } from '../../serialization/keras-object.js';
+import type { Optimizer } from '../../optimizers/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../logs.js';
 import { jsonNumber, numberFromJson, type StatefulCallback } from '../resume.js';
-import { Callback, type TrainingModel } from './callback.js';
+import { Callback, type CallbackModel } from './callback.js';
 import { checkOptions, optionKeys, showValue } from '../../validation/options.js';
 import {
   checkBooleanOption,
   checkIntegerOption,
   checkNumberOption,
 } from '../../validation/values.js';
-
-/** What these callbacks need of a model. */
-export interface MonitoredModel extends TrainingModel {
-  getWeights(): Tensor[];
-  setWeights(values: readonly Tensor[]): void;
-  readonly compiled: { optimizer: { learningRate: unknown; currentLearningRate(): number } } | null;
-}
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
@@ -126,7 +120,7 @@ export class EarlyStopping extends Callback implements StatefulCallback {
   onEpochEnd(epoch: number, logs?: Logs): void {
     const current = monitored(logs, this.monitor, 'EarlyStopping');
     if (current === null || epoch < this.startFromEpoch) return;
-    const model = this.model as MonitoredModel;
+    const model = this.trainedModel('EarlyStopping');
     if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = model.getWeights();
     this.wait += 1;
     if (this.better(current, this.best)) {
@@ -169,16 +163,13 @@ export class EarlyStopping extends Callback implements StatefulCallback {
         console.log(
           `Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`,
         );
-      (this.model as MonitoredModel).setWeights(this.bestWeights);
+      this.trainedModel('EarlyStopping').setWeights(this.bestWeights);
     }
   }
 }
 
-function optimizerOf(
-  model: TrainingModel | null,
-  where: string,
-): { learningRate: unknown; currentLearningRate(): number } {
-  const compiled = (model as MonitoredModel | null)?.compiled;
+function optimizerOf(model: CallbackModel | null, where: string): Optimizer {
+  const compiled = model?.compiled;
   if (compiled === null || compiled === undefined)
     throw new Error(`${where}: the model has no compiled optimizer`);
   return compiled.optimizer;

@@ -1,10 +1,11 @@
-import { fusableActivation, type Activation } from '../../activations/index.js';
-import { add } from '../../ops/elementwise.js';
-import { biasActivation } from '../../ops/fused.js';
+/**
+ * Checks of layer arguments and call inputs shared by every layer family, with Keras's wording
+ * ("Invalid value for argument units: expected a positive integer. Received: units=0").
+ */
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { isShapeList, type LayerTensors } from '../base/layer.js';
-import type { SymbolicShape } from '../base/symbolic.js';
+import { isShapeList, type LayerTensors } from './layer.js';
+import type { SymbolicShape } from './symbolic.js';
 import { showValue } from '../../validation/options.js';
 
 /** The one input of a single-input layer (shape or tensor); a list is an error naming the layer. */
@@ -25,17 +26,6 @@ export function singleInput(
     throw new TypeError(`${where}: expects a single input, received ${shape.length}`);
   }
   return shape;
-}
-
-/**
- * activation(y + bias) for Dense and convolution layers, bias along the last axis: one fused
- * pass for a linear or relu activation (the common case, and a pass over the layer's whole
- * output saved), the separate ops otherwise. Same values either way.
- */
-export function addBiasAndActivate(y: Tensor, bias: Tensor | null, activation: Activation): Tensor {
-  const kind = bias === null ? null : fusableActivation(activation);
-  if (bias !== null && kind !== null) return biasActivation(y, bias, kind);
-  return activation.apply(bias === null ? y : add(y, bias));
 }
 
 export function checkPositiveInt(value: unknown, arg: string, where: string): number {
