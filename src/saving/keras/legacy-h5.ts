@@ -20,7 +20,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { buildModel, topologyOf, withParamBudget } from '../from-config.js';
 import { parseJson } from '../json.js';
 import type { LoadOptions } from '../types.js';
-import { readH5, type H5Array, type H5Contents, type H5Text } from './hdf5.js';
+import type { H5Array, H5Contents, H5Text } from './hdf5.js';
+import { readH5 } from './hdf5-read.js';
 import { kerasSavingPlan } from './paths.js';
 import { MAX_UNZIPPED_BYTES } from './zip.js';
 
