@@ -5,8 +5,10 @@
  * So in Node each file is read in a worker thread (hdf5-worker.ts) under a deadline: past it,
  * the worker is terminated and the read fails with a LaminaError ('corrupt-data') naming the
  * file. The worker is started on first use, kept for the next file (starting one and loading
- * h5wasm costs far more than a read) and never keeps the process alive while idle. Where
- * worker_threads is missing (browsers), files are read on the calling thread.
+ * h5wasm costs far more than a read) and never keeps the process alive while idle, unless the
+ * HDF5 library trapped on a damaged file (its memory is then in an unknown state, and every later
+ * read in that worker would fail): the next file gets a fresh worker. Where worker_threads is
+ * missing (browsers), files are read on the calling thread.
  */
 import { LaminaError } from '../../errors.js';
 import { parseH5, type H5Contents } from './hdf5.js';
@@ -162,9 +164,13 @@ async function readInWorker(
         );
       else if (!('id' in outcome) || outcome.id !== id)
         reject(new LaminaError('corrupt-data', `${where}: the HDF5 worker answered out of turn`));
-      else if ('error' in outcome)
+      else if ('error' in outcome) {
+        if (outcome.restart) {
+          if (reader === current) reader = null;
+          void current.worker.terminate();
+        }
         reject(new LaminaError(outcome.error.code, outcome.error.message));
-      else resolve(outcome.contents);
+      } else resolve(outcome.contents);
     };
     // A read in progress keeps the process alive until its reply or its deadline.
     current.worker.ref();

@@ -19,7 +19,7 @@ export interface H5ReadRequest {
 export type H5ReadReply =
   | { ready: true }
   | { id: number; contents: H5Contents }
-  | { id: number; error: { code: LaminaError['code']; message: string } };
+  | { id: number; error: { code: LaminaError['code']; message: string }; restart: boolean };
 
 interface Port {
   on(event: 'message', listener: (request: H5ReadRequest) => void): void;
@@ -43,7 +43,14 @@ async function answer(request: H5ReadRequest, to: Port): Promise<void> {
             code: 'corrupt-data' as const,
             message: `${request.where}: the HDF5 library failed on the file (${String(e)})`,
           };
-    to.postMessage({ id: request.id, error });
+    // A trap inside the HDF5 library (an out-of-bounds access on a damaged file) leaves its
+    // memory in an unknown state: every later read would fail, so this worker must be replaced.
+    const cause = e instanceof LaminaError ? e.cause : e;
+    to.postMessage({
+      id: request.id,
+      error,
+      restart: cause instanceof WebAssembly.RuntimeError || !(e instanceof LaminaError),
+    });
   }
 }
 
