@@ -94,6 +94,8 @@ describe("Keras files resume training in Lamina with Keras's next step", () => {
     ['tfkeras_sgd.h5', 'SGD'],
     ['tfkeras_rmsprop.h5', 'RMSprop'],
     ['tfkeras_adam_2_11.h5', 'Adam'],
+    ['unbuilt.keras', 'Adam'],
+    ['unbuilt.h5', 'Adam'],
   ] as const;
   for (const [file, optimizer] of KERAS_FILES)
     test(`compiled_adam/${file} (${optimizer})`, async () => {
@@ -128,6 +130,35 @@ describe("Keras files resume training in Lamina with Keras's next step", () => {
       }
       assertSameStep(model, r, entry.next, file);
     });
+});
+
+test('lamina convert carries a tf.keras .h5 optimizer state into a .keras archive', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lamina-resume-'));
+  try {
+    const out = join(dir, 'converted.keras');
+    const lines: string[] = [];
+    const code = await convert(
+      [join(FIXTURES, 'compiled_adam', 'tfkeras_sgd.h5'), out, '--quiet'],
+      {
+        stdout: (s) => lines.push(s),
+        stderr: (s) => lines.push(s),
+      },
+    );
+    assert.equal(code, 0, lines.join(''));
+    assert.match(
+      lines.join(''),
+      /^Converted .*tfkeras_sgd\.h5 -> .*converted\.keras: model 'compiled_adam' \(Sequential\), 2 layers, 26 parameters, Keras 3 archive, \d+ bytes, compiled \(SGD, optimizer state after 6 steps\)\n$/,
+    );
+    const r = await readResume('compiled_adam/resume.json');
+    assertSameStep(
+      await loadModel(out),
+      r,
+      (r.files['tfkeras_sgd.h5'] as ResumeFile).next,
+      'converted',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 describe("archives Lamina wrote resume in Keras with Lamina's next step", () => {
@@ -212,6 +243,35 @@ describe('legacy optimizer state, refused with a reason', () => {
         );
         return true;
       },
+    );
+  });
+
+  test('an iteration count without slots is a fresh optimizer only at iteration 0', () => {
+    const adam = new Adam();
+    assert.throws(
+      () =>
+        planOptimizerRestore(
+          adam,
+          model.trainableWeights,
+          new Map([[0, scalarInt]]),
+          'm.h5',
+          'tf.keras',
+        ),
+      (e: unknown) => {
+        assert.ok(e instanceof LaminaError);
+        assert.equal(
+          e.message,
+          "m.h5: 'optimizer/vars' holds no slots but 3 iterations; Adam needs 5 variables for this model",
+        );
+        return true;
+      },
+    );
+    const zero: H5Array = { shape: [], dtype: 'int32', values: new Int32Array([0]) };
+    planOptimizerRestore(adam, model.trainableWeights, new Map([[0, zero]]), 'm.h5', 'tf.keras')();
+    assert.equal(adam.iterations, 0);
+    assert.deepEqual(
+      model.trainableWeights.map((w) => adam.getState().slots[w.name]?.length),
+      [2, 2],
     );
   });
 

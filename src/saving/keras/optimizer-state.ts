@@ -137,6 +137,10 @@ export function planOptimizerRestore(
   if (withRate) expected.push(scalar(optimizer.learningRate as number));
   for (const [w, i] of order) expected.push((initial[w] as Tensor[])[i] as Tensor);
   if (layout === 'keras3' && optimizer.className === 'Nadam') expected.push(scalar(1));
+  // An optimizer that never took a step has no slots yet: Keras saves only its iteration count
+  // (and learning rate) for a model compiled but not trained. Its slots start fresh.
+  const unbuilt = saved.size === (withRate ? 2 : 1) && expected.length > saved.size;
+  if (unbuilt) expected.length = saved.size;
   if (saved.size !== expected.length)
     throw new LaminaError(
       'missing-weight',
@@ -157,13 +161,19 @@ export function planOptimizerRestore(
       'invalid-config',
       `${where}: '${names.nameOf(0)}' (iterations) must be a count, found ${iterations}`,
     );
+  if (unbuilt && iterations !== 0)
+    throw new LaminaError(
+      'missing-weight',
+      `${where}: '${names.group}' holds no slots but ${iterations} iterations; ${optimizer.className} needs ${expected.length + order.length} variables for this model`,
+    );
   const learningRate = withRate ? Number((values[1] as Tensor).dataSync()[0]) : null;
   const first = withRate ? 2 : 1;
   const slots: Record<string, Tensor[]> = {};
-  for (const w of weights) slots[w.name] = [];
-  order.forEach(([w, i], k) => {
-    (slots[(weights[w] as LayerWeight).name] as Tensor[])[i] = values[first + k] as Tensor;
-  });
+  weights.forEach((w, k) => (slots[w.name] = unbuilt ? [...(initial[k] as Tensor[])] : []));
+  if (!unbuilt)
+    order.forEach(([w, i], k) => {
+      (slots[(weights[w] as LayerWeight).name] as Tensor[])[i] = values[first + k] as Tensor;
+    });
   return () => {
     if (learningRate !== null) optimizer.learningRate = learningRate;
     optimizer.setState({ iterations, slots });
