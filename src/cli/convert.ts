@@ -114,8 +114,9 @@ export async function convert(argv: readonly string[], io: ConvertIO): Promise<n
     say(`Writing ${args.output} (${formatOf(args.output)})...\n`);
     const result = await saveModel(model, args.output);
     const bytes = result.modelArtifactsInfo.weightDataBytes ?? 0;
+    const optimizer = model.compiled?.optimizer;
     io.stdout(
-      `Converted ${args.input} -> ${args.output}: model '${model.name}' (${model.className}), ${model.layers.length} layers, ${params} parameters, ${formatOf(args.output)}, ${bytes} bytes${model.compiled === null ? '' : ', compiled'}\n`,
+      `Converted ${args.input} -> ${args.output}: model '${model.name}' (${model.className}), ${model.layers.length} layers, ${params} parameters, ${formatOf(args.output)}, ${bytes} bytes${optimizer === undefined ? '' : `, compiled (${optimizer.className}, optimizer state after ${optimizer.iterations} steps)`}\n`,
     );
     return 0;
   } catch (e) {

@@ -2,7 +2,9 @@
  * HDF5 files in memory through h5wasm (the HDF5 C library compiled to WebAssembly), loaded on
  * first use. Files live in h5wasm's in-memory file system only for the duration of one call,
  * in Node and browsers alike. Reading checks each dataset's declared size against the file's
- * size and a budget before its values are read, and refuses links to other files.
+ * size and a budget before its values are read, and refuses links to other files. `parseH5`
+ * reads on the calling thread; loaders go through hdf5-read.ts, which runs it in a worker with
+ * a deadline (a damaged file can make the HDF5 library loop forever).
  */
 import { LaminaError } from '../../errors.js';
 
@@ -19,7 +21,8 @@ interface H5FileSystem {
   unlink(path: string): void;
 }
 
-async function loadH5wasm(): Promise<{ api: H5Api; fs: H5FileSystem }> {
+/** h5wasm, loaded and initialised once. */
+export async function loadH5wasm(): Promise<{ api: H5Api; fs: H5FileSystem }> {
   h5wasm ??= import('h5wasm').then(async (m) => {
     const module = await m.default.ready;
     // HDF5 errors become JavaScript exceptions (caught below) instead of lines on stderr.
@@ -57,8 +60,8 @@ const MAX_DEPTH = 64;
 /** Largest attribute read (Keras keeps the whole model config in one). */
 const MAX_ATTRIBUTE_BYTES = 256 * 1024 * 1024;
 
-/** Every dataset of the HDF5 file `bytes`, by path ('layers/dense/vars/0'). */
-export async function readH5(
+/** Every dataset of the HDF5 file `bytes`, by path ('layers/dense/vars/0'), on this thread. */
+export async function parseH5(
   bytes: Uint8Array,
   maxBytes: number,
   where: string,

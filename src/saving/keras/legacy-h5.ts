@@ -8,8 +8,12 @@
  *   legacy weights only: the same `layer_names` at the root;
  *   Keras 3 weights only: `layers/<...>/vars/<i>` as in paths.ts.
  * Layers are matched by name, each layer's weights in order (trainable, then non-trainable, as
- * Keras's legacy writer lists them). The optimizer state and training config of legacy files are
- * not read.
+ * Keras's legacy writer lists them). A list attribute too large for one HDF5 object header is
+ * split by Keras into `layer_names0`, `layer_names1`... and read back whole. A whole-model file
+ * of a compiled model also holds `training_config` (an attribute: loss, metrics, loss weights,
+ * `optimizer_config`) and `optimizer_weights` (its `weight_names` list the optimizer's
+ * variables, in one of the layouts of optimizer-state.ts): the model is compiled from them and
+ * its optimizer state restored, so that training resumes where it stopped.
  */
 import { LaminaError } from '../../errors.js';
 import type { Layer } from '../../layers/base/layer.js';
@@ -20,7 +24,10 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { buildModel, topologyOf, withParamBudget } from '../from-config.js';
 import { parseJson } from '../json.js';
 import type { LoadOptions } from '../types.js';
-import { readH5, type H5Array, type H5Contents, type H5Text } from './hdf5.js';
+import type { H5Array, H5Contents, H5Text } from './hdf5.js';
+import { readH5 } from './hdf5-read.js';
+import { compileFromTrainingConfig } from './compile-config.js';
+import { legacyOptimizerLayout, planOptimizerRestore } from './optimizer-state.js';
 import { kerasSavingPlan } from './paths.js';
 import { MAX_UNZIPPED_BYTES } from './zip.js';
 
@@ -34,6 +41,20 @@ export function looksLikeHdf5(bytes: Uint8Array): boolean {
 
 const list = (value: H5Text | undefined): string[] | null =>
   value === undefined ? null : typeof value === 'string' ? [value] : value;
+
+/** The list attribute `name` of a group, joined from its chunks `name0`, `name1`... if split. */
+function listAttribute(
+  attributes: Record<string, H5Text> | undefined,
+  name: string,
+): string[] | null {
+  if (attributes === undefined) return null;
+  const whole = list(attributes[name]);
+  if (whole !== null) return whole;
+  const chunks: string[] = [];
+  for (let i = 0; attributes[`${name}${i}`] !== undefined; i++)
+    chunks.push(...(list(attributes[`${name}${i}`]) ?? []));
+  return attributes[`${name}0`] === undefined ? null : chunks;
+}
 
 const shapeText = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 
@@ -64,14 +85,14 @@ function legacyPairs(
   strict: boolean,
   where: string,
 ): [LayerWeight, Tensor][] {
-  const names = list(h5.attributes.get(root)?.layer_names) ?? [];
+  const names = listAttribute(h5.attributes.get(root), 'layer_names') ?? [];
   const byName = new Map(model.layers.map((l) => [l.name, l]));
   const pairs: [LayerWeight, Tensor][] = [];
   const seen = new Set<Layer>();
   for (const name of names) {
     const layer = byName.get(name);
     const group = root === '' ? name : `${root}/${name}`;
-    const weightNames = list(h5.attributes.get(group)?.weight_names) ?? [];
+    const weightNames = listAttribute(h5.attributes.get(group), 'weight_names') ?? [];
     if (layer === undefined) {
       if (strict && weightNames.length > 0)
         throw new LaminaError(
@@ -129,9 +150,9 @@ export function planHdf5Weights(
   strict: boolean,
   where: string,
 ): () => void {
-  const root = h5.attributes.get('')?.layer_names !== undefined ? '' : 'model_weights';
+  const root = listAttribute(h5.attributes.get(''), 'layer_names') !== null ? '' : 'model_weights';
   const pairs =
-    h5.attributes.get(root)?.layer_names !== undefined
+    listAttribute(h5.attributes.get(root), 'layer_names') !== null
       ? legacyPairs(model, h5, root, strict, where)
       : kerasPairs(model, h5, strict, where);
   return () => pairs.forEach(([w, t]) => w.assign(t));
@@ -160,6 +181,45 @@ export async function loadLegacyH5Model(
   const model = withParamBudget(stored + PARAM_SLACK, () =>
     buildModel(top, `${where}: model_config`),
   );
-  planHdf5Weights(model, h5, options.strict ?? true, where)();
+  const assign = planHdf5Weights(model, h5, options.strict ?? true, where);
+  const trainingConfig = h5.attributes.get('')?.training_config;
+  let restore = (): void => {};
+  if (options.compile !== false && typeof trainingConfig === 'string') {
+    compileFromTrainingConfig(model, parseJson(trainingConfig, `${where}: training_config`), where);
+    const optimizer = model.compiled?.optimizer;
+    const names = listAttribute(h5.attributes.get(OPTIMIZER_WEIGHTS), 'weight_names') ?? [];
+    if (optimizer !== undefined && names.length > 0)
+      restore = planOptimizerRestore(
+        optimizer,
+        model.trainableWeights,
+        savedOptimizerWeights(h5, names, where),
+        where,
+        legacyOptimizerLayout(names),
+        { group: OPTIMIZER_WEIGHTS, nameOf: (i) => `${OPTIMIZER_WEIGHTS}/${names[i] ?? i}` },
+      );
+  }
+  assign();
+  restore();
   return model;
+}
+
+const OPTIMIZER_WEIGHTS = 'optimizer_weights';
+
+/** The datasets `optimizer_weights/<name>` by position; a LaminaError if one is missing. */
+function savedOptimizerWeights(
+  h5: H5Contents,
+  names: readonly string[],
+  where: string,
+): Map<number, H5Array> {
+  const saved = new Map<number, H5Array>();
+  names.forEach((name, i) => {
+    const data = h5.datasets.get(`${OPTIMIZER_WEIGHTS}/${name}`);
+    if (data === undefined)
+      throw new LaminaError(
+        'missing-weight',
+        `${where}: '${OPTIMIZER_WEIGHTS}' lists '${name}' in its weight_names, but the file has no dataset '${OPTIMIZER_WEIGHTS}/${name}'`,
+      );
+    saved.set(i, data);
+  });
+  return saved;
 }

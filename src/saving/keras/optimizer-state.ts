@@ -5,6 +5,15 @@
  * per variable (Adam: momentum and velocity of the first variable, then of the second...); those
  * Keras builds in a separate call (RMSprop's, Adam's amsgrad `velocity_hat`) follow as blocks.
  * Nadam ends with its running product of momentum factors.
+ *
+ * Legacy `.h5` files hold the same state under `optimizer_weights`, in one of three layouts:
+ *   'keras3': Keras 3's legacy writer, the order above ('adam/iteration', 'adam/learning_rate'...);
+ *   'tf.keras': tf.keras 2.11+ optimizers (tf_keras/optimizers/optimizer.py): the order above
+ *     without the learning rate ('iteration:0', 'm/dense/kernel:0', 'v/dense/kernel:0'...);
+ *   'tf.keras-v2': tf.keras 2.x's OptimizerV2 (TF <= 2.10, `tf.keras.optimizers.legacy` since):
+ *     `optimizer.weights`, the iteration count ('Adam/iter:0') then each slot for every weight
+ *     in turn, as `_create_slots` adds them (Adam: every 'm', then every 'v', then 'vhat'; SGD:
+ *     'momentum'; RMSprop: 'rms', 'momentum', 'mg').
  */
 import { LaminaError } from '../../errors.js';
 import type { LayerWeight } from '../../layers/base/weight.js';
@@ -19,6 +28,20 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { H5Array } from './hdf5.js';
 
 export const OPTIMIZER_VARS = 'optimizer/vars';
+
+/** Which writer's order the saved optimizer variables follow (see above). */
+export type OptimizerLayout = 'keras3' | 'tf.keras' | 'tf.keras-v2';
+
+/** Optimizers whose tf.keras slots are known to match Lamina's, slot for slot. */
+const TF_KERAS_OPTIMIZERS: ReadonlySet<string> = new Set(['SGD', 'Adam', 'RMSprop']);
+
+/** The layout of legacy `optimizer_weights` from their names (the first is the iteration count). */
+export function legacyOptimizerLayout(names: readonly string[]): OptimizerLayout {
+  const first = names[0] ?? '';
+  if (/(^|\/)iter:0$/.test(first)) return 'tf.keras-v2';
+  if (first === 'iteration:0') return 'tf.keras';
+  return 'keras3';
+}
 
 /** Which slot indices Keras interleaves per variable, block by block. */
 function slotBlocks(optimizer: Optimizer, slotCount: number): number[][] {
@@ -61,28 +84,74 @@ export function optimizerVariables(
   return out;
 }
 
+/** [weight, slot] of each saved slot variable, in the order `layout` saves them. */
+function slotOrder(
+  optimizer: Optimizer,
+  weightCount: number,
+  slotCount: number,
+  layout: OptimizerLayout,
+): [number, number][] {
+  const order: [number, number][] = [];
+  const weightIndices = Array.from({ length: weightCount }, (_, w) => w);
+  if (layout === 'tf.keras-v2')
+    for (let i = 0; i < slotCount; i++) for (const w of weightIndices) order.push([w, i]);
+  else
+    for (const block of slotBlocks(optimizer, slotCount))
+      for (const w of weightIndices) for (const i of block) order.push([w, i]);
+  return order;
+}
+
+/** How errors name the saved variables: the group, and each variable by position. */
+export interface SavedOptimizerNames {
+  group: string;
+  nameOf: (index: number) => string;
+}
+
+const ARCHIVE_NAMES: SavedOptimizerNames = {
+  group: OPTIMIZER_VARS,
+  nameOf: (i) => `${OPTIMIZER_VARS}/${i}`,
+};
+
 /**
- * Checks the saved `optimizer/vars/<i>` against what `optimizer` needs for `weights` and returns
- * the function that restores them (nothing is changed before it is called).
+ * Checks the saved optimizer variables (`saved`, by position) against what `optimizer` needs for `weights` and
+ * returns the function that restores them (nothing is changed before it is called).
  */
 export function planOptimizerRestore(
   optimizer: Optimizer,
   weights: readonly LayerWeight[],
   saved: ReadonlyMap<number, H5Array>,
   where: string,
+  layout: OptimizerLayout = 'keras3',
+  names: SavedOptimizerNames = ARCHIVE_NAMES,
 ): () => void {
-  const expected = optimizerVariables(optimizer, weights);
+  if (layout !== 'keras3' && !TF_KERAS_OPTIMIZERS.has(optimizer.className))
+    throw new LaminaError(
+      'unsupported',
+      `${where}: the ${layout} optimizer state of ${optimizer.className} is not read (only ${[...TF_KERAS_OPTIMIZERS].join(', ')}); load with { compile: false } and compile anew`,
+    );
+  const initial = slotsOf(optimizer, weights);
+  const slotCount = initial[0]?.length ?? 0;
+  const withRate = layout === 'keras3' && typeof optimizer.learningRate === 'number';
+  const order = slotOrder(optimizer, weights.length, slotCount, layout);
+  const expected: Tensor[] = [scalar(optimizer.iterations, 'int32')];
+  if (withRate) expected.push(scalar(optimizer.learningRate as number));
+  for (const [w, i] of order) expected.push((initial[w] as Tensor[])[i] as Tensor);
+  if (layout === 'keras3' && optimizer.className === 'Nadam') expected.push(scalar(1));
+  // An optimizer that never took a step has no slots yet: Keras saves only its iteration count
+  // (and learning rate) for a model compiled but not trained. Its slots start fresh.
+  const unbuilt = saved.size === (withRate ? 2 : 1) && expected.length > saved.size;
+  if (unbuilt) expected.length = saved.size;
   if (saved.size !== expected.length)
     throw new LaminaError(
       'missing-weight',
-      `${where}: '${OPTIMIZER_VARS}' holds ${saved.size} variables; ${optimizer.className} needs ${expected.length} for this model (iterations, ${typeof optimizer.learningRate === 'number' ? 'learning rate, ' : ''}slots of ${weights.length} trainable weights)`,
+      `${where}: '${names.group}' holds ${saved.size} variables; ${optimizer.className} needs ${expected.length} for this model (iterations, ${withRate ? 'learning rate, ' : ''}${slotCount} slots of each of ${weights.length} trainable weights${layout === 'keras3' ? '' : `, in the ${layout} order`})`,
     );
   const values = expected.map((want, i) => {
     const got = saved.get(i);
     if (got === undefined || !shapesEqual(got.shape, want.shape))
       throw new LaminaError(
         'weight-shape',
-        `${where}: '${OPTIMIZER_VARS}/${i}' should have shape [${want.shape.join(',')}], found ${got === undefined ? 'nothing' : `[${got.shape.join(',')}]`}`,
+        `${where}: '${names.nameOf(i)}' should have shape [${want.shape.join(',')}], found ${got === undefined ? 'nothing' : `[${got.shape.join(',')}]`}`,
       );
     return tensor(got.values, got.shape, want.dtype === 'int32' ? 'int32' : 'float32');
   });
@@ -90,19 +159,21 @@ export function planOptimizerRestore(
   if (!Number.isSafeInteger(iterations) || iterations < 0)
     throw new LaminaError(
       'invalid-config',
-      `${where}: '${OPTIMIZER_VARS}/0' (iterations) must be a count, found ${iterations}`,
+      `${where}: '${names.nameOf(0)}' (iterations) must be a count, found ${iterations}`,
     );
-  let k = 1;
-  const learningRate =
-    typeof optimizer.learningRate === 'number'
-      ? Number((values[k++] as Tensor).dataSync()[0])
-      : null;
-  const slotCount = slotsOf(optimizer, weights)[0]?.length ?? 0;
+  if (unbuilt && iterations !== 0)
+    throw new LaminaError(
+      'missing-weight',
+      `${where}: '${names.group}' holds no slots but ${iterations} iterations; ${optimizer.className} needs ${expected.length + order.length} variables for this model`,
+    );
+  const learningRate = withRate ? Number((values[1] as Tensor).dataSync()[0]) : null;
+  const first = withRate ? 2 : 1;
   const slots: Record<string, Tensor[]> = {};
-  for (const w of weights) slots[w.name] = [];
-  for (const block of slotBlocks(optimizer, slotCount))
-    for (const w of weights)
-      for (const i of block) (slots[w.name] as Tensor[])[i] = values[k++] as Tensor;
+  weights.forEach((w, k) => (slots[w.name] = unbuilt ? [...(initial[k] as Tensor[])] : []));
+  if (!unbuilt)
+    order.forEach(([w, i], k) => {
+      (slots[(weights[w] as LayerWeight).name] as Tensor[])[i] = values[first + k] as Tensor;
+    });
   return () => {
     if (learningRate !== null) optimizer.learningRate = learningRate;
     optimizer.setState({ iterations, slots });
