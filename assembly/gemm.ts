@@ -13,12 +13,33 @@
 const MR: i32 = 4;
 const NR: i32 = 8;
 const MC: i32 = 64;
-const KC: i32 = 256;
+const KC: i32 = 512;
 const NC: i32 = 1024;
 
 /** Bytes of packing scratch gemm needs (A block, B block, an edge tile). */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+/**
+ * Reads 4 rows of 4 floats (at src, src + srcStride, ...) and writes them transposed as 4 rows
+ * (at dst, dst + dstStride, ...): row i of the output holds element i of each input row.
+ */
+// @ts-ignore: decorator
+@inline
+function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 function packB(b: usize, brs: i32, bcs: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
@@ -72,16 +93,22 @@ function packA(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i32,
         dst += 16;
       }
     } else if (rows == MR && acs == 1) {
-      for (let r = 0; r < MR; r++) {
-        let src = a + (<usize>(((row0 + r) * ars + pc) << 2));
-        let d = dst + (<usize>(r << 2));
-        for (let p = 0; p < kc; p++) {
-          store<f32>(d, load<f32>(src));
-          src += 4;
-          d += 16;
-        }
+      // Rows of A contiguous along p: 4 x 4 blocks transposed in registers.
+      const rowB = <usize>(ars << 2);
+      const s0 = a + (<usize>((row0 * ars + pc) << 2));
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        transpose4(s0 + (<usize>(p << 2)), rowB, dst, 16);
+        dst += 64;
       }
-      dst += <usize>(kc * 16);
+      for (; p < kc; p++) {
+        const o = <usize>(p << 2);
+        store<f32>(dst, load<f32>(s0 + o));
+        store<f32>(dst + 4, load<f32>(s0 + rowB + o));
+        store<f32>(dst + 8, load<f32>(s0 + 2 * rowB + o));
+        store<f32>(dst + 12, load<f32>(s0 + 3 * rowB + o));
+        dst += 16;
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         for (let r = 0; r < MR; r++) {
@@ -117,7 +144,11 @@ function micro(
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  // Bounded by A's pointer rather than a counter: one induction variable fewer in the loop V8
+  // compiles, measured 8% faster (unrolling by 2 or 6- and 5-row tiles measured slower: V8
+  // spills the extra registers).
+  const end = pa + <usize>(kc << 4);
+  while (pa < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb + 16);
     let a = v128.load32_splat(pa);
@@ -182,8 +213,12 @@ export function gemm(
   const tile = pb + (<usize>(KC * NC * 4));
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    // k split into equal panels of at most KC (288 = 144 + 144, not 256 + 32): a short last
+    // panel would pay a whole pass over C for few multiply-adds.
+    const panels = (k + KC - 1) / KC;
+    const kstep = (k + panels - 1) / panels;
+    for (let pc = 0; pc < k; pc += kstep) {
+      const kc = min(kstep, k - pc);
       packB(b, brs, bcs, pc, kc, jc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);

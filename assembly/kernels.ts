@@ -8,6 +8,7 @@
 //   elementwise.ts  binary arithmetic (same shape, scalar, row broadcasts), unary math, casts
 //   reduce.ts       sums over leading or trailing axes, softmax and log-softmax
 //   conv.ts         im2col / col2im for the convolutions, max pooling and its gradient
+//   depthwise.ts    depthwise convolution and its two gradients
 //   strided.ts      general broadcasting binary ops, where, strided gathers, 2-D transpose
 //   optimizer.ts    fused optimizer updates (axpby, axpby of a square, Adam's and RMSprop's steps)
 //   fused.ts        fused steps: bias + activation, relu's gradient, L1/L2 penalty and gradient,
@@ -18,6 +19,7 @@ export { gemmScratchBytes, gemm, zero, copy } from './gemm';
 export { binary, unary, cast } from './elementwise';
 export { sumTrailing, sumLeading, softmax } from './reduce';
 export { im2col, col2im, convDirect, convFilterDirect, maxPool, maxPoolGrad } from './conv';
+export { depthwise } from './depthwise';
 export { gatherStrided, transpose2d, binaryBroadcast, where } from './strided';
 export { axpby, axpbySquare, adamStep, rmsStep } from './optimizer';
 export {

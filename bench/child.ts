@@ -27,7 +27,8 @@ const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 if (job.backend === 'wasm') setThreads(job.threads);
 let r: Result;
 if (job.kind === 'gemm') r = laminaGemm(job.backend, job.n ?? 1024);
-else if (job.kind === 'infer') r = await laminaInfer(job.backend, job.quick ? 3 : 10);
+else if (job.kind === 'infer')
+  r = await laminaInfer(job.backend, job.quick ? 3 : 10, job.workload === 'W7' ? 'W7' : 'W4');
 else if (job.kind === 'overhead') r = await laminaRegOverhead(job.backend, job.quick ? 20 : 150);
 else {
   const base = job.workload.replace('+reg', '');

@@ -6,7 +6,15 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { inputs, labelsOneHot, median, warmUp, type Result, type Spec } from './workloads.js';
+import {
+  INFER_SPECS,
+  inputs,
+  labelsOneHot,
+  median,
+  warmUp,
+  type Result,
+  type Spec,
+} from './workloads.js';
 
 export async function useTfjs(backend: 'cpu' | 'wasm'): Promise<void> {
   // IS_TEST silences the tfjs-node hint on cpu, but turns on leak checks that fail on wasm.
@@ -45,29 +53,35 @@ function tfModel(w: string): tf.Sequential {
   return m;
 }
 
+/** One TensorFlow.js training step of `s` on the current backend (set up once). */
+export function tfjsTrainStep(s: Spec): () => Promise<void> {
+  const m = tfModel(s.name);
+  m.compile({ optimizer: tf.train.adam(1e-3), loss: s.loss });
+  const x = tf.tensor(inputs(s.batch * s.inShape.reduce((a, b) => a * b, 1), 5), [
+    s.batch,
+    ...s.inShape,
+  ]);
+  const y =
+    s.classes === 1
+      ? tf.tensor(
+          Float32Array.from({ length: s.batch }, (_, i) => i % 2),
+          [s.batch, 1],
+        )
+      : tf.tensor(labelsOneHot(s.batch, s.classes), [s.batch, s.classes]);
+  return async () => void (await m.trainOnBatch(x, y));
+}
+
 export async function tfjsTrain(backend: 'cpu' | 'wasm', s: Spec): Promise<Result> {
   const engine = `tfjs ${backend}`;
   try {
     await useTfjs(backend);
-    const m = tfModel(s.name);
-    m.compile({ optimizer: tf.train.adam(1e-3), loss: s.loss });
-    const x = tf.tensor(inputs(s.batch * s.inShape.reduce((a, b) => a * b, 1), 5), [
-      s.batch,
-      ...s.inShape,
-    ]);
-    const y =
-      s.classes === 1
-        ? tf.tensor(
-            Float32Array.from({ length: s.batch }, (_, i) => i % 2),
-            [s.batch, 1],
-          )
-        : tf.tensor(labelsOneHot(s.batch, s.classes), [s.batch, s.classes]);
+    const step = tfjsTrainStep(s);
     const ms: number[] = [];
     const steps = Math.max(2, Math.floor(s.steps / 4));
-    await warmUp(() => m.trainOnBatch(x, y));
+    await warmUp(step);
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
-      await m.trainOnBatch(x, y);
+      await step();
       ms.push(performance.now() - t0);
     }
     return { workload: s.name, engine, samplesPerSec: (1000 * s.batch) / median(ms) };
@@ -81,15 +95,25 @@ export async function tfjsTrain(backend: 'cpu' | 'wasm', s: Spec): Promise<Resul
   }
 }
 
-export async function tfjsInfer(backend: 'cpu' | 'wasm', runs: number): Promise<Result> {
-  await useTfjs(backend);
-  const m = tfModel('W1');
-  const x = tf.tensor(inputs(1024 * 784, 6), [1024, 784]);
-  const infer = (): void => {
-    const p = m.predict(x, { batchSize: 1024 }) as tf.Tensor;
+/** One inference step of `w`'s model (W4: W1's, W7: W3's; see INFER_SPECS) on a batch. */
+export function tfjsInferStep(w: 'W4' | 'W7'): () => void {
+  const { model, batch, inShape } = INFER_SPECS[w];
+  const m = tfModel(model);
+  const x = tf.tensor(inputs(batch * inShape.reduce((a, b) => a * b, 1), 6), [batch, ...inShape]);
+  return () => {
+    const p = m.predict(x, { batchSize: batch }) as tf.Tensor;
     p.dataSync();
     p.dispose();
   };
+}
+
+export async function tfjsInfer(
+  backend: 'cpu' | 'wasm',
+  runs: number,
+  w: 'W4' | 'W7' = 'W4',
+): Promise<Result> {
+  await useTfjs(backend);
+  const infer = tfjsInferStep(w);
   await warmUp(infer);
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -97,19 +121,28 @@ export async function tfjsInfer(backend: 'cpu' | 'wasm', runs: number): Promise<
     infer();
     ms.push(performance.now() - t0);
   }
-  return { workload: 'W4', engine: `tfjs ${backend}`, samplesPerSec: (1000 * 1024) / median(ms) };
+  const batch = INFER_SPECS[w].batch;
+  return { workload: w, engine: `tfjs ${backend}`, samplesPerSec: (1000 * batch) / median(ms) };
+}
+
+/** One n x n x n product on the current backend, read back (inputs made once). */
+export function tfjsGemmStep(n: number): () => void {
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  return () => {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  };
 }
 
 export async function tfjsGemm(backend: 'cpu' | 'wasm', n: number): Promise<Result> {
   await useTfjs(backend);
-  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
-  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  const step = tfjsGemmStep(n);
   const ms: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    c.dispose();
+    step();
     if (i > 0 || backend === 'cpu') ms.push(performance.now() - t0);
     if (backend === 'cpu') break;
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile [-- W1|W1+reg|W2|W3|W4] [--threads n]`: where a Lamina workload's time goes
+ * `npm run bench:profile [-- W1|W1+reg|W2|W3|W4|W7] [--threads n]`: where a Lamina workload's time goes
  * on the wasm backend. Wraps every kernel of the backend's table with a timer (bench only; the
  * backend itself is untouched) and prints, per kernel, calls per step, ms per step and share,
  * marking kernels that ran the reference fallback.
@@ -42,7 +42,8 @@ for (const name of Object.keys(kernels)) {
 
 const base = arg.replace('+reg', '');
 const spec = SPECS(false).find((s) => s.name === base) ?? SPECS(false)[0]!;
-const step = base === 'W4' ? laminaInferStep() : laminaStep(spec, arg.endsWith('+reg'));
+const step =
+  base === 'W4' || base === 'W7' ? laminaInferStep(base) : laminaStep(spec, arg.endsWith('+reg'));
 await warmUp(step);
 // At least 20 steps and 2 s, so that W2's 0.2 ms steps are not measured on a few cold ones.
 profiling = true;

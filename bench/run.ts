@@ -1,20 +1,26 @@
 /**
  * `npm run bench` (`-- --quick` for a short pass, `-- --threads 2` for the thread count of the
- * extra Lamina wasm column; 2 by default, 1 to skip it): the issue-5 workloads for Lamina (js and
- * wasm backends, single thread, plus wasm with a thread pool) against TensorFlow.js 4.22 (`cpu`
- * and `wasm` backends) on the same seeded synthetic data, in one run; PyTorch (one thread) when
- * `import torch` works in LAMINA_PYTHON or python3 (skipped with a note otherwise). Every Lamina workload runs in
- * a child process of its own (`child.ts`), so that its peak RSS is its own and no peer's; training
- * workloads record RSS at the end of each epoch. Prints samples/s (GFLOPS for GEMM) with
- * Lamina/peer ratios, and saves JSON + Markdown under bench/results/ (replacing older results).
- * W5/W6 (recurrent, `recurrent.ts`) alternate the engines step by step in one process and report
- * median ratios with their spread; `-- --recurrent` runs only those.
+ * extra Lamina wasm column; 2 by default, 1 to skip it): the issue-5 workloads and W7 (W3's model
+ * predicting) for Lamina against TensorFlow.js 4.22 and PyTorch, on the same seeded synthetic
+ * data, in one run. Two passes:
+ *
+ * - Alternated (`alternated.ts`, the headline): Lamina wasm, TensorFlow.js wasm and PyTorch (when
+ *   `import torch` works in LAMINA_PYTHON or python3; a note otherwise), one thread each, steps
+ *   alternated within each workload; median ratios of wall-clock and CPU time with their spread.
+ *   W5/W6 (recurrent, `recurrent.ts`) likewise.
+ * - Each Lamina engine (js, wasm, wasm with a thread pool) in a child process of its own
+ *   (`child.ts`), so that its peak RSS is its own and no peer's, with RSS at the end of each epoch;
+ *   TensorFlow.js's `cpu` and `wasm` backends in this process.
+ *
+ * Saves JSON + Markdown under bench/results/ (replacing older bench-* results).
+ * `-- --recurrent` runs only W5/W6; `-- --alternated [GEMM512 W3 ...]` only the alternated pass.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { table } from './util.js';
 import { tfjsGemm, tfjsInfer, tfjsTrain } from './peers.js';
+import { alternatedMarkdown, alternatedWorkloads } from './alternated.js';
 import { recurrentOnly, recurrentReport, type RecurrentReport } from './recurrent.js';
 import { SPECS, WARMUP_MS, wasmAvailable, type Result } from './workloads.js';
 
@@ -40,33 +46,6 @@ function child(job: {
   const r = JSON.parse(line.slice(7)) as Result;
   if (job.threads > 1) r.engine = `${r.engine} ${job.threads}t`;
   return r;
-}
-
-/**
- * The PyTorch peer (bench/torch_workloads.py, one thread) when `import torch` works in the
- * interpreter named by LAMINA_PYTHON (default python3); otherwise a note saying why it is skipped.
- */
-function torchResults(n: number): Result[] | string {
-  const python = process.env.LAMINA_PYTHON ?? 'python3';
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    return `PyTorch skipped: ${python} -c 'import torch' fails (LAMINA_PYTHON may name another interpreter)`;
-  }
-  const out = execFileSync(python, ['bench/torch_workloads.py', ...(quick ? ['--quick'] : [])], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-  });
-  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number | string>;
-  const engine = `pytorch ${String(r.version)}`;
-  return [
-    { workload: `GEMM ${n}^3`, engine, samplesPerSec: null, gflops: r.GEMM as number },
-    ...['W1', 'W2', 'W3', 'W4'].map((w) => ({
-      workload: w,
-      engine,
-      samplesPerSec: r[w] as number,
-    })),
-  ];
 }
 
 async function main(): Promise<void> {
@@ -117,22 +96,32 @@ async function main(): Promise<void> {
       }
     }
     for (const b of ['wasm', 'cpu'] as const) {
-      if (b === 'cpu' && s.name === 'W3' && quick) continue;
+      // TensorFlow.js cpu trains W3 at ~3.5 samples/s (18 s a step on a quiet host; minutes
+      // under load): its figure says nothing new and cost most of a full run.
+      if (b === 'cpu' && s.name === 'W3') continue;
       log(await tfjsTrain(b, s));
     }
   }
-  for (const o of ours) log(child({ kind: 'infer', workload: 'W4', ...o }));
-  for (const b of ['wasm', 'cpu'] as const) log(await tfjsInfer(b, quick ? 2 : 5));
+  for (const w of ['W4', 'W7'] as const) {
+    for (const o of ours) {
+      if (o.backend === 'js' && w === 'W7' && quick) continue;
+      log(child({ kind: 'infer', workload: w, ...o }));
+    }
+    for (const b of ['wasm', 'cpu'] as const) {
+      if (b === 'cpu' && w === 'W7' && quick) continue;
+      log(await tfjsInfer(b, quick ? 2 : 5, w));
+    }
+  }
+  console.log('\nGEMM, W1-W4, W7, engines alternated step by step:');
+  const alternated = await alternatedWorkloads(quick);
   let recurrent: RecurrentReport | null = null;
   if (wasmAvailable) {
     console.log('\nW5/W6, engines alternated step by step:');
     recurrent = await recurrentReport(quick);
   }
-  const torch = torchResults(n);
   const torchNote =
-    typeof torch === 'string' ? torch : 'PyTorch: one thread (OMP/OpenBLAS/MKL_NUM_THREADS=1)';
-  if (typeof torch === 'string') console.log(`\n${torch}`);
-  else for (const r of torch) log(r);
+    alternated.torchNote ??
+    'PyTorch: one thread (OMP/OpenBLAS/MKL_NUM_THREADS=1), in the alternated rounds only';
 
   // Summary: each Lamina engine against each peer.
   const workloads = [...new Set(results.map((r) => r.workload))];
@@ -196,7 +185,13 @@ async function main(): Promise<void> {
   writeFileSync(
     `bench/results/bench-${stamp}.json`,
     JSON.stringify(
-      { meta, results, overhead, recurrent: { ...recurrent, markdown: undefined } },
+      {
+        meta,
+        results,
+        alternated,
+        overhead,
+        recurrent: { ...recurrent, markdown: undefined },
+      },
       null,
       2,
     ),
@@ -204,7 +199,12 @@ async function main(): Promise<void> {
   const md = [
     `# Lamina benchmark ${meta.date}${quick ? ' (quick)' : ''}`,
     '',
-    `Node ${process.version}, ${machine}. Samples/s of the median step; GEMM rows in GFLOPS. ` +
+    `Node ${process.version}, ${machine}.`,
+    '',
+    ...alternatedMarkdown(alternated),
+    '## Each engine in a process of its own',
+    '',
+    `Samples/s of the median step; GEMM rows in GFLOPS. ` +
       `Lamina and peers single-threaded except the \`lamina wasm ${threads}t\` column ` +
       `(\`setThreads(${threads})\`). Peak RSS: each Lamina workload in a process of its own ` +
       `(maxRSS). Every engine warms up for at least 2 steps and ${WARMUP_MS / 1000} s before ` +
@@ -244,4 +244,8 @@ function fmt(v: number | null | undefined): string {
 }
 
 if (process.argv.includes('--recurrent')) await recurrentOnly(quick);
-else await main();
+else if (process.argv.includes('--alternated')) {
+  const only = process.argv.slice(2).filter((a) => /^(GEMM|W)\d/.test(a));
+  console.log(`alternated workloads (node ${process.version})`);
+  await alternatedWorkloads(quick, only);
+} else await main();

@@ -172,12 +172,32 @@ export async function laminaTrain(
   };
 }
 
-/** One W4 step (W1's model, inference on a batch of 1024) on the current backend. */
-export function laminaInferStep(): () => void {
+/**
+ * The inference workloads: W4, W1's model (dense) on a batch of 1024; W7, W3's model (two
+ * convolutions and poolings, then dense) on a batch of 256 images.
+ */
+export const INFER_SPECS: Record<
+  'W4' | 'W7',
+  { model: string; batch: number; inShape: readonly number[] }
+> = {
+  W4: { model: 'W1', batch: 1024, inShape: [784] },
+  W7: { model: 'W3', batch: 256, inShape: [28, 28, 1] },
+};
+
+/** One inference step of `w` (see INFER_SPECS) on the current backend, read back. */
+export function laminaInferStep(w: 'W4' | 'W7' = 'W4'): () => void {
+  const { model, batch, inShape } = INFER_SPECS[w];
   lm.setSeed(1);
-  const m = laminaModel('W1', false);
-  const x = lm.tensor(inputs(1024 * 784, 6), [1024, 784]);
-  return () => void (m.predict(x, { batchSize: 1024 }) as lm.Tensor).dataSync();
+  const m = laminaModel(model, false);
+  const x = lm.tensor(inputs(batch * inShape.reduce((a, b) => a * b, 1), 6), [batch, ...inShape]);
+  return () => void (m.predict(x, { batchSize: batch }) as lm.Tensor).dataSync();
+}
+
+/** One n x n x n product on the current backend, read back (inputs made once). */
+export function laminaGemmStep(n: number): () => void {
+  const a = lm.randomNormal([n, n], 0, 1, 1);
+  const b = lm.randomNormal([n, n], 0, 1, 2);
+  return () => void lm.matMul(a, b).dataSync();
 }
 
 /**
@@ -217,11 +237,15 @@ export async function laminaRegOverhead(backend: 'js' | 'wasm', pairs: number): 
   };
 }
 
-export async function laminaInfer(backend: 'js' | 'wasm', runs: number): Promise<Result> {
+export async function laminaInfer(
+  backend: 'js' | 'wasm',
+  runs: number,
+  w: 'W4' | 'W7' = 'W4',
+): Promise<Result> {
   lm.setBackend(backend);
-  const { sps, perEpoch } = await timeSteps(laminaInferStep(), 1, runs, 1024);
+  const { sps, perEpoch } = await timeSteps(laminaInferStep(w), 1, runs, INFER_SPECS[w].batch);
   return {
-    workload: 'W4',
+    workload: w,
     engine: `lamina ${backend}`,
     samplesPerSec: sps,
     rssPerEpochMiB: perEpoch,
@@ -230,13 +254,12 @@ export async function laminaInfer(backend: 'js' | 'wasm', runs: number): Promise
 
 export function laminaGemm(backend: 'js' | 'wasm', n: number): Result {
   lm.setBackend(backend);
-  const a = lm.randomNormal([n, n], 0, 1, 1);
-  const b = lm.randomNormal([n, n], 0, 1, 2);
+  const step = laminaGemmStep(n);
   const ms: number[] = [];
-  lm.matMul(a, b).dataSync();
+  step();
   for (let i = 0; i < (backend === 'js' ? 2 : 7); i++) {
     const t0 = performance.now();
-    lm.matMul(a, b).dataSync();
+    step();
     ms.push(performance.now() - t0);
   }
   const gflops = (2 * n ** 3) / median(ms) / 1e6;

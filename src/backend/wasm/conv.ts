@@ -2,7 +2,7 @@
  * The wasm backend's NHWC convolutions and max pooling. Conv2D and its two gradients are GEMMs
  * over an im2col column buffer filled and consumed a few images at a time (x itself for a
  * pointwise convolution), except with fewer than 4 input channels, where direct kernels read x in
- * place; pooling runs directly.
+ * place; depthwise convolutions and pooling run directly.
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
 import type { Conv2DAttrs, PoolAttrs } from '../kernels.js';
@@ -226,6 +226,55 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     return df;
   };
 
+  /**
+   * The depthwise kernels: one export, `mode` 0 (forward), 1 (input gradient) or 2 (filter
+   * gradient); the gradients add into an output the caller zeroes.
+   */
+  const depthwise = (
+    mode: 0 | 1 | 2,
+    a: TensorInfo,
+    b: TensorInfo,
+    g: Geometry,
+    mult: number,
+    out: OutputInfo,
+  ): WasmData => {
+    const pa = ptrOf(a);
+    const pb = ptrOf(b);
+    const y = output(out);
+    if (mode !== 0) k.zero(y.ptr, sizeOf(out.shape) * 4);
+    k.depthwise(mode, pa, pb, y.ptr, ...g, mult);
+    return y;
+  };
+
+  const depthwiseConv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo) => {
+    const xi = x as TensorInfo;
+    const fi = f as TensorInfo;
+    const g = convGeometry(xi.shape, fi.shape, out.shape, attrs);
+    return depthwise(0, xi, fi, g, fi.shape[3] as number, out);
+  };
+
+  const depthwiseBackpropInput = (
+    [dy, f]: readonly TensorInfo[],
+    attrs: Conv2DAttrs & { inputShape: readonly number[] },
+    out: OutputInfo,
+  ): WasmData => {
+    const dyi = dy as TensorInfo;
+    const fi = f as TensorInfo;
+    const g = convGeometry(attrs.inputShape, fi.shape, dyi.shape, attrs);
+    return depthwise(1, dyi, fi, g, fi.shape[3] as number, out);
+  };
+
+  const depthwiseBackpropFilter = (
+    [x, dy]: readonly TensorInfo[],
+    attrs: Conv2DAttrs & { filterShape: readonly number[] },
+    out: OutputInfo,
+  ): WasmData => {
+    const xi = x as TensorInfo;
+    const dyi = dy as TensorInfo;
+    const g = convGeometry(xi.shape, attrs.filterShape, dyi.shape, attrs);
+    return depthwise(2, xi, dyi, g, attrs.filterShape[3] as number, out);
+  };
+
   const poolGeometry = (
     xShape: readonly number[],
     yShape: readonly number[],
@@ -305,6 +354,9 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     Conv2DBiasActivation: native('Conv2DBiasActivation', conv2dBiasActivation),
     Conv2DBackpropInput: native('Conv2DBackpropInput', conv2dBackpropInput),
     Conv2DBackpropFilter: native('Conv2DBackpropFilter', conv2dBackpropFilter),
+    DepthwiseConv2D: native('DepthwiseConv2D', depthwiseConv2d),
+    DepthwiseConv2DBackpropInput: native('DepthwiseConv2DBackpropInput', depthwiseBackpropInput),
+    DepthwiseConv2DBackpropFilter: native('DepthwiseConv2DBackpropFilter', depthwiseBackpropFilter),
     MaxPool: native('MaxPool', maxPool),
     MaxPoolGrad: native('MaxPoolGrad', maxPoolGrad),
   };

@@ -52,6 +52,12 @@ export interface KernelExports {
   /** geometry: the 14 numbers of im2col, then the output channels. */
   convDirect(x: number, f: number, y: number, ...geometryAndCo: number[]): void;
   convFilterDirect(x: number, dy: number, df: number, ...geometryAndCo: number[]): void;
+  /**
+   * mode 0: y = depthwise(a = x, b = filter); 1: out (dx) += the input gradient of a = dy;
+   * 2: out (dFilter) += the filter gradient of a = x, b = dy. geometry: the 14 numbers of
+   * im2col, then the channel multiplier.
+   */
+  depthwise(mode: number, a: number, b: number, out: number, ...geometryAndMult: number[]): void;
   maxPool(x: number, y: number, ...geometry: number[]): void;
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   axpby(x: number, z: number, y: number, n: number, a: number, b: number): void;
