@@ -301,6 +301,7 @@ forEachBackend('RecurrentSequence: the gradient table rule on the raw record', (
             recurrentActivation: 'sigmoid',
             recurrentBias: false,
             masked: false,
+            zeroOutputForMask: false,
             recurrentDropout: false,
             saveForBackward,
           },

@@ -226,12 +226,7 @@ export abstract class RNN extends Layer {
         ? dropoutMask([batch, this.units], this.recurrentDropout, this.seeds.next())
         : null;
 
-    // At a masked step the fused kernels repeat the previous output, zero before the first
-    // unmasked step; Keras repeats the previous state h, which differs only there when initial
-    // states are given. Those calls, and zeroOutputForMask (which Bidirectional sets, as Keras
-    // does), run the step-by-step loop.
-    const fusable = mask === null || (initial.length === 0 && !this.zeroOutputForMask);
-    const fused = fusion && fusable && steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
+    const fused = fusion && steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
     if (fused !== null) {
       return this.callFused(fused, seq, states, mask, recurrentMask);
     }
@@ -317,6 +312,7 @@ export abstract class RNN extends Layer {
       initialStates: states,
       recurrentBias: fused.recurrentBias,
       mask: stepMask,
+      zeroOutputForMask: this.zeroOutputForMask,
       recurrentDropout: recurrentMask,
     });
     const output = this.returnSequences
