@@ -89,22 +89,33 @@ export function lstmStep(
   const gu = 4 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
+    // The row's gates first, then its cells: the gates are independent of each other, so the
+    // CPU overlaps them, where one pass per unit waited on each unit's chain (gates, then
+    // tanh(c), then h), which measured 1.4x slower.
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
+      const r = b * gu + j;
+      st(g, r, activate(gate, f32x4.add(ld(x, r, one), ld(g, r, one))), one);
+      const f = r + u;
+      st(g, f, activate(gate, f32x4.add(ld(x, f, one), ld(g, f, one))), one);
+      const q = r + 2 * u;
+      st(g, q, activate(act, f32x4.add(ld(x, q, one), ld(g, q, one))), one);
+      const o = r + 3 * u;
+      st(g, o, activate(gate, f32x4.add(ld(x, o, one), ld(g, o, one))), one);
+      j += one ? 1 : 4;
+    }
     for (let j = 0; j < u; ) {
       const one = j + 4 > u;
       const s = b * u + j;
       const r = b * gu + j;
-      const zi = activate(gate, f32x4.add(ld(x, r, one), ld(g, r, one)));
-      const zf = activate(gate, f32x4.add(ld(x, r + u, one), ld(g, r + u, one)));
-      const zc = activate(act, f32x4.add(ld(x, r + 2 * u, one), ld(g, r + 2 * u, one)));
-      const zo = activate(gate, f32x4.add(ld(x, r + 3 * u, one), ld(g, r + 3 * u, one)));
+      const zi = ld(g, r, one);
+      const zf = ld(g, r + u, one);
+      const zc = ld(g, r + 2 * u, one);
+      const zo = ld(g, r + 3 * u, one);
       const cPrev = ld(c, s, one);
       const cNew = f32x4.add(f32x4.mul(zf, cPrev), f32x4.mul(zi, zc));
       const tc = activate(act, cNew);
       const hNew = f32x4.mul(zo, tc);
-      st(g, r, zi, one);
-      st(g, r + u, zf, one);
-      st(g, r + 2 * u, zc, one);
-      st(g, r + 3 * u, zo, one);
       if (cPrevOut != 0) st(cPrevOut, s, cPrev, one);
       if (tanhC != 0) st(tanhC, s, tc, one);
       if (keep) st(c, s, cNew, one);
@@ -144,24 +155,31 @@ export function gruAfterStep(
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
+    // z and r for the row first (independent: overlapped), then the candidates (each waits on
+    // its r) and the new states, as in lstmStep.
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
+      const r0 = b * gu + j;
+      let inZ = ld(g, r0, one);
+      let inR = ld(g, r0 + u, one);
+      if (bias != 0) {
+        inZ = f32x4.add(inZ, ld(bias, j, one));
+        inR = f32x4.add(inR, ld(bias, j + u, one));
+      }
+      st(g, r0, activate(gate, f32x4.add(ld(x, r0, one), inZ)), one);
+      st(g, r0 + u, activate(gate, f32x4.add(ld(x, r0 + u, one), inR)), one);
+      j += one ? 1 : 4;
+    }
     for (let j = 0; j < u; ) {
       const one = j + 4 > u;
       const s = b * u + j;
       const r0 = b * gu + j;
-      let inZ = ld(g, r0, one);
-      let inR = ld(g, r0 + u, one);
       let inH = ld(g, r0 + 2 * u, one);
-      if (bias != 0) {
-        inZ = f32x4.add(inZ, ld(bias, j, one));
-        inR = f32x4.add(inR, ld(bias, j + u, one));
-        inH = f32x4.add(inH, ld(bias, j + 2 * u, one));
-      }
-      const z = activate(gate, f32x4.add(ld(x, r0, one), inZ));
-      const r = activate(gate, f32x4.add(ld(x, r0 + u, one), inR));
+      if (bias != 0) inH = f32x4.add(inH, ld(bias, j + 2 * u, one));
+      const z = ld(g, r0, one);
+      const r = ld(g, r0 + u, one);
       const hh = activate(act, f32x4.add(ld(x, r0 + 2 * u, one), f32x4.mul(r, inH)));
       const hPrev = ld(h, s, one);
-      st(g, r0, z, one);
-      st(g, r0 + u, r, one);
       st(g, r0 + 2 * u, hh, one);
       st(inner, s, inH, one);
       st(hPrevOut, s, hPrev, one);
