@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   let recurrent: RecurrentReport | null = null;
   if (wasmAvailable) {
     console.log('\nW5/W6, engines alternated step by step:');
-    recurrent = await recurrentReport(quick);
+    recurrent = await recurrentReport(quick, threads);
   }
   const torch = torchResults(n);
   const torchNote =
@@ -243,5 +243,5 @@ function fmt(v: number | null | undefined): string {
   return v >= 100 ? v.toFixed(0) : v.toFixed(2);
 }
 
-if (process.argv.includes('--recurrent')) await recurrentOnly(quick);
+if (process.argv.includes('--recurrent')) await recurrentOnly(quick, threads);
 else await main();
