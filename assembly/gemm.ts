@@ -10,10 +10,10 @@
 // transposed operands are just other strides and are packed at full speed. Micro-kernel: 4 rows x
 // 8 columns of f32x4.
 
-const MR: i32 = 4;
-const NR: i32 = 8;
-const MC: i32 = 64;
-const KC: i32 = 512;
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const MC: i32 = 64;
+export const KC: i32 = 512;
 const NC: i32 = 1024;
 
 /** Bytes of packing scratch gemm needs (A block, B block, an edge tile). */
@@ -79,7 +79,7 @@ function packB(b: usize, brs: i32, bcs: i32, pc: i32, kc: i32, jc: i32, nc: i32,
   }
 }
 
-function packA(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+export function packA(a: usize, ars: i32, acs: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   for (let i = 0; i < mc; i += MR) {
     const rows = min(MR, mc - i);
     const row0 = ic + i;
@@ -137,7 +137,7 @@ function storeRow(c: usize, lo: v128, hi: v128): void {
   v128.store(c + 16, hi);
 }
 
-function micro(
+export function micro(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize, add: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);

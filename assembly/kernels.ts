@@ -13,7 +13,9 @@
 //   optimizer.ts    fused optimizer updates (axpby, axpby of a square, Adam's and RMSprop's steps)
 //   fused.ts        fused steps: bias + activation, relu's gradient, L1/L2 penalty and gradient,
 //                   clipping and its gradient
-//   recurrent.ts    fused recurrent steps (SimpleRNN, LSTM, GRU gates, forward and backward)
+//   recurrent-sequence.ts  fused recurrent sequences (SimpleRNN, LSTM, GRU): the time loops, on
+//                   recurrent.ts (forward gates), recurrent-grad.ts (backward), recurrent-math.ts
+//                   (float32 activations) and gemm-packed.ts (GEMM on a B packed once)
 
 export { gemmScratchBytes, gemm, zero, copy } from './gemm';
 export { binary, unary, cast } from './elementwise';
@@ -32,19 +34,12 @@ export {
   clipGrad,
 } from './fused';
 export {
-  rnnScaleInto,
-  rnnAddScaled,
-  rnnSimpleStep,
-  rnnLstmStep,
-  rnnGruAfterStep,
-  rnnGruBeforeReset,
-  rnnGruBeforeStep,
-  rnnSimpleGrad,
-  rnnLstmGrad,
-  rnnGruAfterGrad,
-  rnnGruBeforeGrad1,
-  rnnGruBeforeGrad2,
-} from './recurrent';
+  rnnForward,
+  rnnBackward,
+  rnnScratchBytes,
+  packPanels,
+  packedFloats,
+} from './recurrent-sequence';
 
 /** A tiny SIMD function, so the loader can check the module validates. */
 export function simdProbe(x: f32): f32 {

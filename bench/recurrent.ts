@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import * as lm from '../src/index.js';
 import { setRecurrentFusion } from '../src/layers/recurrent/base.js';
+import { setThreads, threadsReady } from '../src/backend/wasm/index.js';
 import { useTfjs } from './peers.js';
 import { inputs, labelsOneHot, median, warmUp } from './workloads.js';
 
@@ -36,7 +37,7 @@ function data(): { x: Float32Array; y: Float32Array } {
   return { x: inputs(batch * steps * features, 5), y: labelsOneHot(batch, classes) };
 }
 
-function laminaEngine(cell: Cell, mode: Mode, fused: boolean): Engine {
+function laminaEngine(cell: Cell, mode: Mode, fused: boolean, threads = 1): Engine {
   const { batch, steps, features, units, classes } = RNN_SPEC;
   lm.setBackend('wasm');
   lm.setSeed(1);
@@ -56,7 +57,7 @@ function laminaEngine(cell: Cell, mode: Mode, fused: boolean): Engine {
       ? (): void => void m.trainOnBatch(x, y)
       : (): void => void (m.predict(x, { batchSize: batch }) as lm.Tensor).dataSync();
   return {
-    name: fused ? 'lamina wasm' : 'lamina wasm step-by-step',
+    name: fused ? `lamina wasm${threads > 1 ? ` ${threads}t` : ''}` : 'lamina wasm step-by-step',
     step: () => {
       const previous = setRecurrentFusion(fused);
       try {
@@ -173,30 +174,55 @@ export async function alternate(
 
 export async function recurrentWorkloads(
   quick: boolean,
+  threads: number,
 ): Promise<{ figures: EngineFigure[]; ratios: PairRatio[] }> {
   await useTfjs('wasm');
   const figures: EngineFigure[] = [];
   const ratios: PairRatio[] = [];
-  for (const [workload, cell] of [
+  const run = async (
+    workload: string,
+    mode: Mode,
+    engines: Engine[],
+    rounds: number,
+  ): Promise<void> => {
+    const r = await alternate(workload, mode, engines, rounds, quick ? 10_000 : 60_000);
+    figures.push(...r.figures);
+    ratios.push(...r.ratios);
+    for (const f of r.figures) {
+      console.log(
+        `  ${workload} ${mode.padEnd(5)} ${f.engine.padEnd(26)} ${f.samplesPerSec.toFixed(0)} samples/s`,
+      );
+    }
+    for (const q of r.ratios) console.log(`  ${workload} ${mode.padEnd(5)} ${ratioLine(q)}`);
+  };
+  const workloads = [
     ['W5', 'LSTM'],
     ['W6', 'GRU'],
-  ] as const) {
+  ] as const;
+  for (const [workload, cell] of workloads) {
     for (const mode of ['train', 'infer'] as const) {
       const engines = [
         laminaEngine(cell, mode, true),
         laminaEngine(cell, mode, false),
         tfjsEngine(cell, mode),
       ];
-      const rounds = quick ? 6 : mode === 'train' ? 40 : 60;
-      const r = await alternate(workload, mode, engines, rounds, quick ? 10_000 : 60_000);
-      figures.push(...r.figures);
-      ratios.push(...r.ratios);
-      for (const f of r.figures) {
-        console.log(
-          `  ${workload} ${mode.padEnd(5)} ${f.engine.padEnd(26)} ${f.samplesPerSec.toFixed(0)} samples/s`,
-        );
+      await run(workload, mode, engines, quick ? 6 : mode === 'train' ? 40 : 60);
+    }
+  }
+  // The fused kernels on the thread pool (the batch split across threads) against TF.js wasm,
+  // alternated likewise; the pool stays up for this whole phase (starting it costs ~50 ms).
+  if (threads > 1) {
+    setThreads(threads);
+    await threadsReady();
+    try {
+      for (const [workload, cell] of workloads) {
+        for (const mode of ['train', 'infer'] as const) {
+          const engines = [laminaEngine(cell, mode, true, threads), tfjsEngine(cell, mode)];
+          await run(workload, mode, engines, quick ? 6 : mode === 'train' ? 30 : 40);
+        }
       }
-      for (const q of r.ratios) console.log(`  ${workload} ${mode.padEnd(5)} ${ratioLine(q)}`);
+    } finally {
+      setThreads(1);
     }
   }
   return { figures, ratios };
@@ -243,10 +269,10 @@ export interface RecurrentReport {
 }
 
 /** W5/W6 with PyTorch before and after; the Markdown section of the results. */
-export async function recurrentReport(quick: boolean): Promise<RecurrentReport> {
+export async function recurrentReport(quick: boolean, threads: number): Promise<RecurrentReport> {
   const loadBefore = loadavg()[0] as number;
   const before = torchRecurrent(quick);
-  const { figures, ratios } = await recurrentWorkloads(quick);
+  const { figures, ratios } = await recurrentWorkloads(quick, threads);
   const loadAfter = loadavg()[0] as number;
   const after = typeof before === 'string' ? before : torchRecurrent(quick);
   const torch =
@@ -258,7 +284,8 @@ export async function recurrentReport(quick: boolean): Promise<RecurrentReport> 
   const md = [
     '## W5 (LSTM) and W6 (GRU): engines alternated step by step',
     '',
-    `128 units, 32 steps of 32 features, batch 64, softmax head of 10, Adam; one thread each. ` +
+    `128 units, 32 steps of 32 features, batch 64, softmax head of 10, Adam; one thread each ` +
+      `(\`lamina wasm ${threads}t\`: the fused kernels on ${threads} threads, a second phase). ` +
       `W6 is the GRU with the reset gate before the recurrent product (TensorFlow.js's only GRU). ` +
       `Every engine runs in one process and their steps alternate (order rotated each round); ` +
       `ratios are per round, reported as median (quartiles; range). The host is shared: its ` +
@@ -285,15 +312,17 @@ export async function recurrentReport(quick: boolean): Promise<RecurrentReport> 
     md.push(
       `PyTorch ${String(torch.before.version)} (one thread; its own process, run before and after the rounds):`,
       '',
-      '| workload | mode | pytorch samples/s (before, after) | lamina wasm / pytorch |',
-      '| --- | --- | --- | --- |',
+      '| workload | mode | lamina engine | pytorch samples/s (before, after) | lamina / pytorch |',
+      '| --- | --- | --- | --- | --- |',
     );
-    for (const f of figures.filter((x) => x.engine === 'lamina wasm')) {
+    for (const f of figures.filter(
+      (x) => x.engine.startsWith('lamina wasm') && !x.engine.endsWith('step-by-step'),
+    )) {
       const key = `${f.workload} ${f.mode}`;
       const b = torch.before[key] as number;
       const a = torch.after[key] as number;
       md.push(
-        `| ${f.workload} | ${f.mode} | ${b.toFixed(0)}, ${a.toFixed(0)} | ${(f.samplesPerSec / Math.max(a, b)).toFixed(2)}-${(f.samplesPerSec / Math.min(a, b)).toFixed(2)}x |`,
+        `| ${f.workload} | ${f.mode} | ${f.engine} | ${b.toFixed(0)}, ${a.toFixed(0)} | ${(f.samplesPerSec / Math.max(a, b)).toFixed(2)}-${(f.samplesPerSec / Math.min(a, b)).toFixed(2)}x |`,
       );
     }
     md.push('');
@@ -302,12 +331,12 @@ export async function recurrentReport(quick: boolean): Promise<RecurrentReport> 
 }
 
 /** `npm run bench -- --recurrent`: W5/W6 alone, saved as bench/results/recurrent-*. */
-export async function recurrentOnly(quick: boolean): Promise<void> {
+export async function recurrentOnly(quick: boolean, threads: number): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
     `W5/W6 (node ${process.version}, ${cpus().length} x ${cpu}${quick ? '; quick' : ''})`,
   );
-  const report = await recurrentReport(quick);
+  const report = await recurrentReport(quick, threads);
   const date = new Date().toISOString();
   const stamp = date.replace(/[:.]/g, '-');
   mkdirSync('bench/results', { recursive: true });

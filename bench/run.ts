@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   let recurrent: RecurrentReport | null = null;
   if (wasmAvailable) {
     console.log('\nW5/W6, engines alternated step by step:');
-    recurrent = await recurrentReport(quick);
+    recurrent = await recurrentReport(quick, threads);
   }
   const torchNote =
     alternated.torchNote ??
@@ -243,7 +243,7 @@ function fmt(v: number | null | undefined): string {
   return v >= 100 ? v.toFixed(0) : v.toFixed(2);
 }
 
-if (process.argv.includes('--recurrent')) await recurrentOnly(quick);
+if (process.argv.includes('--recurrent')) await recurrentOnly(quick, threads);
 else if (process.argv.includes('--alternated')) {
   const only = process.argv.slice(2).filter((a) => /^(GEMM|W)\d/.test(a));
   console.log(`alternated workloads (node ${process.version})`);

@@ -232,6 +232,11 @@ export interface RecurrentAttrs {
   recurrentBias: boolean;
   /** Whether a timestep mask [T, B] (1 keep, 0 skip) follows the fixed inputs. */
   masked: boolean;
+  /**
+   * At a skipped step, whether a row outputs zeros (Keras's `zero_output_for_mask`) instead of
+   * the state it keeps.
+   */
+  zeroOutputForMask: boolean;
   /** Whether a recurrent dropout mask [B, units] (already scaled) comes last. */
   recurrentDropout: boolean;
   /**

@@ -27,12 +27,17 @@ export interface RecurrentSequenceArgs {
   recurrentBias?: Tensor | null;
   /** [T, B] float32, 1 where the step is kept, in processing order. */
   mask?: Tensor | null;
+  /** At a skipped step, output zeros instead of the kept state h (default false). */
+  zeroOutputForMask?: boolean;
   /** [B, units]: the recurrent dropout mask (scaled), applied to the state before its product. */
   recurrentDropout?: Tensor | null;
 }
 
 export interface RecurrentSequenceResult {
-  /** [T, B, units], in processing order (a skipped step repeats the previous output). */
+  /**
+   * [T, B, units], in processing order (a skipped step outputs the h it keeps, the initial one
+   * before the first kept step, or zeros with zeroOutputForMask).
+   */
   outputs: Tensor;
   /** The final states, [B, units] each. */
   states: Tensor[];
@@ -81,6 +86,7 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
     recurrentActivation: args.recurrentActivation,
     recurrentBias: bias !== null,
     masked: mask !== null,
+    zeroOutputForMask: args.zeroOutputForMask ?? false,
     recurrentDropout: drop !== null,
     saveForBackward: isRecording(),
   };

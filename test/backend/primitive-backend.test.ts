@@ -216,11 +216,13 @@ interface Case {
   masked: boolean;
   dropout: boolean;
   bias: boolean;
+  zeroOutput?: boolean;
 }
 
 const CASES: Case[] = CELLS.flatMap((cell) => [
   { cell, masked: false, dropout: false, bias: false },
   { cell, masked: true, dropout: true, bias: cell === 'gruResetAfter' },
+  { cell, masked: true, dropout: false, bias: false, zeroOutput: true },
 ]);
 
 const T = 4;
@@ -246,6 +248,7 @@ function recurrentInputs(c: Case): { inputs: Tensor[]; attrs: RecurrentAttrs } {
     recurrentBias: c.bias,
     masked: c.masked,
     recurrentDropout: c.dropout,
+    zeroOutputForMask: c.zeroOutput === true,
     saveForBackward: true,
   };
   return { inputs, attrs };
@@ -268,7 +271,15 @@ function sequenceGrad(dy: Tensor, record: Tensor, inputs: Tensor[], attrs: Recur
 }
 
 for (const c of CASES) {
-  const label = `${c.cell}${c.masked ? ', masked, recurrent dropout' : ''}${c.bias ? ', recurrent bias' : ''}`;
+  const label = [
+    c.cell,
+    c.masked ? 'masked' : '',
+    c.dropout ? 'recurrent dropout' : '',
+    c.bias ? 'recurrent bias' : '',
+    c.zeroOutput === true ? 'zero output for mask' : '',
+  ]
+    .filter((part) => part !== '')
+    .join(', ');
   test(`recurrent sequence (${label}): record and gradient as the fused kernels, to rounding`, () => {
     const { inputs, attrs } = recurrentInputs(c);
     // The record, with and without what backpropagation reads.

@@ -27,6 +27,7 @@ const TANH_P = [
 const LOG2E = f(Math.LOG2E);
 const LN2_HI = f(0.693359375);
 const LN2_LO = f(-2.1219444e-4);
+const ROUNDER = 1.5 * 2 ** 23;
 
 /**
  * e^x in float32 (Cephes's expf): x clamped to [-87, 88], then 2^n * e^r with |r| <= ln(2) / 2
@@ -34,7 +35,9 @@ const LN2_LO = f(-2.1219444e-4);
  */
 export function expF32(x0: number): number {
   const x = x0 < -87 ? -87 : x0 > 88 ? 88 : x0;
-  const fx = Math.floor(f(f(x * LOG2E) + 0.5));
+  // n = x / ln 2 rounded to the nearest integer (ties to even), as adding 1.5 * 2^23 in float32
+  // rounds it in the SIMD kernel.
+  const fx = f(f(x * LOG2E) + ROUNDER) - ROUNDER;
   const r = f(f(x - f(fx * LN2_HI)) - f(fx * LN2_LO));
   const z = f(r * r);
   let y = EXP_P[0] as number;
@@ -232,6 +235,9 @@ function forward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32A
         if (keep) {
           h[s] = hNew;
           out[s] = hNew;
+        } else {
+          // A skipped row keeps its states and outputs the h it keeps (Keras), or zeros.
+          out[s] = attrs.zeroOutputForMask ? 0 : (h[s] as number);
         }
       }
     }
@@ -262,8 +268,6 @@ function backward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32
   const dC = lstm
     ? Float64Array.from(dys.subarray((T + 1) * plane, (T + 2) * plane))
     : new Float64Array(0);
-  // A skipped step repeats the previous output: its gradient passes to the step before.
-  const carryOut = new Float64Array(plane);
   // d(recurrent product) per step; for LSTM and SimpleRNN it is d(projected) itself.
   const dA = cell === 'lstm' || cell === 'simple' ? grad : new Float32Array(T * B * gu);
   const dPrev = new Float32Array(plane);
@@ -276,17 +280,17 @@ function backward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32
       const keep = mask === null || mask[t * B + b] !== 0;
       for (let j = 0; j < u; j++) {
         const i = b * u + j;
-        const dOut = (dys[t * plane + i] as number) + (carryOut[i] as number);
+        const dOut = dys[t * plane + i] as number;
         kept[i] = keep ? 1 : 0;
-        // A kept step takes the states' gradients; a skipped one passes them on untouched.
+        // A kept step takes the states' gradients; a skipped one passes them on, plus its
+        // output's, which repeated h (nothing with zeroOutputForMask: it output zeros).
         if (keep) {
           dhNew[i] = dOut + (dH[i] as number);
-          carryOut[i] = 0;
           dH[i] = 0;
           if (lstm) dcIn[i] = dC[i] as number;
         } else {
           dhNew[i] = 0;
-          carryOut[i] = dOut;
+          if (!attrs.zeroOutputForMask) dH[i] = (dH[i] as number) + dOut;
           if (lstm) dcIn[i] = 0;
         }
       }

@@ -23,19 +23,18 @@ export interface KernelExports {
     overwrite: number,
   ): void;
   zero(ptr: number, bytes: number): void;
-  rnnScaleInto(src: number, drop: number, dst: number, n: number): void;
-  rnnAddScaled(dH: number, dPrev: number, drop: number, n: number): void;
-  /** The fused recurrent steps (`assembly/recurrent.ts`): pointers, then sizes and codes. */
-  rnnSimpleStep(...args: number[]): void;
-  rnnLstmStep(...args: number[]): void;
-  rnnGruAfterStep(...args: number[]): void;
-  rnnGruBeforeReset(...args: number[]): void;
-  rnnGruBeforeStep(...args: number[]): void;
-  rnnSimpleGrad(...args: number[]): void;
-  rnnLstmGrad(...args: number[]): void;
-  rnnGruAfterGrad(...args: number[]): void;
-  rnnGruBeforeGrad1(...args: number[]): void;
-  rnnGruBeforeGrad2(...args: number[]): void;
+  /**
+   * The fused recurrent sequences (`assembly/recurrent-sequence.ts`): the time loop over batch
+   * rows [b0, b0 + rows) of the sequence a descriptor describes.
+   */
+  rnnForward(desc: number, b0: number, rows: number): void;
+  rnnBackward(desc: number, b0: number, rows: number): void;
+  /** Bytes of packing scratch the sequences need for a batch. */
+  rnnScratchBytes(batch: number): number;
+  /** Packs B (k x n, element (p, j) at b + 4 * (p * brs + j * bcs)) for the sequences' GEMM. */
+  packPanels(b: number, brs: number, bcs: number, k: number, n: number, dst: number): void;
+  /** Floats of a k x n B packed. */
+  packedFloats(k: number, n: number): number;
   copy(dst: number, src: number, bytes: number): void;
   binary(op: number, mode: number, a: number, b: number, y: number, n: number, m: number): void;
   unary(op: number, x: number, y: number, n: number): void;

@@ -1,19 +1,73 @@
 /**
- * The wasm backend's fused recurrent sequences: per step, the recurrent product goes straight
- * into the step's gate slots of the record (the threaded GEMM, `./gemm.ts`), then one gate kernel
- * (`assembly/recurrent.ts`) turns it into gates, states and outputs in place. No JS array, tape
- * entry or copy-out per step: the record is handed back once. Backward walks the steps in reverse
- * the same way (gate gradients, then the product with the recurrent kernel's transpose), and
- * forms the recurrent kernel's gradient as one product over all T * B rows at the end.
- * The layout of the record and of the gradient is `../recurrent-layout.ts`.
+ * The wasm backend's fused recurrent sequences. The time loop runs inside the kernels
+ * (`assembly/recurrent-sequence.ts`): per step the recurrent product, on the recurrent kernel
+ * packed once per sequence, goes straight into the step's gate slots of the record, then one gate
+ * kernel turns it into gates, states and outputs in place. Batch rows are independent through the
+ * whole sequence, so the batch is split across the thread pool, one call per thread per sequence.
+ * No JS array, tape entry or copy-out per step: the record is handed back once. Backward walks the
+ * steps in reverse the same way (gate gradients, then the product with the packed transpose of
+ * the recurrent kernel) and forms the recurrent kernel's gradient as one product over all T * B
+ * rows at the end. The layout of the record and of the gradient is `../recurrent-layout.ts`.
  */
 import type { OutputInfo, TensorInfo } from '../backend.js';
-import type { KernelAttrs, RecurrentActivation, RecurrentAttrs } from '../kernels.js';
+import type {
+  KernelAttrs,
+  RecurrentActivation,
+  RecurrentAttrs,
+  RecurrentCell,
+} from '../kernels.js';
 import { gradLayout, recordLayout } from '../recurrent-layout.js';
 import type { NativeTable, WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
-const CODES: Record<RecurrentActivation, number> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
+const ACTIVATION_CODES: Record<RecurrentActivation, number> = {
+  tanh: 0,
+  sigmoid: 1,
+  relu: 2,
+  linear: 3,
+};
+const CELL_CODES: Record<RecurrentCell, number> = { simple: 0, lstm: 1, gru: 2, gruResetAfter: 3 };
+
+/** The descriptor's i32 slots, as `assembly/recurrent-sequence.ts` reads them. */
+const D = {
+  cell: 0,
+  act: 1,
+  gate: 2,
+  steps: 3,
+  batch: 4,
+  units: 5,
+  zeroOut: 6,
+  mask: 7,
+  drop: 8,
+  scratch: 9,
+  packed: 10,
+  packedH: 11,
+  gates: 12,
+  extra1: 13,
+  extra2: 14,
+  prev: 15,
+  h: 16,
+  c: 17,
+  // forward
+  x: 18,
+  out: 19,
+  bias: 20,
+  save: 21,
+  // backward
+  dy: 18,
+  dx: 19,
+  dA: 20,
+  dPrev: 21,
+  dn: 22,
+} as const;
+const DESCRIPTOR_BYTES = 24 * 4;
+
+/**
+ * The batch is split across the pool from this many rows on, in runs of whole 4-row groups (the
+ * GEMM micro-kernel's height; each run packs into its own groups' scratch).
+ */
+const PARALLEL_MIN_ROWS = 8;
+const ROW_GRAIN = 4;
 
 /** Byte offsets of the optional inputs after the fixed ones (0 where absent). */
 function optionals(
@@ -30,7 +84,31 @@ function optionals(
 }
 
 export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
-  const { k, mem, ptrOf, output, native, gemm } = ctx;
+  const { k, mem, ptrOf, output, native, gemm, parallel } = ctx;
+
+  /** A scratch region carved into consecutive blocks of the given byte sizes (16-aligned). */
+  const carve = (sizes: readonly number[]): { blocks: number[]; free: () => void } => {
+    const aligned = sizes.map((n) => Math.ceil(n / 16) * 16);
+    const total = aligned.reduce((a, b) => a + b, 0);
+    const base = mem.alloc(total);
+    const blocks: number[] = [];
+    let at = base;
+    for (const n of aligned) {
+      blocks.push(at);
+      at += n;
+    }
+    return { blocks, free: () => mem.freeBlock(base, total) };
+  };
+
+  /** Writes the descriptor's slots (unset ones 0). */
+  const describe = (desc: number, slots: ReadonlyArray<readonly [number, number]>): void => {
+    const v = mem.view(desc, DESCRIPTOR_BYTES / 4, 'int32');
+    v.fill(0);
+    for (const [i, value] of slots) v[i] = value;
+  };
+
+  const run = (name: 'rnnForward' | 'rnnBackward', desc: number, batch: number): void =>
+    parallel(name, batch, ROW_GRAIN, PARALLEL_MIN_ROWS, (b0, rows) => [desc, b0, rows]);
 
   const forward = (
     inputs: readonly TensorInfo[],
@@ -38,12 +116,11 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     out: OutputInfo,
   ): WasmData => {
     const { cell } = attrs;
-    const act = CODES[attrs.activation];
-    const gate = CODES[attrs.recurrentActivation];
     const [projected, kernel, h0] = inputs as [TensorInfo, TensorInfo, TensorInfo];
     const [steps, batch, gu] = projected.shape as [number, number, number];
     const u = h0.shape[1] as number;
     const lstm = cell === 'lstm';
+    const gruBefore = cell === 'gru';
     const px = ptrOf(projected);
     const pu = ptrOf(kernel);
     const ph0 = ptrOf(h0);
@@ -53,85 +130,62 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     const L = recordLayout(cell, steps, batch, u);
     const plane = batch * u;
     const bytes = plane * 4;
-    const rec = y.ptr;
-    const f = (offset: number): number => rec + offset * 4;
+    const f = (offset: number): number => y.ptr + offset * 4;
     const save = attrs.saveForBackward;
-    // The carried states; for inference, one step's product input, gates and extras too (the
-    // record is then the outputs and final states only).
-    const stepBytes = save ? 0 : 3 * bytes + batch * gu * 4;
-    const scratchBytes = 2 * bytes + stepBytes;
-    const scratch = mem.alloc(scratchBytes);
-    const h = scratch;
-    const c = scratch + bytes;
-    const lean = scratch + 2 * bytes;
-    /** Byte offset of section `at` (record offset) at step t, or of its one-step scratch. */
-    const section = (at: number, t: number, per: number, leanAt: number): number =>
-      at < 0 ? 0 : save ? f(at + t * per) : lean + leanAt;
+    // For inference, one step's product input, gates and extras (the record is then the
+    // outputs and final states only); an LSTM keeps no extras there.
+    const leanExtras = !save && !lstm && cell !== 'simple';
+    const s = carve([
+      bytes,
+      lstm ? bytes : 0,
+      save ? 0 : bytes,
+      save ? 0 : batch * gu * 4,
+      leanExtras ? bytes : 0,
+      leanExtras ? bytes : 0,
+      (gruBefore ? k.packedFloats(u, 2 * u) : k.packedFloats(u, gu)) * 4,
+      gruBefore ? k.packedFloats(u, u) * 4 : 0,
+      k.rnnScratchBytes(batch),
+      DESCRIPTOR_BYTES,
+    ]);
+    const [h, c, leanPrev, leanGates, leanE1, leanE2, packed, packedH, scratch, desc] =
+      s.blocks as [number, number, number, number, number, number, number, number, number, number];
     k.copy(h, ph0, bytes);
     if (lstm) k.copy(c, pc0, bytes);
-    k.rnnScaleInto(h, drop, section(L.prev, 0, plane, 0), plane);
-    for (let t = 0; t < steps; t++) {
-      const x = px + t * batch * gu * 4;
-      const prev = section(L.prev, t, plane, 0);
-      const e1 = section(L.extra1, t, plane, bytes);
-      const e2 = section(L.extra2, t, plane, 2 * bytes);
-      const g = section(L.gateValues, t, batch * gu, 3 * bytes);
-      const outT = f(L.outputs + t * plane);
-      const outPrev = t === 0 ? 0 : outT - bytes;
-      // Inference reuses one product input: the step kernels write it after reading it.
-      const prevNext = t + 1 < steps ? section(L.prev, t + 1, plane, 0) : 0;
-      const maskT = mask === 0 ? 0 : mask + t * batch * 4;
-      if (cell === 'gru') {
-        gemm(batch, 2 * u, u, prev, u, 1, pu, gu, 1, g, gu, true);
-        k.rnnGruBeforeReset(x, g, prev, e2, batch, u, gate);
-        gemm(batch, u, u, e2, u, 1, pu + 2 * u * 4, gu, 1, g + 2 * u * 4, gu, true);
-        k.rnnGruBeforeStep(x, g, e1, h, outT, outPrev, prevNext, drop, maskT, batch, u, act, gate);
-        continue;
-      }
-      gemm(batch, gu, u, prev, u, 1, pu, gu, 1, g, gu, true);
-      if (cell === 'simple') {
-        k.rnnSimpleStep(x, g, h, outT, outPrev, prevNext, drop, maskT, batch, u, act);
-      } else if (lstm) {
-        k.rnnLstmStep(
-          x,
-          g,
-          e1,
-          e2,
-          h,
-          c,
-          outT,
-          outPrev,
-          prevNext,
-          drop,
-          maskT,
-          batch,
-          u,
-          act,
-          gate,
-        );
-      } else {
-        k.rnnGruAfterStep(
-          x,
-          g,
-          e1,
-          e2,
-          bias,
-          h,
-          outT,
-          outPrev,
-          prevNext,
-          drop,
-          maskT,
-          batch,
-          u,
-          act,
-          gate,
-        );
-      }
+    if (gruBefore) {
+      k.packPanels(pu, gu, 1, u, 2 * u, packed);
+      k.packPanels(pu + 2 * u * 4, gu, 1, u, u, packedH);
+    } else {
+      k.packPanels(pu, gu, 1, u, gu, packed);
     }
+    const section = (at: number, lean: number): number => (at < 0 ? 0 : save ? f(at) : lean);
+    describe(desc, [
+      [D.cell, CELL_CODES[cell]],
+      [D.act, ACTIVATION_CODES[attrs.activation]],
+      [D.gate, ACTIVATION_CODES[attrs.recurrentActivation]],
+      [D.steps, steps],
+      [D.batch, batch],
+      [D.units, u],
+      [D.zeroOut, attrs.zeroOutputForMask ? 1 : 0],
+      [D.mask, mask],
+      [D.drop, drop],
+      [D.scratch, scratch],
+      [D.packed, packed],
+      [D.packedH, gruBefore ? packedH : 0],
+      [D.gates, section(L.gateValues, leanGates)],
+      [D.extra1, section(L.extra1, leanExtras ? leanE1 : 0)],
+      [D.extra2, section(L.extra2, leanExtras ? leanE2 : 0)],
+      [D.prev, section(L.prev, leanPrev)],
+      [D.h, h],
+      [D.c, lstm ? c : 0],
+      [D.x, px],
+      [D.out, f(L.outputs)],
+      [D.bias, bias],
+      [D.save, save ? 1 : 0],
+    ]);
+    run('rnnForward', desc, batch);
     k.copy(f(L.outputs + steps * plane), h, bytes);
     if (lstm) k.copy(f(L.outputs + (steps + 1) * plane), c, bytes);
-    mem.freeBlock(scratch, scratchBytes);
+    s.free();
     return y;
   };
 
@@ -141,12 +195,11 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     out: OutputInfo,
   ): WasmData => {
     const { cell } = attrs;
-    const act = CODES[attrs.activation];
-    const gate = CODES[attrs.recurrentActivation];
     const [dY, record, kernel] = inputs as [TensorInfo, TensorInfo, TensorInfo];
     const [rows, batch] = dY.shape as [number, number, number];
     const [u, gu] = kernel.shape as [number, number];
     const lstm = cell === 'lstm';
+    const gruBefore = cell === 'gru';
     const steps = rows - (lstm ? 2 : 1);
     const pdy = ptrOf(dY);
     const rec = ptrOf(record);
@@ -157,67 +210,85 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     const G = gradLayout(attrs, steps, batch, u);
     const plane = batch * u;
     const bytes = plane * 4;
-    const r = (offset: number): number => rec + offset * 4;
-    const dxOf = (t: number): number => y.ptr + (G.projected + t * batch * gu) * 4;
-    // dH, dC, carry, dPrev, dn (gru) and, for a GRU, dA for every step.
+    const r = (offset: number): number => (offset < 0 ? 0 : rec + offset * 4);
+    const dx = y.ptr + G.projected * 4;
+    // A GRU's product gradients differ from its projection's (r scales the candidate's).
     const ownDA = cell === 'gru' || cell === 'gruResetAfter';
-    const scratchBytes = 5 * bytes + (ownDA ? steps * batch * gu * 4 : 0);
-    const scratch = mem.alloc(scratchBytes);
-    const dH = scratch;
-    const dC = scratch + bytes;
-    const carry = scratch + 2 * bytes;
-    const dPrev = scratch + 3 * bytes;
-    const dn = scratch + 4 * bytes;
-    const dABase = ownDA ? scratch + 5 * bytes : dxOf(0);
-    const dAOf = (t: number): number => dABase + t * batch * gu * 4;
+    const s = carve([
+      bytes,
+      lstm ? bytes : 0,
+      bytes,
+      gruBefore ? bytes : 0,
+      ownDA ? steps * batch * gu * 4 : 0,
+      (gruBefore ? k.packedFloats(2 * u, u) : k.packedFloats(gu, u)) * 4,
+      gruBefore ? k.packedFloats(u, u) * 4 : 0,
+      k.rnnScratchBytes(batch),
+      DESCRIPTOR_BYTES,
+    ]);
+    const [dH, dC, dPrev, dn, ownDABase, packed, packedH, scratch, desc] = s.blocks as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const dA = ownDA ? ownDABase : dx;
     k.copy(dH, pdy + steps * bytes, bytes);
     if (lstm) k.copy(dC, pdy + (steps + 1) * bytes, bytes);
-    k.zero(carry, bytes);
-    const productCols = cell === 'gru' ? 2 * u : gu;
-    for (let t = steps - 1; t >= 0; t--) {
-      const dOut = pdy + t * bytes;
-      const g = r(L.gateValues + t * batch * gu);
-      const dx = dxOf(t);
-      const dA = dAOf(t);
-      const maskT = mask === 0 ? 0 : mask + t * batch * 4;
-      const e1 = L.extra1 < 0 ? 0 : r(L.extra1 + t * plane);
-      const e2 = L.extra2 < 0 ? 0 : r(L.extra2 + t * plane);
-      if (cell === 'simple') {
-        k.rnnSimpleGrad(dOut, carry, dH, g, dx, maskT, batch, u, act);
-      } else if (lstm) {
-        k.rnnLstmGrad(dOut, carry, dH, dC, g, e1, e2, dx, maskT, batch, u, act, gate);
-      } else if (cell === 'gruResetAfter') {
-        k.rnnGruAfterGrad(dOut, carry, dH, g, e1, e2, dx, dA, maskT, batch, u, act, gate);
-      } else {
-        k.rnnGruBeforeGrad1(dOut, carry, dH, dn, g, dx, dA, maskT, batch, u, act);
-        // d(r * prev) = d(candidate product) . U_h^T
-        gemm(batch, u, u, dA + 2 * u * 4, gu, 1, pu + 2 * u * 4, 1, gu, dPrev, u, true);
-        k.rnnGruBeforeGrad2(dn, g, e1, r(L.prev + t * plane), dPrev, dx, dA, batch, u, gate);
-        // dPrev (now its r * d(r * prev) part) += d(z, r products) . U_zr^T
-        gemm(batch, u, 2 * u, dA, gu, 1, pu, 1, gu, dPrev, u, false);
-        k.rnnAddScaled(dH, dPrev, drop, plane);
-        continue;
-      }
-      gemm(batch, u, productCols, dA, gu, 1, pu, 1, gu, dPrev, u, true);
-      k.rnnAddScaled(dH, dPrev, drop, plane);
+    // The recurrent kernel's transpose: element (p, j) of U^T is U[j][p].
+    if (gruBefore) {
+      k.packPanels(pu, 1, gu, 2 * u, u, packed);
+      k.packPanels(pu + 2 * u * 4, 1, gu, u, u, packedH);
+    } else {
+      k.packPanels(pu, 1, gu, gu, u, packed);
     }
+    describe(desc, [
+      [D.cell, CELL_CODES[cell]],
+      [D.act, ACTIVATION_CODES[attrs.activation]],
+      [D.gate, ACTIVATION_CODES[attrs.recurrentActivation]],
+      [D.steps, steps],
+      [D.batch, batch],
+      [D.units, u],
+      [D.zeroOut, attrs.zeroOutputForMask ? 1 : 0],
+      [D.mask, mask],
+      [D.drop, drop],
+      [D.scratch, scratch],
+      [D.packed, packed],
+      [D.packedH, gruBefore ? packedH : 0],
+      [D.gates, r(L.gateValues)],
+      [D.extra1, r(L.extra1)],
+      [D.extra2, r(L.extra2)],
+      [D.prev, r(L.prev)],
+      [D.h, dH],
+      [D.c, lstm ? dC : 0],
+      [D.dy, pdy],
+      [D.dx, dx],
+      [D.dA, dA],
+      [D.dPrev, dPrev],
+      [D.dn, gruBefore ? dn : 0],
+    ]);
+    run('rnnBackward', desc, batch);
     // The recurrent kernel's gradient: prev^T dA over all T * B rows (gru: r * prev for U_h).
     const dK = y.ptr + G.kernel * 4;
     const rowsAll = steps * batch;
-    if (cell === 'gru') {
-      gemm(u, 2 * u, rowsAll, r(L.prev), 1, u, dABase, gu, 1, dK, gu, true);
-      gemm(u, u, rowsAll, r(L.extra2), 1, u, dABase + 2 * u * 4, gu, 1, dK + 2 * u * 4, gu, true);
+    if (gruBefore) {
+      gemm(u, 2 * u, rowsAll, r(L.prev), 1, u, dA, gu, 1, dK, gu, true);
+      gemm(u, u, rowsAll, r(L.extra2), 1, u, dA + 2 * u * 4, gu, 1, dK + 2 * u * 4, gu, true);
     } else {
-      gemm(u, gu, rowsAll, r(L.prev), 1, u, dABase, gu, 1, dK, gu, true);
+      gemm(u, gu, rowsAll, r(L.prev), 1, u, dA, gu, 1, dK, gu, true);
     }
     if (G.bias >= 0) {
       const acc = mem.alloc(gu * 8);
-      k.sumLeading(dABase, y.ptr + G.bias * 4, rowsAll, gu, acc);
+      k.sumLeading(dA, y.ptr + G.bias * 4, rowsAll, gu, acc);
       mem.freeBlock(acc, gu * 8);
     }
     k.copy(y.ptr + G.h0 * 4, dH, bytes);
     if (lstm) k.copy(y.ptr + G.c0 * 4, dC, bytes);
-    mem.freeBlock(scratch, scratchBytes);
+    s.free();
     return y;
   };
 

@@ -87,6 +87,8 @@ export const CALLABLE = [
   'im2col',
   'col2im',
   'convDirect',
+  'rnnForward',
+  'rnnBackward',
 ] as const;
 export type Callable = (typeof CALLABLE)[number];
 /** Most arguments an OP_CALL row carries. */

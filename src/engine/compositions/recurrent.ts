@@ -86,7 +86,6 @@ function forward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentAtt
   const { bias, mask, drop } = optionals(attrs, inputs.slice(lstm ? 4 : 3));
   let h = h0;
   let c = lstm ? (inputs[3] as Tensor) : null;
-  let out = p.zeros([batch, u]);
   const outputs: Tensor[] = [];
   const prevs: Tensor[] = [];
   const gates: Tensor[] = [];
@@ -143,8 +142,8 @@ function forward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentAtt
     }
     const keep = keptRows(p, mask, t, batch);
     h = keep === null ? hNew : p.where(keep, hNew, h);
-    out = keep === null ? hNew : p.where(keep, hNew, out);
-    outputs.push(out);
+    // A skipped row keeps its states and outputs the h it keeps (Keras 3), or zeros.
+    outputs.push(keep === null || !attrs.zeroOutputForMask ? h : p.where(keep, hNew, 0));
   }
   const published = [...outputs, h, ...(c === null ? [] : [c])];
   if (!attrs.saveForBackward) return flatConcat(p, published);
@@ -168,15 +167,13 @@ function backward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentAt
   // The gradients reaching the carried states after step t (from the final states first).
   let dH = dYAt(steps);
   let dC = lstm ? dYAt(steps + 1) : null;
-  // A skipped step repeats the previous output: its gradient passes to the step before.
-  let carryOut: Tensor | null = null;
   const zrKernel = cell === 'gru' ? block(p, kernel, 0, u, 2) : kernel;
   const candidateKernel = cell === 'gru' ? block(p, kernel, 2, u) : kernel;
   const dProjected: Tensor[] = [];
   // d(recurrent product) per step; for LSTM and SimpleRNN it is d(projected) itself.
   const dProduct: Tensor[] = [];
   for (let t = steps - 1; t >= 0; t--) {
-    const dOut = carryOut === null ? dYAt(t) : p.binary('Add', dYAt(t), carryOut);
+    const dOut = dYAt(t);
     const keep = keptRows(p, mask, t, batch);
     let dn = p.binary('Add', dOut, dH);
     let dcIn = dC;
@@ -184,8 +181,9 @@ function backward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentAt
       dH = p.zeros([batch, u]);
     } else {
       dn = p.where(keep, dn, 0);
-      carryOut = p.where(keep, 0, dOut);
-      dH = p.where(keep, 0, dH);
+      // A skipped step passes the states' gradients on, plus its output's, which repeated h
+      // (nothing with zeroOutputForMask: it output zeros).
+      dH = p.where(keep, 0, attrs.zeroOutputForMask ? dH : p.binary('Add', dH, dOut));
       if (dC !== null) dcIn = p.where(keep, dC, 0);
     }
     const gates = section(L.gateValues + t * batch * gu, [batch, gu]);

@@ -9,6 +9,7 @@ import type { Initializer } from '../../initializers/index.js';
 import { zeros } from '../../ops/creation.js';
 import type { RecurrentActivation, RecurrentCell } from '../../backend/kernels.js';
 import { add, cast, mul, where } from '../../ops/elementwise.js';
+import { matMulBiasActivation } from '../../ops/fused.js';
 import { matMul } from '../../ops/linalg.js';
 import { dropoutMask } from '../../ops/random.js';
 import { reshape, reverse, slice, stack, transpose, unstack } from '../../ops/movement.js';
@@ -226,12 +227,7 @@ export abstract class RNN extends Layer {
         ? dropoutMask([batch, this.units], this.recurrentDropout, this.seeds.next())
         : null;
 
-    // At a masked step the fused kernels repeat the previous output, zero before the first
-    // unmasked step; Keras repeats the previous state h, which differs only there when initial
-    // states are given. Those calls, and zeroOutputForMask (which Bidirectional sets, as Keras
-    // does), run the step-by-step loop.
-    const fusable = mask === null || (initial.length === 0 && !this.zeroOutputForMask);
-    const fused = fusion && fusable && steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
+    const fused = fusion && steps > 0 && x.dtype === 'float32' ? this.fusedCell() : null;
     if (fused !== null) {
       return this.callFused(fused, seq, states, mask, recurrentMask);
     }
@@ -297,12 +293,14 @@ export abstract class RNN extends Layer {
     const k = this.gateCount * this.units;
     let timeMajor = transpose(seq, [1, 0, 2]);
     if (this.goBackwards) timeMajor = reverse(timeMajor, 0);
-    let projected = reshape(
-      matMul(reshape(timeMajor, [steps * batch, features]), this.kernel as LayerWeight),
+    // The input bias rides on the product (one kernel and one output instead of two).
+    const rows = reshape(timeMajor, [steps * batch, features]);
+    const kernel = this.kernel as LayerWeight;
+    const bias = this.inputBias();
+    const projected = reshape(
+      bias === null ? matMul(rows, kernel) : matMulBiasActivation(rows, kernel, bias, 'linear'),
       [steps, batch, k],
     );
-    const bias = this.inputBias();
-    if (bias !== null) projected = add(projected, bias);
     let stepMask: Tensor | null = null;
     if (mask !== null) {
       stepMask = cast(transpose(mask, [1, 0]), 'float32');
@@ -317,6 +315,7 @@ export abstract class RNN extends Layer {
       initialStates: states,
       recurrentBias: fused.recurrentBias,
       mask: stepMask,
+      zeroOutputForMask: this.zeroOutputForMask,
       recurrentDropout: recurrentMask,
     });
     const output = this.returnSequences
