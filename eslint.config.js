@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'playground/dist/',
+      'docs/api/',
       'node_modules/',
       'bench/results/',
       'assembly/',
