@@ -307,6 +307,7 @@ export {
   deserializeRegularizer,
   registerRegularizer,
   type RegularizerIdentifier,
+  type FactorArg,
   type OrthogonalMode,
 } from './regularizers/index.js';
 export {
@@ -373,7 +374,14 @@ export {
 export type { KerasObject, JsonObject, JsonValue } from './serialization/keras-object.js';
 // Loss and metric classes are reached through their namespaces (`losses.MeanSquaredError`,
 // `metrics.MeanSquaredError`), where Keras's names do not clash.
-export { losses, metrics, activations } from './namespaces.js';
+export * as losses from './losses/namespace.js';
+export * as metrics from './metrics/namespace.js';
+export * as activations from './activations/namespace.js';
+// Types that public signatures name, from the modules that define them.
+export type { ApplyOptions } from './layers/base/layer.js';
+export type { GradientsArg } from './optimizers/optimizer.js';
+export type { PerOutput } from './training/compiled.js';
+export type { WeightDType } from './saving/types.js';
 export {
   Loss,
   getLoss,

@@ -106,7 +106,7 @@ export function deserializeRegularizer(
   return registry.deserialize(object, where);
 }
 
-type FactorArg<K extends string> = number | { [P in K]?: number };
+export type FactorArg<K extends string> = number | { [P in K]?: number };
 
 function factorOf<K extends string>(
   arg: FactorArg<K> | undefined,
