@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'playground/dist/',
+      'docs/api/',
       'node_modules/',
       'bench/results/',
       'assembly/',
@@ -23,6 +24,25 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Type-aware rules, for the TypeScript the compiler checks (tsconfig.json's include).
+    files: ['{src,test,bench,examples,scripts,playground}/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // A promise nobody awaits loses its rejection: await it, return it, or mark it `void`.
+      // node:test's `test()` returns a promise the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,8 +1,8 @@
 /**
  * Builds the playground into a static folder (default playground/dist): index.html, style.css,
  * main.js (the page) and worker.js (the training worker), bundled by esbuild for browsers.
- * `lamina-nn` resolves to this repository's sources, through the package's browser map exactly
- * as the published package does for an app. Deploy the folder on any static host that sends
+ * `lamina-nn` resolves to this repository's sources, with src/platform's browser variant swapped
+ * in as the published package's browser map does for an app. Deploy the folder on any static host that sends
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`
  * (without them the page still works, single-threaded).
  *
@@ -11,10 +11,25 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '..');
+
+/**
+ * Swaps src/platform/node.ts for src/platform/browser.ts. The package's `browser` map makes this
+ * swap for dist/ only: the published package holds no src/, so the map may not name it.
+ */
+const browserPlatform: Plugin = {
+  name: 'browser-platform',
+  setup(build) {
+    build.onResolve({ filter: /\/platform\/node\.js$/ }, (args) => {
+      const resolved = resolve(args.resolveDir, args.path);
+      if (resolved !== join(root, 'src/platform/node.js')) return undefined;
+      return { path: join(root, 'src/platform/browser.ts') };
+    });
+  },
+};
 
 export function buildOptions(outDir: string, minify = true): BuildOptions {
   return {
@@ -28,6 +43,7 @@ export function buildOptions(outDir: string, minify = true): BuildOptions {
     minify,
     sourcemap: true,
     alias: { 'lamina-nn': './src/index.ts' },
+    plugins: [browserPlatform],
     logLevel: 'warning',
   };
 }

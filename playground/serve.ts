@@ -35,7 +35,10 @@ copyStatic(out);
 const ctx = await context({
   ...buildOptions(out, false),
   // index.html and style.css are copied again on every rebuild.
-  plugins: [{ name: 'static', setup: (b) => b.onEnd(() => copyStatic(out)) }],
+  plugins: [
+    ...(buildOptions(out, false).plugins ?? []),
+    { name: 'static', setup: (b) => b.onEnd(() => copyStatic(out)) },
+  ],
 });
 await ctx.watch();
 

@@ -126,7 +126,14 @@ export class Model extends Layer {
   /** What `compile` fixed (optimizer, losses, metrics); null before compiling. */
   compiled: Compiled | null = null;
 
-  /** Fixes the optimizer, the loss per output and the metrics, as Keras's compile. */
+  /**
+   * Fixes the optimizer, the loss per output and the metrics, as Keras's compile.
+   * @example
+   * ```ts
+   * const m = sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
+   * m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+   * ```
+   */
   compile(args: CompileArgs): void {
     checkCompileArgs(args, `compile (${this.name})`);
     this.compiled = compileArgs(
@@ -140,6 +147,14 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) or over an async iterable of batches. The logs report the
    * Keras total `loss` (data loss plus every penalty) and `regularization_loss` beside it, for
    * training and validation; `History` also keeps every penalty term per layer and kind.
+   * @example
+   * ```ts
+   * const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [2], kernelRegularizer: l2(0.01) })] });
+   * m.compile({ optimizer: 'sgd', loss: 'mse' });
+   * const history = await m.fit(ones([8, 2]), ones([8, 1]), { epochs: 3, validationSplit: 0.25, seed: 1 });
+   * history.history.loss.length; // 3
+   * history.history.regularization_loss.length; // 3
+   * ```
    */
   fit(x: TensorData, y: TensorData, args?: FitArgs): Promise<History>;
   fit(dataset: AsyncIterable<Batch> | BatchSource, args?: FitArgs): Promise<History>;
@@ -160,11 +175,29 @@ export class Model extends Layer {
     return evaluateDataset(this, dataset, args);
   }
 
-  /** Loss (with penalties), regularization_loss, each penalty term and the metrics. */
+  /**
+   * Loss (with penalties), regularization_loss, each penalty term and the metrics.
+   * @example
+   * ```ts
+   * const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'zeros' })] });
+   * m.compile({ optimizer: 'sgd', loss: 'mse' });
+   * const logs = await m.evaluate(ones([4, 2]), ones([4, 1]));
+   * logs.loss; // 1
+   * ```
+   */
   evaluate(x: TensorData, y: TensorData, args?: EvaluateArgs): Promise<Logs> {
     return evaluate(this, x, y, args);
   }
 
+  /**
+   * The outputs for `x` (in inference mode: no dropout or noise), computed in batches of `batchSize`
+   * (default 32); one tensor, or a list for a model with several outputs.
+   * @example
+   * ```ts
+   * const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'ones' })] });
+   * m.predict(ones([5, 3])); // shape [5, 2]
+   * ```
+   */
   predict(x: TensorData, args?: { batchSize?: number }): Tensor | Tensor[] {
     return predict(this, x, args);
   }
@@ -486,6 +519,13 @@ export class Model extends Layer {
   /**
    * Saves in the TensorFlow.js Layers format: a directory or `.json` path (Node: model.json
    * plus binary shards, written crash-safely) or a handler `{ save(artifacts) }`.
+   * @example
+   * ```ts
+   * const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
+   * await m.save('my-model'); // my-model/model.json and its weights
+   * await m.save('my-model.keras'); // a Keras 3 archive
+   * const loaded = await loadModel('my-model.keras');
+   * ```
    */
   async save(target: string | SaveHandler, options?: SaveOptions): Promise<SaveResult> {
     const { saveModel } = await import('../saving/index.js');
@@ -522,7 +562,17 @@ export function serializeLayerAs(layer: Layer, form: ConfigForm): JsonObject {
     : serializedEntry(layer.className, layerConfigAs(layer, form), form);
 }
 
-/** The functional API: `model({ inputs, outputs })`. */
+/**
+ * The functional API: `model({ inputs, outputs })`.
+ * @example
+ * ```ts
+ * const x = input({ shape: [4] });
+ * const h = layers.dense({ units: 8, activation: 'relu' }).apply(x);
+ * const y = layers.dense({ units: 1 }).apply(h);
+ * const m = model({ inputs: x, outputs: y });
+ * m.predict(ones([2, 4])); // shape [2, 1]
+ * ```
+ */
 export function model(args: ModelArgs): Model {
   return new Model(args);
 }

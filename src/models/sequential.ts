@@ -182,7 +182,17 @@ export class Sequential extends Model {
   }
 }
 
-/** `sequential({ layers: [...] })`, as in TensorFlow.js. */
+/**
+ * `sequential({ layers: [...] })`, as in TensorFlow.js.
+ * @example
+ * ```ts
+ * const m = sequential({
+ *   layers: [layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), layers.dense({ units: 1 })],
+ * });
+ * m.add(layers.activation({ activation: 'sigmoid' }));
+ * m.predict(ones([2, 4])); // shape [2, 1]
+ * ```
+ */
 export function sequential(args: SequentialArgs = {}): Sequential {
   return new Sequential(args);
 }

@@ -11,8 +11,11 @@ import * as mv from './movement.js';
 import * as rd from './reduction.js';
 import { topk } from './selection.js';
 
-/** An op `f(x, ...rest)` seen as a method `x.f(...rest)`. */
-type Method<F> = F extends (x: never, ...rest: infer R) => infer O ? (...rest: R) => O : never;
+/**
+ * An op `f(x, ...rest)` seen as a method `x.f(...rest)`. Naming `Tensor` here also keeps its
+ * import in the emitted `chain.d.ts`, whose inferred table of ops refers to it.
+ */
+type Method<F> = F extends (x: Tensor, ...rest: infer R) => infer O ? (...rest: R) => O : never;
 
 const chained = {
   add: ew.add,

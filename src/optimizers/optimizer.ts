@@ -367,7 +367,7 @@ function readIterations(value: unknown, where: string): number {
   return n;
 }
 
-type GradientsArg =
+export type GradientsArg =
   | readonly (readonly [Tensor, Variable])[]
   | Readonly<Record<string, Tensor>>
   | readonly { name: string; tensor: Tensor }[];

@@ -106,7 +106,7 @@ export function deserializeRegularizer(
   return registry.deserialize(object, where);
 }
 
-type FactorArg<K extends string> = number | { [P in K]?: number };
+export type FactorArg<K extends string> = number | { [P in K]?: number };
 
 function factorOf<K extends string>(
   arg: FactorArg<K> | undefined,
@@ -121,22 +121,51 @@ function factorOf<K extends string>(
   return arg[key];
 }
 
-/** `l1(0.01)` or `l1({ l1: 0.01 })`. */
+/**
+ * `l1(0.01)` or `l1({ l1: 0.01 })`.
+ * @example
+ * ```ts
+ * const layer = layers.dense({ units: 4, kernelRegularizer: l1(0.01) });
+ * l1(0.5).apply(tensor([1, -2])); // 1.5
+ * ```
+ */
 export function l1(arg?: FactorArg<'l1'>): L1 {
   return new L1(factorOf(arg, 'l1', 'l1'));
 }
 
-/** `l2(0.01)` or `l2({ l2: 0.01 })`. */
+/**
+ * `l2(0.01)` or `l2({ l2: 0.01 })`.
+ * @example
+ * ```ts
+ * const layer = layers.dense({ units: 4, activityRegularizer: l2(1e-4) });
+ * l2({ l2: 0.5 }).apply(tensor([1, -2])); // 2.5
+ * ```
+ */
 export function l2(arg?: FactorArg<'l2'>): L2 {
   return new L2(factorOf(arg, 'l2', 'l2'));
 }
 
-/** `l1l2({ l1, l2 })`; factors default to 0 (Keras 3; TensorFlow.js's factory defaulted to 0.01). */
+/**
+ * `l1l2({ l1, l2 })`; factors default to 0 (Keras 3; TensorFlow.js's factory defaulted to 0.01).
+ * @example
+ * ```ts
+ * l1l2({ l1: 0.5, l2: 0.5 }).apply(tensor([1, -2])); // 4
+ * ```
+ */
 export function l1l2(arg: { l1?: number; l2?: number } = {}): L1L2 {
   checkOptions(arg, ['l1', 'l2'], 'l1l2');
   return new L1L2(arg.l1, arg.l2);
 }
 
+/**
+ * Keras 3's orthogonal regularizer: penalizes the overlap (mean absolute cosine similarity) between
+ * the rows, or with `mode: 'columns'` the columns, of a kernel (`factor` default 0.01).
+ * @example
+ * ```ts
+ * const layer = layers.dense({ units: 4, kernelRegularizer: orthogonalRegularizer({ factor: 0.01 }) });
+ * orthogonalRegularizer({ factor: 1, mode: 'rows' }).apply(eye(2)); // 0
+ * ```
+ */
 export function orthogonalRegularizer(
   arg: { factor?: number; mode?: OrthogonalMode } = {},
 ): OrthogonalRegularizer {
@@ -144,7 +173,14 @@ export function orthogonalRegularizer(
   return new OrthogonalRegularizer(arg.factor, arg.mode);
 }
 
-/** Keras's `regularizers` module: `regularizers.l2(0.01)`, `regularizers.get('l1')`. */
+/**
+ * Keras's `regularizers` module: `regularizers.l2(0.01)`, `regularizers.get('l1')`.
+ * @example
+ * ```ts
+ * layers.dense({ units: 4, kernelRegularizer: regularizers.l2(0.01) });
+ * regularizers.get('l1').apply(tensor([1, -2])); // 0.03
+ * ```
+ */
 export const regularizers = {
   l1,
   l2,

@@ -83,6 +83,13 @@ async function artifactsFrom(
  * `{ modelTopology, weightSpecs, weightData }` or a handler `{ load() }` (e.g. io.fromMemory).
  * For http(s), `options` also takes io.http's (requestInit, fetchFunc, weightPathPrefix...).
  * Every failure is a LaminaError.
+ * @example
+ * ```ts
+ * const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
+ * await m.save('saved.keras');
+ * const loaded = await loadModel('saved.keras');
+ * loaded.predict(ones([1, 3])); // shape [1, 2]
+ * ```
  */
 export async function loadModel(
   source: string | KerasBytes | ModelArtifacts | LoadHandler,
@@ -102,6 +109,12 @@ export async function loadModel(
 /**
  * Loads weights into `model`, all checked before any is assigned (a LaminaError otherwise): from
  * the TensorFlow.js format, or a Keras file (`.keras`, `.weights.h5`, legacy `.h5`; path or bytes).
+ * @example
+ * ```ts
+ * const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
+ * await m.save('weights.weights.h5');
+ * await loadWeights(m, 'weights.weights.h5');
+ * ```
  */
 export async function loadWeights(
   model: Model,
@@ -125,6 +138,12 @@ export async function loadWeights(
  * http(s)://, indexeddb://, localstorage://, downloads://; see io); or hands the artifacts to a
  * `{ save }` handler. For `.keras`, a compiled model's compile config and optimizer state are
  * included unless `includeOptimizer` is false.
+ * @example
+ * ```ts
+ * const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
+ * await saveModel(m, 'saved-model'); // the TensorFlow.js Layers format
+ * await saveModel(m, 'saved.weights.h5'); // Keras 3's weights file
+ * ```
  */
 export async function saveModel(
   model: Model,

@@ -58,7 +58,10 @@ export class Tensor {
   /** @internal The op that made this tensor under a recording tape, if any. */
   node: TapeNodeRef | null = null;
 
-  /** @internal Use the creation ops (`tensor`, `zeros`, ...) instead. */
+  /**
+   * Use the creation ops (`tensor`, `zeros`, ...) instead. Not marked internal: a class whose
+   * constructor is stripped from the declarations would seem constructible with no arguments.
+   */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
     this.id = nextTensorId++;
     this.storage = storage;
@@ -151,7 +154,7 @@ export class Variable extends Tensor {
   readonly name: string;
   trainable: boolean;
 
-  /** @internal Use `variable(initialValue, options)`. */
+  /** Use `variable(initialValue, options)` instead. */
   constructor(initial: Tensor, options: VariableOptions = {}) {
     super(initial.storage, initial.shape, initial.dtype);
     const name = options.name ?? `variable_${nextVariableId++}`;

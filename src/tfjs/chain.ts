@@ -17,6 +17,14 @@ function checkedReshape(t: Tensor, shape: Shape, op: string): Tensor {
   return reshape(t, shape);
 }
 
+/**
+ * `tensor.variable()`. A declared function rather than an inline method so that the emitted
+ * `chain.d.ts` keeps its import of `Variable` (an inline method's return type loses it).
+ */
+function toVariable(this: Tensor, trainable = true, name?: string, dtype?: DType): Variable {
+  return makeVariable(dtype === undefined ? this : cast(this, dtype), { trainable, name });
+}
+
 const methods = {
   /** Does nothing: the tensor's storage is reclaimed once nothing refers to it. */
   dispose(this: Tensor): void {},
@@ -78,9 +86,7 @@ const methods = {
   stack(this: Tensor, x: Tensor | readonly Tensor[], axis = 0): Tensor {
     return stack([this, ...(x instanceof Tensor ? [x] : x)], axis);
   },
-  variable(this: Tensor, trainable = true, name?: string, dtype?: DType): Variable {
-    return makeVariable(dtype === undefined ? this : cast(this, dtype), { trainable, name });
-  },
+  variable: toVariable,
   bufferSync(this: Tensor): TensorBuffer {
     return new TensorBuffer(this.shape, this.dtype, this.dataSync());
   },
