@@ -171,7 +171,7 @@ export * as data from './data/index.js';
 export { loadDigits, loadIris, type LabeledData } from './datasets/vendored.js';
 export { parseNumericCsv, readNumericCsv, type NumericTable, type CsvOptions } from './io/csv.js';
 export * from './diagnostics/index.js';
-export { LaminaError, type LaminaErrorCode } from './errors.js';
+export { LaminaError, LaminaTypeError, LaminaRangeError, type LaminaErrorCode } from './errors.js';
 export {
   modelFromJSON,
   loadModel,

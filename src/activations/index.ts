@@ -6,6 +6,7 @@ import * as act from '../ops/activations.js';
 import { exp, mul } from '../ops/elementwise.js';
 import { canonicalName } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -61,7 +62,8 @@ export function getActivation(
     const found = byName.get(alias !== undefined ? canonicalName(alias) : key);
     if (found !== undefined) return found;
   }
-  throw new Error(
+  throw new LaminaError(
+    'invalid-argument',
     `${where}: unknown activation ${JSON.stringify(identifier)}. Known: ${table.map((a) => a.name).join(', ')}`,
   );
 }
@@ -83,7 +85,8 @@ export function serializeActivation(activation: Activation): string {
     !byName.has(canonicalName(activation.name)) ||
     byName.get(canonicalName(activation.name)) !== activation
   ) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `serializeActivation: the custom activation '${activation.name}' cannot be serialized (configs hold no code)`,
     );
   }

@@ -17,17 +17,27 @@ import { add } from '../ops/elementwise.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
 import { Absorbed, gradients, PenaltyGradTerm, type GradContribution } from './gradients/index.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
-    throw new TypeError(`${op}: ${arg} must be a Tensor, received ${typeof x}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: ${arg} must be a Tensor, received ${typeof x}`,
+    );
 }
 
 function checkOutput(y: unknown, op: string): asserts y is Tensor {
   if (!(y instanceof Tensor))
-    throw new TypeError(`${op}: the function must return a Tensor, received ${typeof y}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: the function must return a Tensor, received ${typeof y}`,
+    );
   if (y.dtype !== 'float32')
-    throw new TypeError(`${op}: the function must return a float32 tensor, received ${y.dtype}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: the function must return a float32 tensor, received ${y.dtype}`,
+    );
 }
 
 /**
@@ -36,7 +46,8 @@ function checkOutput(y: unknown, op: string): asserts y is Tensor {
  */
 function assertNotNested(op: string): void {
   if (isRecording()) {
-    throw new Error(
+    throw new LaminaError(
+      'unsupported',
       `${op}: called while another gradient is being recorded; nested (higher-order) gradients are not supported`,
     );
   }
@@ -50,7 +61,7 @@ function ruleFor(
 ): readonly (GradContribution | null)[] {
   if (node.primitive === 'Custom') {
     if (node.customGrad === null)
-      throw new Error('customGrad: internal error: missing gradient function');
+      throw new LaminaError('internal', 'customGrad: internal error: missing gradient function');
     return node.customGrad(dy);
   }
   const rule = gradients[node.primitive] as (
@@ -118,7 +129,8 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
         const gx = inputGrads[k];
         if (gx === null || gx === undefined || needs[k] !== true) return;
         if (!shapesEqual(gx.shape, x.shape)) {
-          throw new Error(
+          throw new LaminaError(
+            'invalid-argument',
             `gradient of ${node.primitive}: input ${k} has shape ${formatShape(x.shape)} but its gradient has shape ${formatShape(gx.shape)}`,
           );
         }
@@ -126,7 +138,10 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
         if (gx instanceof Absorbed) {
           // The rule folded in the term it was given: it replaces that term.
           if (prev !== gx.term)
-            throw new Error(`gradient of ${node.primitive}: internal error: absorbed a stale term`);
+            throw new LaminaError(
+              'internal',
+              `gradient of ${node.primitive}: internal error: absorbed a stale term`,
+            );
           grads.set(x.id, gx.tensor);
           return;
         }
@@ -147,9 +162,13 @@ function seed(y: Tensor, dy: Tensor | undefined, op: string): Tensor {
   if (dy === undefined) return ones(y.shape);
   checkTensorArg(dy, op, 'dy');
   if (dy.dtype !== 'float32')
-    throw new TypeError(`${op}: dy must be a float32 tensor, received ${dy.dtype}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: dy must be a float32 tensor, received ${dy.dtype}`,
+    );
   if (!shapesEqual(dy.shape, y.shape)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: dy must have the shape of f's output ${formatShape(y.shape)}, received ${formatShape(dy.shape)}`,
     );
   }
@@ -176,7 +195,11 @@ export function valueAndGrads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
   return (xs, dy) => {
-    if (!Array.isArray(xs)) throw new TypeError('valueAndGrads: xs must be an array of tensors');
+    if (!Array.isArray(xs))
+      throw new LaminaTypeError(
+        'invalid-argument',
+        'valueAndGrads: xs must be an array of tensors',
+      );
     xs.forEach((x, i) => checkTensorArg(x, 'valueAndGrads', `xs[${i}]`));
     assertNotNested('valueAndGrads');
     const tape = newTape(xs, false);
@@ -215,7 +238,8 @@ export function variableGrads(
   const out: Record<string, Tensor> = {};
   for (const [g, v] of pairs) {
     if (Object.prototype.hasOwnProperty.call(out, v.name)) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `variableGrads: two variables share the name '${v.name}'; give variables unique names`,
       );
     }
@@ -236,7 +260,10 @@ export function variableGradPairs(
   if (varList !== undefined) {
     varList.forEach((v, i) => {
       if (!(v instanceof Variable))
-        throw new TypeError(`${op}: varList[${i}] must be a Variable, received ${typeof v}`);
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${op}: varList[${i}] must be a Variable, received ${typeof v}`,
+        );
     });
   }
   assertNotNested(op);
@@ -247,7 +274,8 @@ export function variableGradPairs(
     value = withTape(tape, f);
     checkOutput(value, op);
     if (value.rank !== 0)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: f must return a scalar, received shape ${formatShape(value.shape)}`,
       );
     // A trainable variable returned as is (read by no op) still counts as read.
@@ -290,7 +318,8 @@ export function customGrad(
     inputs.forEach((x, i) => checkTensorArg(x, 'customGrad', `inputs[${i}]`));
     const result = noGrad(() => f(...inputs));
     if (!(result?.value instanceof Tensor) || typeof result.gradFunc !== 'function') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         'customGrad: f must return { value: Tensor, gradFunc: (dy) => Tensor | Tensor[] }',
       );
     }
@@ -298,7 +327,8 @@ export function customGrad(
       const g = result.gradFunc(dy);
       const list = g instanceof Tensor ? [g] : [...g];
       if (list.length !== inputs.length) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `customGrad: gradFunc returned ${list.length} gradients for ${inputs.length} inputs`,
         );
       }

@@ -39,6 +39,7 @@ import {
   type MagnitudeStats,
   type WeightStats,
 } from './stats.js';
+import { LaminaRangeError } from '../errors.js';
 
 export interface DiagnoseOptions {
   /** |w| below this counts as near zero (default 1e-3). */
@@ -90,7 +91,10 @@ export function diagnose(
 ): DiagnosisReport {
   const nearZero = options.nearZero ?? DEFAULT_NEAR_ZERO;
   if (typeof nearZero !== 'number' || !(nearZero >= 0)) {
-    throw new RangeError(`diagnose: nearZero must be a number >= 0, received ${String(nearZero)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `diagnose: nearZero must be a number >= 0, received ${String(nearZero)}`,
+    );
   }
   const names = model instanceof Model ? model.inputNames : ['input'];
   const xs = toList(x, names, 'x', `diagnose (${model.name})`);
@@ -173,7 +177,8 @@ function runGraph(model: Model, inputs: Tensor[], prefix: string, ctx: Context):
   const ins = model.inputs;
   const where = `diagnose (${model.name})`;
   if (inputs.length !== ins.length) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected ${ins.length} input tensor(s), received ${inputs.length}`,
     );
   }

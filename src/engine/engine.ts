@@ -9,6 +9,7 @@ import type { KernelAttrs, KernelInputs, KernelName } from '../backend/kernels.j
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor, Variable, type Storage, type TapeNodeRef } from '../tensor/tensor.js';
+import { LaminaError } from '../errors.js';
 
 /** Primitives the gradient table covers: every kernel, plus reshape (a view, no kernel). */
 export type PrimitiveName = KernelName | 'Reshape';
@@ -56,7 +57,8 @@ export function registerBackend(backend: Backend): void {
 export function setBackend(name: string): void {
   const b = backends.get(name);
   if (b === undefined) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `setBackend: unknown backend '${name}'; registered: ${[...backends.keys()].join(', ')}`,
     );
   }

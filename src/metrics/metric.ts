@@ -8,6 +8,7 @@ import type { TensorLike } from '../ops/convert.js';
 import { broadcastTo } from '../ops/movement.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { Tensor } from '../tensor/tensor.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
 
 export interface MetricArgs {
   name?: string;
@@ -24,7 +25,10 @@ export abstract class Metric {
 
   constructor(defaultName: string, args: MetricArgs = {}) {
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0))
-      throw new TypeError(`${defaultName}: name must be a non-empty string`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${defaultName}: name must be a non-empty string`,
+      );
     this.name = args.name ?? defaultName;
   }
 
@@ -78,7 +82,8 @@ export function samplewiseTotals(
   try {
     wb = broadcastTo(w, rShape).dataSync();
   } catch {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: sampleWeight of shape ${shapeStr(sampleWeight.shape)} cannot be applied to values of shape ${shapeStr(values.shape)}`,
     );
   }
@@ -138,14 +143,18 @@ export class MeanMetricWrapper extends MeanState {
   readonly fn: LossFn;
   constructor(fn: LossFn, args: MetricArgs = {}) {
     if (typeof fn !== 'function')
-      throw new TypeError(`MeanMetricWrapper: fn must be a function, received ${typeof fn}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `MeanMetricWrapper: fn must be a function, received ${typeof fn}`,
+      );
     super(fn.name || 'mean_metric_wrapper', args);
     this.fn = fn;
   }
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     const values = this.fn(yTrue, yPred);
     if (!(values instanceof Tensor)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `metric ${this.name}: the function must return a Tensor of per-sample values, received ${typeof values}`,
       );
     }

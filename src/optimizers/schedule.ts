@@ -5,6 +5,7 @@ import {
   type JsonObject,
   type KerasObject,
 } from '../serialization/keras-object.js';
+import { LaminaTypeError } from '../errors.js';
 
 export abstract class LearningRateSchedule {
   abstract readonly className: string;
@@ -30,7 +31,10 @@ export function registerLearningRateSchedule(
   fromConfig: (config: JsonObject) => LearningRateSchedule,
 ): void {
   if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError('registerLearningRateSchedule: name must be a non-empty string');
+    throw new LaminaTypeError(
+      'invalid-argument',
+      'registerLearningRateSchedule: name must be a non-empty string',
+    );
   scheduleRegistry.register(name, fromConfig);
   custom.add(name);
 }
@@ -52,7 +56,8 @@ export function deserializeSchedule(
   where = 'deserializeSchedule',
 ): LearningRateSchedule {
   if (!isKerasObject(object))
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: expected a { class_name, config } object, received ${JSON.stringify(object)}`,
     );
   return scheduleRegistry.create(

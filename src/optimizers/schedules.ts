@@ -5,6 +5,7 @@
  */
 import { configNumber, type JsonObject } from '../serialization/keras-object.js';
 import { LearningRateSchedule, scheduleRegistry as registry } from './schedule.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export {
   LearningRateSchedule,
@@ -14,7 +15,8 @@ export {
 } from './schedule.js';
 
 function invalid(where: string, arg: string, expected: string, value: unknown): RangeError {
-  return new RangeError(
+  return new LaminaRangeError(
+    'invalid-argument',
     `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${JSON.stringify(value) ?? String(value)}`,
   );
 }
@@ -87,9 +89,13 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     super();
     const where = this.className;
     if (!Array.isArray(boundaries) || !Array.isArray(values))
-      throw new TypeError(`${where}: boundaries and values must be arrays of numbers`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: boundaries and values must be arrays of numbers`,
+      );
     if (boundaries.length !== values.length - 1) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: The length of boundaries should be 1 less than the length of values. Received: boundaries=${JSON.stringify(boundaries)} of length ${boundaries.length}, and values=${JSON.stringify(values)} of length ${values.length}.`,
       );
     }
@@ -250,7 +256,8 @@ function bool(c: JsonObject, key: string, where: string, fallback: boolean): boo
   const v = c[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'boolean')
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: config '${key}' must be a boolean, received ${JSON.stringify(v)}`,
     );
   return v;
@@ -264,7 +271,10 @@ function str(c: JsonObject, key: string, fallback: string): string {
 function numbers(c: JsonObject, key: string, where: string): number[] {
   const v = c[key];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
-    throw new TypeError(`${where}: config '${key}' must be an array of numbers`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config '${key}' must be an array of numbers`,
+    );
   return v as number[];
 }
 

@@ -10,6 +10,7 @@
 import type { Layer } from '../layers/base/layer.js';
 import type { LayerNode, SymbolicTensor } from '../layers/base/symbolic.js';
 import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
+import { LaminaTypeError } from '../errors.js';
 
 export type ConfigForm = 'keras3' | 'tfjs';
 
@@ -34,7 +35,8 @@ function isSequential(layer: Layer): boolean {
 
 /** The model's own config (the `config` entry of its serialized form). */
 export function modelConfig(model: Layer, form: ConfigForm = 'keras3'): JsonObject {
-  if (!isModel(model)) throw new TypeError(`${String(model)} is not a model`);
+  if (!isModel(model))
+    throw new LaminaTypeError('invalid-argument', `${String(model)} is not a model`);
   return isSequential(model) ? sequentialConfig(model, form) : functionalConfig(model, form);
 }
 

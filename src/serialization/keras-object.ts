@@ -3,7 +3,7 @@
  * `{ module, class_name, config, registered_name }` in Keras 3; tf.keras and TensorFlow.js write
  * the older `{ class_name, config }`. Both load; Keras 3's is written.
  */
-import { LaminaError } from '../errors.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** A JSON-compatible value, as found in Keras configs. */
 export type JsonValue =
@@ -109,7 +109,10 @@ export class Registry<T> {
   /** Registers a user class by name; it serializes with `registered_name` and no module. */
   registerCustom(name: string, fromConfig: (config: JsonObject) => T, where: string): void {
     if (typeof name !== 'string' || name.length === 0) {
-      throw new TypeError(`${where}: name must be a non-empty string, received ${String(name)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: name must be a non-empty string, received ${String(name)}`,
+      );
     }
     this.register(name, fromConfig);
     this.custom.add(name);
@@ -142,10 +145,11 @@ export function configNumber(
   const v = config[key];
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
-    throw new TypeError(`${where}: config is missing '${key}'`);
+    throw new LaminaTypeError('invalid-argument', `${where}: config is missing '${key}'`);
   }
   if (typeof v !== 'number')
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: config '${key}' must be a number, received ${JSON.stringify(v)}`,
     );
   return v;
@@ -160,10 +164,11 @@ export function configString(
   const v = config[key];
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
-    throw new TypeError(`${where}: config is missing '${key}'`);
+    throw new LaminaTypeError('invalid-argument', `${where}: config is missing '${key}'`);
   }
   if (typeof v !== 'string')
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: config '${key}' must be a string, received ${JSON.stringify(v)}`,
     );
   return v;
@@ -173,7 +178,10 @@ export function optionalSeed(config: JsonObject, where: string): number | undefi
   const v = config.seed;
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v))
-    throw new TypeError(`${where}: seed must be an integer, received ${JSON.stringify(v)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: seed must be an integer, received ${JSON.stringify(v)}`,
+    );
   return v;
 }
 
@@ -191,7 +199,8 @@ export function invalidArgument(
   expected: string,
   value: unknown,
 ): RangeError {
-  return new RangeError(
+  return new LaminaRangeError(
+    'invalid-argument',
     `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${show(value)}`,
   );
 }

@@ -2,6 +2,7 @@ import type { Backend, DataHandle } from '../backend/backend.js';
 import type { DType, NestedArray, TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
 
 /** Where a tensor's values live. Replaced wholesale (never mutated) by `Variable.assign`. */
 export interface Storage {
@@ -120,7 +121,8 @@ export function findVariable(name: string): Variable | null {
   }
   variablesByName.set(name, live);
   if (live.length > 1)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${live.length} live variables are named '${name}': pass the variables themselves, not their names`,
     );
   return live[0]?.deref() ?? null;
@@ -144,7 +146,10 @@ export class Variable extends Tensor {
     super(initial.storage, initial.shape, initial.dtype);
     const name = options.name ?? `variable_${nextVariableId++}`;
     if (typeof name !== 'string' || name.length === 0) {
-      throw new TypeError(`variable: name must be a non-empty string, received ${String(name)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `variable: name must be a non-empty string, received ${String(name)}`,
+      );
     }
     this.name = name;
     this.trainable = options.trainable ?? true;
@@ -156,7 +161,8 @@ export class Variable extends Tensor {
   /** Replaces the value. The new value is copied by reference (tensors are immutable). */
   assign(value: Tensor): void {
     if (!shapesEqual(value.shape, this.shape) || value.dtype !== this.dtype) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `Variable.assign (${this.name}): expected shape ${formatShape(this.shape)} and dtype ${this.dtype}, received shape ${formatShape(value.shape)} and dtype ${value.dtype}`,
       );
     }

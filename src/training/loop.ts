@@ -3,7 +3,7 @@
  * the Keras total `loss` (data + penalties) and, beside it, `regularization_loss`, in training
  * and on validation data alike (TensorFlow.js leaves the penalties out of `val_loss`).
  */
-import { LaminaError } from '../errors.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 import type { Layer } from '../layers/base/layer.js';
 import { concat } from '../ops/movement.js';
 import { noGrad, whenNotDifferentiating } from '../autograd/grad.js';
@@ -85,7 +85,8 @@ export interface EvaluateArgs {
 
 function compiledOf(model: TrainableModel, where: string): Compiled {
   if (model.compiled === null)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-state',
       `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
     );
   return model.compiled;
@@ -109,12 +110,14 @@ function arrays(
   const xs = toList(x, model.inputNames, 'x', where);
   const ys = toList(y, model.outputNames, 'y', where);
   if (xs.length !== model.inputNames.length) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the model has ${model.inputNames.length} inputs (${model.inputNames.join(', ')}), received ${xs.length} arrays for x`,
     );
   }
   if (ys.length !== model.outputNames.length) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the model has ${model.outputNames.length} outputs (${model.outputNames.join(', ')}), received ${ys.length} arrays for y`,
     );
   }
@@ -166,7 +169,10 @@ export interface FitContext {
 
 function checkSteps(value: number | undefined, arg: string, where: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-    throw new RangeError(`${where}: ${arg} must be a positive integer, received ${String(value)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: ${arg} must be a positive integer, received ${String(value)}`,
+    );
   }
 }
 
@@ -219,10 +225,14 @@ async function fitLoop(
   const args: FitArgs = streaming ? ((y as FitArgs | undefined) ?? {}) : rawArgs;
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1)
-    throw new RangeError(`${where}: epochs must be a positive integer, received ${String(epochs)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: epochs must be a positive integer, received ${String(epochs)}`,
+    );
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: initialEpoch must be an integer in [0, epochs), received ${String(initialEpoch)}`,
     );
   }
@@ -235,7 +245,11 @@ async function fitLoop(
   let validation: ArrayData | null = null;
   let validationSource: AsyncIterable<Batch> | null = null;
   if (!streaming) {
-    if (y === undefined) throw new TypeError(`${where}: y is required when x is not a data source`);
+    if (y === undefined)
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: y is required when x is not a data source`,
+      );
     const all = arrays(
       model,
       x as TensorData,
@@ -245,7 +259,10 @@ async function fitLoop(
       where,
     );
     if (args.validationSplit !== undefined && args.validationData !== undefined) {
-      throw new TypeError(`${where}: pass validationSplit or validationData, not both`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: pass validationSplit or validationData, not both`,
+      );
     }
     if (args.validationSplit !== undefined) {
       const cut = splitAt(all.n, args.validationSplit, where);
@@ -259,7 +276,8 @@ async function fitLoop(
     validationSource = batchesOf(args.validationData, `${where} validationData`);
   } else if (args.validationData !== undefined) {
     if (!Array.isArray(args.validationData) || args.validationData.length < 2) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: validationData must be [x, y], [x, y, sampleWeight], an async iterable of batches or a Dataset`,
       );
     }
@@ -452,7 +470,8 @@ export async function evaluateBatches(
     if (++b === steps) break;
   }
   if (b === 0) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the data source yielded no batches (an async generator object can be read only once: pass a Dataset, or an object whose [Symbol.asyncIterator]() starts over)`,
     );
   }

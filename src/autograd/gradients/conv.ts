@@ -1,6 +1,7 @@
 import type { ConvKernels } from '../../backend/kernels.js';
 import { runKernel } from '../../engine/engine.js';
 import type { GradTable } from './types.js';
+import { LaminaError } from '../../errors.js';
 
 const f32 = 'float32' as const;
 
@@ -78,7 +79,8 @@ export const convGradients: GradTable<keyof ConvKernels> = {
     runKernel('MaxPoolGrad', [x, dy], attrs, { shape: x.shape, dtype: f32 }),
   ],
   MaxPoolGrad: () => {
-    throw new Error(
+    throw new LaminaError(
+      'unsupported',
       'maxPool2d: second-order gradients are not supported (differentiate maxPool2d once)',
     );
   },

@@ -19,6 +19,7 @@ import {
   type Callable,
   type ThreadHost,
 } from './threads.js';
+import { LaminaError } from '../../errors.js';
 
 /** GEMMs with fewer multiply-adds than this stay on the calling thread (dispatch costs ~10 us). */
 const PARALLEL_MIN_MACS = 2 ** 21;
@@ -72,13 +73,15 @@ export function createGemm(
     pool = null;
     if (n === 1) return;
     if (!shared) {
-      throw new Error(
+      throw new LaminaError(
+        'unsupported',
         'setThreads: this runtime has no shared WebAssembly memory (browsers need a cross-origin ' +
           'isolated page: COOP same-origin + COEP require-corp)',
       );
     }
     host ??= nodeThreadHost() ?? browserThreadHost();
-    if (host === null) throw new Error('setThreads: no way to start workers in this runtime');
+    if (host === null)
+      throw new LaminaError('unsupported', 'setThreads: no way to start workers in this runtime');
     while (scratch.length < n) scratch.push(mem.allocPinned(k.gemmScratchBytes()));
     pool = new ThreadPool(host, module, memory, n);
   }
@@ -187,7 +190,8 @@ export function createGemm(
     const id = CALLABLE.indexOf(name) + 1;
     const rows = parts.map((args) => {
       if (args.length > MAX_CALL_ARGS)
-        throw new Error(
+        throw new LaminaError(
+          'invalid-argument',
           `wasm thread pool: ${name} takes ${args.length} arguments, at most ${MAX_CALL_ARGS} fit a job`,
         );
       return [

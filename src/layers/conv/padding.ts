@@ -19,10 +19,12 @@ import {
   toChannelsLast,
 } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 function checkRank4(s: SymbolicShape, where: string): void {
   if (s.length !== 4) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected an input of rank 4 (batch, height, width, channels), received shape ${formatSymbolicShape(s)}`,
     );
   }
@@ -65,7 +67,8 @@ export class ZeroPadding2D extends Layer {
       rows = normalizeTuple(p[0], 2, 'padding', where, true);
       cols = normalizeTuple(p[1], 2, 'padding', where, true);
     } else {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: Invalid value for argument padding: expected a non-negative integer, a tuple of 2 of them, or a tuple of 2 tuples of 2 ([[top, bottom], [left, right]]). Received: padding=${JSON.stringify(p)}`,
       );
     }
@@ -144,7 +147,8 @@ export class UpSampling2D extends Layer {
     const interpolation: unknown = args.interpolation ?? 'nearest';
     if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
       const known = ['bicubic', 'lanczos3', 'lanczos5', 'area'].includes(String(interpolation));
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: Invalid value for argument interpolation: expected 'nearest' or 'bilinear'${known ? ` ('${String(interpolation)}' exists in Keras but is not implemented)` : ''}. Received: interpolation=${JSON.stringify(interpolation)}`,
       );
     }

@@ -27,6 +27,7 @@ import {
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 export interface Conv2DTransposeArgs extends ConvCommonArgs {
   /** 'valid' (default) or 'same'. */
@@ -75,7 +76,8 @@ export class Conv2DTranspose extends Layer {
     this.dataFormat = checkDataFormat(args.dataFormat, where);
     this.dilationRate = normalizeTuple(args.dilationRate ?? 1, 2, 'dilationRate', where);
     if (this.dilationRate.some((d) => d !== 1)) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: dilationRate > 1 is not supported for transposed convolution. Received: dilationRate=${JSON.stringify(args.dilationRate)}`,
       );
     }
@@ -85,7 +87,8 @@ export class Conv2DTranspose extends Layer {
         : normalizeTuple(args.outputPadding, 2, 'outputPadding', where, true);
     this.outputPadding?.forEach((p, i) => {
       if (p >= (this.strides[i] as number)) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: each outputPadding entry must be smaller than its stride. Received: outputPadding=${JSON.stringify(this.outputPadding)} and strides=${JSON.stringify(this.strides)}`,
         );
       }

@@ -21,6 +21,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
 import { addBiasAndActivate, singleInput, checkPositiveInt } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -104,7 +105,8 @@ export class Dense extends Layer {
     const shape = singleInput(inputShape, where);
     const inputDim = shape[shape.length - 1];
     if (shape.length < 1 || inputDim === null || inputDim === undefined) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: the last dimension of the input must be known, received ${JSON.stringify(shape)}`,
       );
     }
@@ -117,7 +119,8 @@ export class Dense extends Layer {
     const kernel = this.kernel as LayerWeight;
     const inputDim = kernel.shape[0] as number;
     if (x.shape[x.rank - 1] !== inputDim) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Dense '${this.name}': expected the input's last dimension to be ${inputDim}, received shape [${x.shape.join(',')}]`,
       );
     }

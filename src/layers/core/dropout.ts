@@ -11,6 +11,7 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import { checkRank, checkRate, singleInput } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError } from '../../errors.js';
 
 /** Identity in shape: shared by every layer here. */
 abstract class NoiseLayer extends Layer {
@@ -58,7 +59,8 @@ export class Dropout extends NoiseLayer {
   protected maskShape(x: Tensor): number[] {
     if (this.noiseShape === null) return [...x.shape];
     if (this.noiseShape.length !== x.rank) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.className} '${this.name}': noiseShape has rank ${this.noiseShape.length}, the input has rank ${x.rank}`,
       );
     }
@@ -128,7 +130,8 @@ export class GaussianNoise extends NoiseLayer {
   constructor(args: GaussianNoiseArgs) {
     super(args);
     if (typeof args.stddev !== 'number' || !(args.stddev >= 0) || !Number.isFinite(args.stddev)) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `GaussianNoise '${this.name}': Invalid value for argument stddev: expected a non-negative float. Received: stddev=${showValue(args.stddev)}`,
       );
     }

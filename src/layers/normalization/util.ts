@@ -9,6 +9,7 @@ import { WeightParams } from '../base/weight-params.js';
 import { checkBoolean } from '../core/util.js';
 import { optionKeys } from '../../validation/options.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export { checkBoolean };
 
@@ -43,7 +44,8 @@ export function checkNumber(
         : max === Infinity
           ? `a number >= ${min}`
           : `a number in [${min}, ${max}]`;
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
@@ -52,7 +54,8 @@ export function checkNumber(
 
 export function checkInteger(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected an integer. Received: ${arg}=${showValue(value)}`,
     );
   }

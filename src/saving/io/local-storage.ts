@@ -4,7 +4,7 @@
  * `weight_data` (base64) and `model_metadata`, each a JSON string. Web Storage holds strings
  * only and a few MiB per origin: this suits small models; IndexedDB holds large ones.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { expectObject, isObject, parseJson } from '../json.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import { artifactsInfo, weightBuffer } from './model-json.js';
@@ -91,7 +91,8 @@ class LocalStorageHandler {
     private readonly storage: StorageLike | undefined,
   ) {
     if (typeof path !== 'string' || path.length === 0)
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `localstorage://: expected a model name, received ${JSON.stringify(path)}`,
       );
     this.keys = keysOf(path);

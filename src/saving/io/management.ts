@@ -4,7 +4,7 @@
  * Copies and moves may cross stores (and go to or come from any URL a handler claims); a move
  * removes its source only after the copy is saved, so a failed move loses nothing.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { INDEXED_DB_SCHEME, indexedDBManager } from './indexed-db.js';
 import { LOCAL_STORAGE_SCHEME, localStorageManager } from './local-storage.js';
 import { loadArtifactsFromUrl, saveArtifactsToUrl, schemeOf } from './router.js';
@@ -56,7 +56,8 @@ export async function removeModel(url: string): Promise<ModelArtifactsInfo> {
 
 function checkPair(source: string, destination: string, where: string): void {
   if (typeof source !== 'string' || typeof destination !== 'string')
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: expected two URLs, received ${typeof source} and ${typeof destination}`,
     );
   if (source === destination)
