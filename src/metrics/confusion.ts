@@ -112,6 +112,14 @@ abstract class ThresholdMetric extends Metric {
     this.tp = this.fp = this.fn = 0;
   }
 
+  override getState(): number[] {
+    return [this.tp, this.fp, this.fn];
+  }
+
+  override setState(state: readonly number[]): void {
+    [this.tp, this.fp, this.fn] = this.checkState(state, 3) as [number, number, number];
+  }
+
   override getConfig(): JsonObject {
     const config: JsonObject = { ...super.getConfig(), thresholds: this.thresholds };
     if (this.classId !== undefined) config.class_id = this.classId;
@@ -286,6 +294,16 @@ export class AUC extends Metric {
 
   resetState(): void {
     for (const a of [this.tp, this.fp, this.tn, this.fn]) a.fill(0);
+  }
+
+  override getState(): number[] {
+    return [this.tp, this.fp, this.tn, this.fn].flatMap((a) => [...a]);
+  }
+
+  override setState(state: readonly number[]): void {
+    const n = this.numThresholds;
+    const values = this.checkState(state, 4 * n);
+    [this.tp, this.fp, this.tn, this.fn].forEach((a, i) => a.set(values.slice(i * n, (i + 1) * n)));
   }
 
   override getConfig(): JsonObject {

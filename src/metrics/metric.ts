@@ -36,6 +36,33 @@ export abstract class Metric {
   abstract result(): number;
   abstract resetState(): void;
 
+  /**
+   * The accumulated state as numbers, so that a checkpoint saved in the middle of an epoch
+   * resumes the epoch's metric values exactly; null when the metric cannot give it (the
+   * default, so a custom metric resumes counting from the resumed batch, with a warning).
+   */
+  getState(): number[] | null {
+    return null;
+  }
+
+  /** Puts back what `getState` returned. */
+  setState(state: readonly number[]): void {
+    throw new LaminaError(
+      'unsupported',
+      `${this.className} '${this.name}': this metric cannot restore a saved state (received ${state.length} numbers)`,
+    );
+  }
+
+  /** `state`, checked to hold `length` numbers, for setState. */
+  protected checkState(state: readonly number[], length: number): readonly number[] {
+    if (state.length !== length || state.some((v) => typeof v !== 'number'))
+      throw new LaminaError(
+        'invalid-config',
+        `${this.className} '${this.name}': a saved metric state must be ${length} numbers, received ${state.length} values`,
+      );
+    return state;
+  }
+
   getConfig(): JsonObject {
     return { name: this.name, dtype: this.dtype };
   }
@@ -120,6 +147,14 @@ export abstract class MeanState extends Metric {
   resetState(): void {
     this.total = 0;
     this.count = 0;
+  }
+
+  override getState(): number[] {
+    return [this.total, this.count];
+  }
+
+  override setState(state: readonly number[]): void {
+    [this.total, this.count] = this.checkState(state, 2) as [number, number];
   }
 }
 

@@ -25,7 +25,7 @@ import {
 } from './data.js';
 import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import { RunningMeans, type Logs } from './logs.js';
-import { beginFit } from './resume.js';
+import { beginFit, epochProgressOf, restoreEpochProgress } from './resume.js';
 import {
   lossParts,
   metricLogs,
@@ -314,11 +314,16 @@ async function fitLoop(
   model.stopTraining = false;
   await list.call('onTrainBegin', {});
   session.restoreCallbacks();
+  const metrics = compiled.metrics.flat();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    session.epochBegin(epoch);
+    // A checkpoint saved after some batches of this epoch: skip them, and go on from its logs.
+    const midEpoch = epoch === initialEpoch && train !== null ? session.midEpoch : null;
+    session.epochBegin(epoch, midEpoch?.batches ?? 0);
     await list.call('onEpochBegin', epoch, {});
     resetMetrics(compiled);
     const means = new RunningMeans();
+    if (midEpoch?.progress) restoreEpochProgress(midEpoch.progress, means, metrics, where);
+    session.trackProgress(() => epochProgressOf(means, metrics));
     const runBatch = async (
       batch: number,
       xs: Tensor[],
@@ -339,8 +344,9 @@ async function fitLoop(
         args.shuffle === false
           ? null
           : permutation(train.n, new Random(shuffleSeed * 1000003 + epoch));
+      const skipped = midEpoch?.batches ?? 0;
       for (
-        let b = 0, start = 0;
+        let b = skipped, start = skipped * batchSize;
         start < train.n && (steps === null || b < steps) && !model.stopTraining;
         b++, start += batchSize
       ) {
