@@ -118,6 +118,13 @@ function record(
   tape.nodes.push(node);
 }
 
+/**
+ * The most elements one tensor may have (4 GiB of float32, all a wasm32 memory can address):
+ * an op whose output would be larger (a padding of 1e9) is refused before allocating, naming
+ * the op, rather than failing inside the allocator ("Invalid typed array length").
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 30;
+
 /** Runs a kernel on the current backend; the op has already validated inputs and computed `out`. */
 export function runKernel<K extends KernelName>(
   name: K,
@@ -125,6 +132,13 @@ export function runKernel<K extends KernelName>(
   attrs: KernelAttrs<K>,
   out: { shape: Shape; dtype: DType },
 ): Tensor {
+  let size = 1;
+  for (const d of out.shape) size *= d;
+  if (!(size <= MAX_TENSOR_ELEMENTS))
+    throw new LaminaError(
+      'too-large',
+      `${name}: the output of shape [${out.shape.join(',')}] would hold ${size} values, more than the ${MAX_TENSOR_ELEMENTS} a tensor may hold`,
+    );
   const backend = current;
   const infos = (inputs as readonly Tensor[]).map((t): TensorInfo => {
     const s = storageOn(t, backend);

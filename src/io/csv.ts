@@ -7,6 +7,7 @@
 import { openBytes } from '../data/csv/open.js';
 import { csvRecords } from '../data/csv/records.js';
 import { LaminaError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export interface NumericTable {
   /** Column names (from the header line, or 'column_<i>' without one). */
@@ -81,7 +82,7 @@ export function parseNumericCsv(text: string, options: CsvOptions = {}): Numeric
       if (!isNumber(cell)) {
         throw new LaminaError(
           'corrupt-data',
-          `${source}:${lineNo}: column ${c + 1} ('${columns[c]}'): expected a number, received ${JSON.stringify(cell)}`,
+          `${source}:${lineNo}: column ${c + 1} ('${columns[c]}'): expected a number, received ${showJson(cell)}`,
         );
       }
       values[r * columns.length + c] = Number(cell);
@@ -163,7 +164,7 @@ export async function* numericCsvRows(
       if (!isNumber(cell)) {
         throw new LaminaError(
           'corrupt-data',
-          `${source}:${record.line}: column ${c + 1} ('${columns[c]}'): expected a number, received ${JSON.stringify(cell)}`,
+          `${source}:${record.line}: column ${c + 1} ('${columns[c]}'): expected a number, received ${showJson(cell)}`,
         );
       }
       values[c] = Number(cell);

@@ -15,6 +15,7 @@ import * as C from './classes.js';
 import * as F from './functions.js';
 import { Loss, LossFunctionWrapper, checkReduction, type LossArgs, type LossFn } from './loss.js';
 import { LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export {
   Loss,
@@ -68,7 +69,7 @@ function bool(c: JsonObject, key: string, where: string): boolean {
   if (typeof v !== 'boolean')
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: config '${key}' must be a boolean, received ${JSON.stringify(v)}`,
+      `${where}: config '${key}' must be a boolean, received ${showJson(v)}`,
     );
   return v;
 }

@@ -9,6 +9,7 @@ import { sum } from '../ops/reduction.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { Tensor } from '../tensor/tensor.js';
 import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export type Reduction = 'sum_over_batch_size' | 'sum' | 'mean' | 'none';
 const REDUCTIONS: readonly string[] = ['sum_over_batch_size', 'sum', 'mean', 'none'];
@@ -33,7 +34,7 @@ export function checkReduction(reduction: unknown, where: string): Reduction {
   if (typeof reduction !== 'string' || !REDUCTIONS.includes(reduction)) {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${where}: Invalid value for argument reduction: expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}. Received: reduction=${JSON.stringify(reduction)}`,
+      `${where}: Invalid value for argument reduction: expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}. Received: reduction=${showJson(reduction)}`,
     );
   }
   return reduction as Reduction;

@@ -27,6 +27,7 @@ import { mean, sum } from '../ops/reduction.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { LaminaRangeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 /** TensorFlow.js's `Reduction`: NONE, SUM, MEAN, SUM_BY_NONZERO_WEIGHTS. */
 export type WeightedReduction = 'none' | 'sum' | 'mean' | 'sum_by_nonzero_weights';
@@ -67,7 +68,7 @@ function reduceWeighted(
   if (!REDUCTIONS.includes(reduction)) {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${op}: reduction must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}, received ${JSON.stringify(reduction)}`,
+      `${op}: reduction must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}, received ${showJson(reduction)}`,
     );
   }
   const w = weights === undefined || weights === null ? null : floatArg(weights, op, 'weights');

@@ -7,6 +7,7 @@ import { asTensor, assertFloat, assertRank, type TensorLike } from './convert.js
 import { expandDims, squeeze } from './movement.js';
 import { checkBiasActivation } from './fused.js';
 import { LaminaRangeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export type PaddingMode = 'same' | 'valid';
 export type Pair = number | readonly [number, number];
@@ -16,7 +17,7 @@ function pair(v: Pair, op: string, arg: string): [number, number] {
   if (!p.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${op}: ${arg} must be a positive integer or a pair of them, received ${JSON.stringify(v)}`,
+      `${op}: ${arg} must be a positive integer or a pair of them, received ${showJson(v)}`,
     );
   }
   return p;

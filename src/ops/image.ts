@@ -11,6 +11,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from './convert.js';
 import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 /** Where each output row (or column) samples its input for a bilinear resize, and the weight. */
 export interface BilinearTaps {
@@ -98,7 +99,7 @@ function checkResizeArgs(
   ) {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${op}: size must be [newHeight, newWidth], two positive integers, received ${JSON.stringify(size)}`,
+      `${op}: size must be [newHeight, newWidth], two positive integers, received ${showJson(size)}`,
     );
   }
   for (const [name, v] of [

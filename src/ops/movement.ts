@@ -13,6 +13,7 @@ import {
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertDType, tensor, type TensorLike } from './convert.js';
 import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 function intArg(v: unknown, op: string, arg: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v))
@@ -376,7 +377,7 @@ export function pad(
   if ([...before, ...after].some((v) => v < 0))
     throw new LaminaRangeError(
       'invalid-argument',
-      `${op}: paddings must be non-negative, received ${JSON.stringify(paddings)}`,
+      `${op}: paddings must be non-negative, received ${showJson(paddings)}`,
     );
   if (t.dtype === 'int32' && !Number.isInteger(constantValue))
     throw new LaminaTypeError(

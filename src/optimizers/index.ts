@@ -45,6 +45,7 @@ import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { deserializeSchedule, type LearningRateSchedule } from './schedules.js';
 import { SGD, type SGDOptions } from './sgd.js';
 import { LaminaError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export { Optimizer, NO_DECAY_SHORT_NAMES, type OptimizerOptions } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
@@ -103,7 +104,7 @@ function optionsFromConfig(c: JsonObject, where: string, own: OwnKeys): Optimize
       if (typeof value !== type)
         throw new LaminaTypeError(
           'invalid-argument',
-          `${where}: config '${key}' must be a ${type}, received ${JSON.stringify(value)}`,
+          `${where}: config '${key}' must be a ${type}, received ${showJson(value)}`,
         );
       out[camelCase(key)] = value;
     } else if (key === 'learning_rate' || key === 'lr') {

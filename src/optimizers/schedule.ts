@@ -6,6 +6,7 @@ import {
   type KerasObject,
 } from '../serialization/keras-object.js';
 import { LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export abstract class LearningRateSchedule {
   abstract readonly className: string;
@@ -58,7 +59,7 @@ export function deserializeSchedule(
   if (!isKerasObject(object))
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: expected a { class_name, config } object, received ${JSON.stringify(object)}`,
+      `${where}: expected a { class_name, config } object, received ${showJson(object)}`,
     );
   return scheduleRegistry.create(
     object.registered_name ?? object.class_name,

@@ -6,6 +6,7 @@
 import { configNumber, type JsonObject } from '../serialization/keras-object.js';
 import { LearningRateSchedule, scheduleRegistry as registry } from './schedule.js';
 import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export {
   LearningRateSchedule,
@@ -17,7 +18,7 @@ export {
 function invalid(where: string, arg: string, expected: string, value: unknown): RangeError {
   return new LaminaRangeError(
     'invalid-argument',
-    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${JSON.stringify(value) ?? String(value)}`,
+    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${showJson(value) ?? String(value)}`,
   );
 }
 
@@ -96,7 +97,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     if (boundaries.length !== values.length - 1) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `${where}: The length of boundaries should be 1 less than the length of values. Received: boundaries=${JSON.stringify(boundaries)} of length ${boundaries.length}, and values=${JSON.stringify(values)} of length ${values.length}.`,
+        `${where}: The length of boundaries should be 1 less than the length of values. Received: boundaries=${showJson(boundaries)} of length ${boundaries.length}, and values=${showJson(values)} of length ${values.length}.`,
       );
     }
     boundaries.forEach((b, i) => finite(b, `boundaries[${i}]`, where));
@@ -258,7 +259,7 @@ function bool(c: JsonObject, key: string, where: string, fallback: boolean): boo
   if (typeof v !== 'boolean')
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: config '${key}' must be a boolean, received ${JSON.stringify(v)}`,
+      `${where}: config '${key}' must be a boolean, received ${showJson(v)}`,
     );
   return v;
 }

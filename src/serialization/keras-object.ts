@@ -4,6 +4,7 @@
  * the older `{ class_name, config }`. Both load; Keras 3's is written.
  */
 import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 /** A JSON-compatible value, as found in Keras configs. */
 export type JsonValue =
@@ -83,7 +84,7 @@ export class Registry<T> {
     if (typeof name !== 'string')
       throw new LaminaError(
         'invalid-config',
-        `${where}: a ${this.family}'s class_name and registered_name must be strings, received ${JSON.stringify(name) ?? typeof name}`,
+        `${where}: a ${this.family}'s class_name and registered_name must be strings, received ${showJson(name) ?? typeof name}`,
       );
     const entry = this.byName.get(canonicalName(name));
     if (entry === undefined) {
@@ -150,7 +151,7 @@ export function configNumber(
   if (typeof v !== 'number')
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: config '${key}' must be a number, received ${JSON.stringify(v)}`,
+      `${where}: config '${key}' must be a number, received ${showJson(v)}`,
     );
   return v;
 }
@@ -169,7 +170,7 @@ export function configString(
   if (typeof v !== 'string')
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: config '${key}' must be a string, received ${JSON.stringify(v)}`,
+      `${where}: config '${key}' must be a string, received ${showJson(v)}`,
     );
   return v;
 }
@@ -180,7 +181,7 @@ export function optionalSeed(config: JsonObject, where: string): number | undefi
   if (typeof v !== 'number' || !Number.isInteger(v))
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: seed must be an integer, received ${JSON.stringify(v)}`,
+      `${where}: seed must be an integer, received ${showJson(v)}`,
     );
   return v;
 }
@@ -188,7 +189,8 @@ export function optionalSeed(config: JsonObject, where: string): number | undefi
 /** `value` as an error message shows it: strings quoted, arrays and objects as JSON. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return showJson(value);
+  if (typeof value === 'function') return 'a function';
   return String(value);
 }
 

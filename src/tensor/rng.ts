@@ -6,6 +6,7 @@
  * results are identical on every JavaScript engine.
  */
 import { LaminaTypeError } from '../errors.js';
+import { showValue } from '../validation/options.js';
 export class Random {
   private s0 = 0;
   private s1 = 0;
@@ -17,7 +18,7 @@ export class Random {
     if (!Number.isFinite(seed))
       throw new LaminaTypeError(
         'invalid-argument',
-        `Random: seed must be a finite number, received ${seed}`,
+        `Random: seed must be a finite number, received ${showValue(seed)}`,
       );
     let x = Math.floor(seed) >>> 0;
     x ^= Math.floor(seed / 4294967296) >>> 0;

@@ -14,6 +14,7 @@ import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Rank } from './types.js';
 import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export type TensorLikeValues = NestedArray | TypedArray | readonly number[] | readonly boolean[];
 
@@ -22,7 +23,7 @@ function checkDType(dtype: unknown, op: string): DType | undefined {
   if (!isDType(dtype))
     throw new LaminaTypeError(
       'invalid-argument',
-      `${op}: dtype must be 'float32', 'int32' or 'bool', received ${JSON.stringify(dtype) ?? String(dtype)}`,
+      `${op}: dtype must be 'float32', 'int32' or 'bool', received ${showJson(dtype) ?? String(dtype)}`,
     );
   return dtype;
 }

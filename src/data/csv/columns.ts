@@ -6,6 +6,7 @@
  */
 import type { CsvRecord } from './records.js';
 import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export type CsvValue = number | string | undefined;
 export type CsvRow = Record<string, CsvValue>;
@@ -80,7 +81,7 @@ export function checkConfig(config: CsvConfig, where: string): void {
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
       throw new LaminaTypeError(
         'invalid-argument',
-        `${where}: delimiter must be one character other than a quote or a line break, received ${JSON.stringify(delimiter)}`,
+        `${where}: delimiter must be one character other than a quote or a line break, received ${showJson(delimiter)}`,
       );
     }
   }

@@ -12,6 +12,7 @@
  * option `activityNormalization`.
  */
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 export type ActivityNormalization = 'batch' | 'none';
 
 let defaultNormalization: ActivityNormalization = 'batch';
@@ -20,7 +21,7 @@ export function checkActivityNormalization(value: unknown, where: string): Activ
   if (value !== 'batch' && value !== 'none') {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${where}: activityNormalization must be 'batch' (divide by batch size: tf.keras, Keras >= 3.14) or 'none' (Keras 3.0-3.13), received ${JSON.stringify(value)}`,
+      `${where}: activityNormalization must be 'batch' (divide by batch size: tf.keras, Keras >= 3.14) or 'none' (Keras 3.0-3.13), received ${showJson(value)}`,
     );
   }
   return value;

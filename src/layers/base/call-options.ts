@@ -6,7 +6,7 @@
  */
 import { LaminaError, LaminaRangeError, LaminaTypeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { unknownOptionMessage } from '../../validation/options.js';
+import { unknownOptionMessage, showJson } from '../../validation/options.js';
 import { SymbolicTensor } from './symbolic.js';
 
 /** The keys every layer accepts in `apply`'s options. */
@@ -27,7 +27,7 @@ export function checkCallOptions(options: object, valid: readonly string[], wher
   if (training !== undefined && typeof training !== 'boolean') {
     throw new LaminaTypeError(
       'invalid-argument',
-      `${where}: options.training must be a boolean (or absent), received ${JSON.stringify(training) ?? typeof training}`,
+      `${where}: options.training must be a boolean (or absent), received ${showJson(training) ?? typeof training}`,
     );
   }
   for (const key of Object.keys(options)) {

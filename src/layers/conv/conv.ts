@@ -38,6 +38,7 @@ import {
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 /** Arguments shared by Conv1D, Conv2D and Conv2DTranspose (Keras names, camelCased). */
 export interface ConvCommonArgs extends LayerArgs, LegacyWeightArgs {
@@ -89,7 +90,7 @@ export function checkStridesDilation(strides: number[], dilation: number[], wher
   if (Math.max(...strides) > 1 && Math.max(...dilation) > 1) {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${where}: strides > 1 is not supported together with dilationRate > 1. Received: strides=${JSON.stringify(strides)} and dilationRate=${JSON.stringify(dilation)}`,
+      `${where}: strides > 1 is not supported together with dilationRate > 1. Received: strides=${showJson(strides)} and dilationRate=${showJson(dilation)}`,
     );
   }
 }

@@ -20,6 +20,7 @@ import {
 } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 function checkRank4(s: SymbolicShape, where: string): void {
   if (s.length !== 4) {
@@ -69,7 +70,7 @@ export class ZeroPadding2D extends Layer {
     } else {
       throw new LaminaRangeError(
         'invalid-argument',
-        `${where}: Invalid value for argument padding: expected a non-negative integer, a tuple of 2 of them, or a tuple of 2 tuples of 2 ([[top, bottom], [left, right]]). Received: padding=${JSON.stringify(p)}`,
+        `${where}: Invalid value for argument padding: expected a non-negative integer, a tuple of 2 of them, or a tuple of 2 tuples of 2 ([[top, bottom], [left, right]]). Received: padding=${showJson(p)}`,
       );
     }
     this.padding = [
@@ -149,7 +150,7 @@ export class UpSampling2D extends Layer {
       const known = ['bicubic', 'lanczos3', 'lanczos5', 'area'].includes(String(interpolation));
       throw new LaminaRangeError(
         'invalid-argument',
-        `${where}: Invalid value for argument interpolation: expected 'nearest' or 'bilinear'${known ? ` ('${String(interpolation)}' exists in Keras but is not implemented)` : ''}. Received: interpolation=${JSON.stringify(interpolation)}`,
+        `${where}: Invalid value for argument interpolation: expected 'nearest' or 'bilinear'${known ? ` ('${String(interpolation)}' exists in Keras but is not implemented)` : ''}. Received: interpolation=${showJson(interpolation)}`,
       );
     }
     this.interpolation = interpolation;

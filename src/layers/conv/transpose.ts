@@ -28,6 +28,7 @@ import {
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export interface Conv2DTransposeArgs extends ConvCommonArgs {
   /** 'valid' (default) or 'same'. */
@@ -78,7 +79,7 @@ export class Conv2DTranspose extends Layer {
     if (this.dilationRate.some((d) => d !== 1)) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `${where}: dilationRate > 1 is not supported for transposed convolution. Received: dilationRate=${JSON.stringify(args.dilationRate)}`,
+        `${where}: dilationRate > 1 is not supported for transposed convolution. Received: dilationRate=${showJson(args.dilationRate)}`,
       );
     }
     this.outputPadding =
@@ -89,7 +90,7 @@ export class Conv2DTranspose extends Layer {
       if (p >= (this.strides[i] as number)) {
         throw new LaminaRangeError(
           'invalid-argument',
-          `${where}: each outputPadding entry must be smaller than its stride. Received: outputPadding=${JSON.stringify(this.outputPadding)} and strides=${JSON.stringify(this.strides)}`,
+          `${where}: each outputPadding entry must be smaller than its stride. Received: outputPadding=${showJson(this.outputPadding)} and strides=${showJson(this.strides)}`,
         );
       }
     });

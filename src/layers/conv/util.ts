@@ -8,6 +8,7 @@ import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { transpose } from '../../ops/movement.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export type DataFormat = 'channels_last' | 'channels_first';
 /** A number for every spatial dimension, or one tuple entry per dimension. */
@@ -47,7 +48,7 @@ export function normalizeTuple(
     const what = allowZero ? 'non-negative' : 'positive';
     throw new LaminaRangeError(
       'invalid-argument',
-      `${where}: Invalid value for argument ${arg}: expected a ${what} integer or a tuple of ${n} ${what} integers. Received: ${arg}=${JSON.stringify(value)}`,
+      `${where}: Invalid value for argument ${arg}: expected a ${what} integer or a tuple of ${n} ${what} integers. Received: ${arg}=${showJson(value)}`,
     );
   }
   return list as number[];
@@ -59,7 +60,7 @@ export function checkDataFormat(value: unknown, where: string): DataFormat {
   if (value === 'channels_first') return 'channels_first';
   throw new LaminaRangeError(
     'invalid-argument',
-    `${where}: Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`,
+    `${where}: Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${showJson(value)}`,
   );
 }
 
@@ -107,7 +108,7 @@ export function checkPadding<P extends string>(
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
     throw new LaminaRangeError(
       'invalid-argument',
-      `${where}: Invalid value for argument padding: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}. Received: padding=${JSON.stringify(value)}`,
+      `${where}: Invalid value for argument padding: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}. Received: padding=${showJson(value)}`,
     );
   }
   return v as P;

@@ -16,7 +16,7 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import { WeightParams } from '../base/weight-params.js';
 import { singleInput } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
 import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 function checkNumber(value: unknown, arg: string, where: string, min = -Infinity): number {
@@ -245,7 +245,7 @@ export class PReLU extends ElementwiseActivation {
       if (!Number.isInteger(a) || a < 1)
         throw new LaminaRangeError(
           'invalid-argument',
-          `${where}: Invalid value for argument sharedAxes: expected axes >= 1 (axis 0 is the batch). Received: sharedAxes=${JSON.stringify(args.sharedAxes)}`,
+          `${where}: Invalid value for argument sharedAxes: expected axes >= 1 (axis 0 is the batch). Received: sharedAxes=${showJson(args.sharedAxes)}`,
         );
   }
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {

@@ -22,6 +22,7 @@ import { WeightParams } from '../base/weight-params.js';
 import { addBiasAndActivate, singleInput, checkPositiveInt } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -107,7 +108,7 @@ export class Dense extends Layer {
     if (shape.length < 1 || inputDim === null || inputDim === undefined) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `${where}: the last dimension of the input must be known, received ${JSON.stringify(shape)}`,
+        `${where}: the last dimension of the input must be known, received ${showJson(shape)}`,
       );
     }
     this.kernelParams.create(this, 'kernel', [inputDim, this.units], where);

@@ -9,6 +9,7 @@ import { checkPositiveInt, checkRank, singleInput } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import type { DataFormat } from '../conv/util.js';
 import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 /** Flattens every dimension after the batch: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. */
 export interface FlattenArgs extends LayerArgs {
@@ -28,7 +29,7 @@ export class Flatten extends Layer {
     if (format !== 'channels_last' && format !== 'channels_first')
       throw new LaminaRangeError(
         'invalid-argument',
-        `Flatten '${this.name}': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(format)}`,
+        `Flatten '${this.name}': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${showJson(format)}`,
       );
     this.dataFormat = format;
   }
@@ -76,7 +77,7 @@ export class Reshape extends Layer {
     if (!ok || args.targetShape.filter((d) => d === -1).length > 1) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `Reshape '${this.name}': targetShape must hold positive integers and at most one -1, received ${JSON.stringify(args.targetShape)}`,
+        `Reshape '${this.name}': targetShape must hold positive integers and at most one -1, received ${showJson(args.targetShape)}`,
       );
     }
     this.targetShape = [...args.targetShape];
@@ -132,7 +133,7 @@ export class Permute extends Layer {
     if (sorted.length === 0 || !sorted.every((d, i) => d === i + 1)) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `Permute '${this.name}': dims must be a permutation of 1..${sorted.length} (1-based, excluding the batch), received ${JSON.stringify(args.dims)}`,
+        `Permute '${this.name}': dims must be a permutation of 1..${sorted.length} (1-based, excluding the batch), received ${showJson(args.dims)}`,
       );
     }
     this.dims = [...args.dims];

@@ -9,7 +9,7 @@ import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
 import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface DotArgs extends LayerArgs {
@@ -48,7 +48,7 @@ export class Dot extends MultiInputLayer {
     } else {
       throw new LaminaTypeError(
         'invalid-argument',
-        `${this.where}: Invalid value for argument axes: expected an integer or a list of two integers. Received: axes=${JSON.stringify(axes)}`,
+        `${this.where}: Invalid value for argument axes: expected an integer or a list of two integers. Received: axes=${showJson(axes)}`,
       );
     }
     if (args.normalize !== undefined && typeof args.normalize !== 'boolean') {
@@ -83,7 +83,7 @@ export class Dot extends MultiInputLayer {
     if (axes[0] === 0 || axes[1] === 0) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `${this.where}: Cannot perform batch_dot over axis 0 (the batch axis). Received axes=${JSON.stringify(this.axes)} for shapes ${shapes}`,
+        `${this.where}: Cannot perform batch_dot over axis 0 (the batch axis). Received axes=${showJson(this.axes)} for shapes ${shapes}`,
       );
     }
     const d1 = s1[axes[0]] ?? null;

@@ -18,7 +18,7 @@ import {
   toChannelsLast,
 } from '../conv/util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
 import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
@@ -63,7 +63,7 @@ abstract class BaseGlobalPooling extends Layer {
     if (typeof keep !== 'boolean') {
       throw new LaminaTypeError(
         'invalid-argument',
-        `${where}: Invalid value for argument keepdims: expected a boolean. Received: keepdims=${JSON.stringify(keep)}`,
+        `${where}: Invalid value for argument keepdims: expected a boolean. Received: keepdims=${showJson(keep)}`,
       );
     }
     this.keepdims = keep;

@@ -25,7 +25,7 @@ import { firstMask, type Mask } from '../base/masking.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { RNN } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
 import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
@@ -81,7 +81,7 @@ export class Bidirectional extends Layer {
     if (!MERGE_MODES.includes(mergeMode)) {
       throw new LaminaRangeError(
         'invalid-argument',
-        `${where}: Invalid value for argument mergeMode: expected one of 'concat', 'sum', 'mul', 'ave', null. Received: mergeMode=${JSON.stringify(mergeMode)}`,
+        `${where}: Invalid value for argument mergeMode: expected one of 'concat', 'sum', 'mul', 'ave', null. Received: mergeMode=${showJson(mergeMode)}`,
       );
     }
     this.mergeMode = mergeMode;

@@ -5,6 +5,7 @@
 import { loadArtifactsFromFile, saveArtifactsToFile } from '../files.js';
 import type { LoadHandlerObject, SaveHandlerObject } from './types.js';
 import { LaminaTypeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export const FILE_SCHEME = 'file://';
 
@@ -19,7 +20,7 @@ export function fileSystem(
   if (typeof path !== 'string' || path.length === 0)
     throw new LaminaTypeError(
       'invalid-argument',
-      `io.fileSystem: expected a path, received ${JSON.stringify(path)}`,
+      `io.fileSystem: expected a path, received ${showJson(path)}`,
     );
   return {
     save: (artifacts) => saveArtifactsToFile(path, artifacts, shardSizeBytes),

@@ -14,6 +14,7 @@ import type {
   ModelStoreManager,
   SaveHandlerObject,
 } from './types.js';
+import { showJson } from '../../validation/options.js';
 
 export const INDEXED_DB_SCHEME = 'indexeddb://';
 const DATABASE = 'tensorflowjs';
@@ -136,7 +137,7 @@ class IndexedDBHandler {
     if (typeof path !== 'string' || path.length === 0)
       throw new LaminaTypeError(
         'invalid-argument',
-        `indexeddb://: expected a model name, received ${JSON.stringify(path)}`,
+        `indexeddb://: expected a model name, received ${showJson(path)}`,
       );
   }
 

@@ -15,6 +15,7 @@ import type {
   SaveHandlerObject,
   StorageLike,
 } from './types.js';
+import { showJson } from '../../validation/options.js';
 
 export const LOCAL_STORAGE_SCHEME = 'localstorage://';
 const PREFIX = 'tensorflowjs_models/';
@@ -93,7 +94,7 @@ class LocalStorageHandler {
     if (typeof path !== 'string' || path.length === 0)
       throw new LaminaTypeError(
         'invalid-argument',
-        `localstorage://: expected a model name, received ${JSON.stringify(path)}`,
+        `localstorage://: expected a model name, received ${showJson(path)}`,
       );
     this.keys = keysOf(path);
   }

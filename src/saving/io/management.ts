@@ -9,6 +9,7 @@ import { INDEXED_DB_SCHEME, indexedDBManager } from './indexed-db.js';
 import { LOCAL_STORAGE_SCHEME, localStorageManager } from './local-storage.js';
 import { loadArtifactsFromUrl, saveArtifactsToUrl, schemeOf } from './router.js';
 import type { ModelArtifactsInfo, ModelStoreManager } from './types.js';
+import { showJson } from '../../validation/options.js';
 
 function present(name: 'indexedDB' | 'localStorage'): boolean {
   try {
@@ -29,7 +30,7 @@ function storeOf(url: string, where: string): { manager: ModelStoreManager; path
   if (scheme === null || store === undefined)
     throw new LaminaError(
       'unsupported',
-      `${where}: expected the URL of a stored model (${INDEXED_DB_SCHEME}name or ${LOCAL_STORAGE_SCHEME}name), received ${JSON.stringify(url)}`,
+      `${where}: expected the URL of a stored model (${INDEXED_DB_SCHEME}name or ${LOCAL_STORAGE_SCHEME}name), received ${showJson(url)}`,
     );
   return { manager: store.manager(), path: url.slice(scheme.length + 3) };
 }
