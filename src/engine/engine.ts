@@ -119,11 +119,13 @@ function record(
 }
 
 /**
- * The most elements one tensor may have (4 GiB of float32, all a wasm32 memory can address):
- * an op whose output would be larger (a padding of 1e9) is refused before allocating, naming
- * the op, rather than failing inside the allocator ("Invalid typed array length").
+ * The most elements one tensor may have: no backend can allocate more (a wasm32 memory holds at
+ * most 2^30 float32, Node's typed arrays at most 2^32 elements). An op whose output would be
+ * larger (a padding of 1e9) is refused before allocating, naming the op, rather than failing
+ * inside the allocator ("Invalid typed array length"). Below it, the wasm backend's own
+ * out-of-memory error names the kernel and the bytes it could not get.
  */
-export const MAX_TENSOR_ELEMENTS = 2 ** 30;
+export const MAX_TENSOR_ELEMENTS = 2 ** 32;
 
 /** Runs a kernel on the current backend; the op has already validated inputs and computed `out`. */
 export function runKernel<K extends KernelName>(
