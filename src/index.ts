@@ -522,7 +522,7 @@ export {
   type RegularizationMonitorOptions,
   type EpochDiagnosis,
 } from './diagnostics/index.js';
-export { LaminaError, type LaminaErrorCode } from './errors.js';
+export { LaminaError, LaminaTypeError, LaminaRangeError, type LaminaErrorCode } from './errors.js';
 export {
   modelFromJSON,
   loadModel,

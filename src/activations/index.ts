@@ -6,6 +6,8 @@ import * as act from '../ops/activations.js';
 import { exp, mul } from '../ops/elementwise.js';
 import { canonicalName } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
+import { showValue } from '../validation/options.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -54,15 +56,23 @@ export function getActivation(
   if (identifier === null || identifier === undefined) return table[0] as Activation;
   if (typeof identifier === 'function')
     return { name: identifier.name || 'custom', apply: identifier };
-  if (typeof identifier === 'object' && typeof identifier.apply === 'function') return identifier;
+  // An Activation object: a name and an apply (a regularizer or initializer has an apply too,
+  // but no name to serialize the layer with).
+  if (
+    typeof identifier === 'object' &&
+    typeof identifier.apply === 'function' &&
+    typeof identifier.name === 'string'
+  )
+    return identifier;
   if (typeof identifier === 'string') {
     const key = canonicalName(identifier);
     const alias = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
     const found = byName.get(alias !== undefined ? canonicalName(alias) : key);
     if (found !== undefined) return found;
   }
-  throw new Error(
-    `${where}: unknown activation ${JSON.stringify(identifier)}. Known: ${table.map((a) => a.name).join(', ')}`,
+  throw new LaminaError(
+    'invalid-argument',
+    `${where}: unknown activation ${typeof identifier === 'string' ? JSON.stringify(identifier) : showValue(identifier)}. Known: ${table.map((a) => a.name).join(', ')}`,
   );
 }
 
@@ -83,7 +93,8 @@ export function serializeActivation(activation: Activation): string {
     !byName.has(canonicalName(activation.name)) ||
     byName.get(canonicalName(activation.name)) !== activation
   ) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `serializeActivation: the custom activation '${activation.name}' cannot be serialized (configs hold no code)`,
     );
   }

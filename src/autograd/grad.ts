@@ -17,6 +17,7 @@ import { ones, zeros } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 import {
   gradients,
   PenaltyGradTerm,
@@ -28,14 +29,23 @@ import {
 
 function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
-    throw new TypeError(`${op}: ${arg} must be a Tensor, received ${typeof x}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: ${arg} must be a Tensor, received ${typeof x}`,
+    );
 }
 
 function checkOutput(y: unknown, op: string): asserts y is Tensor {
   if (!(y instanceof Tensor))
-    throw new TypeError(`${op}: the function must return a Tensor, received ${typeof y}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: the function must return a Tensor, received ${typeof y}`,
+    );
   if (y.dtype !== 'float32')
-    throw new TypeError(`${op}: the function must return a float32 tensor, received ${y.dtype}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: the function must return a float32 tensor, received ${y.dtype}`,
+    );
 }
 
 /**
@@ -44,7 +54,8 @@ function checkOutput(y: unknown, op: string): asserts y is Tensor {
  */
 function assertNotNested(op: string): void {
   if (isRecording()) {
-    throw new Error(
+    throw new LaminaError(
+      'unsupported',
       `${op}: called while another gradient is being recorded; nested (higher-order) gradients are not supported`,
     );
   }
@@ -55,7 +66,7 @@ type RuleResult = readonly (Tensor | PenaltyGradTerm | null)[];
 function ruleFor(node: TapeNode, ctx: GradContext<RecordedName>): RuleResult {
   if (node.primitive === 'Custom') {
     if (node.customGrad === null)
-      throw new Error('customGrad: internal error: missing gradient function');
+      throw new LaminaError('internal', 'customGrad: internal error: missing gradient function');
     return node.customGrad(ctx.dy);
   }
   // The node was recorded by its kernel, so its inputs and attributes are that rule's.
@@ -123,7 +134,8 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
         const gx = inputGrads[k];
         if (gx === null || gx === undefined || needs[k] !== true) return;
         if (!shapesEqual(gx.shape, x.shape)) {
-          throw new Error(
+          throw new LaminaError(
+            'invalid-argument',
             `gradient of ${node.primitive}: input ${k} has shape ${formatShape(x.shape)} but its gradient has shape ${formatShape(gx.shape)}`,
           );
         }
@@ -147,9 +159,13 @@ function seed(y: Tensor, dy: Tensor | undefined, op: string): Tensor {
   if (dy === undefined) return ones(y.shape);
   checkTensorArg(dy, op, 'dy');
   if (dy.dtype !== 'float32')
-    throw new TypeError(`${op}: dy must be a float32 tensor, received ${dy.dtype}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: dy must be a float32 tensor, received ${dy.dtype}`,
+    );
   if (!shapesEqual(dy.shape, y.shape)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: dy must have the shape of f's output ${formatShape(y.shape)}, received ${formatShape(dy.shape)}`,
     );
   }
@@ -176,7 +192,11 @@ export function valueAndGrads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
   return (xs, dy) => {
-    if (!Array.isArray(xs)) throw new TypeError('valueAndGrads: xs must be an array of tensors');
+    if (!Array.isArray(xs))
+      throw new LaminaTypeError(
+        'invalid-argument',
+        'valueAndGrads: xs must be an array of tensors',
+      );
     xs.forEach((x, i) => checkTensorArg(x, 'valueAndGrads', `xs[${i}]`));
     assertNotNested('valueAndGrads');
     const tape = newTape(xs, false);
@@ -215,7 +235,8 @@ export function variableGrads(
   const out: Record<string, Tensor> = {};
   for (const [g, v] of pairs) {
     if (Object.prototype.hasOwnProperty.call(out, v.name)) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `variableGrads: two variables share the name '${v.name}'; give variables unique names`,
       );
     }
@@ -236,7 +257,10 @@ export function variableGradPairs(
   if (varList !== undefined) {
     varList.forEach((v, i) => {
       if (!(v instanceof Variable))
-        throw new TypeError(`${op}: varList[${i}] must be a Variable, received ${typeof v}`);
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${op}: varList[${i}] must be a Variable, received ${typeof v}`,
+        );
     });
   }
   assertNotNested(op);
@@ -247,7 +271,8 @@ export function variableGradPairs(
     value = withTape(tape, f);
     checkOutput(value, op);
     if (value.rank !== 0)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: f must return a scalar, received shape ${formatShape(value.shape)}`,
       );
     // A trainable variable returned as is (read by no op) still counts as read.
@@ -290,7 +315,8 @@ export function customGrad(
     inputs.forEach((x, i) => checkTensorArg(x, 'customGrad', `inputs[${i}]`));
     const result = noGrad(() => f(...inputs));
     if (!(result?.value instanceof Tensor) || typeof result.gradFunc !== 'function') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         'customGrad: f must return { value: Tensor, gradFunc: (dy) => Tensor | Tensor[] }',
       );
     }
@@ -298,7 +324,8 @@ export function customGrad(
       const g = result.gradFunc(dy);
       const list = g instanceof Tensor ? [g] : [...g];
       if (list.length !== inputs.length) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `customGrad: gradFunc returned ${list.length} gradients for ${inputs.length} inputs`,
         );
       }

@@ -17,7 +17,7 @@ import {
 import { renderReport } from '../study/report.js';
 import { DEFAULT_STUDY, runStudy, type StudyOptions } from '../study/run.js';
 import { studyTable } from '../study/table.js';
-import { nearestName } from '../validation/options.js';
+import { nearestName, showJson } from '../validation/options.js';
 
 const USAGE = `Usage: lamina study [options]
        lamina convert IN OUT [--weights FILE] [--quiet]   (lamina convert --help)
@@ -140,7 +140,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
         const s = value();
         if (s !== 'default' && s !== 'large-activations')
           throw new UsageError(
-            `--scenario expects default or large-activations, received ${JSON.stringify(s)}`,
+            `--scenario expects default or large-activations, received ${showJson(s)}`,
           );
         options.scenario = s;
         break;

@@ -24,6 +24,7 @@ import {
   type MinMaxNormOptions,
   type UnitNormOptions,
 } from './norms.js';
+import { LaminaTypeError } from '../errors.js';
 
 export {
   Constraint,
@@ -83,14 +84,16 @@ export class FunctionConstraint extends Constraint {
   apply(w: Tensor): Tensor {
     const y = this.fn(w);
     if (!(y instanceof Tensor) || !shapesEqual(y.shape, w.shape)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `constraint function ${this.className}: must return a tensor of shape ${formatShape(w.shape)}, received ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}`,
       );
     }
     return y;
   }
   getConfig(): JsonObject {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `constraint function ${this.className}: a plain function cannot be serialized; subclass Constraint and call registerConstraint`,
     );
   }
@@ -119,7 +122,8 @@ export function getConstraint(
   if (typeof identifier === 'function') return new FunctionConstraint(identifier);
   if (typeof identifier === 'string') return registry.create(identifier, {}, where);
   if (isKerasObject(identifier)) return deserializeConstraint(identifier, where);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${where}: could not interpret constraint identifier ${show(identifier)}: expected a Constraint, a function, a name or a { class_name, config } object`,
   );
 }

@@ -12,13 +12,17 @@ import { sum } from '../ops/reduction.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkAxis, checkNonNegative, Constraint, type ConstraintAxis } from './constraint.js';
 import { invalidArgument, show } from '../serialization/keras-object.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** Keras's backend.epsilon(), added to norms before dividing by them. */
 const EPSILON = 1e-7;
 
 function checkTensor(w: unknown, where: string): Tensor {
   if (!(w instanceof Tensor))
-    throw new TypeError(`${where}: expected a Tensor, received ${show(w)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: expected a Tensor, received ${show(w)}`,
+    );
   return w;
 }
 
@@ -124,7 +128,8 @@ export class MinMaxNorm extends Constraint {
     this.minValue = checkNonNegative(minValue, 'minValue', 'MinMaxNorm');
     this.maxValue = checkNonNegative(maxValue, 'maxValue', 'MinMaxNorm');
     if (this.minValue > this.maxValue) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `MinMaxNorm: Invalid value for argument minValue: expected minValue <= maxValue. Received: minValue=${minValue}, maxValue=${maxValue}`,
       );
     }

@@ -11,6 +11,7 @@ import { tensor } from '../ops/convert.js';
 import { dtypeOfArray, type NestedArray, type TypedArray } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** The batched form of an element type: leaves become tensors, containers keep their keys. */
 export type Batched<T> = T extends Tensor | number | boolean | TypedArray | NestedArray
@@ -49,20 +50,23 @@ export function batchElements(rows: readonly unknown[], where: string, path = ''
   const first = rows[0];
   rows.forEach((r, i) => {
     if (r === undefined || r === null) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: element ${i} of the batch has no value at ${at(path)} (received ${String(r)}); ` +
           'give the column a default or filter such elements out before batching',
       );
     }
     if (typeof r === 'string') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: element ${i} of the batch holds the string ${JSON.stringify(r)} at ${at(path)}; ` +
           'tensors are numeric (float32, int32, bool): map the value to a number before batching',
       );
     }
   });
   const mismatch = (i: number, expected: string): never => {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: element ${i} of the batch holds ${kindOf(rows[i])} at ${at(path)}, expected ${expected} like element 0`,
     );
   };
@@ -73,7 +77,8 @@ export function batchElements(rows: readonly unknown[], where: string, path = ''
     try {
       return stack(rows as Tensor[]);
     } catch (e) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: cannot batch the tensors at ${at(path)}: ${(e as Error).message}`,
       );
     }
@@ -104,7 +109,8 @@ export function batchElements(rows: readonly unknown[], where: string, path = ''
       try {
         return tensor(rows as NestedArray[]);
       } catch (e) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: cannot batch the arrays at ${at(path)}: ${(e as Error).message}`,
         );
       }
@@ -134,7 +140,10 @@ export function batchElements(rows: readonly unknown[], where: string, path = ''
     }
     return out;
   }
-  throw new TypeError(`${where}: cannot batch ${kindOf(first)} at ${at(path)}`);
+  throw new LaminaTypeError(
+    'invalid-argument',
+    `${where}: cannot batch ${kindOf(first)} at ${at(path)}`,
+  );
 }
 
 function batchTypedArrays(
@@ -168,7 +177,8 @@ function batchNumberRows(
         // The general path names the problem precisely (a missing value, a string, ...).
         const column = rows.map((x) => (x as unknown[])[k]);
         batchElements(column, where, path === '' ? String(k) : `${path}.${k}`);
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${where}: element ${i} of the batch holds ${kindOf(v)} at ${at(path)}`,
         );
       }

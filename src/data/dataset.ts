@@ -14,6 +14,7 @@ import {
   takeStream,
   type Source,
 } from './streams.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** What `iterator()` resolves to: `next()` as an async iterator's. */
 export interface DataIterator<T> {
@@ -23,14 +24,20 @@ export interface DataIterator<T> {
 function checkCount(value: unknown, where: string, arg: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity)) {
-    throw new RangeError(`${where}: ${arg} must be an integer, received ${String(value)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: ${arg} must be an integer, received ${String(value)}`,
+    );
   }
   return value;
 }
 
 function checkPositive(value: unknown, where: string, arg: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${where}: ${arg} must be a positive integer, received ${String(value)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: ${arg} must be a positive integer, received ${String(value)}`,
+    );
   }
   return value;
 }
@@ -120,7 +127,8 @@ export class Dataset<T> implements AsyncIterable<T> {
   /** The elements of this dataset, then those of `other`. */
   concatenate(other: Dataset<T>): Dataset<T> {
     if (!(other instanceof Dataset)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `Dataset.concatenate: expected a Dataset, received ${other === null ? 'null' : typeof other}`,
       );
     }
@@ -190,13 +198,17 @@ export class Dataset<T> implements AsyncIterable<T> {
   shuffle(bufferSize: number, seed?: number | string, reshuffleEachIteration = true): Dataset<T> {
     const where = 'Dataset.shuffle';
     if (bufferSize === undefined || bufferSize === null) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: bufferSize is required${this.size !== null && this.size !== Infinity ? ` (the whole dataset is ${this.size} elements)` : ''}`,
       );
     }
     checkPositive(bufferSize, where, 'bufferSize');
     if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') {
-      throw new TypeError(`${where}: seed must be a number or a string, received ${typeof seed}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: seed must be a number or a string, received ${typeof seed}`,
+      );
     }
     const seeds: Random = randomFor(seed === undefined ? undefined : seedNumber(seed));
     const fixed = seeds.nextSeed();
@@ -222,7 +234,10 @@ export class Dataset<T> implements AsyncIterable<T> {
   /** Every element, in an array. Refused for an endless dataset. */
   async toArray(): Promise<T[]> {
     if (this.size === Infinity)
-      throw new RangeError('Dataset.toArray: the dataset is endless (size Infinity)');
+      throw new LaminaRangeError(
+        'invalid-argument',
+        'Dataset.toArray: the dataset is endless (size Infinity)',
+      );
     const out: T[] = [];
     for await (const x of this.source()) out.push(x);
     return out;

@@ -3,11 +3,13 @@
  */
 import { Dataset } from './dataset.js';
 import { zipStreams, type Source } from './streams.js';
+import { LaminaTypeError } from '../errors.js';
 
 /** A dataset of the given items, in order (the array is read at each iteration, not copied). */
 export function array<T>(items: readonly T[]): Dataset<T> {
   if (!Array.isArray(items)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `data.array: items must be an array, received ${items === null ? 'null' : typeof items}`,
     );
   }
@@ -26,14 +28,16 @@ export type IteratorFactory<T> = () =>
  */
 export function generator<T>(make: IteratorFactory<T>): Dataset<T> {
   if (typeof make !== 'function') {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `data.generator: expected a function returning an iterator (such as a generator function), received ${typeof make}`,
     );
   }
   return new Dataset(async function* () {
     const it = await make();
     if (typeof it !== 'object' || it === null || typeof it.next !== 'function') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `data.generator: the function must return an iterator (an object with next()), received ${it === null ? 'null' : typeof it}`,
       );
     }
@@ -75,12 +79,14 @@ export function zip<D extends object>(datasets: D): Dataset<Zipped<D>> {
       for (const [k, v] of Object.entries(node)) out[k] = shape(v, `${path}.${k}`);
       return out;
     }
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `data.zip: the leaves must be Datasets, received ${node === null ? 'null' : typeof node} at ${path}`,
     );
   };
   if (typeof datasets !== 'object' || datasets === null) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `data.zip: expected an array or a record of Datasets, received ${datasets === null ? 'null' : typeof datasets}`,
     );
   }

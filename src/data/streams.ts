@@ -5,6 +5,7 @@
  * as soon as `take()` has what it needs.
  */
 import type { Random } from '../tensor/rng.js';
+import { LaminaRangeError } from '../errors.js';
 
 export type Source<T> = () => AsyncGenerator<T, void, undefined>;
 
@@ -38,7 +39,8 @@ export async function* repeatStream<T>(
       yield x;
     }
     if (!any && count === Infinity) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: the dataset yielded no elements, so repeating it forever would never yield one`,
       );
     }

@@ -27,6 +27,7 @@ import {
   type MagnitudeStats,
   type WeightStats,
 } from './stats.js';
+import { LaminaRangeError } from '../errors.js';
 
 export interface DiagnoseOptions {
   /** |w| below this counts as near zero (default 1e-3). */
@@ -76,7 +77,10 @@ export function diagnose(
 ): DiagnosisReport {
   const nearZero = options.nearZero ?? DEFAULT_NEAR_ZERO;
   if (typeof nearZero !== 'number' || !(nearZero >= 0)) {
-    throw new RangeError(`diagnose: nearZero must be a number >= 0, received ${String(nearZero)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `diagnose: nearZero must be a number >= 0, received ${String(nearZero)}`,
+    );
   }
   const names = model instanceof Model ? model.inputNames : ['input'];
   const xs = toList(x, names, 'x', `diagnose (${model.name})`);

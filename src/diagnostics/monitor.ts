@@ -4,6 +4,7 @@ import type { TensorData } from '../training/data.js';
 import type { Logs } from '../training/logs.js';
 import { Callback } from '../training/callbacks/callback.js';
 import { diagnose, type DiagnoseOptions, type DiagnosisReport } from './diagnose.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 
 /** Logged per layer as `diag/<layer>/<key>` (keys containing '/' stay off the progress bar). */
 export const DIAG_PREFIX = 'diag/';
@@ -37,7 +38,8 @@ export class RegularizationMonitor extends Callback {
     super();
     const every = options.every ?? 1;
     if (!Number.isInteger(every) || every < 1) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `RegularizationMonitor: every must be a positive integer, received ${String(every)}`,
       );
     }
@@ -59,7 +61,10 @@ export class RegularizationMonitor extends Callback {
     if ((epoch + 1) % this.every !== 0 && !last) return;
     const model: unknown = this.model;
     if (!(model instanceof Layer)) {
-      throw new Error('RegularizationMonitor: no model is set (use it in model.fit callbacks)');
+      throw new LaminaError(
+        'invalid-state',
+        'RegularizationMonitor: no model is set (use it in model.fit callbacks)',
+      );
     }
     const report = diagnose(model, this.x, this.options);
     this.reports.push({ ...report, epoch });

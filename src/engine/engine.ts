@@ -103,7 +103,8 @@ export function registerBackend(backend: Backend): void {
 export function setBackend(name: string): void {
   const b = backends.get(name);
   if (b === undefined) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `setBackend: unknown backend '${name}'; registered: ${[...backends.keys()].join(', ')}`,
     );
   }
@@ -177,6 +178,15 @@ function record(
   tape.nodes.push(node);
 }
 
+/**
+ * The most elements one tensor may have: no backend can allocate more (a wasm32 memory holds at
+ * most 2^30 float32, Node's typed arrays at most 2^32 elements). An op whose output would be
+ * larger (a padding of 1e9) is refused before allocating, naming the op, rather than failing
+ * inside the allocator ("Invalid typed array length"). Below it, the wasm backend's own
+ * out-of-memory error names the kernel and the bytes it could not get.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 32;
+
 /** Runs a kernel on the current backend; the op has already validated inputs and computed `out`. */
 export function runKernel<K extends KernelName>(
   name: K,
@@ -184,6 +194,13 @@ export function runKernel<K extends KernelName>(
   attrs: KernelAttrs<K>,
   out: { shape: Shape; dtype: DType },
 ): Tensor {
+  let size = 1;
+  for (const d of out.shape) size *= d;
+  if (!(size <= MAX_TENSOR_ELEMENTS))
+    throw new LaminaError(
+      'too-large',
+      `${name}: the output of shape [${out.shape.join(',')}] would hold ${size} values, more than the ${MAX_TENSOR_ELEMENTS} a tensor may hold`,
+    );
   const backend = current;
   const impl = backend.kernels[name] as KernelImpl<K> | undefined;
   let output: Tensor;

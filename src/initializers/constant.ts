@@ -5,11 +5,13 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFinite, checkShape, Initializer } from './initializer.js';
 import { show } from '../serialization/keras-object.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 function checkDType(dtype: DType | undefined, where: string): DType {
   if (dtype === undefined) return 'float32';
   if (!isDType(dtype)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: dtype must be 'float32', 'int32' or 'bool', received ${show(dtype)}`,
     );
   }
@@ -54,12 +56,16 @@ export class Constant extends Initializer {
   generate(shape: readonly number[], dtype?: DType): Tensor {
     const d = checkDType(dtype, 'Constant');
     if (d === 'int32' && !Number.isInteger(this.value)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `Constant: value ${this.value} is not an integer, as dtype int32 requires`,
       );
     }
     if (d === 'bool' && this.value !== 0 && this.value !== 1) {
-      throw new TypeError(`Constant: value ${this.value} is not 0 or 1, as dtype bool requires`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `Constant: value ${this.value} is not 0 or 1, as dtype bool requires`,
+      );
     }
     return fill(checkShape(shape, 'Constant'), this.value, d);
   }
@@ -84,15 +90,22 @@ export class Identity extends Initializer {
   generate(shape: readonly number[], dtype?: DType): Tensor {
     checkShape(shape, 'Identity');
     if (shape.length !== 2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Identity: can only initialize 2D matrices, received shape ${formatShape(shape)} of rank ${shape.length}`,
       );
     }
     const d = checkDType(dtype, 'Identity');
     if (d === 'bool')
-      throw new TypeError(`Identity: dtype must be 'float32' or 'int32', received 'bool'`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `Identity: dtype must be 'float32' or 'int32', received 'bool'`,
+      );
     if (d === 'int32' && !Number.isInteger(this.gain)) {
-      throw new TypeError(`Identity: gain ${this.gain} is not an integer, as dtype int32 requires`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `Identity: gain ${this.gain} is not an integer, as dtype int32 requires`,
+      );
     }
     const [rows, cols] = shape as [number, number];
     const values = allocate(d, rows * cols);

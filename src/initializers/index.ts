@@ -47,6 +47,7 @@ import {
   type VarianceScalingMode,
   type VarianceScalingOptions,
 } from './random.js';
+import { LaminaTypeError } from '../errors.js';
 
 export {
   Initializer,
@@ -178,14 +179,16 @@ export class FunctionInitializer extends Initializer {
   generate(shape: readonly number[], dtype?: DType): Tensor {
     const y = this.fn(shape, dtype);
     if (!(y instanceof Tensor) || !shapesEqual(y.shape, shape)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `initializer function ${this.className}: must return a tensor of shape ${formatShape(shape)}, received ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}`,
       );
     }
     return y;
   }
   getConfig(): JsonObject {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `initializer function ${this.className}: a plain function cannot be serialized; subclass Initializer and call registerInitializer`,
     );
   }
@@ -214,7 +217,8 @@ export function getInitializer(
   if (typeof identifier === 'function') return new FunctionInitializer(identifier);
   if (typeof identifier === 'string') return registry.create(identifier, {}, where);
   if (isKerasObject(identifier)) return deserializeInitializer(identifier, where);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${where}: could not interpret initializer identifier ${show(identifier)}: expected an Initializer, a function, a name or a { class_name, config } object`,
   );
 }
@@ -230,7 +234,8 @@ export function deserializeInitializer(
   where = 'deserializeInitializer',
 ): Initializer {
   if (!isKerasObject(object)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: expected a { class_name, config } object, received ${show(object)}`,
     );
   }

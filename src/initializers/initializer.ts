@@ -2,6 +2,7 @@ import { invalidArgument, show, type JsonObject } from '../serialization/keras-o
 import type { DType } from '../tensor/dtype.js';
 import { assertValidShape, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { LaminaTypeError } from '../errors.js';
 
 /**
  * Makes the initial value of a weight from its shape: Keras's `Initializer`, with `generate`
@@ -39,7 +40,10 @@ export function checkSeed(value: unknown, where: string): number | undefined {
 
 export function checkShape(shape: unknown, where: string): Shape {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`${where}: shape must be an array of integers, received ${show(shape)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: shape must be an array of integers, received ${show(shape)}`,
+    );
   }
   assertValidShape(shape, where);
   return shape;
@@ -48,7 +52,8 @@ export function checkShape(shape: unknown, where: string): Shape {
 /** Random initializers make float32 values only. */
 export function checkFloatDType(dtype: DType | undefined, where: string): 'float32' {
   if (dtype !== undefined && dtype !== 'float32') {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: dtype must be 'float32' for random values, received ${show(dtype)}`,
     );
   }

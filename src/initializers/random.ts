@@ -11,6 +11,7 @@ import {
   Initializer,
 } from './initializer.js';
 import { invalidArgument } from '../serialization/keras-object.js';
+import { LaminaRangeError } from '../errors.js';
 
 /**
  * Seeds, as in Keras: an initializer given a seed makes the same values on every call; one
@@ -88,7 +89,8 @@ export class RandomUniform extends Initializer {
     this.minval = checkFinite(minval, 'minval', 'RandomUniform');
     this.maxval = checkFinite(maxval, 'maxval', 'RandomUniform');
     if (this.minval > this.maxval) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `RandomUniform: Invalid value for argument minval: expected minval <= maxval. Received: minval=${minval}, maxval=${maxval}`,
       );
     }

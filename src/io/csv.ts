@@ -6,6 +6,8 @@
  */
 import { openBytes } from '../data/csv/open.js';
 import { csvRecords } from '../data/csv/records.js';
+import { LaminaError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export interface NumericTable {
   /** Column names (from the header line, or 'column_<i>' without one). */
@@ -58,26 +60,29 @@ export function parseNumericCsv(text: string, options: CsvOptions = {}): Numeric
   const separator = options.separator ?? ',';
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === '') lines.pop();
-  if (lines.length === 0) throw new Error(`${source}: the file is empty`);
+  if (lines.length === 0) throw new LaminaError('truncated-data', `${source}: the file is empty`);
   const first = splitLine(lines[0] as string, separator);
   const header = options.header ?? first.some((c) => !isNumber(c));
   const columns = header ? first : first.map((_, i) => `column_${i}`);
   const start = header ? 1 : 0;
   const rows = lines.length - start;
-  if (rows === 0) throw new Error(`${source}: the file has a header but no data rows`);
+  if (rows === 0)
+    throw new LaminaError('truncated-data', `${source}: the file has a header but no data rows`);
   const values = new Float64Array(rows * columns.length);
   for (let r = 0; r < rows; r++) {
     const lineNo = r + start + 1;
     const cells = splitLine(lines[r + start] as string, separator);
     if (cells.length !== columns.length) {
-      throw new Error(
+      throw new LaminaError(
+        'corrupt-data',
         `${source}:${lineNo}: expected ${columns.length} columns (as line 1), received ${cells.length}`,
       );
     }
     cells.forEach((cell, c) => {
       if (!isNumber(cell)) {
-        throw new Error(
-          `${source}:${lineNo}: column ${c + 1} ('${columns[c]}'): expected a number, received ${JSON.stringify(cell)}`,
+        throw new LaminaError(
+          'corrupt-data',
+          `${source}:${lineNo}: column ${c + 1} ('${columns[c]}'): expected a number, received ${showJson(cell)}`,
         );
       }
       values[r * columns.length + c] = Number(cell);
@@ -149,15 +154,17 @@ export async function* numericCsvRows(
       if (header) continue;
     }
     if (cells.length !== columns.length) {
-      throw new Error(
+      throw new LaminaError(
+        'corrupt-data',
         `${source}:${record.line}: expected ${columns.length} columns (as line 1), received ${cells.length}`,
       );
     }
     for (let c = 0; c < cells.length; c++) {
       const cell = cells[c] as string;
       if (!isNumber(cell)) {
-        throw new Error(
-          `${source}:${record.line}: column ${c + 1} ('${columns[c]}'): expected a number, received ${JSON.stringify(cell)}`,
+        throw new LaminaError(
+          'corrupt-data',
+          `${source}:${record.line}: column ${c + 1} ('${columns[c]}'): expected a number, received ${showJson(cell)}`,
         );
       }
       values[c] = Number(cell);
@@ -165,8 +172,9 @@ export async function* numericCsvRows(
     rows++;
     yield { columns, values, line: record.line };
   }
-  if (columns === null) throw new Error(`${source}: the file is empty`);
-  if (rows === 0) throw new Error(`${source}: the file has a header but no data rows`);
+  if (columns === null) throw new LaminaError('truncated-data', `${source}: the file is empty`);
+  if (rows === 0)
+    throw new LaminaError('truncated-data', `${source}: the file has a header but no data rows`);
 }
 
 /** `parseNumericCsv` of a file, streamed (`numericCsvRows`): memory holds the values only. */

@@ -16,6 +16,7 @@ import type { LayerWeight } from './base/weight.js';
 import { WeightParams } from './base/weight-params.js';
 import { checkBoolean, checkPositiveInt, singleInput } from './base/args.js';
 import { layerArgKeys } from './base/arg-keys.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Size of the vocabulary: indices run from 0 to inputDim - 1. */
@@ -104,7 +105,8 @@ export class Embedding extends Layer {
     const where = `Embedding '${this.name}'`;
     const x = singleInput(inputs, where);
     if (x.dtype === 'bool') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: expected integer indices (int32, or float32 holding integers), received a bool tensor of shape ${formatShape(x.shape)}`,
       );
     }
@@ -113,7 +115,8 @@ export class Embedding extends Layer {
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;
       if (v < 0 || v >= this.inputDim) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: index ${v} (at flat position ${i} of an input of shape ${formatShape(x.shape)}) is out of range: indices must be in [0, ${this.inputDim}) for inputDim=${this.inputDim}`,
         );
       }

@@ -11,6 +11,7 @@ import {
   type LayerNode,
   type SymbolicShape,
 } from './base/symbolic.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export interface InputArgs {
   /** Shape of one sample (without the batch dimension); null for unknown lengths. */
@@ -42,7 +43,10 @@ export class InputLayer extends Layer {
     checkLayerArgs(new.target, args, named, []);
     checkBaseLayerArgs(args, where, ['shape', 'batchShape']);
     if ((args.shape === undefined) === (args.batchShape === undefined)) {
-      throw new TypeError(`${where}: pass exactly one of shape or batchShape`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: pass exactly one of shape or batchShape`,
+      );
     }
     const batchShape = args.batchShape ?? [
       args.batchSize ?? null,
@@ -76,13 +80,17 @@ export class InputLayer extends Layer {
   call(inputs: LayerTensors): LayerTensors {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (x === undefined || Array.isArray(inputs)) {
-      throw new TypeError(`InputLayer '${this.name}': expected one tensor`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `InputLayer '${this.name}': expected one tensor`,
+      );
     }
     const ok =
       x.rank === this.batchShape.length &&
       this.batchShape.every((d, i) => d === null || d === x.shape[i]);
     if (!ok) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `InputLayer '${this.name}': expected shape ${formatSymbolicShape(this.batchShape)}, received ${formatShape(x.shape)}`,
       );
     }
@@ -90,7 +98,8 @@ export class InputLayer extends Layer {
     // As Keras, numbers are converted to the input's dtype (ids given as floats, say), but only
     // where nothing is lost: a float that is not an integer is refused, not truncated.
     if (x.dtype === 'bool' || this.dtype === 'bool') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `InputLayer '${this.name}': expected dtype ${this.dtype}, received ${x.dtype}`,
       );
     }
@@ -98,7 +107,8 @@ export class InputLayer extends Layer {
       const values = x.dataSync();
       const bad = values.findIndex((v) => !Number.isInteger(v));
       if (bad >= 0)
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `InputLayer '${this.name}': expected int32 values, received float32 holding ${values[bad]} at flat index ${bad}`,
         );
     }

@@ -5,6 +5,7 @@ import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from './functions.js';
 import { Loss, type LossArgs } from './loss.js';
+import { LaminaRangeError } from '../errors.js';
 
 export class MeanSquaredError extends Loss {
   readonly className = 'MeanSquaredError';
@@ -53,7 +54,10 @@ export class Huber extends Loss {
     super('huber_loss', args);
     this.delta = args.delta ?? 1;
     if (!(typeof this.delta === 'number' && this.delta >= 0))
-      throw new RangeError(`Huber: delta must be a non-negative number, received ${this.delta}`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `Huber: delta must be a non-negative number, received ${this.delta}`,
+      );
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return F.huber(yTrue, yPred, this.delta);

@@ -27,6 +27,7 @@ import { expandDims, oneHot, squeeze } from '../ops/movement.js';
 import { max, mean, sum } from '../ops/reduction.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asFloat, EPSILON, prepare, shapeStr } from './loss.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 
 /** Mean over the last axis (a scalar stays a scalar). */
 const lastMean = (x: Tensor): Tensor => (x.rank === 0 ? x : mean(x, -1));
@@ -58,7 +59,10 @@ export function meanSquaredLogarithmicError(yTrue: TensorLike, yPred: TensorLike
 /** 0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2. */
 export function huber(yTrue: TensorLike, yPred: TensorLike, delta = 1): Tensor {
   if (!(typeof delta === 'number' && delta >= 0))
-    throw new RangeError(`huber: delta must be a non-negative number, received ${String(delta)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `huber: delta must be a non-negative number, received ${String(delta)}`,
+    );
   const [t, p] = prepare(yTrue, yPred, 'huber_loss');
   const e = sub(p, t);
   const a = abs(e);
@@ -133,7 +137,10 @@ export interface CrossentropyOptions {
 
 function checkSmoothing(ls: number, where: string): number {
   if (!(typeof ls === 'number' && ls >= 0 && ls <= 1))
-    throw new RangeError(`${where}: labelSmoothing must be in [0, 1], received ${String(ls)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: labelSmoothing must be in [0, 1], received ${String(ls)}`,
+    );
   return ls;
 }
 
@@ -176,7 +183,8 @@ export function categoricalCrossentropy(
   let t = asFloat(yTrue, where_, 'yTrue');
   const p = asFloat(yPred, where_, 'yPred');
   if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i]) || p.rank === 0) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where_}: yTrue and yPred must have the same shape [batch, ..., classes], received yTrue ${shapeStr(t.shape)} and yPred ${shapeStr(p.shape)}${t.rank + 1 === p.rank ? ' (integer labels need sparse_categorical_crossentropy)' : ''}`,
     );
   }
@@ -202,18 +210,24 @@ export function sparseLabels(
   ignoreClass: number | null = null,
 ): Tensor {
   let t = asFloat(yTrue, where_, 'yTrue');
-  if (p.rank === 0) throw new Error(`${where_}: yPred must have a class axis, received a scalar`);
+  if (p.rank === 0)
+    throw new LaminaError(
+      'invalid-argument',
+      `${where_}: yPred must have a class axis, received a scalar`,
+    );
   if (t.rank === p.rank && t.shape[t.rank - 1] === 1) t = squeeze(t, -1);
   const classes = p.shape[p.rank - 1] as number;
   if (t.rank !== p.rank - 1 || t.shape.some((d, i) => d !== p.shape[i])) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where_}: labels must have yPred's shape less the class axis, received yTrue ${shapeStr(asFloat(yTrue, where_, 'yTrue').shape)} and yPred ${shapeStr(p.shape)}`,
     );
   }
   for (const v of t.dataSync()) {
     if (v === ignoreClass) continue;
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where_}: labels must be integers in [0, ${classes}) for yPred of shape ${shapeStr(p.shape)}, received ${v}`,
       );
     }

@@ -14,6 +14,8 @@ import {
 import * as C from './classes.js';
 import * as F from './functions.js';
 import { Loss, LossFunctionWrapper, checkReduction, type LossArgs, type LossFn } from './loss.js';
+import { LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export {
   Loss,
@@ -65,8 +67,9 @@ function baseArgs(c: JsonObject, where: string): LossArgs {
 function bool(c: JsonObject, key: string, where: string): boolean {
   const v = c[key] ?? false;
   if (typeof v !== 'boolean')
-    throw new TypeError(
-      `${where}: config '${key}' must be a boolean, received ${JSON.stringify(v)}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config '${key}' must be a boolean, received ${showJson(v)}`,
     );
   return v;
 }
@@ -115,7 +118,10 @@ registry.register('SparseCategoricalCrossentropy', (c) => {
   const where = 'SparseCategoricalCrossentropy';
   const ignore = c.ignore_class;
   if (ignore !== undefined && ignore !== null && typeof ignore !== 'number')
-    throw new TypeError(`${where}: config 'ignore_class' must be an integer or null`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config 'ignore_class' must be an integer or null`,
+    );
   return new C.SparseCategoricalCrossentropy({
     ...baseArgs(c, where),
     fromLogits: bool(c, 'from_logits', where),
@@ -157,7 +163,8 @@ export function getLoss(identifier: LossIdentifier, where = 'getLoss'): Loss {
   if (typeof identifier === 'function') return new LossFunctionWrapper(identifier);
   if (typeof identifier === 'string') return registry.create(identifier, {}, where);
   if (isKerasObject(identifier)) return deserializeLoss(identifier, where);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${where}: could not interpret loss identifier ${JSON.stringify(identifier)}: expected a Loss, a function, a name or a { class_name, config } object`,
   );
 }

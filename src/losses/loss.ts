@@ -8,6 +8,8 @@ import { broadcastTo, expandDims, reshape, squeeze } from '../ops/movement.js';
 import { sum } from '../ops/reduction.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { Tensor } from '../tensor/tensor.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export type Reduction = 'sum_over_batch_size' | 'sum' | 'mean' | 'none';
 const REDUCTIONS: readonly string[] = ['sum_over_batch_size', 'sum', 'mean', 'none'];
@@ -30,8 +32,9 @@ export const shapeStr = (shape: readonly number[]): string => `[${shape.join(','
 export function checkReduction(reduction: unknown, where: string): Reduction {
   if (reduction === null) return 'none';
   if (typeof reduction !== 'string' || !REDUCTIONS.includes(reduction)) {
-    throw new RangeError(
-      `${where}: Invalid value for argument reduction: expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}. Received: reduction=${JSON.stringify(reduction)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: Invalid value for argument reduction: expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}. Received: reduction=${showJson(reduction)}`,
     );
   }
   return reduction as Reduction;
@@ -66,7 +69,8 @@ export function prepare(yTrue: TensorLike, yPred: TensorLike, where: string): [T
   const p0 = asFloat(yPred, where, 'yPred');
   const [t, p] = squeezeOrExpand(t0, p0);
   if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i])) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: yTrue and yPred have incompatible shapes: yTrue ${shapeStr(t0.shape)} and yPred ${shapeStr(p0.shape)} (expected the same shape, or one with an extra trailing 1)`,
     );
   }
@@ -136,7 +140,8 @@ function alignWeight(values: Tensor, weight: Tensor, where_: string): [Tensor, T
     w = reshape(w, [...w.shape, ...new Array<number>(values.rank - w.rank).fill(1)]);
   }
   if (broadcastShape(values.shape, w.shape) === null) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where_}: sampleWeight of shape ${shapeStr(weight.shape)} cannot be applied to losses of shape ${shapeStr(values.shape)}`,
     );
   }
@@ -192,14 +197,16 @@ export class LossFunctionWrapper extends Loss {
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const y = this.fn(yTrue, yPred);
     if (!(y instanceof Tensor)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `loss function ${this.name}: must return a Tensor of per-sample losses, received ${typeof y}`,
       );
     }
     return y;
   }
   override getConfig(): JsonObject {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `loss function ${this.name}: a plain function cannot be serialized; subclass Loss and call registerLoss`,
     );
   }

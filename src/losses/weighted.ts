@@ -26,6 +26,8 @@ import { broadcastTo } from '../ops/movement.js';
 import { mean, sum } from '../ops/reduction.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { LaminaRangeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 /** TensorFlow.js's `Reduction`: NONE, SUM, MEAN, SUM_BY_NONZERO_WEIGHTS. */
 export type WeightedReduction = 'none' | 'sum' | 'mean' | 'sum_by_nonzero_weights';
@@ -64,15 +66,17 @@ function reduceWeighted(
   op: string,
 ): Tensor {
   if (!REDUCTIONS.includes(reduction)) {
-    throw new RangeError(
-      `${op}: reduction must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}, received ${JSON.stringify(reduction)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: reduction must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}, received ${showJson(reduction)}`,
     );
   }
   const w = weights === undefined || weights === null ? null : floatArg(weights, op, 'weights');
   if (w !== null) {
     const joint = broadcastShapes(losses.shape, w.shape, op);
     if (!shapesEqual(joint, losses.shape)) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: weights of shape ${formatShape(w.shape)} must broadcast to the losses' shape ${formatShape(losses.shape)}`,
       );
     }
@@ -107,7 +111,8 @@ function matchingPair(
   const x = floatArg(a, op, names[0]);
   const y = floatArg(b, op, names[1]);
   if (!shapesEqual(x.shape, y.shape)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: ${names[0]} and ${names[1]} must have the same shape, received ${formatShape(x.shape)} and ${formatShape(y.shape)}`,
     );
   }
@@ -224,7 +229,8 @@ export function sigmoidCrossEntropy(
   const op = 'sigmoidCrossEntropy';
   const [labels, x] = matchingPair(multiClassLabels, logits, op, ['multiClassLabels', 'logits']);
   if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: labelSmoothing must be a number in [0, 1], received ${String(labelSmoothing)}`,
     );
   }

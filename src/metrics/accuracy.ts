@@ -8,6 +8,7 @@ import { argMax } from '../ops/reduction.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MeanMetricWrapper, type MetricArgs } from './metric.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 
 const matches = (a: Tensor, b: Tensor): Tensor => cast(equal(a, b), 'float32');
 
@@ -24,7 +25,11 @@ export function binaryAccuracy(yTrue: TensorLike, yPred: TensorLike, threshold =
 }
 
 function classAxis(p: Tensor, where: string): number {
-  if (p.rank === 0) throw new Error(`${where}: yPred must have a class axis, received a scalar`);
+  if (p.rank === 0)
+    throw new LaminaError(
+      'invalid-argument',
+      `${where}: yPred must have a class axis, received a scalar`,
+    );
   return p.rank - 1;
 }
 
@@ -34,7 +39,8 @@ export function categoricalAccuracy(yTrue: TensorLike, yPred: TensorLike): Tenso
   const t = asFloat(yTrue, where, 'yTrue');
   const p = asFloat(yPred, where, 'yPred');
   if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i])) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: yTrue (one-hot) and yPred must have the same shape, received yTrue ${shapeStr(t.shape)} and yPred ${shapeStr(p.shape)}${t.rank + 1 === p.rank ? ' (integer labels need sparse_categorical_accuracy)' : ''}`,
     );
   }
@@ -49,7 +55,8 @@ function sparseTargets(yTrue: TensorLike, p: Tensor, where: string): Tensor {
   classAxis(p, where);
   if (t.rank === p.rank && t.shape[t.rank - 1] === 1) t = squeeze(t, -1);
   if (t.rank !== p.rank - 1 || t.shape.some((d, i) => d !== p.shape[i])) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: labels must have yPred's shape less the class axis, received yTrue ${shapeStr(t0)} and yPred ${shapeStr(p.shape)}`,
     );
   }
@@ -70,7 +77,10 @@ export function sparseCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike):
  */
 function inTopK(labels: ArrayLike<number>, p: Tensor, k: number, where: string): Tensor {
   if (!Number.isInteger(k) || k < 1)
-    throw new RangeError(`${where}: k must be a positive integer, received ${k}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: k must be a positive integer, received ${k}`,
+    );
   const classes = p.shape[p.rank - 1] as number;
   const scores = p.dataSync();
   const out = new Float32Array(labels.length);
@@ -90,7 +100,8 @@ export function topKCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike, k 
   const t = asFloat(yTrue, where, 'yTrue');
   const p = asFloat(yPred, where, 'yPred');
   if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i]) || p.rank === 0) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: yTrue (one-hot) and yPred must have the same shape, received yTrue ${shapeStr(t.shape)} and yPred ${shapeStr(p.shape)}`,
     );
   }

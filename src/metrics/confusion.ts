@@ -5,6 +5,7 @@ import { broadcastTo, reshape } from '../ops/movement.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Metric, type MetricArgs } from './metric.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 
 /** Flat labels (nonzero = positive), scores and weights (broadcast to the scores' shape). */
 function flatten(
@@ -16,14 +17,18 @@ function flatten(
 ): { labels: Float32Array; scores: Float32Array; weights: ArrayLike<number> | null } {
   const [t, p] = squeezeOrExpand(asFloat(yTrue, where, 'yTrue'), asFloat(yPred, where, 'yPred'));
   if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i])) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: yTrue and yPred must have the same shape, received yTrue ${shapeStr(t.shape)} and yPred ${shapeStr(p.shape)}`,
     );
   }
   if (classId !== undefined) {
     const classes = p.shape[p.rank - 1] ?? 0;
     if (!Number.isInteger(classId) || classId < 0 || classId >= classes)
-      throw new RangeError(`${where}: classId ${classId} is out of range for ${classes} classes`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: classId ${classId} is out of range for ${classes} classes`,
+      );
     const pick = (x: Tensor): Float32Array => {
       const d = x.dataSync();
       return Float32Array.from({ length: d.length / classes }, (_, i) => d[i * classes + classId]!);
@@ -53,7 +58,8 @@ function broadcastWeights(w: Tensor, shape: readonly number[], where: string): T
   try {
     return broadcastTo(sw, shape);
   } catch {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: sampleWeight of shape ${shapeStr(w.shape)} cannot be broadcast to yPred's shape ${shapeStr(shape)}`,
     );
   }
@@ -77,7 +83,10 @@ abstract class ThresholdMetric extends Metric {
     super(defaultName, args);
     this.thresholds = args.thresholds ?? 0.5;
     if (typeof this.thresholds !== 'number' || !(this.thresholds >= 0 && this.thresholds <= 1))
-      throw new RangeError(`${defaultName}: thresholds must be a number in [0, 1]`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${defaultName}: thresholds must be a number in [0, 1]`,
+      );
     this.classId = args.classId;
   }
 
@@ -101,6 +110,14 @@ abstract class ThresholdMetric extends Metric {
 
   resetState(): void {
     this.tp = this.fp = this.fn = 0;
+  }
+
+  override getState(): number[] {
+    return [this.tp, this.fp, this.fn];
+  }
+
+  override setState(state: readonly number[]): void {
+    [this.tp, this.fp, this.fn] = this.checkState(state, 3) as [number, number, number];
   }
 
   override getConfig(): JsonObject {
@@ -167,15 +184,20 @@ export class AUC extends Metric {
     super('auc', args);
     this.numThresholds = args.numThresholds ?? 200;
     if (!Number.isInteger(this.numThresholds) || this.numThresholds <= 1)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `AUC: numThresholds must be an integer > 1, received ${this.numThresholds}`,
       );
     this.curve = args.curve ?? 'ROC';
     if (this.curve !== 'ROC' && this.curve !== 'PR')
-      throw new RangeError(`AUC: curve must be 'ROC' or 'PR', received ${String(this.curve)}`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `AUC: curve must be 'ROC' or 'PR', received ${String(this.curve)}`,
+      );
     this.summationMethod = args.summationMethod ?? 'interpolation';
     if (!['interpolation', 'minoring', 'majoring'].includes(this.summationMethod))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `AUC: summationMethod must be 'interpolation', 'minoring' or 'majoring'`,
       );
     this.fromLogits = args.fromLogits ?? false;
@@ -198,7 +220,8 @@ export class AUC extends Metric {
       let s = scores[i] as number;
       if (this.fromLogits) s = Math.fround(1 / (1 + Math.exp(-s)));
       if (!(s >= 0 && s <= 1)) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `AUC: predictions must be probabilities in [0, 1], received ${s} (pass fromLogits: true for logits)`,
         );
       }
@@ -271,6 +294,16 @@ export class AUC extends Metric {
 
   resetState(): void {
     for (const a of [this.tp, this.fp, this.tn, this.fn]) a.fill(0);
+  }
+
+  override getState(): number[] {
+    return [this.tp, this.fp, this.tn, this.fn].flatMap((a) => [...a]);
+  }
+
+  override setState(state: readonly number[]): void {
+    const n = this.numThresholds;
+    const values = this.checkState(state, 4 * n);
+    [this.tp, this.fp, this.tn, this.fn].forEach((a, i) => a.set(values.slice(i * n, (i + 1) * n)));
   }
 
   override getConfig(): JsonObject {

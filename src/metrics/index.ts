@@ -16,6 +16,7 @@ import * as A from './accuracy.js';
 import { AUC, Precision, Recall, type AUCArgs, type ThresholdArgs } from './confusion.js';
 import { Mean, MeanMetricWrapper, Metric, type MetricArgs } from './metric.js';
 import { CosineSimilarity, LossMetric, MeanAbsoluteError, MeanSquaredError } from './regression.js';
+import { LaminaTypeError } from '../errors.js';
 
 export { Metric, Mean, MeanMetricWrapper, MeanState, samplewiseTotals } from './metric.js';
 export type { MetricArgs } from './metric.js';
@@ -136,7 +137,8 @@ export function getMetric(
     return registry.create(identifier, {}, where);
   }
   if (isKerasObject(identifier)) return deserializeMetric(identifier, where);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${where}: could not interpret metric identifier ${JSON.stringify(identifier)}: expected a Metric, a function, a name or a { class_name, config } object`,
   );
 }

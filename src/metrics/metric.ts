@@ -8,6 +8,7 @@ import type { TensorLike } from '../ops/convert.js';
 import { broadcastTo } from '../ops/movement.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { Tensor } from '../tensor/tensor.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
 
 export interface MetricArgs {
   name?: string;
@@ -24,13 +25,43 @@ export abstract class Metric {
 
   constructor(defaultName: string, args: MetricArgs = {}) {
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0))
-      throw new TypeError(`${defaultName}: name must be a non-empty string`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${defaultName}: name must be a non-empty string`,
+      );
     this.name = args.name ?? defaultName;
   }
 
   abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void;
   abstract result(): number;
   abstract resetState(): void;
+
+  /**
+   * The accumulated state as numbers, so that a checkpoint saved in the middle of an epoch
+   * resumes the epoch's metric values exactly; null when the metric cannot give it (the
+   * default, so a custom metric resumes counting from the resumed batch, with a warning).
+   */
+  getState(): number[] | null {
+    return null;
+  }
+
+  /** Puts back what `getState` returned. */
+  setState(state: readonly number[]): void {
+    throw new LaminaError(
+      'unsupported',
+      `${this.className} '${this.name}': this metric cannot restore a saved state (received ${state.length} numbers)`,
+    );
+  }
+
+  /** `state`, checked to hold `length` numbers, for setState. */
+  protected checkState(state: readonly number[], length: number): readonly number[] {
+    if (state.length !== length || state.some((v) => typeof v !== 'number'))
+      throw new LaminaError(
+        'invalid-config',
+        `${this.className} '${this.name}': a saved metric state must be ${length} numbers, received ${state.length} values`,
+      );
+    return state;
+  }
 
   getConfig(): JsonObject {
     return { name: this.name, dtype: this.dtype };
@@ -78,7 +109,8 @@ export function samplewiseTotals(
   try {
     wb = broadcastTo(w, rShape).dataSync();
   } catch {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: sampleWeight of shape ${shapeStr(sampleWeight.shape)} cannot be applied to values of shape ${shapeStr(values.shape)}`,
     );
   }
@@ -116,6 +148,14 @@ export abstract class MeanState extends Metric {
     this.total = 0;
     this.count = 0;
   }
+
+  override getState(): number[] {
+    return [this.total, this.count];
+  }
+
+  override setState(state: readonly number[]): void {
+    [this.total, this.count] = this.checkState(state, 2) as [number, number];
+  }
 }
 
 /**
@@ -138,14 +178,18 @@ export class MeanMetricWrapper extends MeanState {
   readonly fn: LossFn;
   constructor(fn: LossFn, args: MetricArgs = {}) {
     if (typeof fn !== 'function')
-      throw new TypeError(`MeanMetricWrapper: fn must be a function, received ${typeof fn}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `MeanMetricWrapper: fn must be a function, received ${typeof fn}`,
+      );
     super(fn.name || 'mean_metric_wrapper', args);
     this.fn = fn;
   }
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     const values = this.fn(yTrue, yPred);
     if (!(values instanceof Tensor)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `metric ${this.name}: the function must return a Tensor of per-sample values, received ${typeof values}`,
       );
     }

@@ -1,6 +1,7 @@
 import type { Layer } from '../layers/base/layer.js';
 import type { LayerNode, SymbolicTensor } from '../layers/base/symbolic.js';
 import { InputLayer } from '../layers/input.js';
+import { LaminaError } from '../errors.js';
 
 /**
  * The layer applications between `inputs` and `outputs`, in an order where every node comes
@@ -20,13 +21,17 @@ export function nodesBetween(
     if (inputIds.has(t.id)) return;
     const node = t.node;
     if (node.layer instanceof InputLayer) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `${where}: graph disconnected: output depends on input '${node.layer.name}', which is not among the model's inputs (${inputs.map((i) => i.name).join(', ')})`,
       );
     }
     if (done.has(node)) return;
     if (visiting.has(node))
-      throw new Error(`${where}: the graph has a cycle through layer '${node.layer.name}'`);
+      throw new LaminaError(
+        'invalid-argument',
+        `${where}: the graph has a cycle through layer '${node.layer.name}'`,
+      );
     visiting.add(node);
     for (const x of node.inputs) visit(x);
     visiting.delete(node);

@@ -57,6 +57,7 @@ import type {
   SaveOptions,
   SaveResult,
 } from '../saving/types.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -105,13 +106,17 @@ export class Model extends Layer {
       ...outs.map((t) => ['outputs', t] as const),
     ]) {
       if (!(t instanceof SymbolicTensor)) {
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${where}: ${k} must be symbolic tensors (from input() and layer.apply), received ${typeof t}`,
         );
       }
     }
     if (ins.length === 0 || outs.length === 0)
-      throw new RangeError(`${where}: a model needs at least one input and one output`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: a model needs at least one input and one output`,
+      );
     this.nodes = nodesBetween(ins, outs, where);
     this.graphInputs = ins;
     this.graphOutputs = outs;
@@ -226,7 +231,8 @@ export class Model extends Layer {
   ): Tensor {
     const where = `computeLoss (${this.name})`;
     if (this.compiled === null)
-      throw new Error(
+      throw new LaminaError(
+        'invalid-state',
         `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
       );
     const xs = toList(x, this.inputNames, 'x', where);
@@ -294,7 +300,8 @@ export class Model extends Layer {
     what: string,
   ): SymbolicTensor | SymbolicTensor[] {
     if (list.length === 0) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-state',
         `${this.className} '${this.name}': the model has no symbolic ${what} yet: give the first layer an inputShape, add an input(), or call build(inputShape)`,
       );
     }
@@ -307,14 +314,16 @@ export class Model extends Layer {
     if (typeof nameOrIndex === 'number') {
       const l = layers[nameOrIndex];
       if (l === undefined)
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `getLayer: index ${nameOrIndex} is out of range: the model has ${layers.length} layers`,
         );
       return l;
     }
     const l = layers.find((x) => x.name === nameOrIndex);
     if (l === undefined) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `getLayer: no layer named '${nameOrIndex}'; layers: ${layers.map((x) => x.name).join(', ')}`,
       );
     }
@@ -325,7 +334,8 @@ export class Model extends Layer {
     const where = `${this.className} '${this.name}'`;
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length !== this.graphInputs.length) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: expected ${this.graphInputs.length} input tensor(s), received ${list.length}`,
       );
     }
@@ -370,7 +380,8 @@ export class Model extends Layer {
   ): LayerTensors {
     if (observe === undefined) return layer.apply(inputs, options);
     if (typeof observe !== 'function') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${this.className} '${this.name}': options.observe must be a function ({ layer, inputs, outputs, models }) => void, received ${typeof observe}`,
       );
     }
@@ -546,10 +557,14 @@ export class Model extends Layer {
 
 function checkAgainst(s: SymbolicTensor, x: Tensor, where: string): void {
   if (!(x instanceof Tensor))
-    throw new TypeError(`${where}: input '${s.name}' must be a Tensor, received ${typeof x}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: input '${s.name}' must be a Tensor, received ${typeof x}`,
+    );
   const ok = x.rank === s.rank && s.shape.every((d, i) => d === null || d === x.shape[i]);
   if (!ok) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: input '${s.name}' expects shape ${formatSymbolicShape(s.shape)}, received ${formatShape(x.shape)}`,
     );
   }

@@ -7,6 +7,7 @@ import type { ConfigForm } from './config.js';
 import { Model, serializeLayerAs } from './model.js';
 import { checkOptions, optionKeys } from '../validation/options.js';
 import type { SummaryRow } from './summary.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
 
 export interface SequentialArgs {
   layers?: readonly (Layer | SymbolicTensor)[];
@@ -44,7 +45,8 @@ export class Sequential extends Model {
         this.stack.length > 0 ||
         this.inputLayer !== null
       ) {
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${where}: a symbolic input may only be added first, and must come from input()`,
         );
       }
@@ -53,13 +55,19 @@ export class Sequential extends Model {
       return;
     }
     if (!(layer instanceof Layer))
-      throw new TypeError(`${where}: expected a Layer, received ${typeof layer}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: expected a Layer, received ${typeof layer}`,
+      );
     if (layer instanceof InputLayer) {
       this.add(layer.output);
       return;
     }
     if (this.stack.includes(layer))
-      throw new Error(`${where}: layer '${layer.name}' is already in the model`);
+      throw new LaminaError(
+        'invalid-state',
+        `${where}: layer '${layer.name}' is already in the model`,
+      );
     if (this.stack.length === 0 && this.inputLayer === null && layer.batchInputShape !== null) {
       this.inputLayer = new InputLayer({
         batchShape: layer.batchInputShape,
@@ -76,7 +84,10 @@ export class Sequential extends Model {
   pop(): Layer {
     const layer = this.stack.pop();
     if (layer === undefined)
-      throw new Error(`Sequential '${this.name}'.pop: there are no layers to remove`);
+      throw new LaminaError(
+        'invalid-state',
+        `Sequential '${this.name}'.pop: there are no layers to remove`,
+      );
     this.untrackLayer(layer);
     if (this.stackOutputs.length > this.stack.length) this.stackOutputs.pop();
     if (this.inputLayer !== null && this.stack.length > 0) this.rebuildGraph();
@@ -98,7 +109,10 @@ export class Sequential extends Model {
    */
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     if (isShapeList(inputShape))
-      throw new TypeError(`Sequential '${this.name}': expects a single input`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `Sequential '${this.name}': expects a single input`,
+      );
     if (this.inputLayer === null) {
       const batchShape = inputShape.length === 0 ? inputShape : [null, ...inputShape.slice(1)];
       this.inputLayer = new InputLayer({ batchShape });
@@ -113,7 +127,8 @@ export class Sequential extends Model {
       const layer = this.stack[i] as Layer;
       const y = layer.apply(this.stackOutputs[i - 1] ?? inputLayer.output);
       if (Array.isArray(y)) {
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `Sequential '${this.name}': layer '${layer.name}' has several outputs; use the functional API`,
         );
       }
@@ -131,13 +146,14 @@ export class Sequential extends Model {
   override call(inputs: LayerTensors, options: CallOptions): LayerTensors {
     if (Array.isArray(inputs)) {
       if (inputs.length !== 1)
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `Sequential '${this.name}': expects a single input tensor, received ${inputs.length}`,
         );
       return this.call(inputs[0] as LayerTensors, options);
     }
     if (this.stack.length === 0)
-      throw new Error(`Sequential '${this.name}': the model has no layers`);
+      throw new LaminaError('invalid-state', `Sequential '${this.name}': the model has no layers`);
     let x: LayerTensors = inputs;
     if (this.inputLayer !== null) x = this.inputLayer.call(x);
     // The first layer gets the stack's input mask (given or registered); the others read their

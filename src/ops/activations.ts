@@ -4,6 +4,7 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertFloat, type TensorLike } from './convert.js';
 import { abs, add, div, erf, greater, mul, where } from './elementwise.js';
+import { LaminaRangeError } from '../errors.js';
 
 function floatUnary(
   kernel: 'Relu' | 'Relu6' | 'Elu' | 'Sigmoid' | 'Tanh' | 'Softplus',
@@ -29,7 +30,10 @@ export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
   const t = asTensor(x, 'leakyRelu', 'x');
   assertFloat(t, 'leakyRelu');
   if (!Number.isFinite(alpha))
-    throw new RangeError(`leakyRelu: alpha must be a finite number, received ${alpha}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `leakyRelu: alpha must be a finite number, received ${alpha}`,
+    );
   return runKernel('LeakyRelu', [t], { alpha }, { shape: t.shape, dtype: t.dtype });
 }
 

@@ -6,6 +6,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertFloat, assertRank, type TensorLike } from './convert.js';
 import { expandDims, squeeze } from './movement.js';
 import { checkBiasActivation } from './fused.js';
+import { LaminaRangeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export type PaddingMode = 'same' | 'valid';
 export type Pair = number | readonly [number, number];
@@ -13,8 +15,9 @@ export type Pair = number | readonly [number, number];
 function pair(v: Pair, op: string, arg: string): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((n) => Number.isInteger(n) && n >= 1)) {
-    throw new RangeError(
-      `${op}: ${arg} must be a positive integer or a pair of them, received ${JSON.stringify(v)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: ${arg} must be a positive integer or a pair of them, received ${showJson(v)}`,
     );
   }
   return p;
@@ -31,7 +34,8 @@ export function convOutputSize(
 ): { size: number; before: number; after: number } {
   const effective = (filterSize - 1) * dilation + 1;
   if (padding === 'valid' && effective > inSize) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: with padding 'valid' the window (${filterSize} taps, dilation ${dilation}, spanning ${effective}) is larger than the input dimension ${inSize}`,
     );
   }
@@ -45,7 +49,10 @@ export function convOutputSize(
 
 function checkPadding(padding: string, op: string): asserts padding is PaddingMode {
   if (padding !== 'same' && padding !== 'valid')
-    throw new RangeError(`${op}: padding must be 'same' or 'valid', received '${padding}'`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: padding must be 'same' or 'valid', received '${padding}'`,
+    );
 }
 
 interface Geometry {
@@ -67,7 +74,8 @@ function convGeometry(
   const s = pair(strides, op, 'strides');
   const d = pair(dilations, op, 'dilations');
   if ((s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: strides ${JSON.stringify(strides)} and dilations ${JSON.stringify(dilations)} cannot both exceed 1 (as in TensorFlow)`,
     );
   }
@@ -108,7 +116,8 @@ function convOperands(
   assertRank(f, 4, op, 'filter');
   const [fh, fw, inC, last] = f.shape as [number, number, number, number];
   if (t.shape[3] !== inC) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: input channels must agree: x is ${formatShape(t.shape)} (channels last), filter is ${formatShape(f.shape)} (${layout})`,
     );
   }
@@ -230,20 +239,23 @@ export function conv2dTranspose(
   const [n, h, w, c] = t.shape as [number, number, number, number];
   const [fh, fw, outC, inC] = f.shape as [number, number, number, number];
   if (c !== inC)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: input channels must agree: x is ${formatShape(t.shape)}, filter is ${formatShape(f.shape)} ([fh, fw, out, in])`,
     );
   const size = (i: number, k: number, st: number): number =>
     padding === 'same' ? i * st : (i - 1) * st + k;
   const target = outputShape ?? [n, size(h, fh, s[0]), size(w, fw, s[1]), outC];
   if (target.length !== 4 || target[0] !== n || target[3] !== outC) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: outputShape ${JSON.stringify(outputShape)} must be [${n}, height, width, ${outC}]`,
     );
   }
   const g = convGeometry(target, fh, fw, c, s, padding, 1, op);
   if (g.outShape[1] !== h || g.outShape[2] !== w) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: outputShape ${formatShape(target)} does not map back to the input ${formatShape(t.shape)} with strides ${JSON.stringify(strides)} and padding '${padding}'`,
     );
   }

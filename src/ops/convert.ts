@@ -9,6 +9,7 @@ import {
 } from '../tensor/dtype.js';
 import { assertValidShape, formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** Anything an op accepts where it expects a tensor. */
 export type TensorLike = Tensor | NestedArray | TypedArray;
@@ -29,16 +30,21 @@ function inferShape(values: NestedArray, op: string): number[] {
   const check = (v: NestedArray, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (Array.isArray(v))
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${op}: ragged nested array: element ${path} has more dimensions than element [0...]`,
         );
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new TypeError(`${op}: expected numbers or booleans, received ${typeof v} at ${path}`);
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${op}: expected numbers or booleans, received ${typeof v} at ${path}`,
+        );
       }
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${op}: ragged nested array: expected ${shape[dim]} elements at ${path || 'top level'}, received ${Array.isArray(v) ? v.length : 'a scalar'}`,
       );
     }
@@ -69,7 +75,8 @@ function firstLeaf(values: NestedArray): number | boolean | undefined {
 export function tensor(values: NestedArray | TypedArray, shape?: Shape, dtype?: DType): Tensor {
   const op = 'tensor';
   if (dtype !== undefined && !isDType(dtype)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${op}: dtype must be 'float32', 'int32' or 'bool', received ${String(dtype)}`,
     );
   }
@@ -91,7 +98,8 @@ export function tensor(values: NestedArray | TypedArray, shape?: Shape, dtype?: 
   if (shape !== undefined) {
     assertValidShape(shape, op);
     if (sizeOf(shape) !== flat.length) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, received ${flat.length}`,
       );
     }
@@ -120,19 +128,22 @@ export function asTensor(x: TensorLike, op: string, arg: string, like?: DType): 
     try {
       return tensor(x, undefined, dt);
     } catch (e) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${op}: argument '${arg}' could not be converted to a tensor: ${(e as Error).message}`,
       );
     }
   }
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${op}: argument '${arg}' must be a Tensor, a number or a nested array, received ${typeof x}`,
   );
 }
 
 export function assertDType(x: Tensor, allowed: readonly DType[], op: string, arg: string): void {
   if (!allowed.includes(x.dtype)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${op}: argument '${arg}' must have dtype ${allowed.join(' or ')}, received ${x.dtype}`,
     );
   }
@@ -148,7 +159,8 @@ export function assertNumeric(x: Tensor, op: string, arg = 'x'): void {
 
 export function assertRank(x: Tensor, rank: number, op: string, arg = 'x'): void {
   if (x.rank !== rank) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: argument '${arg}' must have rank ${rank}, received shape ${formatShape(x.shape)} (rank ${x.rank})`,
     );
   }

@@ -2,10 +2,12 @@ import { fromValues } from '../engine/engine.js';
 import { allocate, isDType, type DType } from '../tensor/dtype.js';
 import { assertValidShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor, Variable, type VariableOptions } from '../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 function checkDType(dtype: DType, op: string): void {
   if (!isDType(dtype))
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${op}: dtype must be 'float32', 'int32' or 'bool', received ${String(dtype)}`,
     );
 }
@@ -19,9 +21,15 @@ export function fill(
   checkDType(dtype, 'fill');
   const n = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   if (dtype === 'int32' && !Number.isInteger(n))
-    throw new TypeError(`fill: value ${n} is not an integer, as dtype int32 requires`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `fill: value ${n} is not an integer, as dtype int32 requires`,
+    );
   if (dtype === 'bool' && n !== 0 && n !== 1)
-    throw new TypeError(`fill: value ${n} is not a boolean, as dtype bool requires`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `fill: value ${n} is not a boolean, as dtype bool requires`,
+    );
   const values = allocate(dtype, sizeOf(shape));
   if (n !== 0) values.fill(n);
   return fromValues(values, shape, dtype);
@@ -50,13 +58,23 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = 'fl
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step))
-    throw new RangeError(`range: step must be a finite non-zero number, received ${step}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `range: step must be a finite non-zero number, received ${step}`,
+    );
   if (![start, stop].every(Number.isFinite))
-    throw new RangeError(`range: start and stop must be finite, received ${start} and ${stop}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `range: start and stop must be finite, received ${start} and ${stop}`,
+    );
   if (dtype !== 'float32' && dtype !== 'int32')
-    throw new TypeError(`range: dtype must be float32 or int32, received ${String(dtype)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `range: dtype must be float32 or int32, received ${String(dtype)}`,
+    );
   if (dtype === 'int32' && ![start, stop, step].every(Number.isInteger)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `range: int32 needs integer start, stop and step, received ${start}, ${stop}, ${step}`,
     );
   }
@@ -69,7 +87,10 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = 'fl
 /** `num` evenly spaced numbers from `start` to `stop`, both included. */
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 1)
-    throw new RangeError(`linspace: num must be a positive integer, received ${num}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `linspace: num must be a positive integer, received ${num}`,
+    );
   const values = new Float32Array(num);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   for (let i = 0; i < num; i++) values[i] = start + i * step;
@@ -89,7 +110,10 @@ export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float
 /** A mutable, named tensor; trainable by default. */
 export function variable(initialValue: Tensor, options: VariableOptions = {}): Variable {
   if (!(initialValue instanceof Tensor)) {
-    throw new TypeError(`variable: initialValue must be a Tensor, received ${typeof initialValue}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `variable: initialValue must be a Tensor, received ${typeof initialValue}`,
+    );
   }
   return new Variable(initialValue, options);
 }

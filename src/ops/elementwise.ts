@@ -5,6 +5,7 @@ import { isDType, type DType } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertDType, type TensorLike } from './convert.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'int32'];
 const FLOAT: readonly DType[] = ['float32'];
@@ -20,7 +21,8 @@ export function binaryOperands(a: TensorLike, b: TensorLike, op: string): [Tenso
   const x = asTensor(a, op, 'a', likeB);
   const y = asTensor(b, op, 'b', likeA ?? x.dtype);
   if (x.dtype !== y.dtype) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${op}: dtypes of a and b must match, received ${x.dtype} and ${y.dtype} (use cast)`,
     );
   }
@@ -112,7 +114,8 @@ export const erf = (x: TensorLike): Tensor => unary('Erf', 'erf', x, FLOAT);
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = asTensor(x, 'cast', 'x');
   if (!isDType(dtype))
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `cast: dtype must be 'float32', 'int32' or 'bool', received ${String(dtype)}`,
     );
   if (t.dtype === dtype) return t;
@@ -134,7 +137,8 @@ export function clipByValue(x: TensorLike, clipValueMin: number, clipValueMax: n
   const t = asTensor(x, op, 'x');
   assertDType(t, NUMERIC, op, 'x');
   if (!(clipValueMin <= clipValueMax)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: clipValueMin (${clipValueMin}) must be <= clipValueMax (${clipValueMax})`,
     );
   }

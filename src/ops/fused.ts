@@ -11,16 +11,21 @@ import type { KernelAttrs, KernelInputs } from '../backend/kernels.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertFloat } from './convert.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 function operands(op: string, names: readonly string[], xs: readonly Tensor[]): void {
   const first = xs[0] as Tensor;
   xs.forEach((x, i) => {
     const arg = names[i] as string;
     if (!(x instanceof Tensor))
-      throw new TypeError(`${op}: argument '${arg}' must be a Tensor, received ${typeof x}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${op}: argument '${arg}' must be a Tensor, received ${typeof x}`,
+      );
     assertFloat(x, op, arg);
     if (!shapesEqual(x.shape, first.shape))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: argument '${arg}' must have the shape of '${names[0]}', ${formatShape(first.shape)}, received ${formatShape(x.shape)}`,
       );
   });
@@ -29,7 +34,8 @@ function operands(op: string, names: readonly string[], xs: readonly Tensor[]): 
 function scalars(op: string, attrs: Record<string, number>): void {
   for (const [name, value] of Object.entries(attrs)) {
     if (typeof value !== 'number' || !Number.isFinite(value))
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${op}: argument '${name}' must be a finite number, received ${String(value)}`,
       );
   }
@@ -88,7 +94,10 @@ export function biasActivation(x: Tensor, bias: Tensor, activation: 'linear' | '
   const op = 'biasActivation';
   operands(op, ['x'], [x]);
   if (x.rank === 0)
-    throw new RangeError(`${op}: argument 'x' must have rank >= 1, received a scalar`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: argument 'x' must have rank >= 1, received a scalar`,
+    );
   const n = x.shape[x.rank - 1] as number;
   checkBiasActivation(
     op,
@@ -115,12 +124,14 @@ export function checkBiasActivation(
 ): void {
   operands(op, ['bias'], [bias]);
   if (bias.rank !== 1 || bias.shape[0] !== channels) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: argument 'bias' must have shape [${channels}] (${of}), received ${formatShape(bias.shape)}`,
     );
   }
   if (activation !== 'linear' && activation !== 'relu') {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${op}: argument 'activation' must be 'linear' or 'relu', received ${String(activation)}`,
     );
   }
@@ -140,7 +151,8 @@ export function matMulBiasActivation(
   operands(op, ['a'], [a]);
   operands(op, ['b'], [b]);
   if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: expected a [m, k] and b [k, n], received a ${formatShape(a.shape)} and b ${formatShape(b.shape)}`,
     );
   }
@@ -160,7 +172,10 @@ export function clipByValueGrad(dy: Tensor, x: Tensor, min: number, max: number)
   operands(op, ['dy', 'x'], [dy, x]);
   // Infinite bounds are allowed, as in clipByValue.
   if (typeof min !== 'number' || typeof max !== 'number' || !(min <= max)) {
-    throw new RangeError(`${op}: expected numbers min <= max, received ${min} and ${max}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: expected numbers min <= max, received ${min} and ${max}`,
+    );
   }
   return runKernel('ClipByValueGrad', [dy, x], { min, max }, { shape: x.shape, dtype: 'float32' });
 }
@@ -201,7 +216,8 @@ export function weightGradPenalty(x: Tensor, dz: Tensor, w: Tensor, a: number, b
     w.shape[0] !== k ||
     w.shape[1] !== n
   ) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: expected x [m, k], dz [m, n] and w [k, n], received ${formatShape(x.shape)}, ${formatShape(dz.shape)} and ${formatShape(w.shape)}`,
     );
   }

@@ -10,6 +10,8 @@ import { expandDims, gather, squeeze } from './movement.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from './convert.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 /** Where each output row (or column) samples its input for a bilinear resize, and the weight. */
 export interface BilinearTaps {
@@ -85,7 +87,8 @@ function checkResizeArgs(
   const t = asTensor(images, op, 'images');
   assertDType(t, ['float32', 'int32'], op, 'images');
   if (t.rank !== 3 && t.rank !== 4) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: images must have rank 4 [batch, height, width, channels] or 3 [height, width, channels], received shape ${formatShape(t.shape)}`,
     );
   }
@@ -94,8 +97,9 @@ function checkResizeArgs(
     size.length !== 2 ||
     !size.every((d) => Number.isInteger(d) && d > 0)
   ) {
-    throw new RangeError(
-      `${op}: size must be [newHeight, newWidth], two positive integers, received ${JSON.stringify(size)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: size must be [newHeight, newWidth], two positive integers, received ${showJson(size)}`,
     );
   }
   for (const [name, v] of [
@@ -103,10 +107,14 @@ function checkResizeArgs(
     ['halfPixelCenters', halfPixelCenters],
   ] as const) {
     if (typeof v !== 'boolean')
-      throw new TypeError(`${op}: ${name} must be a boolean, received ${String(v)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${op}: ${name} must be a boolean, received ${String(v)}`,
+      );
   }
   if (alignCorners && halfPixelCenters) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: alignCorners and halfPixelCenters cannot both be true (halfPixelCenters requires alignCorners false)`,
     );
   }

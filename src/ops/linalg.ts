@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertFloat, type TensorLike } from './convert.js';
 import { mul } from './elementwise.js';
 import { broadcastTo, reshape } from './movement.js';
+import { LaminaRangeError } from '../errors.js';
 
 /**
  * a [..., m, k] x b [..., k, n] -> [..., m, n] (with the last two dimensions of a or b swapped
@@ -22,7 +23,8 @@ export function matMul(
   assertFloat(x, op, 'a');
   assertFloat(y, op, 'b');
   if (x.rank < 2 || y.rank < 2) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: both operands need rank >= 2, received a ${formatShape(x.shape)} and b ${formatShape(y.shape)} (use dot for vectors)`,
     );
   }
@@ -33,7 +35,8 @@ export function matMul(
   const kb = transposeB ? b2 : b1;
   const n = transposeB ? b1 : b2;
   if (k !== kb) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: inner dimensions must agree: a is ${formatShape(x.shape)}${transposeA ? ' (transposed)' : ''}, b is ${formatShape(y.shape)}${transposeB ? ' (transposed)' : ''}`,
     );
   }
@@ -63,7 +66,8 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a, 'dot', 'a');
   const y = asTensor(b, 'dot', 'b');
   if (x.rank < 1 || x.rank > 2 || y.rank < 1 || y.rank > 2) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `dot: operands must be vectors or matrices, received ${formatShape(x.shape)} and ${formatShape(y.shape)}`,
     );
   }
@@ -72,7 +76,8 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
   const k1 = x2.shape[1] as number;
   const k2 = y2.shape[0] as number;
   if (k1 !== k2)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `dot: inner dimensions must agree: a is ${formatShape(x.shape)}, b is ${formatShape(y.shape)}`,
     );
   const p = matMul(x2, y2);
@@ -87,7 +92,8 @@ export function outerProduct(v1: TensorLike, v2: TensorLike): Tensor {
   const x = asTensor(v1, 'outerProduct', 'v1');
   const y = asTensor(v2, 'outerProduct', 'v2');
   if (x.rank !== 1 || y.rank !== 1)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `outerProduct: both operands must be vectors, received ${formatShape(x.shape)} and ${formatShape(y.shape)}`,
     );
   return mul(reshape(x, [x.size, 1]), reshape(y, [1, y.size]));

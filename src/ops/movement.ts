@@ -12,10 +12,15 @@ import {
 } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertDType, tensor, type TensorLike } from './convert.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 function intArg(v: unknown, op: string, arg: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v))
-    throw new TypeError(`${op}: ${arg} must be an integer, received ${String(v)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: ${arg} must be an integer, received ${String(v)}`,
+    );
   return v;
 }
 
@@ -25,7 +30,8 @@ function indexTensor(indices: TensorLike, op: string): Tensor {
     try {
       return tensor(indices, undefined, 'int32');
     } catch (e) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${op}: argument 'indices' could not be converted to int32: ${(e as Error).message}`,
       );
     }
@@ -41,13 +47,15 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const dims = [...shape];
   const unknown = dims.indexOf(-1);
   if (dims.filter((d) => d === -1).length > 1)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `reshape: at most one dimension may be -1, received ${formatShape(shape)}`,
     );
   if (unknown >= 0) {
     const known = sizeOf(dims.filter((d, i) => i !== unknown));
     if (known === 0 || t.size % known !== 0) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `reshape: cannot reshape a tensor of shape ${formatShape(t.shape)} (size ${t.size}) into ${formatShape(shape)}`,
       );
     }
@@ -55,7 +63,8 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   }
   assertValidShape(dims, 'reshape');
   if (sizeOf(dims) !== t.size) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `reshape: cannot reshape a tensor of shape ${formatShape(t.shape)} (size ${t.size}) into ${formatShape(shape)} (size ${sizeOf(dims)})`,
     );
   }
@@ -86,7 +95,8 @@ export function slice(
   const b = typeof begin === 'number' ? [begin] : [...begin];
   const s = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
   if (b.length > t.rank || s.length > t.rank) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: begin [${b.join(',')}] and size [${s.join(',')}] may have at most rank ${t.rank} entries for shape ${formatShape(t.shape)}`,
     );
   }
@@ -98,7 +108,8 @@ export function slice(
     const sd = intArg(s[d] ?? -1, op, `size[${d}]`);
     const len = sd === -1 ? dim - bd : sd;
     if (bd < 0 || len < 0 || bd + len > dim) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: begin ${bd} with size ${sd} is out of bounds for dimension ${d} of shape ${formatShape(t.shape)}`,
       );
     }
@@ -142,7 +153,8 @@ export function stridedSlice(
   for (let d = 0; d < t.rank; d++) {
     const n = t.shape[d] as number;
     const stride = intArg(strides?.[d] ?? 1, op, `strides[${d}]`);
-    if (stride === 0) throw new RangeError(`${op}: strides[${d}] must not be 0`);
+    if (stride === 0)
+      throw new LaminaRangeError('invalid-argument', `${op}: strides[${d}] must not be 0`);
     const shrink = ((shrinkAxisMask >> d) & 1) === 1;
     const resolve = (v: number | undefined, masked: boolean, atStart: boolean): number => {
       if (masked || v === undefined)
@@ -157,7 +169,8 @@ export function stridedSlice(
       const i = intArg(begin[d] ?? 0, op, `begin[${d}]`);
       first = i < 0 ? i + n : i;
       if (first < 0 || first >= n)
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${op}: index ${i} is out of bounds for dimension ${d} of shape ${formatShape(t.shape)}`,
         );
       count = 1;
@@ -187,7 +200,10 @@ export function stridedSlice(
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const op = 'concat';
   if (tensors.length === 0)
-    throw new RangeError(`${op}: expected at least one tensor, received none`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: expected at least one tensor, received none`,
+    );
   const first = tensors[0] as Tensor;
   const a = normalizeAxis(axis, first.rank, op);
   const outShape = [...first.shape];
@@ -195,12 +211,16 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     const t = tensors[i] as Tensor;
     const ok = t.rank === first.rank && t.shape.every((d, j) => j === a || d === first.shape[j]);
     if (!ok) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: tensor ${i} has shape ${formatShape(t.shape)}, which does not match tensor 0's ${formatShape(first.shape)} outside axis ${a}`,
       );
     }
     if (t.dtype !== first.dtype)
-      throw new TypeError(`${op}: tensor ${i} has dtype ${t.dtype}, tensor 0 has ${first.dtype}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${op}: tensor ${i} has dtype ${t.dtype}, tensor 0 has ${first.dtype}`,
+      );
     outShape[a] = (outShape[a] as number) + (t.shape[a] as number);
   }
   if (tensors.length === 1) return first;
@@ -224,7 +244,8 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
       : normalizeAxes(axis, t.rank, 'squeeze');
   for (const a of axes) {
     if (t.shape[a] !== 1)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `squeeze: dimension ${a} of shape ${formatShape(t.shape)} has size ${t.shape[a]}, expected 1`,
       );
   }
@@ -236,11 +257,15 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 0)
-    throw new RangeError('stack: expected at least one tensor, received none');
+    throw new LaminaRangeError(
+      'invalid-argument',
+      'stack: expected at least one tensor, received none',
+    );
   const first = tensors[0] as Tensor;
   tensors.forEach((t, i) => {
     if (!shapesEqual(t.shape, first.shape)) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `stack: tensor ${i} has shape ${formatShape(t.shape)}, expected ${formatShape(first.shape)} like tensor 0`,
       );
     }
@@ -254,7 +279,11 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 export function unstack(x: TensorLike, axis = 0): Tensor[] {
   const t = asTensor(x, 'unstack', 'x');
-  if (t.rank === 0) throw new RangeError('unstack: x must have rank >= 1, received a scalar');
+  if (t.rank === 0)
+    throw new LaminaRangeError(
+      'invalid-argument',
+      'unstack: x must have rank >= 1, received a scalar',
+    );
   const a = normalizeAxis(axis, t.rank, 'unstack');
   if (t.shape[a] === 0) return [];
   return split(t, t.shape[a] as number, a).map((p) => squeeze(p, a));
@@ -269,7 +298,8 @@ export function split(x: TensorLike, numOrSizes: number | readonly number[], axi
   let sizes: number[];
   if (typeof numOrSizes === 'number') {
     if (!Number.isInteger(numOrSizes) || numOrSizes <= 0 || n % numOrSizes !== 0) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: dimension ${a} of shape ${formatShape(t.shape)} (size ${n}) cannot be split into ${numOrSizes} equal parts`,
       );
     }
@@ -282,7 +312,8 @@ export function split(x: TensorLike, numOrSizes: number | readonly number[], axi
       sizes.some((s) => !Number.isInteger(s) || s < 0) ||
       sizes.reduce((s, v) => s + v, 0) !== n
     ) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: sizes [${numOrSizes.join(',')}] must be non-negative integers summing to ${n} (dimension ${a} of shape ${formatShape(t.shape)})`,
       );
     }
@@ -301,14 +332,19 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const op = 'gather';
   const t = asTensor(x, op, 'x');
   const ids = indexTensor(indices, op);
-  if (t.rank === 0) throw new RangeError(`${op}: x must have rank >= 1, received a scalar`);
+  if (t.rank === 0)
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: x must have rank >= 1, received a scalar`,
+    );
   const a = normalizeAxis(axis, t.rank, op);
   const n = t.shape[a] as number;
   const values = ids.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (v < 0 || v >= n)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: index ${v} (at flat position ${i} of indices) is out of range [0, ${n}) for axis ${a} of shape ${formatShape(t.shape)}`,
       );
   }
@@ -332,17 +368,20 @@ export function pad(
   const op = 'pad';
   const t = asTensor(x, op, 'x');
   if (paddings.length !== t.rank)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: paddings must have ${t.rank} [before, after] pairs for shape ${formatShape(t.shape)}, received ${paddings.length}`,
     );
   const before = paddings.map((p, d) => intArg(p[0], op, `paddings[${d}][0]`));
   const after = paddings.map((p, d) => intArg(p[1], op, `paddings[${d}][1]`));
   if ([...before, ...after].some((v) => v < 0))
-    throw new RangeError(
-      `${op}: paddings must be non-negative, received ${JSON.stringify(paddings)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: paddings must be non-negative, received ${showJson(paddings)}`,
     );
   if (t.dtype === 'int32' && !Number.isInteger(constantValue))
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${op}: constantValue ${constantValue} is not an integer, as dtype int32 requires`,
     );
   const shape = t.shape.map((d, i) => d + (before[i] as number) + (after[i] as number));
@@ -358,12 +397,16 @@ export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   const op = 'tile';
   const t = asTensor(x, op, 'x');
   if (reps.length !== t.rank)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: reps must have ${t.rank} entries for shape ${formatShape(t.shape)}, received [${reps.join(',')}]`,
     );
   reps.forEach((r, d) => {
     if (intArg(r, op, `reps[${d}]`) < 0)
-      throw new RangeError(`${op}: reps[${d}] must be >= 0, received ${r}`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${op}: reps[${d}] must be >= 0, received ${r}`,
+      );
   });
   if (reps.every((r) => r === 1)) return t;
   return runKernel(
@@ -380,14 +423,16 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = asTensor(x, op, 'x');
   assertValidShape(shape, op);
   if (shape.length < t.rank)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: cannot broadcast shape ${formatShape(t.shape)} to lower rank ${formatShape(shape)}`,
     );
   const padded = [...new Array<number>(shape.length - t.rank).fill(1), ...t.shape];
   const reps = padded.map((d, i) => {
     const target = shape[i] as number;
     if (d !== target && d !== 1)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: cannot broadcast shape ${formatShape(t.shape)} to ${formatShape(shape)}`,
       );
     return d === target ? 1 : target;
@@ -413,7 +458,10 @@ export function oneHot(
   const op = 'oneHot';
   const ids = indexTensor(indices, op);
   if (!Number.isInteger(depth) || depth < 1)
-    throw new RangeError(`${op}: depth must be a positive integer, received ${depth}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: depth must be a positive integer, received ${depth}`,
+    );
   return runKernel(
     'OneHot',
     [ids],

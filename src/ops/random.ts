@@ -3,6 +3,7 @@ import { randomFor } from '../tensor/rng.js';
 import { assertValidShape, formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { asTensor, assertDType, type TensorLike } from './convert.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export interface RandomOptions {
   seed?: number;
@@ -11,14 +12,21 @@ export interface RandomOptions {
 function checkFinite(values: Record<string, number>, op: string): void {
   for (const [k, v] of Object.entries(values)) {
     if (!Number.isFinite(v))
-      throw new RangeError(`${op}: ${k} must be a finite number, received ${v}`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${op}: ${k} must be a finite number, received ${v}`,
+      );
   }
 }
 
 export function randomNormal(shape: Shape, mean = 0, stddev = 1, seed?: number): Tensor {
   assertValidShape(shape, 'randomNormal');
   checkFinite({ mean, stddev }, 'randomNormal');
-  if (stddev < 0) throw new RangeError(`randomNormal: stddev must be >= 0, received ${stddev}`);
+  if (stddev < 0)
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `randomNormal: stddev must be >= 0, received ${stddev}`,
+    );
   const rng = randomFor(seed);
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = mean + stddev * rng.normal();
@@ -30,7 +38,10 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, seed?: numbe
   assertValidShape(shape, 'randomUniform');
   checkFinite({ minval, maxval }, 'randomUniform');
   if (maxval < minval)
-    throw new RangeError(`randomUniform: maxval (${maxval}) must be >= minval (${minval})`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `randomUniform: maxval (${maxval}) must be >= minval (${minval})`,
+    );
   const rng = randomFor(seed);
   const values = new Float32Array(sizeOf(shape));
   const span = maxval - minval;
@@ -57,7 +68,11 @@ function float32Below(x: number): number {
 export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, seed?: number): Tensor {
   assertValidShape(shape, 'truncatedNormal');
   checkFinite({ mean, stddev }, 'truncatedNormal');
-  if (stddev < 0) throw new RangeError(`truncatedNormal: stddev must be >= 0, received ${stddev}`);
+  if (stddev < 0)
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `truncatedNormal: stddev must be >= 0, received ${stddev}`,
+    );
   const rng = randomFor(seed);
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) {
@@ -75,7 +90,10 @@ export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, seed?: numbe
 export function dropoutMask(shape: Shape, rate: number, seed?: number): Tensor {
   assertValidShape(shape, 'dropoutMask');
   if (!(rate >= 0 && rate < 1))
-    throw new RangeError(`dropoutMask: rate must be in [0, 1), received ${rate}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `dropoutMask: rate must be in [0, 1), received ${rate}`,
+    );
   const rng = randomFor(seed);
   const values = new Float32Array(sizeOf(shape));
   const keep = 1 / (1 - rate);
@@ -99,19 +117,25 @@ export function multinomial(
   const t = asTensor(logits, op, 'logits');
   assertDType(t, ['float32'], op, 'logits');
   if (t.rank !== 1 && t.rank !== 2) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: logits must have rank 1 [classes] or 2 [batch, classes], received shape ${formatShape(t.shape)}`,
     );
   }
   if (!Number.isInteger(numSamples) || numSamples < 0)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: numSamples must be a non-negative integer, received ${String(numSamples)}`,
     );
   if (typeof normalized !== 'boolean')
-    throw new TypeError(`${op}: normalized must be a boolean, received ${String(normalized)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: normalized must be a boolean, received ${String(normalized)}`,
+    );
   const classes = t.shape[t.rank - 1] as number;
   const batch = t.rank === 1 ? 1 : (t.shape[0] as number);
-  if (classes === 0) throw new RangeError(`${op}: logits have no classes to draw from`);
+  if (classes === 0)
+    throw new LaminaRangeError('invalid-argument', `${op}: logits have no classes to draw from`);
   const values = t.dataSync();
   const rng = randomFor(seed);
   const out = new Int32Array(batch * numSamples);
@@ -144,12 +168,14 @@ function cumulative(probabilities: readonly number[], where: string): Float64Arr
   let acc = 0;
   probabilities.forEach((p, i) => {
     if (!(p >= 0) || p === Infinity)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: probabilities must be finite and non-negative, received ${p} at class ${i}`,
       );
     acc += p;
     cdf[i] = acc;
   });
-  if (!(acc > 0)) throw new RangeError(`${where}: the probabilities sum to 0`);
+  if (!(acc > 0))
+    throw new LaminaRangeError('invalid-argument', `${where}: the probabilities sum to 0`);
   return cdf;
 }

@@ -12,6 +12,7 @@ import { gateCount, gradLayout, recordLayout, stateCount } from '../backend/recu
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reshape, slice } from './movement.js';
+import { LaminaRangeError } from '../errors.js';
 
 export interface RecurrentSequenceArgs {
   cell: RecurrentCell;
@@ -47,7 +48,8 @@ function expectShape(t: Tensor, shape: readonly number[], arg: string): void {
   const ok =
     t.dtype === 'float32' && t.rank === shape.length && t.shape.every((d, i) => d === shape[i]);
   if (!ok) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `recurrentSequence: expected ${arg} float32 of shape ${formatShape(shape)}, received ${t.dtype} ${formatShape(t.shape)}`,
     );
   }
@@ -63,7 +65,8 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
   expectShape(kernel, [u, gu], 'kernel');
   const s = stateCount(cell);
   if (args.initialStates.length !== s) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `recurrentSequence: expected ${s} initial state(s) for '${cell}', received ${args.initialStates.length}`,
     );
   }
@@ -71,7 +74,10 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
   const bias = args.recurrentBias ?? null;
   if (bias !== null) {
     if (cell !== 'gruResetAfter') {
-      throw new RangeError(`recurrentSequence: only 'gruResetAfter' takes a recurrent bias`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `recurrentSequence: only 'gruResetAfter' takes a recurrent bias`,
+      );
     }
     expectShape(bias, [gu], 'recurrentBias');
   }

@@ -18,6 +18,7 @@ import {
   where,
 } from './elementwise.js';
 import { pad, reverse as reverseAlong, slice } from './movement.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export type Axis = number | readonly number[];
 
@@ -46,7 +47,8 @@ function reduce(
   assertNumeric(t, op);
   const axes = normalizeAxes(axis, t.rank, op);
   if ((kernel === 'Max' || kernel === 'Min') && axes.some((a) => t.shape[a] === 0)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: cannot reduce over an empty dimension of shape [${t.shape.join(',')}]`,
     );
   }
@@ -86,7 +88,10 @@ function argReduce(kernel: 'ArgMax' | 'ArgMin', op: string, x: TensorLike, axis:
   assertNumeric(t, op);
   const a = normalizeAxis(axis, t.rank, op);
   if (t.shape[a] === 0)
-    throw new RangeError(`${op}: axis ${axis} has size 0 in shape [${t.shape.join(',')}]`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: axis ${axis} has size 0 in shape [${t.shape.join(',')}]`,
+    );
   return runKernel(
     kernel,
     [t],
@@ -155,7 +160,8 @@ export function norm(
   if (ord === 1) return sum(abs(t), axis, keepDims);
   if (ord === 2 || ord === 'euclidean' || ord === 'fro') return euclideanNorm(t, axis, keepDims);
   if (ord === Infinity) return max(abs(t), axis, keepDims);
-  throw new RangeError(
+  throw new LaminaRangeError(
+    'invalid-argument',
     `norm: ord must be 1, 2, 'euclidean', 'fro' or Infinity, received ${String(ord)}`,
   );
 }
@@ -170,13 +176,20 @@ export function cumsum(x: TensorLike, axis = 0, exclusive = false, reverse = fal
   const given = asTensor(x, op, 'x');
   const t = given.dtype === 'bool' ? cast(given, 'int32') : given;
   assertNumeric(t, op);
-  if (t.rank === 0) throw new RangeError(`${op}: x must have rank >= 1, received a scalar`);
+  if (t.rank === 0)
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: x must have rank >= 1, received a scalar`,
+    );
   for (const [name, v] of [
     ['exclusive', exclusive],
     ['reverse', reverse],
   ] as const) {
     if (typeof v !== 'boolean')
-      throw new TypeError(`${op}: ${name} must be a boolean, received ${String(v)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${op}: ${name} must be a boolean, received ${String(v)}`,
+      );
   }
   const a = normalizeAxis(axis, t.rank, op);
   const n = t.shape[a] as number;

@@ -9,6 +9,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, assertDType, type TensorLike } from './convert.js';
 import { gather, reshape } from './movement.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /**
  * The `k` largest entries along the last dimension and their indices (int32), largest first;
@@ -19,15 +20,23 @@ export function topk(x: TensorLike, k = 1, sorted = true): { values: Tensor; ind
   const op = 'topk';
   const t = asTensor(x, op, 'x');
   assertDType(t, ['float32', 'int32'], op, 'x');
-  if (t.rank === 0) throw new RangeError(`${op}: x must have rank >= 1, received a scalar`);
+  if (t.rank === 0)
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: x must have rank >= 1, received a scalar`,
+    );
   const n = t.shape[t.rank - 1] as number;
   if (!Number.isInteger(k) || k < 0 || k > n) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: k must be an integer in [0, ${n}] (the last dimension of shape ${formatShape(t.shape)}), received ${String(k)}`,
     );
   }
   if (typeof sorted !== 'boolean')
-    throw new TypeError(`${op}: sorted must be a boolean, received ${String(sorted)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: sorted must be a boolean, received ${String(sorted)}`,
+    );
   const rows = n === 0 ? 0 : t.size / n;
   const values = t.dataSync();
   const indices = new Int32Array(rows * k);

@@ -3,6 +3,7 @@ import { adamStep, axpby, axpbySquare } from '../ops/fused.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkHyper, Optimizer, ownOptionKeys, type OptimizerOptions } from './optimizer.js';
+import { LaminaTypeError } from '../errors.js';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -79,7 +80,8 @@ export class AdamW extends Adam {
   constructor(options: AdamOptions = {}) {
     const weightDecay = options.weightDecay === undefined ? 0.004 : options.weightDecay;
     if (weightDecay === null)
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         'AdamW: Argument weightDecay must be a float. Received: weightDecay=null',
       );
     super({ name: 'adamw', ...options, weightDecay });

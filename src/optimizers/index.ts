@@ -44,6 +44,8 @@ import {
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { deserializeSchedule, type LearningRateSchedule } from './schedules.js';
 import { SGD, type SGDOptions } from './sgd.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export { Optimizer, NO_DECAY_SHORT_NAMES, type OptimizerOptions } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
@@ -90,15 +92,19 @@ function optionsFromConfig(c: JsonObject, where: string, own: OwnKeys): Optimize
     const check = DEFAULT_ONLY[key];
     if (check !== undefined) {
       if (!check(value))
-        throw new Error(`${where}: ${key}=${JSON.stringify(value)} is not supported by Lamina`);
+        throw new LaminaError(
+          'unsupported',
+          `${where}: ${key}=${JSON.stringify(value)} is not supported by Lamina`,
+        );
       continue;
     }
     if (value === null) continue;
     const type = own[key];
     if (type !== undefined) {
       if (typeof value !== type)
-        throw new TypeError(
-          `${where}: config '${key}' must be a ${type}, received ${JSON.stringify(value)}`,
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${where}: config '${key}' must be a ${type}, received ${showJson(value)}`,
         );
       out[camelCase(key)] = value;
     } else if (key === 'learning_rate' || key === 'lr') {
@@ -112,7 +118,10 @@ function optionsFromConfig(c: JsonObject, where: string, own: OwnKeys): Optimize
     else if (key === 'name') out.name = value;
     else {
       const known = [...BASE_KEYS, 'global_clipnorm', ...Object.keys(own)].join(', ');
-      throw new Error(`${where}: unknown config key '${key}' (known: ${known})`);
+      throw new LaminaError(
+        'invalid-argument',
+        `${where}: unknown config key '${key}' (known: ${known})`,
+      );
     }
   }
   return out as OptimizerOptions;
@@ -178,7 +187,8 @@ export function getOptimizer(identifier: OptimizerIdentifier, where = 'getOptimi
   if (identifier instanceof Optimizer) return identifier;
   if (typeof identifier === 'string') return registry.create(identifier, {}, where);
   if (isKerasObject(identifier)) return deserializeOptimizer(identifier, where);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${where}: could not interpret optimizer identifier ${JSON.stringify(identifier) ?? String(identifier)}: expected an Optimizer, a name or a { class_name, config } object`,
   );
 }

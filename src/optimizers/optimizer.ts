@@ -13,6 +13,7 @@ import { findVariable, Tensor, Variable } from '../tensor/tensor.js';
 import { checkOptions, optionKeys, showValue } from '../validation/options.js';
 import { clipGradients } from './clip.js';
 import { LearningRateSchedule, serializeSchedule } from './schedule.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export interface OptimizerOptions {
   /** A number >= 0 or a schedule of the step; each optimizer has its Keras default. */
@@ -48,7 +49,8 @@ type MaybeConstrained = { constraint?: { apply(w: Tensor): Tensor } | null };
 export function checkHyper(value: unknown, arg: string, where: string, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
     const range = max === Infinity ? 'a number >= 0' : `a number in [0, ${max}]`;
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
@@ -110,7 +112,8 @@ export abstract class Optimizer {
     this.globalClipNorm = optional(options.globalClipNorm, 'globalClipNorm', where);
     const set = [this.clipNorm, this.clipValue, this.globalClipNorm].filter((c) => c !== null);
     if (set.length > 1) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `${where}: Only one of clipNorm, clipValue and globalClipNorm can be set. Received: clipNorm=${this.clipNorm}, clipValue=${this.clipValue}, globalClipNorm=${this.globalClipNorm}`,
       );
     }
@@ -133,7 +136,8 @@ export abstract class Optimizer {
   set learningRate(value: number | LearningRateSchedule) {
     const where = `${this.className}.learningRate`;
     if (this.lr instanceof LearningRateSchedule && !(value instanceof LearningRateSchedule)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: this optimizer was created with a LearningRateSchedule as its learning rate, hence its learning rate is not settable to a number; assign a new schedule instead`,
       );
     }
@@ -156,7 +160,8 @@ export abstract class Optimizer {
     for (const v of options.variables ?? []) this.excludedVariables.add(v);
     for (const n of options.varNames ?? []) {
       if (typeof n !== 'string' || n.length === 0)
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${this.className}.excludeFromWeightDecay: varNames must be non-empty strings`,
         );
       this.excludedNames.push(n);
@@ -217,12 +222,14 @@ export abstract class Optimizer {
   private checkSlots(v: Variable, slots: readonly Tensor[], where: string): void {
     const names = this.slotNames();
     if (slots.length !== names.length)
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `${where}: expected ${names.length} slots (${names.join(', ')}), received ${slots.length}`,
       );
     slots.forEach((t, i) => {
       if (!(t instanceof Tensor) || !shapesEqual(t.shape, v.shape) || t.dtype !== v.dtype)
-        throw new Error(
+        throw new LaminaError(
+          'invalid-argument',
           `${where}: slot ${names[i]} must be a ${v.dtype} tensor of shape [${v.shape.join(',')}]`,
         );
     });
@@ -245,11 +252,15 @@ export abstract class Optimizer {
     const keras = Array.isArray(second);
     const varList = keras ? (second as readonly Variable[]) : third;
     if (!keras && second !== undefined && typeof second !== 'boolean')
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: the second argument must be returnCost (a boolean) or varList (an array of variables), received ${typeof second}`,
       );
     if (varList !== undefined && !Array.isArray(varList))
-      throw new TypeError(`${where}: varList must be an array of variables`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: varList must be an array of variables`,
+      );
     const { value, pairs } = variableGradPairs(loss, varList, where);
     this.applyGradients(pairs);
     return keras || second === true ? value : null;
@@ -296,7 +307,8 @@ export abstract class Optimizer {
     const where = `${this.className}.setWeights`;
     const total = 1 + [...this.slots.values()].reduce((n, s) => n + s.length, 0);
     if (!Array.isArray(weights) || weights.length !== total)
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `${where}: expected ${total} tensors (iterations and the slots of ${this.slots.size} variables; call build(variables) first), received ${Array.isArray(weights) ? weights.length : typeof weights}`,
       );
     this.iterations = readIterations(weights[0], where);
@@ -315,7 +327,10 @@ export abstract class Optimizer {
     for (const [name, s] of this.pending) slots[name] = [...s];
     for (const [v, s] of this.slots) {
       if (Object.prototype.hasOwnProperty.call(slots, v.name) && !this.pending.has(v.name))
-        throw new Error(`${this.className}.getState: two variables share the name '${v.name}'`);
+        throw new LaminaError(
+          'invalid-argument',
+          `${this.className}.getState: two variables share the name '${v.name}'`,
+        );
       slots[v.name] = [...s];
     }
     return { iterations: this.iterations, slots };
@@ -363,7 +378,10 @@ export abstract class Optimizer {
 function readIterations(value: unknown, where: string): number {
   const n = value instanceof Tensor ? Number(value.dataSync()[0]) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
-    throw new RangeError(`${where}: iterations must be an integer >= 0, received ${String(n)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: iterations must be an integer >= 0, received ${String(n)}`,
+    );
   return n;
 }
 
@@ -378,7 +396,10 @@ function gradientPairs(gradients: GradientsArg, where: string): [Tensor, Variabl
   const named = (name: string, g: unknown, at: string): [unknown, unknown, string] => {
     const v = findVariable(name);
     if (v === null)
-      throw new Error(`${where}: no live variable is named '${name}' (${at} names it)`);
+      throw new LaminaError(
+        'invalid-argument',
+        `${where}: no live variable is named '${name}' (${at} names it)`,
+      );
     return [g, v, at];
   };
   if (Array.isArray(gradients)) {
@@ -388,28 +409,38 @@ function gradientPairs(gradients: GradientsArg, where: string): [Tensor, Variabl
       const e = entry as { name?: unknown; tensor?: unknown } | null;
       if (typeof e === 'object' && e !== null && typeof e.name === 'string')
         return named(e.name, e.tensor, at);
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: ${at} must be a [gradient, variable] pair or a { name, tensor } entry`,
       );
     });
   } else if (typeof gradients === 'object' && gradients !== null) {
     entries = Object.entries(gradients).map(([name, g]) => named(name, g, `gradients.${name}`));
   } else {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: expected [gradient, variable] pairs, a { name: gradient } map or { name, tensor } entries, received ${gradients === null ? 'null' : typeof gradients}`,
     );
   }
   const seen = new Set<Variable>();
   return entries.map(([g, v, at]) => {
     if (!(g instanceof Tensor) || !(v instanceof Variable))
-      throw new TypeError(`${where}: ${at} must hold a gradient Tensor and a Variable`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: ${at} must hold a gradient Tensor and a Variable`,
+      );
     if (v.dtype !== 'float32' || g.dtype !== 'float32')
-      throw new TypeError(`${where}: variable '${v.name}' and its gradient must be float32`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: variable '${v.name}' and its gradient must be float32`,
+      );
     if (!shapesEqual(g.shape, v.shape))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: gradient of '${v.name}' has shape [${g.shape.join(',')}], variable [${v.shape.join(',')}]`,
       );
-    if (seen.has(v)) throw new Error(`${where}: variable '${v.name}' appears twice`);
+    if (seen.has(v))
+      throw new LaminaError('invalid-argument', `${where}: variable '${v.name}' appears twice`);
     seen.add(v);
     return [g, v];
   });

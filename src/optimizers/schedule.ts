@@ -5,6 +5,8 @@ import {
   type JsonObject,
   type KerasObject,
 } from '../serialization/keras-object.js';
+import { LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export abstract class LearningRateSchedule {
   abstract readonly className: string;
@@ -30,7 +32,10 @@ export function registerLearningRateSchedule(
   fromConfig: (config: JsonObject) => LearningRateSchedule,
 ): void {
   if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError('registerLearningRateSchedule: name must be a non-empty string');
+    throw new LaminaTypeError(
+      'invalid-argument',
+      'registerLearningRateSchedule: name must be a non-empty string',
+    );
   scheduleRegistry.register(name, fromConfig);
   custom.add(name);
 }
@@ -52,8 +57,9 @@ export function deserializeSchedule(
   where = 'deserializeSchedule',
 ): LearningRateSchedule {
   if (!isKerasObject(object))
-    throw new TypeError(
-      `${where}: expected a { class_name, config } object, received ${JSON.stringify(object)}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: expected a { class_name, config } object, received ${showJson(object)}`,
     );
   return scheduleRegistry.create(
     object.registered_name ?? object.class_name,

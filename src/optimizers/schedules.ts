@@ -5,6 +5,8 @@
  */
 import { configNumber, type JsonObject } from '../serialization/keras-object.js';
 import { LearningRateSchedule, scheduleRegistry as registry } from './schedule.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export {
   LearningRateSchedule,
@@ -14,8 +16,9 @@ export {
 } from './schedule.js';
 
 function invalid(where: string, arg: string, expected: string, value: unknown): RangeError {
-  return new RangeError(
-    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${JSON.stringify(value) ?? String(value)}`,
+  return new LaminaRangeError(
+    'invalid-argument',
+    `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${showJson(value) ?? String(value)}`,
   );
 }
 
@@ -87,10 +90,14 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     super();
     const where = this.className;
     if (!Array.isArray(boundaries) || !Array.isArray(values))
-      throw new TypeError(`${where}: boundaries and values must be arrays of numbers`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: boundaries and values must be arrays of numbers`,
+      );
     if (boundaries.length !== values.length - 1) {
-      throw new RangeError(
-        `${where}: The length of boundaries should be 1 less than the length of values. Received: boundaries=${JSON.stringify(boundaries)} of length ${boundaries.length}, and values=${JSON.stringify(values)} of length ${values.length}.`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: The length of boundaries should be 1 less than the length of values. Received: boundaries=${showJson(boundaries)} of length ${boundaries.length}, and values=${showJson(values)} of length ${values.length}.`,
       );
     }
     boundaries.forEach((b, i) => finite(b, `boundaries[${i}]`, where));
@@ -250,8 +257,9 @@ function bool(c: JsonObject, key: string, where: string, fallback: boolean): boo
   const v = c[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'boolean')
-    throw new TypeError(
-      `${where}: config '${key}' must be a boolean, received ${JSON.stringify(v)}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config '${key}' must be a boolean, received ${showJson(v)}`,
     );
   return v;
 }
@@ -264,7 +272,10 @@ function str(c: JsonObject, key: string, fallback: string): string {
 function numbers(c: JsonObject, key: string, where: string): number[] {
   const v = c[key];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
-    throw new TypeError(`${where}: config '${key}' must be an array of numbers`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config '${key}' must be an array of numbers`,
+    );
   return v as number[];
 }
 

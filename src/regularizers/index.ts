@@ -15,6 +15,7 @@ import { L1, L1L2, L2 } from './l1l2.js';
 import { OrthogonalRegularizer, type OrthogonalMode } from './orthogonal.js';
 import { Regularizer } from './regularizer.js';
 import { checkOptions } from '../validation/options.js';
+import { LaminaTypeError } from '../errors.js';
 
 export { Regularizer, L1, L2, L1L2, OrthogonalRegularizer, type OrthogonalMode };
 
@@ -58,14 +59,16 @@ export class FunctionRegularizer extends Regularizer {
   apply(x: Tensor): Tensor {
     const y = this.fn(x);
     if (!(y instanceof Tensor) || y.rank !== 0) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `regularizer function ${this.className}: must return a scalar tensor, received ${y instanceof Tensor ? `shape [${y.shape.join(',')}]` : typeof y}`,
       );
     }
     return y;
   }
   getConfig(): JsonObject {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `regularizer function ${this.className}: a plain function cannot be serialized; subclass Regularizer and call registerRegularizer`,
     );
   }
@@ -88,7 +91,8 @@ export function getRegularizer(
   if (typeof identifier === 'function') return new FunctionRegularizer(identifier);
   if (typeof identifier === 'string') return registry.create(identifier, {}, where);
   if (isKerasObject(identifier)) return deserializeRegularizer(identifier, where);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `${where}: could not interpret regularizer identifier ${JSON.stringify(identifier)}: expected a Regularizer, a function, a name or a { class_name, config } object`,
   );
 }
@@ -115,7 +119,10 @@ function factorOf<K extends string>(
 ): number | undefined {
   if (arg === undefined || typeof arg === 'number') return arg;
   if (typeof arg !== 'object' || arg === null) {
-    throw new TypeError(`${where}: expected a number or { ${key} }, received ${String(arg)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: expected a number or { ${key} }, received ${String(arg)}`,
+    );
   }
   checkOptions(arg, [key], where);
   return arg[key];

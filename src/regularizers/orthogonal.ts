@@ -5,6 +5,7 @@ import { sum } from '../ops/reduction.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFactor, Regularizer } from './regularizer.js';
+import { LaminaRangeError } from '../errors.js';
 
 export type OrthogonalMode = 'rows' | 'columns';
 
@@ -20,7 +21,8 @@ export class OrthogonalRegularizer extends Regularizer {
     super();
     this.factor = checkFactor(factor, 'factor', 'OrthogonalRegularizer');
     if (mode !== 'rows' && mode !== 'columns') {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `OrthogonalRegularizer: Invalid value for argument mode: expected 'rows' or 'columns'. Received: mode=${String(mode)}`,
       );
     }
@@ -28,7 +30,8 @@ export class OrthogonalRegularizer extends Regularizer {
   }
   apply(x: Tensor): Tensor {
     if (x.rank !== 2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `OrthogonalRegularizer: inputs must have rank 2, received shape ${formatShape(x.shape)}`,
       );
     }

@@ -2,7 +2,7 @@
  * Saving and loading: `saveModel` / `model.save`, `loadModel`, `model.loadWeights`,
  * `modelFromJSON`, in the Keras config format and the TensorFlow.js Layers format.
  */
-import { LaminaError, toLaminaError } from '../errors.js';
+import { LaminaError, toLaminaError, LaminaTypeError } from '../errors.js';
 import type { Model } from '../models/model.js';
 import type { JsonObject } from '../serialization/keras-object.js';
 import { loadWeightsFromArtifacts, modelFromArtifacts, modelToArtifacts } from './artifacts.js';
@@ -153,7 +153,8 @@ export async function saveModel(
   checkSaveOptions(options, `save (${model.name})`);
   if (typeof target === 'string' && isKerasPath(target)) {
     if (options.weightsOnly === true && !/\.weights\.h5$/i.test(target))
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `saveModel(${target}): weightsOnly writes Keras weights to a '.weights.h5' path; a .keras archive holds the whole model`,
       );
     return saveKerasFile(model, target, { includeOptimizer: options.includeOptimizer });
@@ -162,7 +163,8 @@ export async function saveModel(
   if (typeof target === 'string')
     return saveArtifactsToUrl(target, artifacts, options.shardSizeBytes);
   if (isHandler(target, 'save')) return target.save(artifacts);
-  throw new TypeError(
+  throw new LaminaTypeError(
+    'invalid-argument',
     `saveModel: expected a path or a { save(artifacts) } handler, received ${typeof target}`,
   );
 }

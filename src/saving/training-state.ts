@@ -6,7 +6,7 @@
  */
 import { LaminaError } from '../errors.js';
 import type { JsonObject } from '../serialization/keras-object.js';
-import type { TrainingState } from '../training/resume.js';
+import type { EpochProgress, TrainingState } from '../training/resume.js';
 import {
   describe,
   expectArray,
@@ -34,9 +34,49 @@ export function trainingStateToJson(state: TrainingState): JsonObject {
             epochs_done: state.fit.epochsDone,
             batches_done: state.fit.batchesDone,
             shuffle_seed: state.fit.shuffleSeed,
+            progress: state.fit.progress === null ? null : progressToJson(state.fit.progress),
           },
     callbacks: state.callbacks,
   };
+}
+
+/** JSON has no Infinity or NaN: those travel as strings (as resume.ts's jsonNumber writes them). */
+function jsonNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+function progressToJson(progress: EpochProgress): JsonObject {
+  const sums: JsonObject = {};
+  for (const [k, v] of Object.entries(progress.means.sums)) sums[k] = jsonNumber(v);
+  return {
+    sums,
+    count: jsonNumber(progress.means.count),
+    metrics: progress.metrics.map((m) => (m === null ? null : m.map(jsonNumber))),
+  };
+}
+
+/** A number as jsonNumber writes it: non-finite ones are the strings 'NaN', 'Infinity'... */
+function loggedNumber(value: unknown, what: string): number {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return NaN;
+  if (value === 'Infinity') return Infinity;
+  if (value === '-Infinity') return -Infinity;
+  throw new LaminaError('invalid-config', `${what}: expected a number, found ${describe(value)}`);
+}
+
+function progressFromJson(value: unknown, what: string): EpochProgress {
+  const o = expectObject(value, what);
+  const sums: Record<string, number> = {};
+  for (const [k, v] of Object.entries(expectObject(o.sums, `${what}.sums`)))
+    sums[k] = loggedNumber(v, `${what}.sums.${k}`);
+  const metrics = expectArray(o.metrics, `${what}.metrics`).map((m, i) =>
+    m === null
+      ? null
+      : expectArray(m, `${what}.metrics[${i}]`).map((v, k) =>
+          loggedNumber(v, `${what}.metrics[${i}][${k}]`),
+        ),
+  );
+  return { means: { sums, count: loggedNumber(o.count, `${what}.count`) }, metrics };
 }
 
 function uint32(value: unknown, what: string): number {
@@ -93,6 +133,10 @@ export function trainingStateFromJson(value: unknown, where: string): TrainingSt
       epochsDone: expectIndex(f.epochs_done, `${what}.fit.epochs_done`),
       batchesDone: expectIndex(f.batches_done, `${what}.fit.batches_done`),
       shuffleSeed: finite(f.shuffle_seed, `${what}.fit.shuffle_seed`),
+      progress:
+        f.progress === null || f.progress === undefined
+          ? null
+          : progressFromJson(f.progress, `${what}.fit.progress`),
     };
   }
   const callbacks: Record<string, JsonObject> = {};

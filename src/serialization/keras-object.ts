@@ -3,7 +3,8 @@
  * `{ module, class_name, config, registered_name }` in Keras 3; tf.keras and TensorFlow.js write
  * the older `{ class_name, config }`. Both load; Keras 3's is written.
  */
-import { LaminaError } from '../errors.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 /** A JSON-compatible value, as found in Keras configs. */
 export type JsonValue =
@@ -87,7 +88,7 @@ export class Registry<T> {
     if (typeof name !== 'string')
       throw new LaminaError(
         'invalid-config',
-        `${where}: a ${this.family}'s class_name and registered_name must be strings, received ${JSON.stringify(name) ?? typeof name}`,
+        `${where}: a ${this.family}'s class_name and registered_name must be strings, received ${showJson(name) ?? typeof name}`,
       );
     const entry = this.byName.get(canonicalName(name));
     if (entry === undefined) {
@@ -113,7 +114,10 @@ export class Registry<T> {
   /** Registers a user class by name; it serializes with `registered_name` and no module. */
   registerCustom(name: string, fromConfig: (config: JsonObject) => T, where: string): void {
     if (typeof name !== 'string' || name.length === 0) {
-      throw new TypeError(`${where}: name must be a non-empty string, received ${String(name)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: name must be a non-empty string, received ${String(name)}`,
+      );
     }
     this.register(name, fromConfig);
     this.custom.add(name);
@@ -146,11 +150,12 @@ export function configNumber(
   const v = config[key];
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
-    throw new TypeError(`${where}: config is missing '${key}'`);
+    throw new LaminaTypeError('invalid-argument', `${where}: config is missing '${key}'`);
   }
   if (typeof v !== 'number')
-    throw new TypeError(
-      `${where}: config '${key}' must be a number, received ${JSON.stringify(v)}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config '${key}' must be a number, received ${showJson(v)}`,
     );
   return v;
 }
@@ -164,11 +169,12 @@ export function configString(
   const v = config[key];
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
-    throw new TypeError(`${where}: config is missing '${key}'`);
+    throw new LaminaTypeError('invalid-argument', `${where}: config is missing '${key}'`);
   }
   if (typeof v !== 'string')
-    throw new TypeError(
-      `${where}: config '${key}' must be a string, received ${JSON.stringify(v)}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: config '${key}' must be a string, received ${showJson(v)}`,
     );
   return v;
 }
@@ -177,14 +183,18 @@ export function optionalSeed(config: JsonObject, where: string): number | undefi
   const v = config.seed;
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v))
-    throw new TypeError(`${where}: seed must be an integer, received ${JSON.stringify(v)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: seed must be an integer, received ${showJson(v)}`,
+    );
   return v;
 }
 
 /** `value` as an error message shows it: strings quoted, arrays and objects as JSON. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return showJson(value);
+  if (typeof value === 'function') return 'a function';
   return String(value);
 }
 
@@ -195,7 +205,8 @@ export function invalidArgument(
   expected: string,
   value: unknown,
 ): RangeError {
-  return new RangeError(
+  return new LaminaRangeError(
+    'invalid-argument',
     `${where}: Invalid value for argument ${arg}: expected ${expected}. Received: ${arg}=${show(value)}`,
   );
 }

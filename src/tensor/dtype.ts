@@ -1,4 +1,5 @@
 /** Element types a tensor can hold. `bool` is stored as bytes holding 0 or 1. */
+import { LaminaTypeError } from '../errors.js';
 export type DType = 'float32' | 'int32' | 'bool';
 
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -42,16 +43,23 @@ export function toTypedArray(
       if (typeof v === 'boolean') out[i] = v ? 1 : 0;
       else if (v === 0 || v === 1) out[i] = v;
       else
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${op}: expected a boolean (or 0/1) for dtype bool, received ${String(v)} at flat index ${i}`,
         );
     } else {
       const n = typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
       if (typeof n !== 'number') {
-        throw new TypeError(`${op}: expected a number, received ${typeof v} at flat index ${i}`);
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${op}: expected a number, received ${typeof v} at flat index ${i}`,
+        );
       }
       if (dtype === 'int32' && !(Number.isInteger(n) && n >= -2147483648 && n <= 2147483647)) {
-        throw new TypeError(`${op}: expected an int32 value, received ${n} at flat index ${i}`);
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${op}: expected an int32 value, received ${n} at flat index ${i}`,
+        );
       }
       out[i] = n;
     }

@@ -5,6 +5,8 @@
  * The generator is xoshiro128** seeded through splitmix32: 32-bit integer arithmetic only, so
  * results are identical on every JavaScript engine.
  */
+import { LaminaTypeError } from '../errors.js';
+import { showValue } from '../validation/options.js';
 export class Random {
   private s0 = 0;
   private s1 = 0;
@@ -14,7 +16,10 @@ export class Random {
 
   constructor(seed: number) {
     if (!Number.isFinite(seed))
-      throw new TypeError(`Random: seed must be a finite number, received ${seed}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `Random: seed must be a finite number, received ${showValue(seed)}`,
+      );
     let x = Math.floor(seed) >>> 0;
     x ^= Math.floor(seed / 4294967296) >>> 0;
     const next = (): number => {

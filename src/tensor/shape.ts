@@ -1,4 +1,5 @@
 /** Shape arithmetic and validation shared by ops and backends. Pure functions, no tensors. */
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export type Shape = readonly number[];
 
@@ -31,13 +32,15 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 export function assertValidShape(shape: readonly unknown[], where: string): asserts shape is Shape {
   if (!Array.isArray(shape))
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: shape must be an array of non-negative integers, received ${typeof shape === 'string' ? `'${shape}'` : String(shape)}${typeof shape === 'string' ? ' (a dtype? it is the third argument: tensor(values, shape, dtype))' : ''}`,
     );
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: shape must hold non-negative integers, received ${String(d)} at dimension ${i} of [${shape.map(String).join(',')}]`,
       );
     }
@@ -52,7 +55,8 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast (dimension ${i} of the result: ${da} vs ${db})`,
       );
     }
@@ -64,9 +68,13 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 /** Resolves a possibly negative axis against a rank; throws when out of range or not an integer. */
 export function normalizeAxis(axis: number, rank: number, op: string, arg = 'axis'): number {
   if (!Number.isInteger(axis))
-    throw new TypeError(`${op}: ${arg} must be an integer, received ${axis}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: ${arg} must be an integer, received ${axis}`,
+    );
   if (axis < -rank || axis >= rank) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: ${arg} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank} <= ${arg} < ${rank})`,
     );
   }
@@ -84,7 +92,11 @@ export function normalizeAxes(
   const seen = new Set<number>();
   for (const a of list) {
     const n = normalizeAxis(a, rank, op);
-    if (seen.has(n)) throw new RangeError(`${op}: axis ${a} appears twice in [${list.join(',')}]`);
+    if (seen.has(n))
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${op}: axis ${a} appears twice in [${list.join(',')}]`,
+      );
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);
@@ -98,7 +110,8 @@ export function assertPermutation(perm: readonly number[], rank: number, op: str
       (p) => Number.isInteger(p) && p >= 0 && p < rank && !seen.has(p) && seen.add(p) !== undefined,
     );
   if (!ok) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: perm must be a permutation of 0..${rank - 1} for a tensor of rank ${rank}, received [${perm.join(',')}]`,
     );
   }

@@ -1,6 +1,7 @@
 import type { DType, NestedArray, TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
+import { LaminaError, LaminaTypeError } from '../errors.js';
 
 /** Opaque reference to a tensor's storage, meaningful only to the backend that made it. */
 export type DataHandle = object;
@@ -135,7 +136,8 @@ export function findVariable(name: string): Variable | null {
   }
   variablesByName.set(name, live);
   if (live.length > 1)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `${live.length} live variables are named '${name}': pass the variables themselves, not their names`,
     );
   return live[0]?.deref() ?? null;
@@ -159,7 +161,10 @@ export class Variable extends Tensor {
     super(initial.storage, initial.shape, initial.dtype);
     const name = options.name ?? `variable_${nextVariableId++}`;
     if (typeof name !== 'string' || name.length === 0) {
-      throw new TypeError(`variable: name must be a non-empty string, received ${String(name)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `variable: name must be a non-empty string, received ${String(name)}`,
+      );
     }
     this.name = name;
     this.trainable = options.trainable ?? true;
@@ -171,7 +176,8 @@ export class Variable extends Tensor {
   /** Replaces the value. The new value is copied by reference (tensors are immutable). */
   assign(value: Tensor): void {
     if (!shapesEqual(value.shape, this.shape) || value.dtype !== this.dtype) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `Variable.assign (${this.name}): expected shape ${formatShape(this.shape)} and dtype ${this.dtype}, received shape ${formatShape(value.shape)} and dtype ${value.dtype}`,
       );
     }

@@ -10,10 +10,14 @@ import type { DType } from '../tensor/dtype.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor, type Variable } from '../tensor/tensor.js';
 import { TensorBuffer } from './tensors.js';
+import { LaminaRangeError } from '../errors.js';
 
 function checkedReshape(t: Tensor, shape: Shape, op: string): Tensor {
   if (shape.length === 0 ? t.size !== 1 : shape.some((d) => !Number.isInteger(d) || d < 0))
-    throw new RangeError(`${op}: cannot view a tensor of shape ${formatShape(t.shape)} as ${op}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: cannot view a tensor of shape ${formatShape(t.shape)} as ${op}`,
+    );
   return reshape(t, shape);
 }
 

@@ -18,6 +18,7 @@ import { getRegularizer, type RegularizerIdentifier } from '../regularizers/inde
 import type { DType } from '../tensor/dtype.js';
 import { Variable, type Tensor } from '../tensor/tensor.js';
 import { tfjsLayerArgs } from './layer-options.js';
+import { LaminaTypeError } from '../errors.js';
 
 /**
  * Base class for custom layers written for TensorFlow.js. Override `call`, and `build`,
@@ -48,11 +49,13 @@ export abstract class Layer extends LaminaLayer {
     if (typeof nameOrOptions !== 'string') return super.addWeight(nameOrOptions);
     const where = `${this.className} '${this.name}'.addWeight('${nameOrOptions}')`;
     if (!Array.isArray(shape))
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: shape must be an array of integers, received ${String(shape)}`,
       );
     if (initializer === undefined || initializer === null)
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: an initializer is required (e.g. tf.initializers.glorotUniform() or 'zeros')`,
       );
     return super.addWeight({

@@ -5,6 +5,7 @@
 import type { TensorLike } from '../ops/convert.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as W from '../losses/weighted.js';
+import { LaminaRangeError } from '../errors.js';
 
 /** How a loss is reduced (TensorFlow.js's enum values). */
 export enum Reduction {
@@ -25,7 +26,8 @@ function reductionName(r: Reduction | undefined, op: string): W.WeightedReductio
   if (r === undefined) return undefined;
   const name = NAMES[r];
   if (name === undefined)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: reduction must be a tf.Reduction (NONE 0, MEAN 1, SUM 2, SUM_BY_NONZERO_WEIGHTS 3), received ${String(r)}`,
     );
   return name;

@@ -27,6 +27,7 @@ import {
 import type { JsonObject } from '../serialization/keras-object.js';
 import { asLayersModel, type LayersModel } from './models.js';
 import { checkOptions, isOptionsObject } from '../validation/options.js';
+import { LaminaTypeError } from '../errors.js';
 
 export const regularizers = {
   l1,
@@ -69,7 +70,8 @@ type Serializable = {
 export function registerClass<T extends Serializable>(cls: T): T {
   const name = cls.className;
   if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `serialization.registerClass: the class must have a static className (a non-empty string), received ${String(name)}`,
     );
   const make = (config: JsonObject): unknown => {
@@ -88,7 +90,8 @@ export function registerClass<T extends Serializable>(cls: T): T {
   else if (proto instanceof Initializer) registerInitializer(name, (c) => make(c) as Initializer);
   else if (proto instanceof Constraint) registerConstraint(name, (c) => make(c) as Constraint);
   else
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `serialization.registerClass: ${name} is not a Layer, Regularizer, Initializer or Constraint subclass`,
     );
   return cls;

@@ -23,11 +23,15 @@ import {
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 function floatResult(t: Tensor, dtype: DType | undefined, op: string): Tensor {
   if (dtype === undefined || dtype === 'float32') return t;
   if (dtype === 'int32') return cast(t, 'int32');
-  throw new TypeError(`${op}: dtype must be 'float32' or 'int32', received ${String(dtype)}`);
+  throw new LaminaTypeError(
+    'invalid-argument',
+    `${op}: dtype must be 'float32' or 'int32', received ${String(dtype)}`,
+  );
 }
 
 export function randomNormal(
@@ -48,7 +52,10 @@ export function randomUniform(
   seed?: number | string,
 ): Tensor {
   if (typeof seed === 'string')
-    throw new TypeError(`randomUniform: seed must be a number here, received the string '${seed}'`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `randomUniform: seed must be a number here, received the string '${seed}'`,
+    );
   return floatResult(laminaRandomUniform(shape, minval, maxval, seed), dtype, 'randomUniform');
 }
 
@@ -89,7 +96,8 @@ export function eye(
 
 function channelsLast(dataFormat: string, expected: string, op: string): void {
   if (dataFormat !== expected)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: dataFormat must be '${expected}' (channels last), received ${String(dataFormat)}; transpose the input to channels last first`,
     );
 }

@@ -12,12 +12,16 @@ import {
 } from '../engine/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { setTensorObserver, type Storage } from '../tensor/tensor.js';
+import { LaminaTypeError } from '../errors.js';
 
 /** Runs `fn` and returns its result: there is no scope to clean up (tensors are collected). */
 export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
   const f = typeof nameOrFn === 'function' ? nameOrFn : fn;
   if (typeof f !== 'function')
-    throw new TypeError('tidy: expected a function, as tidy(fn) or tidy(name, fn)');
+    throw new LaminaTypeError(
+      'invalid-argument',
+      'tidy: expected a function, as tidy(fn) or tidy(name, fn)',
+    );
   return f();
 }
 

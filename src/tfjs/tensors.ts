@@ -13,14 +13,17 @@ import {
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Rank } from './types.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
+import { showJson } from '../validation/options.js';
 
 export type TensorLikeValues = NestedArray | TypedArray | readonly number[] | readonly boolean[];
 
 function checkDType(dtype: unknown, op: string): DType | undefined {
   if (dtype === undefined) return undefined;
   if (!isDType(dtype))
-    throw new TypeError(
-      `${op}: dtype must be 'float32', 'int32' or 'bool', received ${JSON.stringify(dtype) ?? String(dtype)}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${op}: dtype must be 'float32', 'int32' or 'bool', received ${showJson(dtype) ?? String(dtype)}`,
     );
   return dtype;
 }
@@ -35,14 +38,18 @@ function ofRank(
 ): Tensor {
   const dt = checkDType(dtype, op);
   if (shape !== undefined && shape.length !== rank)
-    throw new RangeError(`${op}: shape must have rank ${rank}, received ${formatShape(shape)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${op}: shape must have rank ${rank}, received ${formatShape(shape)}`,
+    );
   const t = tensor(values as NestedArray | TypedArray, shape, dt);
   if (t.rank !== rank) {
     const hint =
       rank > 1 && shape === undefined && t.rank === 1
         ? ' (flat values need a shape: pass it as the second argument)'
         : '';
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${op}: expected values of rank ${rank}, received rank ${t.rank} (shape ${formatShape(t.shape)})${hint}`,
     );
   }
@@ -52,7 +59,8 @@ function ofRank(
 /** A rank-1 tensor: `tensor1d(values, dtype?)` (TensorFlow.js's order: no shape argument). */
 export function tensor1d(values: TensorLikeValues, dtype?: DType): Tensor {
   if (Array.isArray(dtype))
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `tensor1d: the second argument is the dtype, received an array (a shape?); tensor1d takes no shape`,
     );
   return ofRank(1, 'tensor1d', values, undefined, dtype);
@@ -126,7 +134,8 @@ export class TensorBuffer<_R extends Rank = Rank> {
     this.size = sizeOf(this.shape);
     this.strides = stridesOf(this.shape);
     if (values !== undefined && values.length !== this.size)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${op}: shape ${formatShape(this.shape)} needs ${this.size} values, received ${values.length}`,
       );
     this.values = values ?? allocate(this.dtype, this.size);
@@ -148,14 +157,16 @@ export class TensorBuffer<_R extends Rank = Rank> {
 
   locToIndex(locs: readonly number[]): number {
     if (locs.length !== this.rank)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `TensorBuffer: expected ${this.rank} indices for shape ${formatShape(this.shape)}, received ${locs.length}`,
       );
     let index = 0;
     locs.forEach((loc, d) => {
       const n = this.shape[d] as number;
       if (!Number.isInteger(loc) || loc < 0 || loc >= n)
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `TensorBuffer: index ${String(loc)} is out of range for dimension ${d} of size ${n}`,
         );
       index += loc * (d < this.rank - 1 ? (this.strides[d] as number) : 1);
@@ -165,7 +176,10 @@ export class TensorBuffer<_R extends Rank = Rank> {
 
   indexToLoc(index: number): number[] {
     if (!Number.isInteger(index) || index < 0 || index >= this.size)
-      throw new RangeError(`TensorBuffer: flat index ${index} is out of range [0, ${this.size})`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `TensorBuffer: flat index ${index} is out of range [0, ${this.size})`,
+      );
     const locs: number[] = [];
     let rest = index;
     for (const stride of this.strides) {

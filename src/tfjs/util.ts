@@ -5,20 +5,25 @@
 import { allocate, isDType, type DType, type TypedArray } from '../tensor/dtype.js';
 import { randomFor } from '../tensor/rng.js';
 import { sizeOf } from '../tensor/shape.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 
 /** Throws `Error(message())` (or the message string) unless `expr` holds. */
 export function assert(expr: boolean, message: string | (() => string)): asserts expr {
-  if (!expr) throw new Error(typeof message === 'function' ? message() : message);
+  if (!expr)
+    throw new LaminaError('invalid-argument', typeof message === 'function' ? message() : message);
 }
 
 export function assertNonNull<T>(value: T | null | undefined, name?: string): asserts value is T {
   if (value === null || value === undefined)
-    throw new Error(`${name ?? 'value'} must not be null or undefined`);
+    throw new LaminaError('invalid-argument', `${name ?? 'value'} must not be null or undefined`);
 }
 
 export function assertShapesMatch(a: readonly number[], b: readonly number[], prefix = ''): void {
   if (!arraysEqual(a, b))
-    throw new Error(`${prefix}Shapes [${a.join(',')}] and [${b.join(',')}] must match`);
+    throw new LaminaError(
+      'invalid-argument',
+      `${prefix}Shapes [${a.join(',')}] and [${b.join(',')}] must match`,
+    );
 }
 
 /** Arrays and typed arrays alike: anything indexed with a length. */
@@ -46,7 +51,8 @@ export function shuffle(array: Shuffleable, seed?: number): void {
 /** Shuffles two arrays of the same length in place with the same permutation. */
 export function shuffleCombo(a: Shuffleable, b: Shuffleable, seed?: number): void {
   if (a.length !== b.length)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-argument',
       `shuffleCombo: the arrays must have the same length, received ${a.length} and ${b.length}`,
     );
   permuteTogether([a, b], seed);
@@ -175,7 +181,10 @@ export function parseAxisParam(
   const list = axis === undefined ? shape.map((_, i) => i) : ([] as number[]).concat(axis);
   return list.map((a) => {
     if (!Number.isInteger(a) || a < -rank || a >= rank)
-      throw new RangeError(`parseAxisParam: axis ${a} is out of range for rank ${rank}`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `parseAxisParam: axis ${a} is out of range for rank ${rank}`,
+      );
     return a < 0 ? rank + a : a;
   });
 }

@@ -7,6 +7,7 @@ import { getMetric, type Metric, type MetricIdentifier } from '../metrics/index.
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from '../optimizers/index.js';
 import type { SymbolicShape } from '../layers/base/symbolic.js';
 import { showValue } from '../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
 
@@ -39,7 +40,8 @@ function perOutput<T>(
 ): T[] {
   if (Array.isArray(value)) {
     if (value.length !== names.length) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `compile: ${arg} has ${value.length} entries but the model has ${names.length} outputs (${names.join(', ')})`,
       );
     }
@@ -49,11 +51,16 @@ function perOutput<T>(
     const record = value as Readonly<Record<string, T>>;
     const unknown = Object.keys(record).filter((k) => !names.includes(k));
     if (unknown.length > 0)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `compile: ${arg} names unknown outputs ${unknown.join(', ')}; outputs: ${names.join(', ')}`,
       );
     return names.map((n) => {
-      if (!(n in record)) throw new RangeError(`compile: ${arg} has no entry for output '${n}'`);
+      if (!(n in record))
+        throw new LaminaRangeError(
+          'invalid-argument',
+          `compile: ${arg} has no entry for output '${n}'`,
+        );
       return record[n] as T;
     });
   }
@@ -71,9 +78,14 @@ export function compileArgs(
   outputShapes: readonly (SymbolicShape | null)[],
 ): Compiled {
   if (typeof args !== 'object' || args === null)
-    throw new TypeError('compile: expected { optimizer, loss, metrics?, lossWeights? }');
-  if (args.optimizer === undefined) throw new TypeError('compile: optimizer is required');
-  if (args.loss === undefined) throw new TypeError('compile: loss is required');
+    throw new LaminaTypeError(
+      'invalid-argument',
+      'compile: expected { optimizer, loss, metrics?, lossWeights? }',
+    );
+  if (args.optimizer === undefined)
+    throw new LaminaTypeError('invalid-argument', 'compile: optimizer is required');
+  if (args.loss === undefined)
+    throw new LaminaTypeError('invalid-argument', 'compile: loss is required');
   const optimizer = getOptimizer(args.optimizer);
   const losses = perOutput(args.loss, outputNames, 'loss', isConfigObject).map((l) => getLoss(l));
   const lossWeights =
@@ -82,7 +94,8 @@ export function compileArgs(
       : perOutput(args.lossWeights, outputNames, 'lossWeights', () => false);
   lossWeights.forEach((w, i) => {
     if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `compile: lossWeights for output '${outputNames[i]}' must be a finite number, received ${showValue(w)}`,
       );
     }

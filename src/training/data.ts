@@ -8,6 +8,7 @@ import type { Random } from '../tensor/rng.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../ops/convert.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** One tensor, a list (one per model input/output) or a record keyed by input/output name. */
 export type TensorData = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
@@ -30,26 +31,32 @@ export function toList(
   if (Array.isArray(data)) {
     data.forEach((t, i) => {
       if (!(t instanceof Tensor))
-        throw new TypeError(`${where}: ${arg}[${i}] must be a Tensor, received ${typeof t}`);
+        throw new LaminaTypeError(
+          'invalid-argument',
+          `${where}: ${arg}[${i}] must be a Tensor, received ${typeof t}`,
+        );
     });
     return [...data] as Tensor[];
   }
   if (typeof data !== 'object' || data === null) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: ${arg} must be a Tensor, an array of Tensors or a record of Tensors, received ${typeof data}`,
     );
   }
   const record = data as Readonly<Record<string, Tensor>>;
   const unknown = Object.keys(record).filter((k) => !names.includes(k));
   if (unknown.length > 0) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: ${arg} has unknown keys ${unknown.join(', ')}; expected ${names.join(', ')}`,
     );
   }
   return names.map((n) => {
     const t = record[n];
     if (!(t instanceof Tensor))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: ${arg} is missing '${n}' (expected keys ${names.join(', ')})`,
       );
     return t;
@@ -67,25 +74,31 @@ export function sampleCount(
     list.forEach((t, i) => {
       const name = list.length === 1 ? arg : `${arg}[${i}]`;
       if (t.rank === 0)
-        throw new RangeError(`${where}: ${name} must have a batch dimension, received a scalar`);
+        throw new LaminaRangeError(
+          'invalid-argument',
+          `${where}: ${name} must have a batch dimension, received a scalar`,
+        );
       const count = t.shape[0] as number;
       if (n === null) {
         n = count;
         first = name;
       } else if (count !== n) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: all arrays must have the same number of samples: ${first} has ${n}, ${name} has ${count} (shape ${formatShape(t.shape)})`,
         );
       }
     });
   }
-  if (n === null || n === 0) throw new RangeError(`${where}: the data is empty (0 samples)`);
+  if (n === null || n === 0)
+    throw new LaminaRangeError('invalid-argument', `${where}: the data is empty (0 samples)`);
   return n;
 }
 
 export function checkBatchSize(batchSize: unknown, where: string): number {
   if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: batchSize must be a positive integer, received ${String(batchSize)}`,
     );
   }
@@ -120,11 +133,15 @@ export function permutation(n: number, random: Random): Int32Array {
 /** Keras's validationSplit: the last `fraction` of the samples, taken before any shuffling. */
 export function splitAt(n: number, fraction: number, where: string): number {
   if (!(fraction > 0 && fraction < 1)) {
-    throw new RangeError(`${where}: validationSplit must be in (0, 1), received ${fraction}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: validationSplit must be in (0, 1), received ${fraction}`,
+    );
   }
   const train = Math.floor(n * (1 - fraction));
   if (train === 0 || train === n) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: validationSplit ${fraction} of ${n} samples leaves an empty training or validation set`,
     );
   }

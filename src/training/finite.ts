@@ -8,6 +8,7 @@
 import { LaminaError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ClassWeight } from './sample-weights.js';
+import { showJson } from '../validation/options.js';
 
 /** The flat index of the first Infinity or NaN in `values`, or -1. */
 function firstNonFinite(values: ArrayLike<number>): number {
@@ -52,7 +53,7 @@ export function checkClassWeight(classWeight: ClassWeight, where: string): void 
     if (typeof w !== 'number') {
       throw new LaminaError(
         'invalid-config',
-        `${where}: classWeight[${k}] must be a number, received ${typeof w} ${JSON.stringify(w)}`,
+        `${where}: classWeight[${k}] must be a number, received ${typeof w} ${showJson(w)}`,
       );
     }
     if (!Number.isFinite(w)) {

@@ -12,6 +12,7 @@ import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ClassWeight } from './sample-weights.js';
 import { checkCallbacks, checkEvaluateDatasetArgs, checkFitDatasetArgs } from './options.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 export interface FitDatasetArgs {
   /** Default 1. */
@@ -44,7 +45,8 @@ export interface EvaluateDatasetArgs {
 
 function checkDataset(dataset: unknown, where: string): BatchSource {
   if (!isBatchSource(dataset)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: expected a Dataset (from data.array, data.csv, ...) or an async iterable of batches, received ${dataset === null ? 'null' : typeof dataset}`,
     );
   }
@@ -66,7 +68,10 @@ export async function fitDataset(
   checkDataset(dataset, where);
   checkFitDatasetArgs(args, where);
   if (args.validationBatches !== undefined && !isBatchSource(args.validationData)) {
-    throw new TypeError(`${where}: validationBatches applies only to a validation dataset`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: validationBatches applies only to a validation dataset`,
+    );
   }
   return fit(
     model,
@@ -98,12 +103,14 @@ export async function evaluateDataset(
   checkEvaluateDatasetArgs(args, where);
   const batches = args.batches;
   if (batches !== undefined && (!Number.isInteger(batches) || batches <= 0)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: batches must be a positive integer, received ${String(batches)}`,
     );
   }
   if (model.compiled === null) {
-    throw new Error(
+    throw new LaminaError(
+      'invalid-state',
       `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
     );
   }

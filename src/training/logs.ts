@@ -15,6 +15,17 @@ export class RunningMeans {
     this.count += weight;
   }
 
+  /** The sums and the total weight, for a checkpoint saved in the middle of an epoch. */
+  getState(): { sums: Record<string, number>; count: number } {
+    return { sums: Object.fromEntries(this.sums), count: this.count };
+  }
+
+  setState(state: { sums: Readonly<Record<string, number>>; count: number }): void {
+    this.sums.clear();
+    for (const [k, v] of Object.entries(state.sums)) this.sums.set(k, v);
+    this.count = state.count;
+  }
+
   means(): Logs {
     const out: Logs = {};
     for (const [k, s] of this.sums) out[k] = this.count === 0 ? NaN : s / this.count;

@@ -3,7 +3,7 @@
  * the Keras total `loss` (data + penalties) and, beside it, `regularization_loss`, in training
  * and on validation data alike (TensorFlow.js leaves the penalties out of `val_loss`).
  */
-import { LaminaError } from '../errors.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 import type { Layer } from '../layers/base/layer.js';
 import { concat } from '../ops/movement.js';
 import { noGrad, whenNotDifferentiating } from '../autograd/grad.js';
@@ -25,7 +25,7 @@ import {
 } from './data.js';
 import { batchesOf, isBatchSource, type BatchSource } from './stream.js';
 import { RunningMeans, type Logs } from './logs.js';
-import { beginFit } from './resume.js';
+import { beginFit, epochProgressOf, restoreEpochProgress } from './resume.js';
 import {
   lossParts,
   metricLogs,
@@ -84,7 +84,8 @@ export interface EvaluateArgs {
 
 function compiledOf(model: TrainableModel, where: string): Compiled {
   if (model.compiled === null)
-    throw new Error(
+    throw new LaminaError(
+      'invalid-state',
       `${where}: the model must be compiled first (model.compile({ optimizer, loss }))`,
     );
   return model.compiled;
@@ -108,12 +109,14 @@ function arrays(
   const xs = toList(x, model.inputNames, 'x', where);
   const ys = toList(y, model.outputNames, 'y', where);
   if (xs.length !== model.inputNames.length) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the model has ${model.inputNames.length} inputs (${model.inputNames.join(', ')}), received ${xs.length} arrays for x`,
     );
   }
   if (ys.length !== model.outputNames.length) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the model has ${model.outputNames.length} outputs (${model.outputNames.join(', ')}), received ${ys.length} arrays for y`,
     );
   }
@@ -165,7 +168,10 @@ export interface FitContext {
 
 function checkSteps(value: number | undefined, arg: string, where: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-    throw new RangeError(`${where}: ${arg} must be a positive integer, received ${String(value)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: ${arg} must be a positive integer, received ${String(value)}`,
+    );
   }
 }
 
@@ -218,10 +224,14 @@ async function fitLoop(
   const args: FitArgs = streaming ? ((y as FitArgs | undefined) ?? {}) : rawArgs;
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1)
-    throw new RangeError(`${where}: epochs must be a positive integer, received ${String(epochs)}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: epochs must be a positive integer, received ${String(epochs)}`,
+    );
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: initialEpoch must be an integer in [0, epochs), received ${String(initialEpoch)}`,
     );
   }
@@ -234,7 +244,11 @@ async function fitLoop(
   let validation: ArrayData | null = null;
   let validationSource: AsyncIterable<Batch> | null = null;
   if (!streaming) {
-    if (y === undefined) throw new TypeError(`${where}: y is required when x is not a data source`);
+    if (y === undefined)
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: y is required when x is not a data source`,
+      );
     const all = arrays(
       model,
       x as TensorData,
@@ -244,7 +258,10 @@ async function fitLoop(
       where,
     );
     if (args.validationSplit !== undefined && args.validationData !== undefined) {
-      throw new TypeError(`${where}: pass validationSplit or validationData, not both`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: pass validationSplit or validationData, not both`,
+      );
     }
     if (args.validationSplit !== undefined) {
       const cut = splitAt(all.n, args.validationSplit, where);
@@ -258,7 +275,8 @@ async function fitLoop(
     validationSource = batchesOf(args.validationData, `${where} validationData`);
   } else if (args.validationData !== undefined) {
     if (!Array.isArray(args.validationData) || args.validationData.length < 2) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: validationData must be [x, y], [x, y, sampleWeight], an async iterable of batches or a Dataset`,
       );
     }
@@ -295,11 +313,16 @@ async function fitLoop(
   model.stopTraining = false;
   await list.call('onTrainBegin', {});
   session.restoreCallbacks();
+  const metrics = compiled.metrics.flat();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    session.epochBegin(epoch);
+    // A checkpoint saved after some batches of this epoch: skip them, and go on from its logs.
+    const midEpoch = epoch === initialEpoch && train !== null ? session.midEpoch : null;
+    session.epochBegin(epoch, midEpoch?.batches ?? 0);
     await list.call('onEpochBegin', epoch, {});
     resetMetrics(compiled);
     const means = new RunningMeans();
+    if (midEpoch?.progress) restoreEpochProgress(midEpoch.progress, means, metrics, where);
+    session.trackProgress(() => epochProgressOf(means, metrics));
     const runBatch = async (
       batch: number,
       xs: Tensor[],
@@ -320,8 +343,9 @@ async function fitLoop(
         args.shuffle === false
           ? null
           : permutation(train.n, new Random(shuffleSeed * 1000003 + epoch));
+      const skipped = midEpoch?.batches ?? 0;
       for (
-        let b = 0, start = 0;
+        let b = skipped, start = skipped * batchSize;
         start < train.n && (steps === null || b < steps) && !model.stopTraining;
         b++, start += batchSize
       ) {
@@ -451,7 +475,8 @@ export async function evaluateBatches(
     if (++b === steps) break;
   }
   if (b === 0) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the data source yielded no batches (an async generator object can be read only once: pass a Dataset, or an object whose [Symbol.asyncIterator]() starts over)`,
     );
   }

@@ -13,7 +13,9 @@ import type { Layer } from '../layers/base/layer.js';
 import { seedStreamOf, type SeedStream } from '../layers/base/seed-stream.js';
 import type { JsonObject, JsonValue } from '../serialization/keras-object.js';
 import { randomFor, type RandomState } from '../tensor/rng.js';
+import type { Metric } from '../metrics/metric.js';
 import type { CallbackHooks } from './callbacks/callback.js';
+import type { RunningMeans } from './logs.js';
 
 /**
  * A callback whose state matters for the next epoch. `getState` must return JSON (non-finite
@@ -31,6 +33,25 @@ export interface FitPosition {
   /** Batches of the next epoch already trained (mid-epoch saves; 0 at an epoch's end). */
   batchesDone: number;
   shuffleSeed: number;
+  /** With `batchesDone > 0`: what the epoch's logs had accumulated (null if fit could not say). */
+  progress: EpochProgress | null;
+}
+
+/**
+ * How far an epoch's logs had got when a checkpoint was saved in its middle: the running means
+ * of its batch losses and the state of each compiled metric (in compile's order; null for a
+ * metric that cannot give its state).
+ */
+export interface EpochProgress {
+  means: { sums: Record<string, number>; count: number };
+  metrics: (number[] | null)[];
+}
+
+/** Where a resumed fit starts inside its first epoch. */
+export interface MidEpochResume {
+  /** Batches of the epoch to skip: they were trained before the checkpoint. */
+  batches: number;
+  progress: EpochProgress | null;
 }
 
 /** What a checkpoint holds besides weights and the optimizer. */
@@ -77,6 +98,8 @@ function statefulByKey(callbacks: readonly CallbackHooks[]): Map<string, Statefu
 interface Session {
   callbacks: readonly CallbackHooks[];
   position: FitPosition;
+  /** The current epoch's progress, for a save in its middle. */
+  progress: (() => EpochProgress) | null;
 }
 
 const sessions = new WeakMap<object, Session>();
@@ -103,7 +126,16 @@ export function trainingStateOf(model: Layer): TrainingState {
       layer,
       state: stream.getState(),
     })),
-    fit: session === undefined ? null : { ...session.position },
+    fit:
+      session === undefined
+        ? null
+        : {
+            ...session.position,
+            progress:
+              session.position.batchesDone > 0 && session.progress !== null
+                ? session.progress()
+                : null,
+          },
     callbacks,
   };
 }
@@ -148,20 +180,21 @@ function applyTrainingState(
         console.warn(`${where}: ${key}'s ${String(what)} could not be saved; resume is not exact`);
   }
   const fit = state.fit;
-  if (fit !== null && fit.batchesDone > 0)
-    console.warn(
-      `${where}: saved in the middle of epoch ${fit.epochsDone + 1} (after ${fit.batchesDone} batches); fit resumes at an epoch's start, so the resumed run repeats those batches`,
-    );
   if (fit !== null || Object.keys(state.callbacks).length > 0) pending.set(model, state);
 }
 
 /** What fit needs from a checkpoint (or not) at its start, and records as it goes. */
 export interface FitSession {
   readonly shuffleSeed: number;
+  /** Set when the checkpoint was saved in the middle of the epoch fit starts at. */
+  readonly midEpoch: MidEpochResume | null;
   /** After `onTrainBegin` (which resets callbacks): the saved callback states, when resuming. */
   restoreCallbacks(): void;
   batchDone(): void;
-  epochBegin(epoch: number): void;
+  /** `batchesDone`: batches of the epoch trained before a checkpoint (a mid-epoch resume). */
+  epochBegin(epoch: number, batchesDone?: number): void;
+  /** How to read the current epoch's progress when a checkpoint is saved in its middle. */
+  trackProgress(progress: () => EpochProgress): void;
   epochDone(epoch: number): void;
 }
 
@@ -194,12 +227,14 @@ export function beginFit(
   const shuffleSeed = options.seed ?? saved?.fit?.shuffleSeed ?? randomFor(undefined).nextSeed();
   const session: Session = {
     callbacks,
-    position: { epochsDone: initialEpoch, batchesDone: 0, shuffleSeed },
+    position: { epochsDone: initialEpoch, batchesDone: 0, shuffleSeed, progress: null },
+    progress: null,
   };
   sessions.set(model, session);
   const restoring = saved;
   return {
     shuffleSeed,
+    midEpoch: midEpochResume(saved?.fit ?? null, options.streaming, where),
     restoreCallbacks() {
       if (restoring === null) return;
       const byKey = statefulByKey(callbacks);
@@ -215,13 +250,72 @@ export function beginFit(
     batchDone() {
       session.position.batchesDone += 1;
     },
-    epochBegin(epoch) {
+    epochBegin(epoch, batchesDone = 0) {
       session.position.epochsDone = epoch;
-      session.position.batchesDone = 0;
+      session.position.batchesDone = batchesDone;
+      session.progress = null;
+    },
+    trackProgress(progress) {
+      session.progress = progress;
     },
     epochDone(epoch) {
       session.position.epochsDone = epoch + 1;
       session.position.batchesDone = 0;
     },
   };
+}
+
+/**
+ * A checkpoint saved after some batches of an epoch resumes after those batches: each epoch's
+ * order depends only on (shuffle seed, epoch), so fit skips exactly the rows already trained.
+ * A data source cannot be skipped into (it is the user's iterable, and a shuffled Dataset's
+ * order depends on how many times it was iterated before), so there the epoch starts over.
+ */
+function midEpochResume(
+  fit: FitPosition | null,
+  streaming: boolean,
+  where: string,
+): MidEpochResume | null {
+  if (fit === null || fit.batchesDone === 0) return null;
+  const at = `saved in the middle of epoch ${fit.epochsDone + 1} (after ${fit.batchesDone} batches)`;
+  if (streaming) {
+    console.warn(
+      `${where}: the checkpoint was ${at}; on a data source fit resumes at the epoch's start, so the resumed run repeats those batches`,
+    );
+    return null;
+  }
+  if (fit.progress === null)
+    console.warn(
+      `${where}: the checkpoint was ${at} without the epoch's running logs; weights resume exactly, this epoch's logged loss and metrics cover the resumed batches only`,
+    );
+  return { batches: fit.batchesDone, progress: fit.progress };
+}
+
+/** The epoch's progress now: its running means and the state of every compiled metric. */
+export function epochProgressOf(means: RunningMeans, metrics: readonly Metric[]): EpochProgress {
+  return { means: means.getState(), metrics: metrics.map((m) => m.getState()) };
+}
+
+/** Puts a mid-epoch checkpoint's progress back into the epoch's means and metrics. */
+export function restoreEpochProgress(
+  progress: EpochProgress,
+  means: RunningMeans,
+  metrics: readonly Metric[],
+  where: string,
+): void {
+  means.setState(progress.means);
+  if (progress.metrics.length !== metrics.length) {
+    console.warn(
+      `${where}: the checkpoint holds the state of ${progress.metrics.length} metrics, this fit compiles ${metrics.length}; this epoch's metrics cover the resumed batches only`,
+    );
+    return;
+  }
+  metrics.forEach((m, i) => {
+    const state = progress.metrics[i];
+    if (state === null || state === undefined)
+      console.warn(
+        `${where}: metric '${m.name}' could not save its state mid-epoch; this epoch's value covers the resumed batches only`,
+      );
+    else m.setState(state);
+  });
 }

@@ -2,6 +2,7 @@ import { argMax } from '../ops/reduction.js';
 import { tensor } from '../ops/convert.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../errors.js';
 
 /** Weight per class index, as Keras's `class_weight`. */
 export type ClassWeight = Readonly<Record<number, number>>;
@@ -24,14 +25,18 @@ export function sampleWeights(
       sampleWeight.shape[0] !== n ||
       sampleWeight.dtype !== 'float32'
     ) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: sampleWeight must be a float32 tensor of shape [${n}] (one weight per sample), received ${sampleWeight.dtype} ${formatShape(sampleWeight.shape)}`,
       );
     }
   }
   if (classWeight === undefined) return sampleWeight;
   if (ys.length !== 1)
-    throw new TypeError(`${where}: classWeight is supported for single-output models only`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: classWeight is supported for single-output models only`,
+    );
   const y = ys[0] as Tensor;
   const labels =
     y.rank >= 2 && (y.shape[y.rank - 1] as number) > 1 ? argMax(y, -1).dataSync() : y.dataSync();
@@ -41,7 +46,8 @@ export function sampleWeights(
     const label = Math.round(labels[i] as number);
     const w = classWeight[label];
     if (w === undefined) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: classWeight has no weight for class ${label} (classes given: ${Object.keys(classWeight).join(', ')})`,
       );
     }

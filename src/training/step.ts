@@ -10,6 +10,7 @@ import { scalar } from '../ops/convert.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Compiled } from './compiled.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 
 export interface LossParts {
   total: Tensor;
@@ -33,16 +34,19 @@ export function lossParts(
   const out = model.apply(xs.length === 1 ? (xs[0] as Tensor) : [...xs], { training });
   const predictions = Array.isArray(out) ? out : [out];
   if (predictions.length !== ys.length) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${model.className} '${model.name}': the model has ${predictions.length} outputs but ${ys.length} targets were given`,
     );
   }
   const perOutput = predictions.map((p, i) => {
     const y = ys[i] as Tensor;
     const loss = compiled.losses[i];
-    if (loss === undefined) throw new Error(`no loss compiled for output ${i}`);
+    if (loss === undefined)
+      throw new LaminaError('invalid-argument', `no loss compiled for output ${i}`);
     if (y.shape[0] !== p.shape[0]) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `loss for output '${compiled.outputNames[i]}': targets have shape ${formatShape(y.shape)}, predictions ${formatShape(p.shape)} (different batch sizes)`,
       );
     }

@@ -6,6 +6,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { Batch, TensorData } from './data.js';
+import { LaminaTypeError } from '../errors.js';
 
 /** Anything with TensorFlow.js's `dataset.iterator()`. */
 export interface DatasetLike<T = unknown> {
@@ -36,7 +37,8 @@ export function toBatch(element: unknown, where: string): Batch {
     if (element.length === 2 || element.length === 3) {
       const [xs, ys, sampleWeight] = element as [TensorData, TensorData, Tensor | undefined];
       if (sampleWeight !== undefined && !(sampleWeight instanceof Tensor))
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${where}: the sample weights (element[2]) must be a Tensor, received ${describe(sampleWeight)}`,
         );
       return sampleWeight === undefined ? { xs, ys } : { xs, ys, sampleWeight };
@@ -45,13 +47,17 @@ export function toBatch(element: unknown, where: string): Batch {
     const e = element as Partial<Batch>;
     if (e.xs !== undefined && e.ys !== undefined && e.xs !== null && e.ys !== null) {
       if (e.sampleWeight !== undefined && !(e.sampleWeight instanceof Tensor))
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `${where}: sampleWeight must be a Tensor, received ${describe(e.sampleWeight)}`,
         );
       return e as Batch;
     }
   }
-  throw new TypeError(`${where}: ${expected}; received ${describe(element)}`);
+  throw new LaminaTypeError(
+    'invalid-argument',
+    `${where}: ${expected}; received ${describe(element)}`,
+  );
 }
 
 /**

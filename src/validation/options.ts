@@ -45,6 +45,41 @@ export function describeValue(value: unknown): string {
   return typeof value;
 }
 
+const SHOWN_JSON_CHARS = 200;
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
+}
+
+/**
+ * A received value as JSON, for messages that show a config or a list: plain data (objects,
+ * arrays, numbers, strings) as JSON.stringify writes it, but
+ * anything else (a Tensor, a layer, a function) as its description ('a Tensor'), a
+ * cycle as the description of the whole, and at most 200 characters. JSON.stringify alone
+ * would serialize a Tensor's backend and its whole wasm memory, or throw on a cycle.
+ */
+export function showJson(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return String(value);
+  // Primitives as JSON.stringify writes them (a string quoted; NaN and Infinity as null).
+  if (typeof value !== 'object' || value === null) return String(JSON.stringify(value));
+  if (!isPlain(value)) return describeValue(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'object' && v !== null && !isPlain(v)
+        ? `<${describeValue(v)}>`
+        : typeof v === 'function'
+          ? '<a function>'
+          : v,
+    );
+  } catch {
+    return describeValue(value);
+  }
+  return text.length > SHOWN_JSON_CHARS ? `${text.slice(0, SHOWN_JSON_CHARS)}...` : text;
+}
+
 /**
  * A value as error messages show it: numbers, strings, booleans as themselves (as `String`
  * does), objects described ('an object', 'an array', 'a Tensor'), never '[object Object]'

@@ -31,6 +31,7 @@ import {
 } from '../../src/index.js';
 import { checkGrad } from '../gradcheck.js';
 import { assertClose, forEachBackend } from '../helpers.js';
+import { LaminaRangeError, LaminaTypeError } from '../../src/errors.js';
 
 forEachBackend('autograd API', () => {
   test('grad: derivative of x^2', () => {
@@ -120,7 +121,7 @@ forEachBackend('autograd API', () => {
 
   test('variableGrads: errors for a non-scalar result', () => {
     const w = variable(tensor([1, 2]), { name: 'err_w' });
-    assert.throws(() => variableGrads(() => mul(w, 2)), RangeError);
+    assert.throws(() => variableGrads(() => mul(w, 2)), LaminaRangeError);
   });
 
   test('a tensor used twice gets the summed gradient', () => {
@@ -168,7 +169,7 @@ forEachBackend('autograd API', () => {
 
   test('customGrad: errors for a wrong number of gradients', () => {
     const f = customGrad((a, b) => ({ value: mul(a, b), gradFunc: (dy) => [dy] }));
-    assert.throws(() => grads((p, q) => f(p, q))([tensor([1]), tensor([2])]), RangeError);
+    assert.throws(() => grads((p, q) => f(p, q))([tensor([1]), tensor([2])]), LaminaRangeError);
   });
 
   test('abs and sign have derivative 0 at 0', () => {
@@ -190,27 +191,30 @@ forEachBackend('autograd API', () => {
 
   test('errors: f returns a non-tensor or an int32 tensor', () => {
     const x = tensor([1, 2]);
-    assert.throws(() => grad(() => 3 as unknown as Tensor)(x), TypeError);
-    assert.throws(() => grad(() => undefined as unknown as Tensor)(x), TypeError);
+    assert.throws(() => grad(() => 3 as unknown as Tensor)(x), LaminaTypeError);
+    assert.throws(() => grad(() => undefined as unknown as Tensor)(x), LaminaTypeError);
     assert.throws(() => grad((t) => cast(t, 'int32'))(x), /float32/);
-    assert.throws(() => valueAndGrads(() => tensor([1], [1], 'int32'))([x]), TypeError);
-    assert.throws(() => variableGrads(() => 1 as unknown as Tensor), TypeError);
+    assert.throws(() => valueAndGrads(() => tensor([1], [1], 'int32'))([x]), LaminaTypeError);
+    assert.throws(() => variableGrads(() => 1 as unknown as Tensor), LaminaTypeError);
   });
 
   test('errors: x is not a tensor', () => {
-    assert.throws(() => grad((t) => t)([1, 2] as unknown as Tensor), TypeError);
-    assert.throws(() => grads((t) => t)([tensor([1]), 2 as unknown as Tensor]), TypeError);
+    assert.throws(() => grad((t) => t)([1, 2] as unknown as Tensor), LaminaTypeError);
+    assert.throws(() => grads((t) => t)([tensor([1]), 2 as unknown as Tensor]), LaminaTypeError);
   });
 
   test('errors: dy that is not float32', () => {
     const x = tensor([1, 2, 3]);
-    assert.throws(() => grad((t) => mul(t, 2))(x, tensor([1, 1, 1], [3], 'int32')), TypeError);
+    assert.throws(
+      () => grad((t) => mul(t, 2))(x, tensor([1, 1, 1], [3], 'int32')),
+      LaminaTypeError,
+    );
   });
 
   test('errors: dy with the wrong shape', () => {
     const x = tensor([1, 2, 3]);
     assert.throws(() => grad((t) => mul(t, 2))(x, tensor([1, 2])), /dy must have the shape/);
-    assert.throws(() => valueAndGrads((t) => sum(t))([x], tensor([1])), RangeError);
+    assert.throws(() => valueAndGrads((t) => sum(t))([x], tensor([1])), LaminaRangeError);
   });
 
   test('a tensor kept from one call and reused in a second call is a constant there', () => {

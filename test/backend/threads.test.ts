@@ -26,6 +26,7 @@ import {
   rmsStep,
 } from '../../src/ops/fused.js';
 import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { LaminaRangeError } from '../../src/errors.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;
 
@@ -61,7 +62,7 @@ function sameAcrossThreads(f: () => lm.Tensor[], what: string, counts = [2, 3]):
 
 test('setThreads rejects counts that are not integers from 1 to 64', () => {
   for (const bad of [0, -1, 1.5, NaN, Infinity, 65, '2' as unknown as number]) {
-    assert.throws(() => setThreads(bad), RangeError, `setThreads(${String(bad)})`);
+    assert.throws(() => setThreads(bad), LaminaRangeError, `setThreads(${String(bad)})`);
   }
   assert.equal(getThreads(), 1);
 });

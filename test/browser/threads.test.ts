@@ -219,7 +219,7 @@ test('thread pool in Chromium: setThreads(2) on a cross-origin isolated page, an
       assert.equal(r.isolated, false);
       assert.equal(r.sharedArrayBuffer, 'undefined');
       assert.equal(r.backend, 'wasm', 'the plain-memory build still loads');
-      assert.match(String(r.setThreads), /^Error: setThreads: .*cross-origin isolated/);
+      assert.match(String(r.setThreads), /^LaminaError: setThreads: .*cross-origin isolated/);
       assert.match(String(r.setThreads), /COOP same-origin/);
       assert.match(String(r.setThreads), /COEP require-corp/);
       assert.equal(r.threads, 1);

@@ -301,7 +301,7 @@ forEachBackend('constraint errors', () => {
   test('bad arguments name the class, the argument and the value', () => {
     assert.throws(
       () => new MaxNorm({ maxValue: -1 }),
-      /^RangeError: MaxNorm: Invalid value for argument maxValue: expected a non-negative number\. Received: maxValue=-1$/,
+      /^LaminaRangeError: MaxNorm: Invalid value for argument maxValue: expected a non-negative number\. Received: maxValue=-1$/,
     );
     assert.throws(
       () => new MaxNorm({ axis: 0.5 }),

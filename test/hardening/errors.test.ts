@@ -98,7 +98,7 @@ test("class_name 'constructor' (or any Object member) is no model or layer class
   // Before: MODES['constructor'] found Object's constructor and took it for a mode.
   assert.throws(
     () => lm.initializers.varianceScaling({ mode: 'constructor' as never }),
-    /^RangeError: VarianceScaling: Invalid value for argument mode: expected one of 'fan_in', 'fan_out', 'fan_avg'\. Received: mode='constructor'$/,
+    /^LaminaRangeError: VarianceScaling: Invalid value for argument mode: expected one of 'fan_in', 'fan_out', 'fan_avg'\. Received: mode='constructor'$/,
   );
 });
 

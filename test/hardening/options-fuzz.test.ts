@@ -2,7 +2,7 @@
  * A hostile user's options objects, seeded: random keys (misspellings, snake_case, Object's
  * own member names) and values of every wrong type, given to every layer factory, the
  * initializer/constraint/regularizer factories, optimizers, callbacks, compile, fit, evaluate,
- * predict and save. Each call must succeed or throw an Error whose message is about the call
+ * predict and save. Each call must succeed or throw a LaminaError whose message is about the call
  * (never "Cannot read properties of undefined", "x is not a function"...), and an unknown key
  * must be a LaminaError 'unknown-option'.
  */
@@ -205,8 +205,8 @@ test('seeded fuzz of options objects: clear errors only, unknown keys always ref
       if (unknown !== null) findings.push(`${shown}: the unknown key '${unknown}' was accepted`);
       continue;
     }
-    if (!(e instanceof Error)) {
-      findings.push(`${shown}: threw a non-Error ${String(e)}`);
+    if (!(e instanceof lm.LaminaError)) {
+      findings.push(`${shown}: threw a non-LaminaError ${String(e)}`);
       continue;
     }
     if (INTERNALS.test(e.message)) findings.push(`${shown}: ${e.message}`);

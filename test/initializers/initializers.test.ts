@@ -364,6 +364,38 @@ forEachBackend('Orthogonal', () => {
     }
   });
 
+  test('blocked QR: orthonormal across several panels, tall, wide, square and uneven', () => {
+    // The QR works in panels of 32 columns: these shapes have 1 to 5 panels, the last partial.
+    for (const [shape, wide] of [
+      [[100, 70], false],
+      [[33, 97], true],
+      [[130, 130], false],
+      [[3, 3, 16, 40], false],
+      [[40, 161], true],
+    ] as const) {
+      const w = new Orthogonal({ seed: 11 }).generate(shape);
+      const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const cols = shape[shape.length - 1] as number;
+      const g = gram(reshape(w, [rows, cols]), wide);
+      assertClose(g, eye(Math.min(rows, cols)).arraySync(), { atol: 1e-5 });
+    }
+  });
+
+  test('blocked QR: R = Q^T A is upper triangular with a positive diagonal over many panels', () => {
+    const seed = 78;
+    const [m, n] = [90, 70];
+    const rng = new Random(seed);
+    const a = Float32Array.from({ length: m * n }, () => rng.normal());
+    const q = new Orthogonal({ seed }).generate([m, n]);
+    const r = matMul(q, tensor(a, [m, n]), true, false).arraySync() as number[][];
+    for (let i = 0; i < n; i++) {
+      const row = r[i] as number[];
+      assert.ok((row[i] as number) > 0, `R[${i}][${i}] = ${row[i]} should be positive`);
+      for (let j = 0; j < i; j++)
+        assert.ok(Math.abs(row[j] as number) < 1e-4, `R[${i}][${j}] = ${row[j]}`);
+    }
+  });
+
   test('rank below 2 is refused', () => {
     assert.throws(
       () => new Orthogonal().generate([5]),

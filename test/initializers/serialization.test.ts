@@ -246,7 +246,7 @@ forEachBackend('initializer errors', () => {
   test('bad arguments name the class, the argument and the value', () => {
     assert.throws(
       () => new RandomNormal({ stddev: -1 }),
-      /^RangeError: RandomNormal: Invalid value for argument stddev: expected a non-negative number\. Received: stddev=-1$/,
+      /^LaminaRangeError: RandomNormal: Invalid value for argument stddev: expected a non-negative number\. Received: stddev=-1$/,
     );
     assert.throws(
       () => initializers.truncatedNormal({ stddev: -0.5 }),

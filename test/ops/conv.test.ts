@@ -283,11 +283,11 @@ forEachBackend('conv2d', () => {
   test('errors', () => {
     assert.throws(
       () => conv2d(zeros([1, 3, 3, 2]), zeros([2, 2, 3, 1])),
-      /^RangeError: conv2d: input channels must agree: x is \[1,3,3,2\] \(channels last\), filter is \[2,2,3,1\] \(\[fh, fw, in, out\]\)$/,
+      /^LaminaRangeError: conv2d: input channels must agree: x is \[1,3,3,2\] \(channels last\), filter is \[2,2,3,1\] \(\[fh, fw, in, out\]\)$/,
     );
     assert.throws(
       () => conv2d(zeros([1, 3, 3, 1]), zeros([2, 2, 1, 1]), 1, 'full' as PaddingMode),
-      /^RangeError: conv2d: padding must be 'same' or 'valid', received 'full'$/,
+      /^LaminaRangeError: conv2d: padding must be 'same' or 'valid', received 'full'$/,
     );
     assert.throws(
       () => conv2d(zeros([1, 5, 5, 1]), zeros([2, 2, 1, 1]), 2, 'same', 2),
@@ -532,7 +532,7 @@ forEachBackend('depthwiseConv2d', () => {
   test('errors', () => {
     assert.throws(
       () => depthwiseConv2d(zeros([1, 3, 3, 2]), zeros([2, 2, 3, 2])),
-      /^RangeError: depthwiseConv2d: input channels must agree: x is \[1,3,3,2\] \(channels last\), filter is \[2,2,3,2\] \(\[fh, fw, in, multiplier\]\)/,
+      /^LaminaRangeError: depthwiseConv2d: input channels must agree: x is \[1,3,3,2\] \(channels last\), filter is \[2,2,3,2\] \(\[fh, fw, in, multiplier\]\)/,
     );
     assert.throws(
       () => depthwiseConv2d(zeros([1, 3, 3, 2]), zeros([2, 2, 2, 2]), 1, 'SAME' as PaddingMode),
@@ -638,7 +638,7 @@ forEachBackend('conv2dTranspose', () => {
   test('errors', () => {
     assert.throws(
       () => conv2dTranspose(zeros([1, 3, 3, 2]), zeros([2, 2, 4, 3])),
-      /^RangeError: conv2dTranspose: input channels must agree: x is \[1,3,3,2\], filter is \[2,2,4,3\] \(\[fh, fw, out, in\]\)$/,
+      /^LaminaRangeError: conv2dTranspose: input channels must agree: x is \[1,3,3,2\], filter is \[2,2,4,3\] \(\[fh, fw, out, in\]\)$/,
     );
     assert.throws(
       () =>
@@ -900,11 +900,11 @@ forEachBackend('maxPool2d and avgPool2d', () => {
   test('errors', () => {
     assert.throws(
       () => maxPool2d(x4, 2, 2, 'full' as PaddingMode),
-      /^RangeError: maxPool2d: padding must be 'same' or 'valid', received 'full'$/,
+      /^LaminaRangeError: maxPool2d: padding must be 'same' or 'valid', received 'full'$/,
     );
     assert.throws(
       () => avgPool2d(x4, 2, 2, 'Valid' as PaddingMode),
-      /^RangeError: avgPool2d: padding must be 'same' or 'valid', received 'Valid'$/,
+      /^LaminaRangeError: avgPool2d: padding must be 'same' or 'valid', received 'Valid'$/,
     );
     assert.throws(() => maxPool2d(x4, 0), /maxPool2d: poolSize must be a positive integer/);
     assert.throws(() => avgPool2d(zeros([4, 4, 1])), /avgPool2d/);

@@ -41,6 +41,7 @@ import {
   where,
 } from '../../src/index.js';
 import { assertClose, assertExact, forEachBackend } from '../helpers.js';
+import { LaminaRangeError, LaminaTypeError } from '../../src/errors.js';
 
 const i32 = (v: number[], shape?: number[]) =>
   tensor(Int32Array.from(v), shape ?? [v.length], 'int32');
@@ -206,7 +207,7 @@ forEachBackend('elementwise arithmetic', () => {
     assert.throws(
       () => add(f, n),
       (e: unknown) =>
-        e instanceof TypeError &&
+        e instanceof LaminaTypeError &&
         /add/.test(e.message) &&
         /float32/.test(e.message) &&
         /int32/.test(e.message),
@@ -217,7 +218,7 @@ forEachBackend('elementwise arithmetic', () => {
 
   test('div and float-only math functions reject int32', () => {
     const n = i32([4, 2]);
-    assert.throws(() => div(n, n), TypeError);
+    assert.throws(() => div(n, n), LaminaTypeError);
     assert.throws(() => div(n, n), /div: .*float32.*int32/);
     assert.throws(() => exp(n), /exp: .*int32/);
     assert.throws(() => sqrt(n), /sqrt/);
@@ -233,7 +234,7 @@ forEachBackend('elementwise arithmetic', () => {
     assert.throws(
       () => add(x, tensor([1, 2, 3, 4])),
       (e: unknown) =>
-        e instanceof RangeError &&
+        e instanceof LaminaRangeError &&
         e.message.includes('add') &&
         e.message.includes('[2,3]') &&
         e.message.includes('[4]'),

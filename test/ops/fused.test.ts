@@ -10,6 +10,7 @@ import { gradients } from '../../src/autograd/gradients/index.js';
 import { add, grad, mul, noGrad, sqrt, sub, sum, tensor, type Tensor } from '../../src/index.js';
 import { adamStep, axpby, axpbySquare, rmsStep } from '../../src/ops/fused.js';
 import { assertExact, forEachBackend } from '../helpers.js';
+import { LaminaRangeError, LaminaTypeError } from '../../src/errors.js';
 
 const X = [1, 2, -3, 4, 0.5, -8, 10];
 const Y = [2, -1, 0.25, 0, 4, 0.5, -2];
@@ -147,18 +148,18 @@ forEachBackend('fused optimizer kernels', () => {
 test('fused ops check dtypes, shapes and scalars', () => {
   const x = tensor([1, 2, 3]);
   assert.throws(() => axpby(x, tensor([1, 2, 3], undefined, 'int32'), 1, 1), {
-    name: 'TypeError',
+    name: 'LaminaTypeError',
     message: /axpby: argument 'y' must have dtype float32/,
   });
   assert.throws(() => axpbySquare(x, tensor([1, 2]), 1, 1), {
-    name: 'RangeError',
+    name: 'LaminaRangeError',
     message: /axpbySquare: argument 'y' must have the shape of 'x'/,
   });
   // No broadcasting, even where it would be possible.
-  assert.throws(() => adamStep(x, x, tensor(1), 1, 1), RangeError);
+  assert.throws(() => adamStep(x, x, tensor(1), 1, 1), LaminaRangeError);
   assert.throws(() => rmsStep(x, x, x, 1, Number.NaN, 1), {
-    name: 'TypeError',
+    name: 'LaminaTypeError',
     message: /rmsStep: argument 'lr' must be a finite number/,
   });
-  assert.throws(() => axpby(x, [1, 2, 3] as unknown as Tensor, 1, 1), TypeError);
+  assert.throws(() => axpby(x, [1, 2, 3] as unknown as Tensor, 1, 1), LaminaTypeError);
 });

@@ -11,6 +11,7 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { assertClose, assertExact, forEachBackend } from '../helpers.js';
+import { LaminaRangeError } from '../../src/errors.js';
 
 /**
  * Naive float64 batched matMul with NumPy batch broadcasting, from the flat values of a
@@ -322,13 +323,13 @@ forEachBackend('matMul', () => {
     assert.throws(
       () => matMul(zeros([2, 3]), zeros([4, 5])),
       (e: unknown) =>
-        e instanceof RangeError &&
+        e instanceof LaminaRangeError &&
         e.message === 'matMul: inner dimensions must agree: a is [2,3], b is [4,5]',
     );
     assert.throws(
       () => matMul(zeros([2, 3]), zeros([4, 5]), true),
       (e: unknown) =>
-        e instanceof RangeError &&
+        e instanceof LaminaRangeError &&
         e.message === 'matMul: inner dimensions must agree: a is [2,3] (transposed), b is [4,5]',
     );
   });
@@ -336,7 +337,7 @@ forEachBackend('matMul', () => {
   test('other errors', () => {
     assert.throws(
       () => matMul(zeros([3, 2]), zeros([3, 2]), true, true),
-      /^RangeError: matMul: inner dimensions must agree: a is \[3,2\] \(transposed\), b is \[3,2\] \(transposed\)$/,
+      /^LaminaRangeError: matMul: inner dimensions must agree: a is \[3,2\] \(transposed\), b is \[3,2\] \(transposed\)$/,
     );
     assert.throws(() => matMul(zeros([3]), zeros([3, 2])), /matMul: both operands need rank >= 2/);
     assert.throws(
@@ -485,7 +486,7 @@ forEachBackend('dot and outerProduct', () => {
   test('dot errors', () => {
     assert.throws(
       () => dot([1, 2, 3], [1, 2]),
-      /^RangeError: dot: inner dimensions must agree: a is \[3\], b is \[2\]$/,
+      /^LaminaRangeError: dot: inner dimensions must agree: a is \[3\], b is \[2\]$/,
     );
     assert.throws(() => dot(zeros([1, 1, 1]), [1]), /dot: operands must be vectors or matrices/);
   });

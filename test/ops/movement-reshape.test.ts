@@ -104,7 +104,7 @@ forEachBackend('reshape', () => {
     ]);
     assert.throws(
       () => reshape(x, [4, 2]),
-      /^RangeError: reshape: cannot reshape a tensor of shape \[2,3\] \(size 6\) into \[4,2\] \(size 8\)$/,
+      /^LaminaRangeError: reshape: cannot reshape a tensor of shape \[2,3\] \(size 6\) into \[4,2\] \(size 8\)$/,
     );
     assert.throws(() => reshape(x, [4, -1]), /reshape: .*\[2,3\].*\[4,-1\]/);
     assert.throws(() => reshape(x, [-1, -1]), /reshape: at most one dimension may be -1/);

@@ -22,6 +22,7 @@ import {
   type Sequential,
   type Tensor,
 } from '../../src/index.js';
+import { LaminaTypeError } from '../../src/errors.js';
 
 function mlp(): Sequential {
   return sequential({
@@ -280,7 +281,7 @@ describe('browserFiles', () => {
       loadModel(io.browserFiles([json(['a.bin']), one, new File([], 'c.bin')])),
       rejectsWith('invalid-config', /the manifest lists 1 weight files, 2 were given/),
     );
-    assert.throws(() => io.browserFiles([]), TypeError);
+    assert.throws(() => io.browserFiles([]), LaminaTypeError);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { startModelServer, type ModelServer } from './model-server.js';
+import { LaminaTypeError } from '../../src/errors.js';
 
 function mlp(): Sequential {
   return sequential({
@@ -181,7 +182,10 @@ describe('loading over http', () => {
   });
 
   test('requestInit with a body is refused', () => {
-    assert.throws(() => io.http(`${server.base}/m`, { requestInit: { body: 'x' } }), TypeError);
+    assert.throws(
+      () => io.http(`${server.base}/m`, { requestInit: { body: 'x' } }),
+      LaminaTypeError,
+    );
   });
 });
 

@@ -21,6 +21,7 @@ import {
   zerosLike,
 } from '../../src/index.js';
 import { assertClose, assertExact, forEachBackend } from '../helpers.js';
+import { LaminaTypeError } from '../../src/errors.js';
 
 function stats(values: ArrayLike<number>): { mean: number; std: number } {
   let s = 0;
@@ -475,7 +476,7 @@ forEachBackend('Variable', () => {
     assert.throws(
       () => v.assign(tensor([1, 2, 3])),
       (e: unknown) =>
-        e instanceof TypeError &&
+        e instanceof LaminaTypeError &&
         e.message.includes('kernel') &&
         e.message.includes('[2]') &&
         e.message.includes('[3]'),

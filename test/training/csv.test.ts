@@ -13,11 +13,11 @@ test('parseNumericCsv reads headers, quotes and numbers', () => {
 test('parseNumericCsv names the file, line and column of bad input', () => {
   assert.throws(
     () => parseNumericCsv('a,b\n1,2\n3\n', { source: 'data.csv' }),
-    /^Error: data.csv:3: expected 2 columns \(as line 1\), received 1$/,
+    /^LaminaError: data.csv:3: expected 2 columns \(as line 1\), received 1$/,
   );
   assert.throws(
     () => parseNumericCsv('a,b\n1,x\n', { source: 'data.csv' }),
-    /^Error: data.csv:2: column 2 \('b'\): expected a number, received "x"$/,
+    /^LaminaError: data.csv:2: column 2 \('b'\): expected a number, received "x"$/,
   );
   assert.throws(
     () => parseNumericCsv('a,b\n1,\n', { source: 'd.csv' }),

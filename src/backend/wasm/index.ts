@@ -7,19 +7,24 @@
  */
 import { wasmBackend } from './register.js';
 import { MAX_THREADS, type ThreadHost } from './threads.js';
+import { LaminaError, LaminaRangeError } from '../../errors.js';
 
 export { MAX_THREADS, nodeThreadHost, browserThreadHost, type ThreadHost } from './threads.js';
 
 /** Sets the number of threads the wasm backend's kernels use (1 = no workers). */
 export function setThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `setThreads: expected an integer from 1 to ${MAX_THREADS}, received ${String(n)}`,
     );
   }
   if (wasmBackend === null) {
     if (n === 1) return;
-    throw new Error('setThreads: the wasm backend is not available (no WebAssembly SIMD here)');
+    throw new LaminaError(
+      'unsupported',
+      'setThreads: the wasm backend is not available (no WebAssembly SIMD here)',
+    );
   }
   wasmBackend.setThreads(n);
 }
@@ -36,14 +41,16 @@ export function getThreads(): number {
  */
 export async function threadsReady(timeoutMs = 10_000): Promise<void> {
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `threadsReady: timeoutMs must be a number >= 0, received ${String(timeoutMs)}`,
     );
   }
   const start = Date.now();
   while (wasmBackend !== null && !wasmBackend.workersReady()) {
     if (Date.now() - start > timeoutMs) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-state',
         `threadsReady: the ${getThreads() - 1} worker(s) of setThreads(${getThreads()}) did not all start within ${timeoutMs} ms`,
       );
     }
@@ -53,6 +60,7 @@ export async function threadsReady(timeoutMs = 10_000): Promise<void> {
 
 /** Replaces the way workers are started (Node worker_threads / Web Workers by default). */
 export function setThreadHost(host: ThreadHost): void {
-  if (wasmBackend === null) throw new Error('setThreadHost: the wasm backend is not available');
+  if (wasmBackend === null)
+    throw new LaminaError('unsupported', 'setThreadHost: the wasm backend is not available');
   wasmBackend.setThreadHost(host);
 }

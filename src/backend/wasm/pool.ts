@@ -14,6 +14,7 @@ import {
   type Callable,
   type ThreadHost,
 } from './threads.js';
+import { LaminaError } from '../../errors.js';
 
 /**
  * Runs kernel export `name` over the index range [0, total) (elements, rows or images), split
@@ -62,13 +63,15 @@ export function createPoolDriver(
     pool = null;
     if (n === 1) return;
     if (!shared) {
-      throw new Error(
+      throw new LaminaError(
+        'unsupported',
         'setThreads: this runtime has no shared WebAssembly memory (browsers need a cross-origin ' +
           'isolated page: COOP same-origin + COEP require-corp)',
       );
     }
     host ??= nodeThreadHost() ?? browserThreadHost();
-    if (host === null) throw new Error('setThreads: no way to start workers in this runtime');
+    if (host === null)
+      throw new LaminaError('unsupported', 'setThreads: no way to start workers in this runtime');
     reserve(n);
     pool = new ThreadPool(host, module, memory, n);
   }
@@ -87,7 +90,8 @@ export function createPoolDriver(
     const id = CALLABLE.indexOf(name) + 1;
     const rows = parts.map((args) => {
       if (args.length > MAX_CALL_ARGS)
-        throw new Error(
+        throw new LaminaError(
+          'internal',
           `wasm thread pool: ${name} takes ${args.length} arguments, at most ${MAX_CALL_ARGS} fit a job`,
         );
       return [

@@ -16,6 +16,7 @@
  * (`startsWhileBlocked` false, the browser host), the pool runs every share on the calling
  * thread, posting nothing, until all its workers have reported in.
  */
+import { LaminaError } from '../../errors.js';
 
 /** What a worker receives once, at start. */
 export interface WorkerInit {
@@ -303,14 +304,18 @@ export class ThreadPool {
     this.wait();
     if (Atomics.load(ctl, FAILED) !== 0) {
       Atomics.store(ctl, FAILED, 0);
-      throw new Error('wasm thread pool: a worker failed to run its share of a kernel');
+      throw new LaminaError(
+        'internal',
+        'wasm thread pool: a worker failed to run its share of a kernel',
+      );
     }
   }
 
   /** Throws if a worker could not start (it would never take a job). */
   checkStarted(): void {
     if (Atomics.load(this.ctl, START_FAILED) !== 0) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-state',
         `wasm thread pool (${this.host.name}): a worker failed to start; setThreads(1) stops the pool`,
       );
     }
@@ -330,7 +335,10 @@ export class ThreadPool {
       if (++spins < 20000) continue;
       if (this.host.canBlock) Atomics.wait(ctl, PENDING, left, 1000);
       if (performance.now() - start > 60_000)
-        throw new Error(`wasm thread pool: ${left} worker(s) did not answer within 60 s`);
+        throw new LaminaError(
+          'invalid-state',
+          `wasm thread pool: ${left} worker(s) did not answer within 60 s`,
+        );
     }
   }
 

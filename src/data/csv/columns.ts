@@ -5,6 +5,8 @@
  * left undefined), and label columns gathered under `ys` with the rest under `xs`.
  */
 import type { CsvRecord } from './records.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export type CsvValue = number | string | undefined;
 export type CsvRow = Record<string, CsvValue>;
@@ -65,38 +67,57 @@ const DTYPES = ['float32', 'int32', 'bool', 'string'] as const;
 /** Checks the options before any byte is read. */
 export function checkConfig(config: CsvConfig, where: string): void {
   if (typeof config !== 'object' || config === null)
-    throw new TypeError(`${where}: the config must be an object, received ${String(config)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: the config must be an object, received ${String(config)}`,
+    );
   const { delimiter, delimWhitespace, columnNames, columnConfigs } = config;
   if (delimiter !== undefined) {
     if (delimWhitespace === true)
-      throw new TypeError(`${where}: pass delimiter or delimWhitespace, not both`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: pass delimiter or delimWhitespace, not both`,
+      );
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
-      throw new TypeError(
-        `${where}: delimiter must be one character other than a quote or a line break, received ${JSON.stringify(delimiter)}`,
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: delimiter must be one character other than a quote or a line break, received ${showJson(delimiter)}`,
       );
     }
   }
   if (columnNames !== undefined) {
     if (!Array.isArray(columnNames) || !columnNames.every((n) => typeof n === 'string'))
-      throw new TypeError(`${where}: columnNames must be an array of strings`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: columnNames must be an array of strings`,
+      );
     checkUnique(columnNames, where, 'columnNames');
   }
   if (config.hasHeader === false && columnNames === undefined)
-    throw new TypeError(`${where}: columnNames are required when hasHeader is false`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: columnNames are required when hasHeader is false`,
+    );
   if (config.configuredColumnsOnly === true && columnConfigs === undefined)
-    throw new TypeError(`${where}: configuredColumnsOnly needs columnConfigs`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: configuredColumnsOnly needs columnConfigs`,
+    );
   for (const [name, c] of Object.entries(columnConfigs ?? {})) {
     if (typeof c !== 'object' || c === null)
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: columnConfigs.${name} must be an object, received ${String(c)}`,
       );
     if (c.dtype !== undefined && !DTYPES.includes(c.dtype)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: columnConfigs.${name}.dtype must be one of ${DTYPES.join(', ')}, received ${String(c.dtype)}`,
       );
     }
     if (c.default !== undefined && typeof c.default !== 'number' && typeof c.default !== 'string') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: columnConfigs.${name}.default must be a number or a string, received ${typeof c.default}`,
       );
     }
@@ -107,7 +128,10 @@ function checkUnique(names: readonly string[], where: string, what: string): voi
   const seen = new Set<string>();
   const dup = names.filter((n) => (seen.has(n) ? true : (seen.add(n), false)));
   if (dup.length > 0)
-    throw new RangeError(`${where}: duplicate column names in ${what}: ${dup.join(', ')}`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: duplicate column names in ${what}: ${dup.join(', ')}`,
+    );
 }
 
 /** Final column names from the options and the header record (null without a header). */
@@ -119,7 +143,8 @@ export function resolveColumns(
   let names: readonly string[];
   if (config.columnNames !== undefined) {
     if (header !== null && header.fields.length !== config.columnNames.length) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: columnNames has ${config.columnNames.length} names but the header (line ${header.line}) has ${header.fields.length} columns`,
       );
     }
@@ -128,11 +153,15 @@ export function resolveColumns(
     names = header.fields;
     checkUnique(names, where, `the header (line ${header.line})`);
   } else {
-    throw new RangeError(`${where}: the data is empty: no header line was found`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: the data is empty: no header line was found`,
+    );
   }
   const unknown = Object.keys(config.columnConfigs ?? {}).filter((k) => !names.includes(k));
   if (unknown.length > 0) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: columnConfigs names ${unknown.join(', ')}, which are not columns (${names.join(', ')})`,
     );
   }
@@ -164,7 +193,8 @@ export function elementMaker(
   };
   return (record) => {
     if (record.fields.length !== names.length) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: line ${record.line} has ${record.fields.length} fields, expected ${names.length} (${names.join(', ')})`,
       );
     }
@@ -178,7 +208,8 @@ function parseCell(text: string, column: Column, record: CsvRecord, where: strin
   if (text === '') {
     if (c?.default !== undefined) return c.default;
     if (c?.required === true || c?.isLabel === true) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: line ${record.line}: the ${c.isLabel === true ? 'label' : 'required'} column '${column.name}' is empty (give it a default to fill empty cells)`,
       );
     }

@@ -4,7 +4,7 @@
  * stream (Node and browsers); in a browser any path or URL is fetched.
  */
 import { nodeBuiltin } from '../../platform/node.js';
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 
 /** A file path or URL (string or URL object), a Request to fetch, or a fetched Response. */
 export type CsvSource = string | URL | Request | Response;
@@ -26,11 +26,13 @@ export function checkSource(source: unknown, where: string): CsvSource {
     (typeof Request !== 'undefined' && source instanceof Request) ||
     (typeof Response !== 'undefined' && source instanceof Response);
   if (!ok) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: source must be a file path, a URL (string or URL), a Request or a Response, received ${source === null ? 'null' : typeof source}`,
     );
   }
-  if (source === '') throw new TypeError(`${where}: source is an empty string`);
+  if (source === '')
+    throw new LaminaTypeError('invalid-argument', `${where}: source is an empty string`);
   return source as CsvSource;
 }
 

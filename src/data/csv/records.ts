@@ -5,6 +5,7 @@
  * quote in the value). Blank lines between records are skipped. Only the current record is
  * held in memory, never the file.
  */
+import { LaminaRangeError } from '../../errors.js';
 
 export interface CsvRecord {
   fields: string[];
@@ -55,7 +56,8 @@ export function parseFields(
         break;
       }
       if (i < text.length && !isDelimiter(text[i])) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${describe()}: unexpected ${JSON.stringify(text[i])} after the closing quote of field ${fields.length + 1} (a quote inside a quoted field is written twice: "")`,
         );
       }
@@ -119,7 +121,8 @@ export async function* csvRecords(
     yield { fields, line: record.line };
   }
   if (open !== null) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the quoted field opened on line ${open.line} is never closed (end of data)`,
     );
   }

@@ -11,14 +11,17 @@
  * Set the library-wide default with `setActivityNormalization`, or per layer with the layer
  * option `activityNormalization`.
  */
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 export type ActivityNormalization = 'batch' | 'none';
 
 let defaultNormalization: ActivityNormalization = 'batch';
 
 export function checkActivityNormalization(value: unknown, where: string): ActivityNormalization {
   if (value !== 'batch' && value !== 'none') {
-    throw new RangeError(
-      `${where}: activityNormalization must be 'batch' (divide by batch size: tf.keras, Keras >= 3.14) or 'none' (Keras 3.0-3.13), received ${JSON.stringify(value)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: activityNormalization must be 'batch' (divide by batch size: tf.keras, Keras >= 3.14) or 'none' (Keras 3.0-3.13), received ${showJson(value)}`,
     );
   }
   return value;

@@ -7,6 +7,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { isShapeList, type LayerTensors } from './layer.js';
 import type { SymbolicShape } from './symbolic.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 /** The one input of a single-input layer (shape or tensor); a list is an error naming the layer. */
 export function singleInput(x: LayerTensors, where: string): Tensor;
@@ -18,19 +19,26 @@ export function singleInput(
   if (x instanceof Tensor) return x;
   if (Array.isArray(x) && x.length > 0 && x[0] instanceof Tensor) {
     if (x.length === 1) return x[0] as Tensor;
-    throw new TypeError(`${where}: expects a single input, received ${x.length} tensors`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: expects a single input, received ${x.length} tensors`,
+    );
   }
   const shape = x as SymbolicShape | SymbolicShape[];
   if (isShapeList(shape)) {
     if (shape.length === 1) return shape[0] as SymbolicShape;
-    throw new TypeError(`${where}: expects a single input, received ${shape.length}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: expects a single input, received ${shape.length}`,
+    );
   }
   return shape;
 }
 
 export function checkPositiveInt(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected a positive integer. Received: ${arg}=${showValue(value)}`,
     );
   }
@@ -39,7 +47,8 @@ export function checkPositiveInt(value: unknown, arg: string, where: string): nu
 
 export function checkRate(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected a float in [0, 1). Received: ${arg}=${showValue(value)}`,
     );
   }
@@ -48,7 +57,8 @@ export function checkRate(value: unknown, arg: string, where: string): number {
 
 export function checkRank(x: Tensor, rank: number, where: string): void {
   if (x.rank !== rank)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected an input of rank ${rank}, received shape ${formatShape(x.shape)}`,
     );
 }
@@ -62,7 +72,8 @@ export function checkBoolean(
 ): boolean {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected a boolean. Received: ${arg}=${showValue(value)}`,
     );
   }

@@ -4,9 +4,9 @@
  * `initialState` (recurrent layers, as Keras's `initial_state`) is turned here into extra inputs
  * after the sequence, the form `call` receives and a functional node records.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { unknownOptionMessage } from '../../validation/options.js';
+import { unknownOptionMessage, showJson } from '../../validation/options.js';
 import { SymbolicTensor } from './symbolic.js';
 
 /** The keys every layer accepts in `apply`'s options. */
@@ -18,14 +18,16 @@ export const BASE_CALL_OPTIONS: readonly string[] = ['training', 'mask'];
  */
 export function checkCallOptions(options: object, valid: readonly string[], where: string): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: options must be an object such as { training: true }, received ${Array.isArray(options) ? 'an array' : String(options)}`,
     );
   }
   const training = (options as { training?: unknown }).training;
   if (training !== undefined && typeof training !== 'boolean') {
-    throw new TypeError(
-      `${where}: options.training must be a boolean (or absent), received ${JSON.stringify(training) ?? typeof training}`,
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: options.training must be a boolean (or absent), received ${showJson(training) ?? typeof training}`,
     );
   }
   for (const key of Object.keys(options)) {
@@ -55,13 +57,17 @@ export function withInitialState<T extends StateLike>(
   states.forEach((s, i) => {
     const ok = symbolic ? s instanceof SymbolicTensor : s instanceof Tensor;
     if (!ok) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: initialState[${i}] must be a ${symbolic ? 'SymbolicTensor (the inputs are symbolic)' : 'Tensor (the inputs are tensors)'}, received ${describe(s)}`,
       );
     }
   });
   if (states.length === 0)
-    throw new RangeError(`${where}: initialState is an empty list; omit it to start from zeros`);
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: initialState is an empty list; omit it to start from zeros`,
+    );
   return { inputs: [...list, ...(states as T[])], stateCount: states.length };
 }
 

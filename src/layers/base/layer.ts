@@ -3,7 +3,7 @@
  * constraints, activity regularization, losses, eager and symbolic (functional) application,
  * and configs.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../../errors.js';
 import { noGrad } from '../../autograd/grad.js';
 import { zeros } from '../../ops/creation.js';
 import { div, mul } from '../../ops/elementwise.js';
@@ -262,7 +262,8 @@ export abstract class Layer {
       const dims = s.map((d, i) => {
         if (d !== null) return d;
         if (i === 0) return 1;
-        throw new Error(
+        throw new LaminaError(
+          'invalid-argument',
           `${this.className} '${this.name}': cannot infer the output shape for input shape ${formatSymbolicShape(s)}: only the batch dimension may be unknown unless the layer defines computeOutputShape`,
         );
       });
@@ -316,12 +317,16 @@ export abstract class Layer {
   addWeight(options: AddWeightOptions): LayerWeight {
     const where = `${this.className} '${this.name}'.addWeight`;
     if (typeof options.name !== 'string' || options.name.length === 0) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: name must be a non-empty string, received ${String(options.name)}`,
       );
     }
     if (this.ownWeights.some((w) => w.shortName === options.name)) {
-      throw new Error(`${where}: the layer already has a weight named '${options.name}'`);
+      throw new LaminaError(
+        'invalid-state',
+        `${where}: the layer already has a weight named '${options.name}'`,
+      );
     }
     const dtype = options.dtype ?? this.dtype;
     const size = options.shape.reduce((n, d) => n * (Number.isFinite(d) ? d : Infinity), 1);
@@ -340,7 +345,8 @@ export abstract class Layer {
         ? zeros(options.shape, dtype)
         : options.initializer.generate(options.shape, dtype);
     if (!shapesEqual(value.shape, options.shape) || value.dtype !== dtype) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `${where}: initializer for '${options.name}' returned shape ${formatShape(value.shape)} ${value.dtype}, expected ${formatShape(options.shape)} ${dtype}`,
       );
     }
@@ -419,7 +425,8 @@ export abstract class Layer {
   setWeights(values: readonly Tensor[]): void {
     const weights = this.weights;
     if (values.length !== weights.length) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.className} '${this.name}'.setWeights: expected ${weights.length} arrays (${weights.map((w) => w.name).join(', ')}), received ${values.length}`,
       );
     }
@@ -530,7 +537,10 @@ export abstract class Layer {
     const where = `${this.className} '${this.name}'.apply`;
     checkCallOptions(applyOptions, this.callOptionNames(), where);
     if (Array.isArray(given) && given.length === 0)
-      throw new RangeError(`${this.className} '${this.name}': called with no inputs`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${this.className} '${this.name}': called with no inputs`,
+      );
     const { initialState, ...options } = applyOptions;
     // Initial states become inputs after the sequence: [sequence, ...states].
     const { inputs, stateCount } = withInitialState<Tensor | SymbolicTensor>(
@@ -543,7 +553,8 @@ export abstract class Layer {
       return this.applySymbolic(inputs as SymbolicTensors, options, stateCount);
     if (list.every((x) => x instanceof Tensor))
       return this.applyEager(inputs as LayerTensors, options);
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${this.className} '${this.name}': inputs must be all Tensors (eager) or all SymbolicTensors (functional), received ${list.map((x) => (x instanceof Tensor ? 'Tensor' : x instanceof SymbolicTensor ? 'SymbolicTensor' : typeof x)).join(', ')}`,
     );
   }
@@ -566,7 +577,8 @@ export abstract class Layer {
       declared.length === shape.length &&
       declared.every((d, i) => d === null || shape[i] === null || d === shape[i]);
     if (!ok) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.className} '${this.name}': expected input shape ${formatSymbolicShape(declared)}, received ${formatSymbolicShape(shape)}`,
       );
     }
@@ -630,7 +642,8 @@ export abstract class Layer {
     initialStateCount: number,
   ): SymbolicTensors {
     if (options.mask !== undefined && options.mask !== null) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${this.className} '${this.name}'.apply: a mask cannot be given to a symbolic application (a functional graph records none); masks come from the layers producing the inputs, such as Embedding with maskZero`,
       );
     }
@@ -714,12 +727,14 @@ export abstract class Layer {
       return first.length === 1 ? (first[0] as SymbolicShape) : first;
     }
     if (shapes.length > 1) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-state',
         `${this.className} '${this.name}': the layer has several inbound nodes with different input shapes (${text.join(' and ')}), so "the input shape" is ill-defined; read getInputAt(nodeIndex).shape instead`,
       );
     }
     if (this.batchInputShape !== null) return this.batchInputShape;
-    throw new Error(
+    throw new LaminaError(
+      'invalid-state',
       `${this.className} '${this.name}': the layer has never been called symbolically and declares no input shape, so it has no defined input shape`,
     );
   }
@@ -728,11 +743,13 @@ export abstract class Layer {
     const count = this.inboundNodes.length;
     if (count === 1) return this.inboundNodes[0] as LayerNode;
     if (count === 0) {
-      throw new Error(
+      throw new LaminaError(
+        'invalid-state',
         `${this.className} '${this.name}': the layer is not connected (never applied to a symbolic tensor), so it has no ${what}; apply it to input() or a layer's output first`,
       );
     }
-    throw new Error(
+    throw new LaminaError(
+      'invalid-state',
       `${this.className} '${this.name}': the layer has ${count} inbound nodes, so the notion of "layer ${what}" is ill-defined; use ${instead}(nodeIndex) instead`,
     );
   }
@@ -740,7 +757,8 @@ export abstract class Layer {
   private nodeAt(nodeIndex: number, where: string): LayerNode {
     const node = Number.isInteger(nodeIndex) ? this.inboundNodes[nodeIndex] : undefined;
     if (node === undefined) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.className} '${this.name}'.${where}: node index ${String(nodeIndex)} is out of range: the layer has ${this.inboundNodes.length} inbound node(s)`,
       );
     }
@@ -764,7 +782,8 @@ export function isShapeList(
 
 function checkScalarLoss(value: unknown, where: string): Tensor {
   if (!(value instanceof Tensor) || value.rank !== 0 || value.dtype !== 'float32') {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: a loss must be a float32 scalar tensor, received ${value instanceof Tensor ? `${value.dtype} ${formatShape(value.shape)}` : typeof value}`,
     );
   }

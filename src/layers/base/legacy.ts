@@ -3,6 +3,7 @@
  * and converted the old names with a warning; passing both is an error. Lamina does the same,
  * warning once per old name.
  */
+import { LaminaTypeError } from '../../errors.js';
 const warned = new Set<string>();
 
 /** For tests: forget which deprecations were already reported. */
@@ -23,7 +24,8 @@ export function mapLegacyArgs<T extends object>(
   for (const [old, current] of Object.entries(aliases)) {
     if (!(old in out) || out[old] === undefined) continue;
     if (out[current] !== undefined) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${layer}: got both the legacy argument '${old}' and its replacement '${current}'; pass only '${current}'`,
       );
     }

@@ -10,6 +10,7 @@
  */
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 /** A mask as layers see it: one per input (or output), null where there is none. */
 export type Mask = Tensor | null | (Tensor | null)[];
@@ -31,12 +32,14 @@ export function setMask(tensor: Tensor, mask: Tensor | null): void {
     return;
   }
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `setMask: a mask must be a bool tensor, received ${mask instanceof Tensor ? mask.dtype : typeof mask}`,
     );
   }
   if (mask.rank === 0 || tensor.rank === 0 || mask.shape[0] !== tensor.shape[0]) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `setMask: the mask's first dimension must be the tensor's batch: mask ${formatShape(mask.shape)}, tensor ${formatShape(tensor.shape)}`,
     );
   }
@@ -79,7 +82,8 @@ export function checkTimestepMask(mask: Tensor, x: Tensor, where: string): void 
     mask.shape[0] !== x.shape[0] ||
     mask.shape[1] !== x.shape[1]
   ) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected a bool mask of shape [${x.shape[0]},${x.shape[1]}] for an input of shape ${formatShape(x.shape)}, received ${mask.dtype} ${formatShape(mask.shape)}`,
     );
   }
@@ -105,7 +109,8 @@ export function checkGivenMask(
       x === undefined ||
       m.shape[0] !== x.shape[0]
     ) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: options.mask${Array.isArray(mask) ? `[${i}]` : ''} must be a bool tensor whose first dimension is the batch of input ${i}${x === undefined ? '' : ` (${formatShape(x.shape)})`}, or null; received ${m instanceof Tensor ? `${m.dtype} ${formatShape(m.shape)}` : typeof m}`,
       );
     }
@@ -113,7 +118,8 @@ export function checkGivenMask(
   };
   if (!Array.isArray(mask)) return checkOne(mask, 0);
   if (mask.length > list.length)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: options.mask has ${mask.length} entries for ${list.length} input(s)`,
     );
   const checked = mask.map(checkOne);

@@ -1,4 +1,6 @@
+import { LaminaTypeError } from '../../errors.js';
 import { Random, randomFor, type RandomState } from '../../tensor/rng.js';
+import { showValue } from '../../validation/options.js';
 
 /** Each layer's random stream, so checkpoints can save and restore its position. */
 const streamsByLayer = new WeakMap<object, SeedStream>();
@@ -17,6 +19,17 @@ export class SeedStream {
     readonly seed: number | undefined,
     owner?: object,
   ) {
+    if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
+      const layer = owner as { className?: unknown; name?: unknown } | undefined;
+      const where =
+        typeof layer?.className === 'string'
+          ? `${layer.className} '${String(layer.name)}'`
+          : 'seed';
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: seed must be a finite number, received ${showValue(seed)}`,
+      );
+    }
     this.random = seed === undefined ? randomFor(undefined) : new Random(seed);
     if (owner !== undefined) streamsByLayer.set(owner, this);
   }

@@ -38,6 +38,8 @@ import {
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 /** What `preActivation` applies in place of the layer's activation. */
 const LINEAR = getActivation('linear');
@@ -90,8 +92,9 @@ export function layerWhere(layer: Layer): string {
 /** Throws unless the strides and dilations are compatible (Keras refuses both above 1). */
 export function checkStridesDilation(strides: number[], dilation: number[], where: string): void {
   if (Math.max(...strides) > 1 && Math.max(...dilation) > 1) {
-    throw new RangeError(
-      `${where}: strides > 1 is not supported together with dilationRate > 1. Received: strides=${JSON.stringify(strides)} and dilationRate=${JSON.stringify(dilation)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: strides > 1 is not supported together with dilationRate > 1. Received: strides=${showJson(strides)} and dilationRate=${showJson(dilation)}`,
     );
   }
 }
@@ -100,7 +103,8 @@ export function checkStridesDilation(strides: number[], dilation: number[], wher
 export function checkChannels(x: Tensor, rank: number, channels: number, where: string): void {
   checkRank(x, rank, where);
   if (x.shape[rank - 1] !== channels) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected an input with ${channels} channels (last dimension), received shape ${formatShape(x.shape)}`,
     );
   }
@@ -160,7 +164,8 @@ export abstract class BaseConv extends Layer {
     this.dilationRate = normalizeTuple(args.dilationRate ?? 1, rank, 'dilationRate', where);
     this.groups = checkPositiveInt(args.groups ?? 1, 'groups', where);
     if (this.groups !== 1) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: grouped convolution is not supported: only groups=1 is implemented. Received: groups=${this.groups}`,
       );
     }

@@ -18,6 +18,8 @@ import {
   toChannelsLast,
 } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export interface ZeroPadding2DArgs extends LayerArgs {
   /**
@@ -56,8 +58,9 @@ export class ZeroPadding2D extends Layer {
       rows = normalizeTuple(p[0], 2, 'padding', where, true);
       cols = normalizeTuple(p[1], 2, 'padding', where, true);
     } else {
-      throw new RangeError(
-        `${where}: Invalid value for argument padding: expected a non-negative integer, a tuple of 2 of them, or a tuple of 2 tuples of 2 ([[top, bottom], [left, right]]). Received: padding=${JSON.stringify(p)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: Invalid value for argument padding: expected a non-negative integer, a tuple of 2 of them, or a tuple of 2 tuples of 2 ([[top, bottom], [left, right]]). Received: padding=${showJson(p)}`,
       );
     }
     this.padding = [

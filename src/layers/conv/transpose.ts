@@ -27,6 +27,8 @@ import {
 } from './util.js';
 import { WeightParams } from '../base/weight-params.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 /** What `preActivation` applies in place of the layer's activation. */
 const LINEAR = getActivation('linear');
@@ -78,8 +80,9 @@ export class Conv2DTranspose extends Layer {
     this.dataFormat = checkDataFormat(args.dataFormat, where);
     this.dilationRate = normalizeTuple(args.dilationRate ?? 1, 2, 'dilationRate', where);
     if (this.dilationRate.some((d) => d !== 1)) {
-      throw new RangeError(
-        `${where}: dilationRate > 1 is not supported for transposed convolution. Received: dilationRate=${JSON.stringify(args.dilationRate)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: dilationRate > 1 is not supported for transposed convolution. Received: dilationRate=${showJson(args.dilationRate)}`,
       );
     }
     this.outputPadding =
@@ -88,8 +91,9 @@ export class Conv2DTranspose extends Layer {
         : normalizeTuple(args.outputPadding, 2, 'outputPadding', where, true);
     this.outputPadding?.forEach((p, i) => {
       if (p >= (this.strides[i] as number)) {
-        throw new RangeError(
-          `${where}: each outputPadding entry must be smaller than its stride. Received: outputPadding=${JSON.stringify(this.outputPadding)} and strides=${JSON.stringify(this.strides)}`,
+        throw new LaminaRangeError(
+          'invalid-argument',
+          `${where}: each outputPadding entry must be smaller than its stride. Received: outputPadding=${showJson(this.outputPadding)} and strides=${showJson(this.strides)}`,
         );
       }
     });

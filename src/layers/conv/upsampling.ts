@@ -20,6 +20,7 @@ import {
   toChannelsLast,
 } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 export type UpSamplingInterpolation = 'nearest' | 'bilinear';
 
@@ -55,7 +56,8 @@ export class UpSampling2D extends Layer {
     const interpolation: unknown = args.interpolation ?? 'nearest';
     if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
       const known = ['bicubic', 'lanczos3', 'lanczos5', 'area'].includes(String(interpolation));
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: Invalid value for argument interpolation: expected 'nearest' or 'bilinear'${known ? ` ('${String(interpolation)}' exists in Keras but is not implemented)` : ''}. Received: interpolation=${JSON.stringify(interpolation)}`,
       );
     }

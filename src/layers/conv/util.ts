@@ -7,6 +7,8 @@ import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { transpose } from '../../ops/movement.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export type DataFormat = 'channels_last' | 'channels_first';
 /** A number for every spatial dimension, or one tuple entry per dimension. */
@@ -44,8 +46,9 @@ export function normalizeTuple(
     list.every((v) => typeof v === 'number' && Number.isInteger(v) && (allowZero ? v >= 0 : v > 0));
   if (!ok) {
     const what = allowZero ? 'non-negative' : 'positive';
-    throw new RangeError(
-      `${where}: Invalid value for argument ${arg}: expected a ${what} integer or a tuple of ${n} ${what} integers. Received: ${arg}=${JSON.stringify(value)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: Invalid value for argument ${arg}: expected a ${what} integer or a tuple of ${n} ${what} integers. Received: ${arg}=${showJson(value)}`,
     );
   }
   return list as number[];
@@ -55,8 +58,9 @@ export function normalizeTuple(
 export function checkDataFormat(value: unknown, where: string): DataFormat {
   if (value === undefined || value === null || value === 'channels_last') return 'channels_last';
   if (value === 'channels_first') return 'channels_first';
-  throw new RangeError(
-    `${where}: Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(value)}`,
+  throw new LaminaRangeError(
+    'invalid-argument',
+    `${where}: Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${showJson(value)}`,
   );
 }
 
@@ -102,8 +106,9 @@ export function checkPadding<P extends string>(
   if (value === undefined) return fallback;
   const v = typeof value === 'string' ? value.toLowerCase() : value;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new RangeError(
-      `${where}: Invalid value for argument padding: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}. Received: padding=${JSON.stringify(value)}`,
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `${where}: Invalid value for argument padding: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}. Received: padding=${showJson(value)}`,
     );
   }
   return v as P;
@@ -126,7 +131,8 @@ export function convOutputLength(
   const effective = (kernel - 1) * dilation + 1;
   if (padding === 'valid') {
     if (length < effective) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: computed output size would be negative: input shape ${formatSymbolicShape(shape)} has a spatial dimension of ${length}, smaller than the window (${kernel} taps, dilation ${dilation}) with padding 'valid'`,
       );
     }
@@ -156,13 +162,15 @@ export function deconvOutputLength(
 /** Checks the input's rank and that its channels are known; returns the channel count. */
 export function checkInputShape(shape: SymbolicShape, rank: number, where: string): number {
   if (shape.length !== rank) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected an input of rank ${rank} (batch, ${rank === 3 ? 'steps' : 'height, width'}, channels), received shape ${formatSymbolicShape(shape)}`,
     );
   }
   const channels = shape[rank - 1];
   if (channels === null || channels === undefined) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: the channel dimension of the input must be known, received shape ${formatSymbolicShape(shape)}`,
     );
   }
@@ -172,7 +180,8 @@ export function checkInputShape(shape: SymbolicShape, rank: number, where: strin
 /** A 4-D input shape (batch, height, width, channels) or an error naming the layer. */
 export function checkRank4(s: SymbolicShape, where: string): void {
   if (s.length !== 4) {
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: expected an input of rank 4 (batch, height, width, channels), received shape ${formatSymbolicShape(s)}`,
     );
   }

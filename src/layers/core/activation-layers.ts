@@ -16,11 +16,13 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import { WeightParams } from '../base/weight-params.js';
 import { singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 function checkNumber(value: unknown, arg: string, where: string, min = -Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected a finite number${min > -Infinity ? ` >= ${min}` : ''}. Received: ${arg}=${showValue(value)}`,
     );
   return value;
@@ -108,7 +110,10 @@ export class LeakyReLU extends ElementwiseActivation {
     super(args);
     const where = `LeakyReLU '${this.name}'`;
     if (args.alpha !== undefined && args.negativeSlope !== undefined)
-      throw new TypeError(`${where}: pass negativeSlope or its older name alpha, not both`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: pass negativeSlope or its older name alpha, not both`,
+      );
     this.negativeSlope = checkNumber(
       args.negativeSlope ?? args.alpha ?? 0.3,
       'negativeSlope',
@@ -188,7 +193,8 @@ export class Softmax extends ElementwiseActivation {
     super(args);
     const axis = args.axis ?? -1;
     if (!Number.isInteger(axis))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Softmax '${this.name}': Invalid value for argument axis: expected an integer. Received: axis=${showValue(axis)}`,
       );
     this.axis = axis;
@@ -237,8 +243,9 @@ export class PReLU extends ElementwiseActivation {
     this.sharedAxes = typeof shared === 'number' ? [shared] : [...shared];
     for (const a of this.sharedAxes)
       if (!Number.isInteger(a) || a < 1)
-        throw new RangeError(
-          `${where}: Invalid value for argument sharedAxes: expected axes >= 1 (axis 0 is the batch). Received: sharedAxes=${JSON.stringify(args.sharedAxes)}`,
+        throw new LaminaRangeError(
+          'invalid-argument',
+          `${where}: Invalid value for argument sharedAxes: expected axes >= 1 (axis 0 is the batch). Received: sharedAxes=${showJson(args.sharedAxes)}`,
         );
   }
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -247,7 +254,8 @@ export class PReLU extends ElementwiseActivation {
     const alphaShape = shape.slice(1).map((d, i) => {
       if (this.sharedAxes.includes(i + 1)) return 1;
       if (d === null)
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: dimension ${i + 1} of the input is unknown: share it (sharedAxes) or give the input shape`,
         );
       return d;

@@ -22,6 +22,8 @@ import { WeightParams } from '../base/weight-params.js';
 import { singleInput, checkPositiveInt } from '../base/args.js';
 import { addBiasAndActivate } from './bias-activation.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 /** What `preActivation` applies in place of the layer's activation. */
 const LINEAR = getActivation('linear');
@@ -108,8 +110,9 @@ export class Dense extends Layer {
     const shape = singleInput(inputShape, where);
     const inputDim = shape[shape.length - 1];
     if (shape.length < 1 || inputDim === null || inputDim === undefined) {
-      throw new RangeError(
-        `${where}: the last dimension of the input must be known, received ${JSON.stringify(shape)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: the last dimension of the input must be known, received ${showJson(shape)}`,
       );
     }
     this.kernelParams.create(this, 'kernel', [inputDim, this.units], where);
@@ -129,7 +132,8 @@ export class Dense extends Layer {
     const kernel = this.kernel as LayerWeight;
     const inputDim = kernel.shape[0] as number;
     if (x.shape[x.rank - 1] !== inputDim) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Dense '${this.name}': expected the input's last dimension to be ${inputDim}, received shape [${x.shape.join(',')}]`,
       );
     }

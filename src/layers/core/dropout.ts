@@ -11,6 +11,7 @@ import type { SymbolicShape } from '../base/symbolic.js';
 import { checkRank, checkRate, singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 /** Identity in shape: shared by every layer here. */
 abstract class NoiseLayer extends Layer {
@@ -53,12 +54,13 @@ export class Dropout extends NoiseLayer {
   constructor(args: DropoutArgs) {
     super(args);
     this.rate = checkRate(args.rate, 'rate', `${this.className} '${this.name}'`);
-    this.noiseShape = args.noiseShape ?? null;
+    this.noiseShape = checkNoiseShape(args.noiseShape, `${this.className} '${this.name}'`);
   }
   protected maskShape(x: Tensor): number[] {
     if (this.noiseShape === null) return [...x.shape];
     if (this.noiseShape.length !== x.rank) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.className} '${this.name}': noiseShape has rank ${this.noiseShape.length}, the input has rank ${x.rank}`,
       );
     }
@@ -128,7 +130,8 @@ export class GaussianNoise extends NoiseLayer {
   constructor(args: GaussianNoiseArgs) {
     super(args);
     if (typeof args.stddev !== 'number' || !(args.stddev >= 0) || !Number.isFinite(args.stddev)) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `GaussianNoise '${this.name}': Invalid value for argument stddev: expected a non-negative float. Received: stddev=${showValue(args.stddev)}`,
       );
     }
@@ -192,7 +195,7 @@ export class AlphaDropout extends NoiseLayer {
   constructor(args: RateArgs & { noiseShape?: readonly (number | null)[] }) {
     super(args);
     this.rate = checkRate(args.rate, 'rate', `AlphaDropout '${this.name}'`);
-    this.noiseShape = args.noiseShape ?? null;
+    this.noiseShape = checkNoiseShape(args.noiseShape, `AlphaDropout '${this.name}'`);
   }
   protected noisy(x: Tensor): Tensor {
     if (this.rate === 0) return x;
@@ -219,3 +222,20 @@ export class AlphaDropout extends NoiseLayer {
   }
 }
 registerLayer(AlphaDropout);
+
+/** noiseShape: absent, or one entry per input axis, each a positive integer or null (the input's). */
+function checkNoiseShape(
+  value: readonly (number | null)[] | null | undefined,
+  where: string,
+): readonly (number | null)[] | null {
+  if (value === undefined || value === null) return null;
+  if (
+    !Array.isArray(value) ||
+    !value.every((d: unknown) => d === null || (Number.isInteger(d) && (d as number) > 0))
+  )
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `${where}: noiseShape must be a list of positive integers or nulls (one per input axis), received ${showValue(value)}`,
+    );
+  return [...value];
+}

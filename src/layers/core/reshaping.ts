@@ -8,6 +8,8 @@ import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { checkPositiveInt, checkRank, singleInput } from '../base/args.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import type { DataFormat } from '../conv/util.js';
+import { LaminaRangeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 /** Flattens every dimension after the batch: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...]. */
 export interface FlattenArgs extends LayerArgs {
@@ -25,8 +27,9 @@ export class Flatten extends Layer {
     super(args);
     const format = args.dataFormat ?? 'channels_last';
     if (format !== 'channels_last' && format !== 'channels_first')
-      throw new RangeError(
-        `Flatten '${this.name}': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${JSON.stringify(format)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `Flatten '${this.name}': Invalid value for argument dataFormat: expected 'channels_last' or 'channels_first'. Received: dataFormat=${showJson(format)}`,
       );
     this.dataFormat = format;
   }
@@ -38,7 +41,8 @@ export class Flatten extends Layer {
         ? transpose(input, [0, ...Array.from({ length: input.rank - 2 }, (_, i) => i + 2), 1])
         : input;
     if (x.rank === 0)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Flatten '${this.name}': expected an input with a batch dimension, received a scalar`,
       );
     return reshape(x, [x.shape[0] as number, x.rank === 1 ? 1 : sizeOf(x.shape.slice(1))]);
@@ -71,8 +75,9 @@ export class Reshape extends Layer {
       Array.isArray(args.targetShape) &&
       args.targetShape.every((d) => Number.isInteger(d) && (d > 0 || d === -1));
     if (!ok || args.targetShape.filter((d) => d === -1).length > 1) {
-      throw new RangeError(
-        `Reshape '${this.name}': targetShape must hold positive integers and at most one -1, received ${JSON.stringify(args.targetShape)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `Reshape '${this.name}': targetShape must hold positive integers and at most one -1, received ${showJson(args.targetShape)}`,
       );
     }
     this.targetShape = [...args.targetShape];
@@ -86,7 +91,8 @@ export class Reshape extends Layer {
     const rest = s.slice(1);
     if (!this.targetShape.includes(-1)) {
       if (rest.every((d) => d !== null) && sizeOf(rest as number[]) !== sizeOf(this.targetShape)) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `Reshape '${this.name}': cannot reshape ${formatSymbolicShape(s)} to target shape ${JSON.stringify(this.targetShape)}`,
         );
       }
@@ -97,7 +103,8 @@ export class Reshape extends Layer {
     const known = sizeOf(this.targetShape.filter((d) => d !== -1));
     const total = sizeOf(rest as number[]);
     if (total % known !== 0) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Reshape '${this.name}': cannot reshape ${formatSymbolicShape(s)} to target shape ${JSON.stringify(this.targetShape)}`,
       );
     }
@@ -124,8 +131,9 @@ export class Permute extends Layer {
       ? [...(args.dims as number[])].sort((a, b) => a - b)
       : [];
     if (sorted.length === 0 || !sorted.every((d, i) => d === i + 1)) {
-      throw new RangeError(
-        `Permute '${this.name}': dims must be a permutation of 1..${sorted.length} (1-based, excluding the batch), received ${JSON.stringify(args.dims)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `Permute '${this.name}': dims must be a permutation of 1..${sorted.length} (1-based, excluding the batch), received ${showJson(args.dims)}`,
       );
     }
     this.dims = [...args.dims];

@@ -4,6 +4,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isShapeList, Layer, type LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 const describe = (shapes: readonly SymbolicShape[]): string =>
   `[${shapes.map(formatSymbolicShape).join(', ')}]`;
@@ -20,7 +21,8 @@ export abstract class MultiInputLayer extends Layer {
   private countError(received: string): Error {
     const [min, max] = this.inputCount;
     const want = min === max ? `exactly ${min}` : `at least ${min}`;
-    return new TypeError(
+    return new LaminaTypeError(
+      'invalid-argument',
       `${this.where}: ${/^[AEIOU]/.test(this.className) ? 'An' : 'A'} \`${this.className}\` layer should be called on a list of ${want} inputs. Received: ${received}`,
     );
   }
@@ -50,7 +52,8 @@ export abstract class MultiInputLayer extends Layer {
     }
     for (const s of shapes) {
       if (s.length === 0) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${this.where}: inputs need a batch dimension, received shapes ${describe(shapes)}`,
         );
       }
@@ -63,7 +66,8 @@ export abstract class MultiInputLayer extends Layer {
       shapes.map((s) => s[0]).filter((d): d is number => typeof d === 'number'),
     );
     if (sizes.size > 1) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: Cannot merge tensors with different batch sizes. Received tensors with shapes ${describe(shapes)}`,
       );
     }
@@ -100,7 +104,8 @@ export abstract class ElementwiseMerge extends MultiInputLayer {
       else if (i === 1) out.push(j);
       else if (j === 1 || i === j) out.push(i);
       else {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${this.where}: Inputs have incompatible shapes. Received shapes ${describe(all)} (non-batch dimensions ${formatSymbolicShape(a)} and ${formatSymbolicShape(b)})`,
         );
       }

@@ -7,6 +7,7 @@ import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along, counting the batch axis. Defaults to -1. */
@@ -25,7 +26,8 @@ export class Concatenate extends MultiInputLayer {
     super(args);
     const axis = args.axis ?? -1;
     if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${this.where}: Invalid value for argument axis: expected an integer. Received: axis=${showValue(axis)}`,
       );
     }
@@ -37,12 +39,14 @@ export class Concatenate extends MultiInputLayer {
     const all = `[${shapes.map(formatSymbolicShape).join(', ')}]`;
     const rank = (shapes[0] as SymbolicShape).length;
     if (shapes.some((s) => s.length !== rank)) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: A \`Concatenate\` layer requires inputs of the same rank. Received: input_shape=${all}`,
       );
     }
     if (this.axis < -rank || this.axis >= rank) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: Invalid axis ${this.axis} for inputs of rank ${rank}. Received: input_shape=${all}`,
       );
     }
@@ -60,7 +64,8 @@ export class Concatenate extends MultiInputLayer {
       }
       const known = [...new Set(dims.filter((x): x is number => x !== null))];
       if (known.length > 1) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${this.where}: A \`Concatenate\` layer requires inputs with matching shapes except for the concatenation axis (${this.axis}). Received: input_shape=${all}`,
         );
       }

@@ -9,7 +9,8 @@ import type { LayerArgs, LayerTensors } from '../base/layer.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { MultiInputLayer } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface DotArgs extends LayerArgs {
   /** The axis to contract in both inputs, or one per input; counts the batch axis (not 0). */
@@ -45,12 +46,14 @@ export class Dot extends MultiInputLayer {
     else if (Array.isArray(axes) && axes.length === 2 && axes.every(isInt)) {
       this.axes = [axes[0] as number, axes[1] as number];
     } else {
-      throw new TypeError(
-        `${this.where}: Invalid value for argument axes: expected an integer or a list of two integers. Received: axes=${JSON.stringify(axes)}`,
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${this.where}: Invalid value for argument axes: expected an integer or a list of two integers. Received: axes=${showJson(axes)}`,
       );
     }
     if (args.normalize !== undefined && typeof args.normalize !== 'boolean') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${this.where}: Invalid value for argument normalize: expected a boolean. Received: normalize=${showValue(args.normalize)}`,
       );
     }
@@ -61,13 +64,15 @@ export class Dot extends MultiInputLayer {
   private resolve(s1: SymbolicShape, s2: SymbolicShape): [number, number] {
     const shapes = `${formatSymbolicShape(s1)} and ${formatSymbolicShape(s2)}`;
     if (s1.length < 2 || s2.length < 2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: both inputs need rank >= 2 (batch and features). Received shapes ${shapes}`,
       );
     }
     const pick = (a: number, rank: number): number => {
       if (a < -rank || a >= rank) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${this.where}: axis ${a} is out of range for rank ${rank}. Received shapes ${shapes}`,
         );
       }
@@ -76,21 +81,24 @@ export class Dot extends MultiInputLayer {
     const [a1, a2] = typeof this.axes === 'number' ? [this.axes, this.axes] : this.axes;
     const axes: [number, number] = [pick(a1, s1.length), pick(a2, s2.length)];
     if (axes[0] === 0 || axes[1] === 0) {
-      throw new RangeError(
-        `${this.where}: Cannot perform batch_dot over axis 0 (the batch axis). Received axes=${JSON.stringify(this.axes)} for shapes ${shapes}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${this.where}: Cannot perform batch_dot over axis 0 (the batch axis). Received axes=${showJson(this.axes)} for shapes ${shapes}`,
       );
     }
     const d1 = s1[axes[0]] ?? null;
     const d2 = s2[axes[1]] ?? null;
     if (d1 !== null && d2 !== null && d1 !== d2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: Incompatible input shapes: axis values ${d1} (at axis ${axes[0]}) != ${d2} (at axis ${axes[1]}). Full input shapes: ${shapes}`,
       );
     }
     const b1 = s1[0] ?? null;
     const b2 = s2[0] ?? null;
     if (b1 !== null && b2 !== null && b1 !== b2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: Cannot merge tensors with different batch sizes. Received shapes ${shapes}`,
       );
     }

@@ -18,6 +18,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { checkBoolean, singleInput } from '../base/args.js';
 import { AFFINE_ARG_KEYS, Affine, checkInteger, checkNumber, type AffineArgs } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 export interface BatchNormalizationArgs extends LayerArgs, AffineArgs {
   /** The features axis (normalized per feature). Defaults to -1. */
@@ -101,7 +102,8 @@ export class BatchNormalization extends Layer {
   private resolveAxis(shape: SymbolicShape): number {
     const rank = shape.length;
     if (this.axis < -rank || this.axis >= rank) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: Invalid axis ${this.axis} for an input of rank ${rank} (shape ${formatSymbolicShape(shape)})`,
       );
     }
@@ -114,7 +116,8 @@ export class BatchNormalization extends Layer {
     const axis = this.resolveAxis(shape);
     const dim = shape[axis];
     if (dim === null || dim === undefined) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: Axis ${this.axis} of the input should have a defined dimension, but the layer received an input with shape ${formatSymbolicShape(shape)}`,
       );
     }
@@ -142,7 +145,8 @@ export class BatchNormalization extends Layer {
     const movingVariance = this.movingVariance as LayerWeight;
     const dim = movingMean.shape[0] as number;
     if (x.rank !== this.builtRank || x.shape[this.builtAxis] !== dim) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: expected an input of rank ${this.builtRank} with ${dim} features on axis ${this.axis}, received shape ${formatShape(x.shape)}`,
       );
     }

@@ -11,6 +11,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { checkBoolean, singleInput } from '../base/args.js';
 import { AFFINE_ARG_KEYS, Affine, checkInteger, checkNumber, type AffineArgs } from './util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 export interface LayerNormalizationArgs extends LayerArgs, AffineArgs {
   /** The axis or axes normalized together (per sample). Defaults to -1. */
@@ -56,7 +57,8 @@ export class LayerNormalization extends Layer {
     const axis = args.axis ?? -1;
     if (Array.isArray(axis)) {
       if (axis.length === 0) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: Invalid value for argument axis: expected an integer or a non-empty list of integers. Received: axis=[]`,
         );
       }
@@ -92,12 +94,14 @@ export class LayerNormalization extends Layer {
     const out = new Set<number>();
     for (const a of list) {
       if (a < -rank || a >= rank) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${this.where}: Invalid axis ${a} for an input of rank ${rank} (shape ${formatSymbolicShape(shape)})`,
         );
       }
       const n = a < 0 ? a + rank : a;
-      if (out.has(n)) throw new RangeError(`${this.where}: axis ${a} is given twice`);
+      if (out.has(n))
+        throw new LaminaRangeError('invalid-argument', `${this.where}: axis ${a} is given twice`);
       out.add(n);
     }
     return [...out].sort((p, q) => p - q);
@@ -110,7 +114,8 @@ export class LayerNormalization extends Layer {
     const paramShape = axes.map((a) => {
       const d = shape[a];
       if (d === null || d === undefined) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: axis ${a} of the input should have a defined dimension, but the layer received an input with shape ${formatSymbolicShape(shape)}`,
         );
       }
@@ -129,7 +134,8 @@ export class LayerNormalization extends Layer {
       x.rank !== this.builtRank ||
       (this.gamma ?? this.beta)?.shape.some((d, i) => x.shape[axes[i] as number] !== d);
     if (mismatch === true) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: expected an input of rank ${this.builtRank} matching the normalized dimensions [${(this.gamma ?? this.beta)?.shape.join(',') ?? ''}] on axes [${axes.join(',')}], received shape ${formatShape(x.shape)}`,
       );
     }

@@ -9,6 +9,7 @@ import { WeightParams } from '../base/weight-params.js';
 import { checkBoolean } from '../base/args.js';
 import { optionKeys } from '../../validation/options.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 /** The learned scale (gamma) and offset (beta) of a normalization layer. */
 export interface AffineArgs {
@@ -41,7 +42,8 @@ export function checkNumber(
         : max === Infinity
           ? `a number >= ${min}`
           : `a number in [${min}, ${max}]`;
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected ${range}. Received: ${arg}=${showValue(value)}`,
     );
   }
@@ -50,7 +52,8 @@ export function checkNumber(
 
 export function checkInteger(value: unknown, arg: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected an integer. Received: ${arg}=${showValue(value)}`,
     );
   }

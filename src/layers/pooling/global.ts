@@ -18,7 +18,8 @@ import {
   toChannelsLast,
 } from '../conv/util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** 'channels_last' (default) or 'channels_first' (run as channels-last between two transposes). */
@@ -53,14 +54,16 @@ abstract class BaseGlobalPooling extends Layer {
       args.keepDims !== undefined &&
       args.keepdims !== args.keepDims
     ) {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: got both keepdims=${showValue(args.keepdims)} and keepDims=${showValue(args.keepDims)}; pass only keepdims`,
       );
     }
     const keep: unknown = args.keepdims ?? args.keepDims ?? false;
     if (typeof keep !== 'boolean') {
-      throw new TypeError(
-        `${where}: Invalid value for argument keepdims: expected a boolean. Received: keepdims=${JSON.stringify(keep)}`,
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `${where}: Invalid value for argument keepdims: expected a boolean. Received: keepdims=${showJson(keep)}`,
       );
     }
     this.keepdims = keep;
@@ -97,7 +100,8 @@ abstract class BaseGlobalPooling extends Layer {
     const where = `${this.className} '${this.name}'`;
     const s = shapeToChannelsLast(singleInput(inputShape, where), this.dataFormat);
     if (s.length !== this.rank + 2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: expected an input of rank ${this.rank + 2}, received shape ${formatSymbolicShape(s)}`,
       );
     }

@@ -20,6 +20,7 @@ import {
   toChannelsLast,
 } from '../conv/util.js';
 import { layerArgKeys } from '../base/arg-keys.js';
+import { LaminaRangeError } from '../../errors.js';
 
 export interface Pooling1DArgs extends LayerArgs {
   /** Window length. Default 2. */
@@ -90,7 +91,8 @@ abstract class BasePooling extends Layer {
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const s = shapeToChannelsLast(singleInput(inputShape, this.where), this.dataFormat);
     if (s.length !== this.rank + 2) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: expected an input of rank ${this.rank + 2}, received shape ${formatSymbolicShape(s)}`,
       );
     }

@@ -32,6 +32,7 @@ import type { LayerWeight } from '../base/weight.js';
 import { WeightParams } from '../base/weight-params.js';
 import { checkBoolean, checkPositiveInt, checkRate } from '../base/args.js';
 import { LEGACY_RNN_ARGS, type RNNArgs } from './args.js';
+import { LaminaError, LaminaRangeError } from '../../errors.js';
 
 export { LEGACY_RNN_ARGS, type GatedRNNArgs, type RNNArgs } from './args.js';
 
@@ -115,7 +116,8 @@ export abstract class RNN extends Layer {
       false,
     );
     if (checkBoolean(args.stateful, 'stateful', where, false)) {
-      throw new Error(
+      throw new LaminaError(
+        'unsupported',
         `${where}: stateful=true is not supported (pass the final states back instead: returnState, then apply(x, { initialState: states }))`,
       );
     }
@@ -171,7 +173,8 @@ export abstract class RNN extends Layer {
   private sequenceShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const shape = isShapeList(inputShape) ? (inputShape[0] as SymbolicShape) : inputShape;
     if (shape.length !== 3) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: expected an input of rank 3 [batch, timesteps, features], received shape ${formatSymbolicShape(shape)}`,
       );
     }
@@ -182,7 +185,8 @@ export abstract class RNN extends Layer {
     const where = this.where;
     const inputDim = this.sequenceShape(inputShape)[2];
     if (inputDim === null || inputDim === undefined) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: the features dimension of the input must be known, received ${formatSymbolicShape(this.sequenceShape(inputShape))}`,
       );
     }
@@ -202,12 +206,14 @@ export abstract class RNN extends Layer {
    */
   call(inputs: LayerTensors, options: CallOptions): LayerTensors {
     const [x, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
-    if (x === undefined) throw new RangeError(`${this.where}: called with no inputs`);
+    if (x === undefined)
+      throw new LaminaRangeError('invalid-argument', `${this.where}: called with no inputs`);
     this.sequenceShape(x.shape);
     const [batch, steps, features] = x.shape as [number, number, number];
     const kernel = this.kernel as LayerWeight;
     if (features !== kernel.shape[0]) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: expected ${kernel.shape[0]} input features (the last dimension), received shape ${formatShape(x.shape)}`,
       );
     }
@@ -349,7 +355,8 @@ export abstract class RNN extends Layer {
       return Array.from({ length: this.stateCount }, () => zeros([batch, this.units]));
     }
     if (given.length !== this.stateCount) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${this.where}: expected ${this.stateCount} initial state(s) after the input, received ${given.length}`,
       );
     }
@@ -360,7 +367,8 @@ export abstract class RNN extends Layer {
         s.shape[0] !== batch ||
         s.shape[1] !== this.units
       ) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${this.where}: each initial state must have shape [${batch},${this.units}], received ${s instanceof Tensor ? formatShape(s.shape) : typeof s}`,
         );
       }

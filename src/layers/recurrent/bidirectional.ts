@@ -24,7 +24,8 @@ import { firstMask, type Mask } from '../base/masking.js';
 import type { SymbolicShape } from '../base/symbolic.js';
 import { RNN } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
-import { showValue } from '../../validation/options.js';
+import { showValue, showJson } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
@@ -41,7 +42,8 @@ export interface BidirectionalArgs extends LayerArgs {
 function asRNN(layer: unknown, arg: string, where: string): RNN {
   const l = isKerasObject(layer) ? deserializeLayer(layer, where) : layer;
   if (!(l instanceof RNN)) {
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: Invalid value for argument ${arg}: expected a recurrent layer (SimpleRNN, LSTM, GRU). Received: ${arg}=${l instanceof Layer ? l.toString() : showValue(l)}`,
     );
   }
@@ -76,8 +78,9 @@ export class Bidirectional extends Layer {
     const where = `Bidirectional '${this.name}'`;
     const mergeMode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (!MERGE_MODES.includes(mergeMode)) {
-      throw new RangeError(
-        `${where}: Invalid value for argument mergeMode: expected one of 'concat', 'sum', 'mul', 'ave', null. Received: mergeMode=${JSON.stringify(mergeMode)}`,
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `${where}: Invalid value for argument mergeMode: expected one of 'concat', 'sum', 'mul', 'ave', null. Received: mergeMode=${showJson(mergeMode)}`,
       );
     }
     this.mergeMode = mergeMode;
@@ -89,13 +92,15 @@ export class Bidirectional extends Layer {
       const backward = asRNN(args.backwardLayer, 'backwardLayer', where);
       for (const key of ['returnSequences', 'returnState'] as const) {
         if (backward[key] !== layer[key]) {
-          throw new RangeError(
+          throw new LaminaRangeError(
+            'invalid-argument',
             `${where}: the backward layer must have the same ${key} as the forward layer: received ${String(backward[key])} and ${String(layer[key])}`,
           );
         }
       }
       if (backward.goBackwards === layer.goBackwards) {
-        throw new RangeError(
+        throw new LaminaRangeError(
+          'invalid-argument',
           `${where}: the backward layer must have goBackwards opposite to the forward layer's (both are ${String(layer.goBackwards)})`,
         );
       }
@@ -128,9 +133,13 @@ export class Bidirectional extends Layer {
   call(inputs: LayerTensors, options: CallOptions): LayerTensors {
     const [x, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
     if (x === undefined)
-      throw new RangeError(`Bidirectional '${this.name}': called with no inputs`);
+      throw new LaminaRangeError(
+        'invalid-argument',
+        `Bidirectional '${this.name}': called with no inputs`,
+      );
     if (initial.length % 2 !== 0) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `Bidirectional '${this.name}': expected as many forward as backward initial states, received ${initial.length} in all`,
       );
     }

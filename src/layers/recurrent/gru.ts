@@ -10,6 +10,7 @@ import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { fusedActivation, RNN, type FusedCell, type GatedRNNArgs, type StepFn } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaTypeError } from '../../errors.js';
 
 export interface GRUArgs extends GatedRNNArgs {
   /**
@@ -40,7 +41,8 @@ export class GRU extends RNN {
       this.where,
     );
     if (args.resetAfter !== undefined && typeof args.resetAfter !== 'boolean') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${this.where}: Invalid value for argument resetAfter: expected a boolean. Received: resetAfter=${showValue(args.resetAfter)}`,
       );
     }

@@ -13,6 +13,7 @@ import { RNN_ARG_KEYS, type RNNArgs } from './args.js';
 import { fusedActivation, RNN, type FusedCell, type GatedRNNArgs, type StepFn } from './base.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaTypeError } from '../../errors.js';
 
 export interface LSTMArgs extends GatedRNNArgs {
   /** Initialize the forget-gate bias to 1 (Jozefowicz et al.), the rest with biasInitializer. */
@@ -43,7 +44,8 @@ export class LSTM extends RNN {
       this.where,
     );
     if (args.unitForgetBias !== undefined && typeof args.unitForgetBias !== 'boolean') {
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${this.where}: Invalid value for argument unitForgetBias: expected a boolean. Received: unitForgetBias=${showValue(args.unitForgetBias)}`,
       );
     }

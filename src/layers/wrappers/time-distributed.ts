@@ -24,6 +24,7 @@ import type { Mask } from '../base/masking.js';
 import { formatSymbolicShape, type SymbolicShape } from '../base/symbolic.js';
 import { layerArgKeys } from '../base/arg-keys.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface TimeDistributedArgs extends LayerArgs {
   /** The layer applied at every time step (or its serialized form). */
@@ -43,7 +44,8 @@ export class TimeDistributed extends Layer {
     const where = `TimeDistributed '${this.name}'`;
     const layer = isKerasObject(args.layer) ? deserializeLayer(args.layer, where) : args.layer;
     if (!(layer instanceof Layer))
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `${where}: Invalid value for argument layer: expected a Layer. Received: layer=${showValue(layer)}`,
       );
     this.layer = this.trackLayer(layer);
@@ -52,7 +54,8 @@ export class TimeDistributed extends Layer {
   private stepShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const shape = isShapeList(inputShape) ? inputShape[0] : inputShape;
     if (shape === undefined || shape.length < 3)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `TimeDistributed '${this.name}': expected an input of rank 3 or more ([batch, time, ...]), received ${shape === undefined ? 'none' : formatSymbolicShape(shape)}`,
       );
     return [shape[0] ?? null, ...shape.slice(2)];
@@ -72,7 +75,8 @@ export class TimeDistributed extends Layer {
     const steps = unstack(x, 1).map((slice) => {
       const y = this.layer.call(slice, { training: options.training });
       if (Array.isArray(y))
-        throw new TypeError(
+        throw new LaminaTypeError(
+          'invalid-argument',
           `TimeDistributed '${this.name}': the wrapped layer '${this.layer.name}' must return one tensor per step, received ${y.length}`,
         );
       return y;
@@ -90,7 +94,8 @@ export class TimeDistributed extends Layer {
     const shape = (isShapeList(inputShape) ? inputShape[0] : inputShape) as SymbolicShape;
     const out = this.layer.computeOutputShape(this.stepShape(shape));
     if (isShapeList(out))
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `TimeDistributed '${this.name}': the wrapped layer '${this.layer.name}' must have one output`,
       );
     return [out[0] ?? null, shape[1] ?? null, ...out.slice(1)];

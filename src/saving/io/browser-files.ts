@@ -4,7 +4,7 @@
  * to a file by base name; `browserDownloads('name')` saves `name.json` and `name.weights.bin`
  * by clicking a download link for each, as TensorFlow.js does.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { parseJson } from '../json.js';
 import {
   artifactsInfo,
@@ -23,7 +23,8 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 /** A load handler reading model.json and its shards from `files` (the JSON first). */
 export function browserFiles(files: readonly File[]): LoadHandlerObject {
   if (!Array.isArray(files) || files.length === 0)
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `io.browserFiles: expected [model.json, ...weight files] as File objects, received ${Array.isArray(files) ? 'an empty list' : typeof files}`,
     );
   const [jsonFile, ...weightFiles] = files as [File, ...File[]];

@@ -4,6 +4,8 @@
  */
 import { loadArtifactsFromFile, saveArtifactsToFile } from '../files.js';
 import type { LoadHandlerObject, SaveHandlerObject } from './types.js';
+import { LaminaTypeError } from '../../errors.js';
+import { showJson } from '../../validation/options.js';
 
 export const FILE_SCHEME = 'file://';
 
@@ -16,7 +18,10 @@ export function fileSystem(
   shardSizeBytes?: number,
 ): LoadHandlerObject & SaveHandlerObject {
   if (typeof path !== 'string' || path.length === 0)
-    throw new TypeError(`io.fileSystem: expected a path, received ${JSON.stringify(path)}`);
+    throw new LaminaTypeError(
+      'invalid-argument',
+      `io.fileSystem: expected a path, received ${showJson(path)}`,
+    );
   return {
     save: (artifacts) => saveArtifactsToFile(path, artifacts, shardSizeBytes),
     load: () => loadArtifactsFromFile(path),

@@ -4,7 +4,7 @@
  * the parts `model.json` and `model.weights.bin`, as TensorFlow.js's `io.http` does, so servers
  * written for TensorFlow.js receive the same request.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { parseJson } from '../json.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import {
@@ -41,9 +41,13 @@ class HttpHandler implements Required<IOHandler> {
     private readonly options: HttpOptions,
   ) {
     if (typeof url !== 'string' || url.length === 0)
-      throw new TypeError(`io.http: expected the URL of model.json, received ${String(url)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `io.http: expected the URL of model.json, received ${String(url)}`,
+      );
     if (options.requestInit?.body != null)
-      throw new TypeError(
+      throw new LaminaTypeError(
+        'invalid-argument',
         `io.http(${url}): requestInit must not have a body (the handler sends its own)`,
       );
     const fetchFunc = options.fetchFunc ?? globalThis.fetch;

@@ -5,7 +5,7 @@
  * `{ modelPath, modelArtifacts, modelArtifactsInfo }`, the weights as one ArrayBuffer. Lamina
  * writes both records in one transaction, so a failed save leaves neither behind.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import { artifactsInfo, weightBuffer } from './model-json.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   ModelStoreManager,
   SaveHandlerObject,
 } from './types.js';
+import { showJson } from '../../validation/options.js';
 
 export const INDEXED_DB_SCHEME = 'indexeddb://';
 const DATABASE = 'tensorflowjs';
@@ -134,7 +135,10 @@ interface ModelRecord extends InfoRecord {
 class IndexedDBHandler {
   constructor(private readonly path: string) {
     if (typeof path !== 'string' || path.length === 0)
-      throw new TypeError(`indexeddb://: expected a model name, received ${JSON.stringify(path)}`);
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `indexeddb://: expected a model name, received ${showJson(path)}`,
+      );
   }
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {

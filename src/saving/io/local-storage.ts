@@ -4,7 +4,7 @@
  * `weight_data` (base64) and `model_metadata`, each a JSON string. Web Storage holds strings
  * only and a few MiB per origin: this suits small models; IndexedDB holds large ones.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { expectObject, isObject, parseJson } from '../json.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import { artifactsInfo, weightBuffer } from './model-json.js';
@@ -15,6 +15,7 @@ import type {
   SaveHandlerObject,
   StorageLike,
 } from './types.js';
+import { showJson } from '../../validation/options.js';
 
 export const LOCAL_STORAGE_SCHEME = 'localstorage://';
 const PREFIX = 'tensorflowjs_models/';
@@ -91,8 +92,9 @@ class LocalStorageHandler {
     private readonly storage: StorageLike | undefined,
   ) {
     if (typeof path !== 'string' || path.length === 0)
-      throw new TypeError(
-        `localstorage://: expected a model name, received ${JSON.stringify(path)}`,
+      throw new LaminaTypeError(
+        'invalid-argument',
+        `localstorage://: expected a model name, received ${showJson(path)}`,
       );
     this.keys = keysOf(path);
   }

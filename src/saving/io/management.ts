@@ -4,11 +4,12 @@
  * Copies and moves may cross stores (and go to or come from any URL a handler claims); a move
  * removes its source only after the copy is saved, so a failed move loses nothing.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { INDEXED_DB_SCHEME, indexedDBManager } from './indexed-db.js';
 import { LOCAL_STORAGE_SCHEME, localStorageManager } from './local-storage.js';
 import { loadArtifactsFromUrl, saveArtifactsToUrl, schemeOf } from './router.js';
 import type { ModelArtifactsInfo, ModelStoreManager } from './types.js';
+import { showJson } from '../../validation/options.js';
 
 function present(name: 'indexedDB' | 'localStorage'): boolean {
   try {
@@ -29,7 +30,7 @@ function storeOf(url: string, where: string): { manager: ModelStoreManager; path
   if (scheme === null || store === undefined)
     throw new LaminaError(
       'unsupported',
-      `${where}: expected the URL of a stored model (${INDEXED_DB_SCHEME}name or ${LOCAL_STORAGE_SCHEME}name), received ${JSON.stringify(url)}`,
+      `${where}: expected the URL of a stored model (${INDEXED_DB_SCHEME}name or ${LOCAL_STORAGE_SCHEME}name), received ${showJson(url)}`,
     );
   return { manager: store.manager(), path: url.slice(scheme.length + 3) };
 }
@@ -56,7 +57,8 @@ export async function removeModel(url: string): Promise<ModelArtifactsInfo> {
 
 function checkPair(source: string, destination: string, where: string): void {
   if (typeof source !== 'string' || typeof destination !== 'string')
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: expected two URLs, received ${typeof source} and ${typeof destination}`,
     );
   if (source === destination)

@@ -6,7 +6,7 @@
  * `downloads://` (save only). In a browser, a load URL without a scheme is fetched relative to
  * the page, as TensorFlow.js does.
  */
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import type { ModelArtifacts, SaveResult } from '../types.js';
 import { DOWNLOADS_SCHEME, browserDownloads } from './browser-files.js';
 import { FILE_SCHEME, fileSystem, inNode } from './file.js';
@@ -20,7 +20,8 @@ const saveRouters: IORouter[] = [];
 
 function register(list: IORouter[], router: IORouter, name: string): void {
   if (typeof router !== 'function')
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `io.${name}: expected a function (url) => handler | null, received ${typeof router}`,
     );
   list.push(router);

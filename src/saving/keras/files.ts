@@ -6,7 +6,7 @@
  */
 import { nodeBuiltin } from '../../platform/node.js';
 import { inNode } from '../io/file.js';
-import { LaminaError } from '../../errors.js';
+import { LaminaError, LaminaTypeError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { Model } from '../../models/model.js';
 import type { LoadOptions, SaveResult } from '../types.js';
@@ -169,7 +169,8 @@ export async function saveKerasFile(
   if (/\.keras$/i.test(file)) bytes = await saveKerasArchive(model, options);
   else if (/\.weights\.h5$/i.test(file)) bytes = await saveKerasWeights(model);
   else
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `saveModel(${file}): Lamina writes Keras files as '.keras' archives or '.weights.h5' weights; the legacy whole-model .h5 format is read only`,
     );
   const { dirname } = await nodeBuiltin('path', 'Keras files');

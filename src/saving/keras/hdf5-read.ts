@@ -97,7 +97,9 @@ function startReader(Worker: NodeWorkerCtor): Reader {
     else started.settle?.(reply);
   });
   worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the HDF5 worker stopped (exit code ${code})`)));
+  worker.on('exit', (code) =>
+    fail(new LaminaError('io', `the HDF5 worker stopped (exit code ${code})`)),
+  );
   worker.unref();
   return started;
 }
@@ -111,7 +113,7 @@ async function whenReady(current: Reader, where: string): Promise<void> {
       current.ready,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`did not start within ${STARTUP_MS} ms`)),
+          () => reject(new LaminaError('io', `did not start within ${STARTUP_MS} ms`)),
           STARTUP_MS,
         );
       }),

@@ -6,6 +6,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Compiled } from '../compiled.js';
 import type { Logs } from '../logs.js';
+import { LaminaError } from '../../errors.js';
 
 /**
  * What a callback may use of the model being trained (Keras's `self.model`): `fit` hands the
@@ -64,7 +65,8 @@ export abstract class Callback {
   }
   /** The model, or an error naming the callback when it is used outside `fit`. */
   protected trainedModel(where: string): CallbackModel {
-    if (this.model === null) throw new Error(`${where}: no model (use it as a callback of fit)`);
+    if (this.model === null)
+      throw new LaminaError('invalid-state', `${where}: no model (use it as a callback of fit)`);
     return this.model;
   }
   setParams(params: CallbackParams): void {

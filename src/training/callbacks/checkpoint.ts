@@ -11,6 +11,7 @@ import { Callback } from './callback.js';
 import type { MonitorMode } from './monitors.js';
 import { checkOptions, optionKeys } from '../../validation/options.js';
 import { showValue } from '../../validation/options.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export interface ModelCheckpointArgs {
   /** Quantity compared when `saveBestOnly` (default 'val_loss'). */
@@ -34,12 +35,16 @@ export function formatFilepath(template: string, values: Readonly<Record<string,
   return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (_, key: string, spec: string | undefined) => {
     const v = values[key];
     if (v === undefined)
-      throw new Error(
+      throw new LaminaError(
+        'invalid-argument',
         `ModelCheckpoint: the filepath '${template}' names '${key}', which is not among ${Object.keys(values).join(', ')}`,
       );
     const m = /^(0?)(\d*)(?:\.(\d+))?([dfeg]?)$/.exec(spec ?? '');
     if (m === null)
-      throw new Error(`ModelCheckpoint: unsupported format spec '${spec}' in '${template}'`);
+      throw new LaminaError(
+        'invalid-argument',
+        `ModelCheckpoint: unsupported format spec '${spec}' in '${template}'`,
+      );
     const [, zero, width, precision, type] = m as unknown as [
       string,
       string,
@@ -93,7 +98,10 @@ export class ModelCheckpoint extends Callback implements StatefulCallback {
   ) {
     super();
     if (typeof filepath !== 'string' || filepath.length === 0)
-      throw new TypeError('ModelCheckpoint: filepath must be a non-empty string');
+      throw new LaminaTypeError(
+        'invalid-argument',
+        'ModelCheckpoint: filepath must be a non-empty string',
+      );
     checkOptions(args, CHECKPOINT_KEYS, 'ModelCheckpoint');
     this.monitor = args.monitor ?? 'val_loss';
     this.saveBestOnly = args.saveBestOnly ?? false;
@@ -102,12 +110,14 @@ export class ModelCheckpoint extends Callback implements StatefulCallback {
     this.verbose = args.verbose ?? 0;
     this.saveFreq = args.saveFreq ?? 'epoch';
     if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `ModelCheckpoint: saveFreq must be 'epoch' or a positive integer, received ${showValue(args.saveFreq)}`,
       );
     const mode = args.mode ?? 'auto';
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max')
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `ModelCheckpoint: mode must be 'auto', 'min' or 'max', received ${showValue(mode)}`,
       );
     const max = mode === 'max' || (mode === 'auto' && /(acc|accuracy|auc)$/.test(this.monitor));

@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import type { Logs } from '../logs.js';
 import { Callback } from './callback.js';
 import { checkOptions, optionKeys } from '../../validation/options.js';
+import { LaminaTypeError } from '../../errors.js';
 
 export interface CSVLoggerArgs {
   separator?: string;
@@ -28,7 +29,10 @@ export class CSVLogger extends Callback {
   ) {
     super();
     if (typeof filename !== 'string' || filename.length === 0)
-      throw new TypeError('CSVLogger: filename must be a non-empty string');
+      throw new LaminaTypeError(
+        'invalid-argument',
+        'CSVLogger: filename must be a non-empty string',
+      );
     checkOptions(args, CSV_LOGGER_KEYS, 'CSVLogger');
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;

@@ -14,18 +14,21 @@ import {
   checkIntegerOption,
   checkNumberOption,
 } from '../../validation/values.js';
+import { LaminaError, LaminaRangeError, LaminaTypeError } from '../../errors.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Keras: 'auto' maximizes accuracy-like quantities and minimizes everything else. */
 function direction(monitor: string, mode: MonitorMode, where: string): 'min' | 'max' {
   if (typeof monitor !== 'string' || monitor.length === 0)
-    throw new TypeError(
+    throw new LaminaTypeError(
+      'invalid-argument',
       `${where}: monitor must be the name of a logged value such as 'val_loss', received ${showValue(monitor)}`,
     );
   if (mode === 'min' || mode === 'max') return mode;
   if (mode !== 'auto')
-    throw new RangeError(
+    throw new LaminaRangeError(
+      'invalid-argument',
       `${where}: mode must be 'auto', 'min' or 'max', received ${showValue(mode)}`,
     );
   return /(acc|accuracy|auc)$/.test(monitor) ? 'max' : 'min';
@@ -94,7 +97,8 @@ export class EarlyStopping extends Callback implements StatefulCallback {
     this.monitor = args.monitor ?? 'val_loss';
     this.patience = args.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0)
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: patience must be a non-negative integer, received ${showValue(args.patience)}`,
       );
     const mode = direction(this.monitor, args.mode ?? 'auto', where);
@@ -171,7 +175,7 @@ export class EarlyStopping extends Callback implements StatefulCallback {
 function optimizerOf(model: CallbackModel | null, where: string): Optimizer {
   const compiled = model?.compiled;
   if (compiled === null || compiled === undefined)
-    throw new Error(`${where}: the model has no compiled optimizer`);
+    throw new LaminaError('invalid-state', `${where}: the model has no compiled optimizer`);
   return compiled.optimizer;
 }
 
@@ -222,7 +226,8 @@ export class ReduceLROnPlateau extends Callback implements StatefulCallback {
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor >= 0))
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `${where}: factor must be in [0, 1), received ${showValue(args.factor)}`,
       );
     this.patience = args.patience ?? 10;
@@ -289,13 +294,17 @@ export class LearningRateScheduler extends Callback {
   ) {
     super();
     if (typeof schedule !== 'function')
-      throw new TypeError('LearningRateScheduler: schedule must be a function (epoch, lr) => lr');
+      throw new LaminaTypeError(
+        'invalid-argument',
+        'LearningRateScheduler: schedule must be a function (epoch, lr) => lr',
+      );
   }
   onEpochBegin(epoch: number): void {
     const optimizer = optimizerOf(this.model, 'LearningRateScheduler');
     const lr = this.schedule(epoch, optimizer.currentLearningRate());
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-      throw new RangeError(
+      throw new LaminaRangeError(
+        'invalid-argument',
         `LearningRateScheduler: the schedule must return a finite non-negative number, returned ${String(lr)} at epoch ${epoch}`,
       );
     }
