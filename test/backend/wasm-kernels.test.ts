@@ -328,3 +328,73 @@ test('max pooling and its gradient match the reference bit for bit (ties, NaN, -
     }
   }
 });
+
+test('Conv2DBiasActivation: bias and relu in the direct kernel’s stores, as the reference', () => {
+  // [x, filter, strides, dilations, pad (top, bottom, left, right)]
+  type Case = [number[], number[], [number, number], [number, number], number[]];
+  const cases: Case[] = [
+    // Direct kernel (c < 4, co % 4 == 0): W3's first layer, 4-pixel tiles and a 2-pixel tail
+    [
+      [3, 12, 11, 1],
+      [3, 3, 1, 32],
+      [1, 1],
+      [1, 1],
+      [0, 0, 0, 0],
+    ],
+    // 'same': bounds-checked border pixels; 12 = 8 + 4 output channels
+    [
+      [2, 9, 10, 3],
+      [3, 3, 3, 12],
+      [1, 1],
+      [1, 1],
+      [1, 1, 1, 1],
+    ],
+    [
+      [1, 11, 13, 2],
+      [3, 2, 2, 4],
+      [2, 3],
+      [1, 1],
+      [1, 1, 0, 1],
+    ],
+    [
+      [2, 10, 14, 1],
+      [2, 3, 1, 8],
+      [1, 1],
+      [2, 2],
+      [1, 0, 2, 2],
+    ],
+    // Not direct: the GEMM, then a pass (c = 5; co = 6 with c = 1)
+    [
+      [2, 8, 9, 5],
+      [3, 3, 5, 6],
+      [2, 1],
+      [1, 1],
+      [1, 1, 1, 1],
+    ],
+    [
+      [2, 7, 7, 1],
+      [3, 3, 1, 6],
+      [1, 1],
+      [1, 1],
+      [0, 0, 0, 0],
+    ],
+  ];
+  for (const [x, filter, strides, dilations, [top, bottom, left, right]] of cases) {
+    const pad = { top: top!, bottom: bottom!, left: left!, right: right! };
+    const span = (i: number): number => (filter[i]! - 1) * dilations[i]! + 1;
+    const oh = Math.floor((x[1]! + pad.top + pad.bottom - span(0)) / strides[0]) + 1;
+    const ow = Math.floor((x[2]! + pad.left + pad.right - span(1)) / strides[1]) + 1;
+    const co = filter[3]!;
+    // Coarse values (exact sums, many of them zero or negative); a NaN pixel in the first image.
+    const xs = values(x, 'float32') as Float32Array;
+    xs[5] = NaN;
+    for (const activation of ['linear', 'relu'] as const) {
+      check(
+        'Conv2DBiasActivation',
+        [f(...x), f(...filter), f(co)].map((i, t) => (t === 0 ? { ...i, values: xs } : i)),
+        { strides, dilations, pad, activation },
+        f(x[0]!, oh, ow, co),
+      );
+    }
+  }
+});

@@ -111,17 +111,29 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     ]);
   };
 
-  const conv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo): WasmData => {
-    const xi = x as TensorInfo;
-    const fi = f as TensorInfo;
+  /** convDirect's epilogue modes (assembly/conv.ts): the sum, + bias, relu(sum + bias). */
+  const EPILOGUE = { none: 0, linear: 1, relu: 2 } as const;
+
+  /**
+   * The convolution; with `bias`, its bias and activation too, applied by the direct kernel as
+   * it stores its output, or in a pass over the output after the GEMM.
+   */
+  const convolve = (
+    xi: TensorInfo,
+    fi: TensorInfo,
+    attrs: Conv2DAttrs,
+    out: OutputInfo,
+    bias?: { info: TensorInfo; activation: 'linear' | 'relu' },
+  ): WasmData => {
     const g = convGeometry(xi.shape, fi.shape, out.shape, attrs);
     const [n, , , c, fh, fw, oh, ow] = g;
     const co = fi.shape[3] as number;
-    const rowLen = fh * fw * c;
     const px = ptrOf(xi);
     const pf = ptrOf(fi);
-    const y = output(out);
     if (isDirect(g, co)) {
+      const pb = bias === undefined ? 0 : ptrOf(bias.info);
+      const mode = EPILOGUE[bias?.activation ?? 'none'];
+      const y = output(out);
       byImage('convDirect', n, oh * ow * co * fh * fw * c, (i, count) => [
         px + i * g[1] * g[2] * c * 4,
         pf,
@@ -129,9 +141,30 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
         count,
         ...g.slice(1),
         co,
+        pb,
+        mode,
       ]);
       return y;
     }
+    const y = convByGemm(px, pf, g, co, out);
+    if (bias !== undefined) {
+      const size = sizeOf(out.shape);
+      biasActivate(ctx, y.ptr, y.ptr, size, ptrOf(bias.info), co, bias.activation);
+    }
+    return y;
+  };
+
+  /** y = conv2d(x, f) as GEMMs: over x itself (pointwise) or over im2col chunks. */
+  const convByGemm = (
+    px: number,
+    pf: number,
+    g: Geometry,
+    co: number,
+    out: OutputInfo,
+  ): WasmData => {
+    const [n, , , c, fh, fw, oh, ow] = g;
+    const rowLen = fh * fw * c;
+    const y = output(out);
     // Every GEMM below writes its rows of y (overwrite): no zero-fill.
     if (isPointwise(g)) {
       gemm(n * oh * ow, co, rowLen, px, rowLen, 1, pf, co, 1, y.ptr, co, true);
@@ -145,18 +178,19 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     return y;
   };
 
-  /** The convolution into the output block, then bias and activation in place: one output. */
+  const conv2d = ([x, f]: readonly TensorInfo[], attrs: Conv2DAttrs, out: OutputInfo): WasmData =>
+    convolve(x as TensorInfo, f as TensorInfo, attrs, out);
+
+  /** The convolution, bias and activation: one output, with no pass of their own where direct. */
   const conv2dBiasActivation = (
     [x, f, bias]: readonly TensorInfo[],
     { activation, ...attrs }: Conv2DAttrs & { activation: 'linear' | 'relu' },
     out: OutputInfo,
-  ): WasmData => {
-    const y = conv2d([x as TensorInfo, f as TensorInfo], attrs, out);
-    const n = (bias as TensorInfo).shape[0] as number;
-    const pb = ptrOf(bias as TensorInfo);
-    biasActivate(ctx, y.ptr, y.ptr, sizeOf(out.shape), pb, n, activation);
-    return y;
-  };
+  ): WasmData =>
+    convolve(x as TensorInfo, f as TensorInfo, attrs, out, {
+      info: bias as TensorInfo,
+      activation,
+    });
 
   const conv2dBackpropInput = (
     [dy, f]: readonly TensorInfo[],
