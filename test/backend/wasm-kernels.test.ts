@@ -398,3 +398,29 @@ test('Conv2DBiasActivation: bias and relu in the direct kernel’s stores, as th
     }
   }
 });
+
+test('Sum over leading axes: the reference bits on long columns, across chunks and column blocks', () => {
+  // Magnitudes spread over 10^-3 .. 10^4 (float64 sums rounded once, as the reference does);
+  // widths with and without 16-column blocks and a remainder, row counts across 16 KB chunks.
+  const spread = (n: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) => rand() * 10 ** ((i % 8) - 3));
+  for (const [rows, inner] of [
+    [50_000, 32],
+    [3_001, 33],
+    [4_100, 16],
+    [700, 7],
+    [3, 40],
+    [1, 17],
+    [0, 32],
+    [5, 0],
+  ] as [number, number][]) {
+    const x = { shape: [rows, inner], dtype: 'float32' as DType, values: spread(rows * inner) };
+    check('Sum', [x], { axes: [0] }, { shape: [inner], dtype: 'float32' });
+  }
+  check(
+    'Sum',
+    [{ shape: [8, 26, 26, 32], dtype: 'float32', values: spread(8 * 26 * 26 * 32) }],
+    { axes: [0, 1, 2] },
+    { shape: [32], dtype: 'float32' },
+  );
+});
