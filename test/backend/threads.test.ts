@@ -25,6 +25,7 @@ import {
   reluGrad,
   rmsStep,
 } from '../../src/ops/fused.js';
+import { conv2dBiasActivation } from '../../src/ops/conv.js';
 import { wasmBackend } from '../../src/backend/wasm/register.js';
 import { LaminaRangeError } from '../../src/errors.js';
 
@@ -127,6 +128,7 @@ test(
     const img = lm.randomNormal([24, 28, 28, 8], 0, 1, 10);
     const thin = lm.randomNormal([24, 28, 28, 1], 0, 1, 11);
     const thinFilter = lm.randomNormal([3, 3, 1, 32], 0, 0.3, 12);
+    const thinBias = lm.randomNormal([32], 0, 1, 13);
     const conv = lm.valueAndGrads((xx: lm.Tensor, ff: lm.Tensor) =>
       lm
         .maxPool2d(lm.relu(lm.conv2d(xx, ff, 1, 'valid')), 2, 2, 'valid')
@@ -152,6 +154,8 @@ test(
       rmsStep(x, y, lm.abs(y), 1, 1e-3, 1e-7),
       lm.maxPool2d(img, 2, 2, 'valid'),
       lm.maxPool2d(img, 3, 2, 'same'),
+      // the direct convolution with bias and relu in its stores, border pixels included
+      conv2dBiasActivation(thin, thinFilter, thinBias, 'relu', 1, 'same'),
       ...(() => {
         const { value, grads } = conv([thin, thinFilter]);
         return [value, ...grads];
