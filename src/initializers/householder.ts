@@ -48,7 +48,7 @@ export function householderQR(
  * and below, by columns; v_j is zero above its own row) and the upper-triangular T with
  * H_0 H_1 ... H_{width-1} = I - V T V^T.
  */
-interface Panel {
+export interface Panel {
   readonly start: number;
   readonly width: number;
   /** Rows of V: m - start. */
@@ -59,7 +59,7 @@ interface Panel {
 }
 
 /** Finds the panel's reflectors, applying each to the panel's later columns only. */
-function factorPanel(
+export function factorPanel(
   a: Float64Array,
   m: number,
   start: number,
