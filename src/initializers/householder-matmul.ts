@@ -17,7 +17,7 @@ import { sub } from '../ops/elementwise.js';
 import { matMul } from '../ops/linalg.js';
 import { slice } from '../ops/movement.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { factorPanel, type Panel } from './householder.js';
+import { factorPanelRecursively, type Panel } from './householder.js';
 
 /**
  * From this many multiply-adds of the QR's dominant products (m n^2) on, the Orthogonal
@@ -53,7 +53,7 @@ export function householderQRByMatMul(
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < width; j++) columns[j * rows + i] = values[i * stride + j] as number;
     }
-    const panel = factorPanel(columns, rows, 0, width, rDiag.subarray(k0, k0 + width));
+    const panel = factorPanelRecursively(columns, rows, 0, width, rDiag.subarray(k0, k0 + width));
     const vt = fromValues(Float32Array.from(panel.v), [width, rows], 'float32');
     const tt = fromValues(Float32Array.from(panel.t), [width, width], 'float32');
     panels.push({ panel, vt, tt });
