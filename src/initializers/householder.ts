@@ -48,7 +48,7 @@ export function householderQR(
  * and below, by columns; v_j is zero above its own row) and the upper-triangular T with
  * H_0 H_1 ... H_{width-1} = I - V T V^T.
  */
-interface Panel {
+export interface Panel {
   readonly start: number;
   readonly width: number;
   /** Rows of V: m - start. */
@@ -59,7 +59,7 @@ interface Panel {
 }
 
 /** Finds the panel's reflectors, applying each to the panel's later columns only. */
-function factorPanel(
+export function factorPanel(
   a: Float64Array,
   m: number,
   start: number,
@@ -105,6 +105,58 @@ function factorPanel(
   }
   return { start, width, rows, v, t: triangularFactor(v, rows, width, tau) };
 }
+
+/**
+ * The same panel as `factorPanel`, found recursively: the left half's reflectors are applied to
+ * the right half as block products (the fast loops of `applyPanel`) before the right half is
+ * factored, so that only panels of LEAF columns run the one-reflector-at-a-time updates.
+ */
+export function factorPanelRecursively(
+  a: Float64Array,
+  m: number,
+  start: number,
+  width: number,
+  rDiag: Float64Array,
+): Panel {
+  if (width <= LEAF) return factorPanel(a, m, start, width, rDiag);
+  const half = width >> 1;
+  const left = factorPanelRecursively(a, m, start, half, rDiag);
+  applyPanel(left, a, m, start + half, start + width, true);
+  const right = factorPanelRecursively(a, m, start + half, width - half, rDiag);
+  // V is [left.v, right.v] (right.v's rows start `half` rows lower); T is found anew from V.
+  const rows = m - start;
+  const v = new Float64Array(rows * width);
+  v.set(left.v);
+  for (let j = 0; j < right.width; j++) {
+    const column = right.v.subarray(j * right.rows, (j + 1) * right.rows);
+    v.set(column, (half + j) * rows + half);
+  }
+  // T = [[T1, -T1 (V1^T V2) T2], [0, T2]] (the product of the two halves' I - V T V^T).
+  const cross = new Float64Array(half * right.width);
+  productVtX(left.v, rows, half, v, half * rows, rows, right.width, cross);
+  const t = new Float64Array(width * width);
+  for (let c = 0; c < half; c++) t.set(left.t.subarray(c * half, (c + 1) * half), c * width);
+  for (let c = 0; c < right.width; c++) {
+    const column = (half + c) * width;
+    t.set(right.t.subarray(c * right.width, (c + 1) * right.width), column + half);
+    // (V1^T V2) T2 column c, then -T1 times it.
+    const crossT2 = new Float64Array(half);
+    for (let q = 0; q <= c; q++) {
+      const t2 = right.t[c * right.width + q] as number;
+      for (let p = 0; p < half; p++)
+        crossT2[p] = (crossT2[p] as number) + (cross[q * half + p] as number) * t2;
+    }
+    for (let r = 0; r < half; r++) {
+      let s = 0;
+      for (let p = r; p < half; p++) s += (left.t[p * half + r] as number) * (crossT2[p] as number);
+      t[column + r] = -s;
+    }
+  }
+  return { start, width, rows, v, t };
+}
+
+/** Panels of at most this many columns are factored one reflector at a time. */
+const LEAF = 8;
 
 /**
  * T of the compact WY form (LAPACK's dlarft, forward and by columns): T[j][j] = tau_j and

@@ -3,7 +3,10 @@ import type { DType } from '../tensor/dtype.js';
 import { randomFor } from '../tensor/rng.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { mul } from '../ops/elementwise.js';
+import { reshape, transpose } from '../ops/movement.js';
 import { householderQR } from './householder.js';
+import { householderQRByMatMul, MATMUL_QR_THRESHOLD } from './householder-matmul.js';
 import { checkFinite, checkFloatDType, checkSeed, checkShape, Initializer } from './initializer.js';
 import type { SeedOptions } from './random.js';
 import { LaminaRangeError } from '../errors.js';
@@ -44,23 +47,40 @@ export class Orthogonal extends Initializer {
     const m = Math.max(rows, cols);
     const n = Math.min(rows, cols);
     const rng = randomFor(this.seed);
-    // Drawn row-major, as the [m, n] matrix Keras draws; stored by columns for the QR.
+    // Drawn row-major, as the [m, n] matrix Keras draws.
     const a = new Float64Array(m * n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[j * m + i] = rng.normal();
-    const { q, rDiag } = householderQR(a, m, n);
-    // sign(0) is taken as 1 (Keras's would zero the column; R has a zero diagonal with probability 0).
-    const signs = Array.from(rDiag, (d) => (d < 0 ? -this.gain : this.gain));
-    const out = new Float32Array(rows * cols);
-    for (let j = 0; j < n; j++) {
-      const sign = signs[j] as number;
-      for (let i = 0; i < m; i++) {
-        // Q[i][j]; transposed (to out[j][i]) when there are fewer rows than columns.
-        out[rows >= cols ? i * n + j : j * m + i] = (q[j * m + i] as number) * sign;
-      }
-    }
-    return fromValues(out, shape, 'float32');
+    for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+    const q = signCorrectedQ(a, m, n, this.gain);
+    // Q has orthonormal columns; a wide shape takes its transpose, with orthonormal rows.
+    return reshape(rows >= cols ? q : transpose(q), shape);
   }
   getConfig(): { gain: number; seed: number | null } {
     return { gain: this.gain, seed: this.seed ?? null };
   }
+}
+
+/**
+ * `gain` Q diag(sign(diag(R))) for the QR of the row-major `m x n` matrix `a` (m >= n), as an
+ * `[m, n]` tensor: sign(0) is taken as 1 (Keras's would zero the column; R has a zero diagonal
+ * with probability 0). Large matrices use float32 products on the current backend
+ * (householder-matmul.ts); below MATMUL_QR_THRESHOLD, the float64 QR of householder.ts.
+ */
+function signCorrectedQ(a: Float64Array, m: number, n: number, gain: number): Tensor {
+  const signsOf = (rDiag: Float64Array): number[] =>
+    Array.from(rDiag, (d) => (d < 0 ? -gain : gain));
+  if (m * n * n >= MATMUL_QR_THRESHOLD) {
+    const { q, rDiag } = householderQRByMatMul(a, m, n);
+    return mul(q, fromValues(Float32Array.from(signsOf(rDiag)), [1, n], 'float32'));
+  }
+  const columns = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) columns[j * m + i] = a[i * n + j] as number;
+  const { q, rDiag } = householderQR(columns, m, n);
+  const signs = signsOf(rDiag);
+  const out = new Float32Array(m * n);
+  for (let j = 0; j < n; j++) {
+    const sign = signs[j] as number;
+    for (let i = 0; i < m; i++) out[i * n + j] = (q[j * m + i] as number) * sign;
+  }
+  return fromValues(out, [m, n], 'float32');
 }
