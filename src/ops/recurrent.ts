@@ -6,12 +6,12 @@
  * stays inside: the tape sees one node from the inputs to the outputs and final states, whose
  * rule runs the backward kernel on the record, so no gradient of the saved part is ever formed.
  */
-import { isRecording, recordCustom, runKernel, withTape } from '../engine/engine.js';
+import { isRecording, leadingSlice, recordCustom, runKernel, withTape } from '../engine/engine.js';
 import type { RecurrentActivation, RecurrentAttrs, RecurrentCell } from '../backend/kernels.js';
 import { gateCount, gradLayout, recordLayout, stateCount } from '../backend/recurrent-layout.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { reshape, slice } from './movement.js';
+import { reshape } from './movement.js';
 import { LaminaRangeError } from '../errors.js';
 
 export interface RecurrentSequenceArgs {
@@ -110,7 +110,7 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
       shape: [attrs.saveForBackward ? layout.size : published],
       dtype: 'float32',
     });
-    return [r, reshape(slice(r, [0], [published]), [steps + s, batch, u])] as const;
+    return [r, reshape(leadingSlice(r, 0, published), [steps + s, batch, u])] as const;
   });
   const y = attrs.saveForBackward
     ? recordCustom(differentiable, values, (dy) =>
@@ -118,10 +118,8 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
       )
     : values;
   return {
-    outputs: slice(y, [0, 0, 0], [steps, batch, u]),
-    states: Array.from({ length: s }, (_, i) =>
-      reshape(slice(y, [steps + i, 0, 0], [1, batch, u]), [batch, u]),
-    ),
+    outputs: leadingSlice(y, 0, steps),
+    states: Array.from({ length: s }, (_, i) => reshape(leadingSlice(y, steps + i, 1), [batch, u])),
   };
 }
 
@@ -149,8 +147,16 @@ export function recurrentSequenceBackward(
     attrs,
     { shape: [L.size], dtype: 'float32' },
   );
+  // Each part is a view on the flat gradient where the backend has views (no copy).
   const part = (at: number, shape: number[]): Tensor =>
-    reshape(slice(g, [at], [shape.reduce((a, b) => a * b, 1)]), shape);
+    reshape(
+      leadingSlice(
+        g,
+        at,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    );
   const grads = [
     part(L.projected, [steps, batch, gu]),
     part(L.kernel, [u, gu]),

@@ -1,0 +1,100 @@
+/**
+ * Views: `leadingSlice` shares its input's storage on a backend with `Backend.view` (the js and
+ * wasm backends) and copies through the Slice kernel elsewhere; either way it is recorded as a
+ * slice. The fused recurrent op hands its gradients back as views on the backward kernel's flat
+ * output, so training copies none of them out.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import * as lm from '../../src/index.js';
+import { leadingSlice, registerBackend } from '../../src/engine/engine.js';
+import type { Backend } from '../../src/backend/backend.js';
+import { jsBackend } from '../../src/backend/js/index.js';
+import { wasmBackend } from '../../src/backend/wasm/register.js';
+import type { WasmData } from '../../src/backend/wasm/memory.js';
+import { recurrentSequence } from '../../src/ops/recurrent.js';
+
+afterEach(() => lm.setBackend('js'));
+
+const backends = wasmBackend === null ? ['js'] : ['js', 'wasm'];
+
+/** The JS array behind a tensor on the js or wasm backend. */
+function valuesOf(t: lm.Tensor): Float32Array {
+  const data = t.storage.data as Float32Array | WasmData;
+  return (data instanceof Float32Array ? data : data.js) as Float32Array;
+}
+
+for (const name of backends) {
+  test(`leadingSlice shares storage and differentiates as a slice [${name}]`, () => {
+    lm.setBackend(name);
+    const x = lm.tensor(
+      Array.from({ length: 24 }, (_, i) => i),
+      [4, 3, 2],
+    );
+    const part = leadingSlice(x, 1, 2);
+    assert.deepEqual(part.shape, [2, 3, 2]);
+    assert.deepEqual([...part.dataSync()], [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    const whole = valuesOf(x);
+    const shared = valuesOf(part);
+    assert.equal(shared.buffer, whole.buffer);
+    assert.equal(shared.byteOffset, whole.byteOffset + 6 * 4);
+    // Read by a later kernel (resident in linear memory on wasm): the right values.
+    assert.deepEqual([...part.mul(2).dataSync().slice(0, 3)], [12, 14, 16]);
+    const grad = lm.grad((t: lm.Tensor) => leadingSlice(t, 3, 1).mul(lm.scalar(5)).sum())(x);
+    assert.deepEqual(
+      [...grad.dataSync()],
+      [...new Array<number>(18).fill(0), ...new Array<number>(6).fill(5)],
+    );
+  });
+
+  test(`the fused recurrent op's gradients are views on one flat buffer [${name}]`, () => {
+    lm.setBackend(name);
+    const [steps, batch, u] = [3, 2, 4];
+    const projected = lm.randomNormal([steps, batch, 4 * u], 0, 1, 1);
+    const kernel = lm.randomNormal([u, 4 * u], 0, 0.3, 2);
+    const h0 = lm.randomNormal([batch, u], 0, 1, 3);
+    const c0 = lm.randomNormal([batch, u], 0, 1, 4);
+    const { grads } = lm.valueAndGrads((p: lm.Tensor, k: lm.Tensor, h: lm.Tensor, c: lm.Tensor) => {
+      const { outputs, states } = recurrentSequence({
+        cell: 'lstm',
+        activation: 'tanh',
+        recurrentActivation: 'sigmoid',
+        projected: p,
+        kernel: k,
+        initialStates: [h, c],
+      });
+      return outputs.sum().add((states[1] as lm.Tensor).sum());
+    })([projected, kernel, h0, c0]);
+    const arrays = grads.map(valuesOf);
+    const buffer = (arrays[0] as Float32Array).buffer;
+    for (const a of arrays) assert.equal(a.buffer, buffer);
+    // In the layout's order: d(projected), d(kernel), d(h0), d(c0), back to back.
+    let offset = (arrays[0] as Float32Array).byteOffset;
+    for (const [i, a] of arrays.entries()) {
+      assert.equal(a.byteOffset, offset, `part ${i}`);
+      offset += a.byteLength;
+    }
+  });
+}
+
+test('leadingSlice copies through the Slice kernel on a backend without views', () => {
+  const { view: _view, ...rest } = jsBackend;
+  const copying: Backend = { ...rest, name: 'copying' };
+  registerBackend(copying);
+  lm.setBackend('copying');
+  const x = lm.tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+  const part = leadingSlice(x, 2, 1);
+  assert.deepEqual([...part.dataSync()], [5, 6]);
+  assert.notEqual(valuesOf(part).buffer, valuesOf(x).buffer);
+  const grad = lm.grad((t: lm.Tensor) => leadingSlice(t, 0, 2).sum())(x);
+  assert.deepEqual([...grad.dataSync()], [1, 1, 1, 1, 0, 0]);
+});
+
+test('leadingSlice names the rows it was asked for and the shape it received', () => {
+  const x = lm.zeros([4, 2]);
+  assert.throws(
+    () => leadingSlice(x, 3, 2),
+    /leadingSlice: expected rows \[3, 5\) within the first axis of a tensor of shape \[4,2\]/,
+  );
+  assert.throws(() => leadingSlice(lm.scalar(1), 0, 1), /shape \[\]/);
+});
