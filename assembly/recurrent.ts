@@ -236,14 +236,21 @@ export function gruBeforeStep(
   const gu = 3 * u;
   for (let b = 0; b < batch; b++) {
     const keep = kept(mask, b);
+    // z for the row first (its units independent: overlapped), then the candidates and the new
+    // states, as in lstmStep and gruAfterStep.
+    for (let j = 0; j < u; ) {
+      const one = j + 4 > u;
+      const r0 = b * gu + j;
+      st(g, r0, activate(gate, f32x4.add(ld(x, r0, one), ld(g, r0, one))), one);
+      j += one ? 1 : 4;
+    }
     for (let j = 0; j < u; ) {
       const one = j + 4 > u;
       const s = b * u + j;
       const r0 = b * gu + j;
-      const z = activate(gate, f32x4.add(ld(x, r0, one), ld(g, r0, one)));
+      const z = ld(g, r0, one);
       const hh = activate(act, f32x4.add(ld(x, r0 + 2 * u, one), ld(g, r0 + 2 * u, one)));
       const hPrev = ld(h, s, one);
-      st(g, r0, z, one);
       st(g, r0 + 2 * u, hh, one);
       st(hPrevOut, s, hPrev, one);
       finish(keep, blend(z, hPrev, hh), s, one, h, out, zeroOut, prevNext, drop);

@@ -70,5 +70,12 @@ export interface Backend extends StorageOwner {
   write(values: TypedArray): DataHandle;
   /** The values behind a handle; the caller must not mutate the returned array. */
   read(handle: DataHandle): TypedArray;
+  /**
+   * Optional: a handle on elements [offset, offset + length) of `handle`'s values that shares
+   * its storage (no copy). Tensors are immutable, so the two never diverge. The engine uses it
+   * for contiguous parts of one kernel's output (a recurrent sequence's gradients); a backend
+   * without it has those parts copied out by its Slice kernel.
+   */
+  view?(handle: DataHandle, offset: number, length: number): DataHandle;
   readonly kernels: BackendKernels;
 }

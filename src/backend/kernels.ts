@@ -246,6 +246,17 @@ export interface RecurrentAttrs {
   saveForBackward: boolean;
 }
 
+/** The backward kernel's attributes: the forward pass's, and what its gradient inputs hold. */
+export interface RecurrentGradAttrs extends RecurrentAttrs {
+  /** T: the number of steps (the record's, whether or not the outputs' gradient comes). */
+  steps: number;
+  /**
+   * Whether d(outputs) [T, B, u] comes last; without, the outputs took no gradient (only the
+   * final states did), and the kernel treats it as zeros without anyone forming them.
+   */
+  outputsGradient: boolean;
+}
+
 /**
  * A whole recurrent layer's sequence (after its input projection) as one kernel each way; the
  * layout of the record and of the gradient is `backend/recurrent-layout.ts`.
@@ -259,11 +270,12 @@ export interface RecurrentKernels {
    */
   RecurrentSequence: Spec<'n', RecurrentAttrs>;
   /**
-   * d(outputs and final states) [(T + S) * B * u], the record, the recurrent kernel, then the
-   * recurrent bias, mask and dropout mask as above -> the flat gradient: d(projected), d(recurrent
-   * kernel), d(recurrent bias) (recurrentBias), d(h0), d(c0) (lstm).
+   * d(final states) [S, B, u], the record, the recurrent kernel, then the recurrent bias, mask
+   * and dropout mask as above, then d(outputs) [T, B, u] (outputsGradient) -> the flat gradient:
+   * d(projected), d(recurrent kernel), d(recurrent bias) (recurrentBias), d(h0), d(c0) (lstm).
+   * The two gradient inputs come apart so that neither is padded into the other's shape.
    */
-  RecurrentSequenceGrad: Spec<'n', RecurrentAttrs>;
+  RecurrentSequenceGrad: Spec<'n', RecurrentGradAttrs>;
 }
 
 export interface KernelSpecs

@@ -13,9 +13,9 @@ import type {
   KernelName,
   UnrecordedKernelName,
 } from '../backend/kernels.js';
-import { LaminaError } from '../errors.js';
+import { LaminaError, LaminaRangeError } from '../errors.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
-import type { Shape } from '../tensor/shape.js';
+import { sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor, Variable, type Storage, type TapeNodeRef } from '../tensor/tensor.js';
 import { defaultCompositions, primitiveOps, type Composition } from './compositions/index.js';
 
@@ -253,6 +253,33 @@ function compose<K extends KernelName>(
 export function reshapeView(x: Tensor, shape: Shape): Tensor {
   const output = new Tensor(x.storage, shape, x.dtype);
   record('Reshape', [x], { shape }, output, null);
+  return output;
+}
+
+/**
+ * Rows [start, start + count) of `x` along its first axis: a contiguous range of its values, so
+ * on a backend with views (`Backend.view`) the result shares x's storage instead of copying it;
+ * elsewhere the Slice kernel copies. Recorded as that slice either way (its gradient pads).
+ */
+export function leadingSlice(x: Tensor, start: number, count: number): Tensor {
+  const rows = x.shape[0];
+  if (rows === undefined || !(start >= 0 && count >= 0 && start + count <= rows)) {
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `leadingSlice: expected rows [${start}, ${start + count}) within the first axis of a tensor of shape [${x.shape.join(',')}]`,
+    );
+  }
+  const shape = [count, ...x.shape.slice(1)];
+  const attrs = {
+    begin: x.shape.map((_, i) => (i === 0 ? start : 0)),
+    strides: x.shape.map(() => 1),
+  };
+  const backend = current;
+  if (backend.view === undefined) return runKernel('Slice', [x], attrs, { shape, dtype: x.dtype });
+  const rowSize = sizeOf(shape.slice(1));
+  const data = backend.view(storageOn(x, backend).data, start * rowSize, count * rowSize);
+  const output = new Tensor({ backend, data }, shape, x.dtype);
+  record('Slice', [x], attrs, output, null);
   return output;
 }
 

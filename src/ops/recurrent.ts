@@ -3,15 +3,18 @@
  * `RecurrentSequenceGrad`), for the layers in `layers/recurrent/`; not exported from the package.
  * The layer projects the inputs of every step with one product beforehand; this runs the
  * recurrence. The forward kernel's record (outputs, final states and what backpropagation reads)
- * stays inside: the tape sees one node from the inputs to the outputs and final states, whose
- * rule runs the backward kernel on the record, so no gradient of the saved part is ever formed.
+ * stays inside: the tape sees a node from the inputs to the final states, whose rule runs the
+ * backward kernel on the record, and one to the outputs that hands their gradient to it, so no
+ * gradient of the saved part is ever formed. Outputs, states and gradients are views on the
+ * kernels' flat outputs where the backend has views.
  */
-import { isRecording, recordCustom, runKernel, withTape } from '../engine/engine.js';
+import { isRecording, leadingSlice, recordCustom, runKernel, withTape } from '../engine/engine.js';
 import type { RecurrentActivation, RecurrentAttrs, RecurrentCell } from '../backend/kernels.js';
 import { gateCount, gradLayout, recordLayout, stateCount } from '../backend/recurrent-layout.js';
+import { zeros } from './creation.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { reshape, slice } from './movement.js';
+import { reshape } from './movement.js';
 import { LaminaRangeError } from '../errors.js';
 
 export interface RecurrentSequenceArgs {
@@ -105,52 +108,88 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
   const constants = [...(mask === null ? [] : [mask]), ...(drop === null ? [] : [drop])];
   const layout = recordLayout(cell, steps, batch, u);
   const published = (steps + s) * batch * u;
-  const [record, values] = withTape(null, () => {
+  const [record, outputValues, stateValues] = withTape(null, () => {
     const r = runKernel('RecurrentSequence', [...differentiable, ...constants], attrs, {
       shape: [attrs.saveForBackward ? layout.size : published],
       dtype: 'float32',
     });
-    return [r, reshape(slice(r, [0], [published]), [steps + s, batch, u])] as const;
+    const values = reshape(leadingSlice(r, 0, published), [steps + s, batch, u]);
+    return [r, leadingSlice(values, 0, steps), leadingSlice(values, steps, s)] as const;
   });
-  const y = attrs.saveForBackward
-    ? recordCustom(differentiable, values, (dy) =>
-        recurrentSequenceBackward(dy, record, kernel, attrs, bias, constants),
-      )
-    : values;
+  let outputs = outputValues;
+  let finals = stateValues;
+  if (attrs.saveForBackward) {
+    // Two nodes, so that neither gradient is padded into a [T + S, B, u] whole: the outputs'
+    // node comes later on the tape, so backpropagation reaches it first; it hands its gradient
+    // over and passes zeros to the states' node (reaching it even where the states are unused),
+    // whose rule runs the backward kernel once, with the outputs' gradient or without.
+    let dOutputs: Tensor | null = null;
+    finals = recordCustom(differentiable, stateValues, (dStates) => {
+      const grads = recurrentSequenceBackward(
+        dOutputs,
+        dStates,
+        record,
+        kernel,
+        attrs,
+        bias,
+        constants,
+        steps,
+      );
+      dOutputs = null;
+      return grads;
+    });
+    outputs = recordCustom([...differentiable, finals], outputValues, (dy) => {
+      dOutputs = dy;
+      return [...differentiable.map(() => null), zeros(finals.shape)];
+    });
+  }
   return {
-    outputs: slice(y, [0, 0, 0], [steps, batch, u]),
-    states: Array.from({ length: s }, (_, i) =>
-      reshape(slice(y, [steps + i, 0, 0], [1, batch, u]), [batch, u]),
-    ),
+    outputs,
+    states: Array.from({ length: s }, (_, i) => reshape(leadingSlice(finals, i, 1), [batch, u])),
   };
 }
 
 /**
  * The gradients of the projected inputs, the recurrent kernel, the initial states and the
- * recurrent bias (in the order of the forward kernel's inputs) from those of the outputs and
- * final states, dY [T + S, B, units].
+ * recurrent bias (in the order of the forward kernel's inputs) from those of the outputs
+ * [T, B, units] (null: none reached them) and of the final states, dStates [S, B, units].
  */
 export function recurrentSequenceBackward(
-  dy: Tensor,
+  dOutputs: Tensor | null,
+  dStates: Tensor,
   record: Tensor,
   kernel: Tensor,
   attrs: RecurrentAttrs,
   bias: Tensor | null,
   constants: readonly Tensor[],
+  steps: number,
 ): Tensor[] {
-  const [rows, batch, u] = dy.shape as [number, number, number];
-  const s = stateCount(attrs.cell);
-  const steps = rows - s;
+  const [, batch, u] = dStates.shape as [number, number, number];
   const gu = gateCount(attrs.cell) * u;
   const L = gradLayout(attrs, steps, batch, u);
   const g = runKernel(
     'RecurrentSequenceGrad',
-    [dy, record, kernel, ...(bias === null ? [] : [bias]), ...constants],
-    attrs,
+    [
+      dStates,
+      record,
+      kernel,
+      ...(bias === null ? [] : [bias]),
+      ...constants,
+      ...(dOutputs === null ? [] : [dOutputs]),
+    ],
+    { ...attrs, steps, outputsGradient: dOutputs !== null },
     { shape: [L.size], dtype: 'float32' },
   );
+  // Each part is a view on the flat gradient where the backend has views (no copy).
   const part = (at: number, shape: number[]): Tensor =>
-    reshape(slice(g, [at], [shape.reduce((a, b) => a * b, 1)]), shape);
+    reshape(
+      leadingSlice(
+        g,
+        at,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    );
   const grads = [
     part(L.projected, [steps, batch, gu]),
     part(L.kernel, [u, gu]),

@@ -20,6 +20,7 @@ import {
   sequential,
   setBackend,
   tensor,
+  zeros,
   type Backend,
   type DataHandle,
   type Tensor,
@@ -261,13 +262,22 @@ function sequence(inputs: Tensor[], attrs: RecurrentAttrs): Tensor {
   return runKernel('RecurrentSequence', inputs, attrs, { shape: [size], dtype: 'float32' });
 }
 
-function sequenceGrad(dy: Tensor, record: Tensor, inputs: Tensor[], attrs: RecurrentAttrs): Tensor {
+/** The backward kernel, with the outputs' gradient or (null) without. */
+function sequenceGrad(
+  dOutputs: Tensor | null,
+  dStates: Tensor,
+  record: Tensor,
+  inputs: Tensor[],
+  attrs: RecurrentAttrs,
+): Tensor {
   const fixed = attrs.cell === 'lstm' ? 4 : 3;
-  const rest = inputs.slice(fixed);
-  return runKernel('RecurrentSequenceGrad', [dy, record, inputs[1] as Tensor, ...rest], attrs, {
-    shape: [gradLayout(attrs, T, B, U).size],
-    dtype: 'float32',
-  });
+  const rest = [...inputs.slice(fixed), ...(dOutputs === null ? [] : [dOutputs])];
+  return runKernel(
+    'RecurrentSequenceGrad',
+    [dStates, record, inputs[1] as Tensor, ...rest],
+    { ...attrs, steps: T, outputsGradient: dOutputs !== null },
+    { shape: [gradLayout(attrs, T, B, U).size], dtype: 'float32' },
+  );
 }
 
 for (const c of CASES) {
@@ -285,18 +295,27 @@ for (const c of CASES) {
     // The record, with and without what backpropagation reads.
     close(() => sequence(inputs, attrs), 1e-5, 1e-6);
     close(() => sequence(inputs, { ...attrs, saveForBackward: false }), 1e-5, 1e-6);
-    const rows = T + (c.cell === 'lstm' ? 2 : 1);
-    const dy = randomNormal([rows, B, U], 0, 1, 37);
+    const dOutputs = randomNormal([T, B, U], 0, 1, 37);
+    const dStates = randomNormal([c.cell === 'lstm' ? 2 : 1, B, U], 0, 1, 38);
     // The default backward pass on the reference record, and the reference backward pass on the
-    // default record: the two halves keep one layout.
+    // default record: the two halves keep one layout. With the outputs' gradient and without.
     setBackend('full');
     const record = sequence(inputs, attrs);
     setBackend('js');
-    close(() => sequenceGrad(dy, record, inputs, attrs), 1e-5, 1e-5);
+    for (const d of [dOutputs, null]) {
+      close(() => sequenceGrad(d, dStates, record, inputs, attrs), 1e-5, 1e-5);
+    }
     setBackend('primitives');
     const composedRecord = sequence(inputs, attrs);
     setBackend('js');
-    close(() => sequenceGrad(dy, composedRecord, inputs, attrs), 1e-5, 1e-5);
+    for (const d of [dOutputs, null]) {
+      close(() => sequenceGrad(d, dStates, composedRecord, inputs, attrs), 1e-5, 1e-5);
+    }
+    // Without the outputs' gradient is with zeros for it, bit for bit.
+    assert.deepEqual(
+      sequenceGrad(null, dStates, record, inputs, attrs).dataSync(),
+      sequenceGrad(zeros([T, B, U]), dStates, record, inputs, attrs).dataSync(),
+    );
   });
 }
 

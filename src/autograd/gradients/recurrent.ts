@@ -1,6 +1,6 @@
 import { recordLayout, stateCount } from '../../backend/recurrent-layout.js';
-import { runKernel } from '../../engine/engine.js';
-import { reshape, slice } from '../../ops/movement.js';
+import { leadingSlice, runKernel } from '../../engine/engine.js';
+import { reshape } from '../../ops/movement.js';
 import { recurrentSequenceBackward } from '../../ops/recurrent.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { GradTable } from './types.js';
@@ -14,7 +14,9 @@ export const recurrentGradients: GradTable<'RecurrentSequence'> = {
     const [steps, batch] = projected.shape as [number, number];
     const u = h0.shape[1] as number;
     const s = stateCount(attrs.cell);
-    const dy = reshape(slice(dRecord, [0], [(steps + s) * batch * u]), [steps + s, batch, u]);
+    const plane = batch * u;
+    const dOutputs = reshape(leadingSlice(dRecord, 0, steps * plane), [steps, batch, u]);
+    const dStates = reshape(leadingSlice(dRecord, steps * plane, s * plane), [s, batch, u]);
     const fixed = 2 + s + (attrs.recurrentBias ? 1 : 0);
     const bias = attrs.recurrentBias ? (inputs[2 + s] as Tensor) : null;
     // A record without the saved part (inference) is computed again with it.
@@ -29,7 +31,16 @@ export const recurrentGradients: GradTable<'RecurrentSequence'> = {
             dtype: 'float32',
           },
         );
-    const grads = recurrentSequenceBackward(dy, full, kernel, attrs, bias, inputs.slice(fixed));
+    const grads = recurrentSequenceBackward(
+      dOutputs,
+      dStates,
+      full,
+      kernel,
+      attrs,
+      bias,
+      inputs.slice(fixed),
+      steps,
+    );
     return [...grads, ...inputs.slice(fixed).map(() => null)];
   },
 };

@@ -32,5 +32,6 @@ export const jsBackend: Backend & { readonly kernels: KernelTable } = {
   name: 'js',
   write: (values: TypedArray) => values,
   read: (handle) => handle as TypedArray,
+  view: (handle, offset, length) => (handle as TypedArray).subarray(offset, offset + length),
   kernels,
 };

@@ -8,7 +8,12 @@
  * gradient as one product over all steps.
  */
 import type { KernelImpl, TensorInfo } from '../backend.js';
-import type { RecurrentActivation, RecurrentAttrs, RecurrentKernels } from '../kernels.js';
+import type {
+  RecurrentActivation,
+  RecurrentAttrs,
+  RecurrentGradAttrs,
+  RecurrentKernels,
+} from '../kernels.js';
 import { gradLayout, recordLayout } from '../recurrent-layout.js';
 import { gemm, type MatrixView } from './matmul.js';
 import { floatsOf } from './util.js';
@@ -248,15 +253,16 @@ function forward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32A
   return attrs.saveForBackward ? rec : rec.slice(0, L.prev);
 }
 
-function backward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32Array {
-  const { cell, activation: act, recurrentActivation: gate } = attrs;
-  const [dY, record, kernel] = inputs as [TensorInfo, TensorInfo, TensorInfo];
+function backward(inputs: readonly TensorInfo[], attrs: RecurrentGradAttrs): Float32Array {
+  const { cell, activation: act, recurrentActivation: gate, steps: T } = attrs;
+  const [dStates, record, kernel] = inputs as [TensorInfo, TensorInfo, TensorInfo];
   const [u, gu] = kernel.shape as [number, number];
   const lstm = cell === 'lstm';
-  const [rows, B] = dY.shape as [number, number, number];
-  const T = rows - (lstm ? 2 : 1);
+  const B = dStates.shape[1] as number;
   const { mask, drop } = optionals(attrs, inputs.slice(3));
-  const dys = floatsOf(dY);
+  const dss = floatsOf(dStates);
+  // Without the outputs' gradient, every step's is zero.
+  const dys = attrs.outputsGradient ? floatsOf(inputs[inputs.length - 1] as TensorInfo) : null;
   const rec = floatsOf(record);
   const us = floatsOf(kernel);
   const L = recordLayout(cell, T, B, u);
@@ -264,10 +270,8 @@ function backward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32
   const grad = new Float32Array(G.size);
   const plane = B * u;
   // The gradients reaching the carried states after step t (from the final states first).
-  const dH = Float64Array.from(dys.subarray(T * plane, (T + 1) * plane));
-  const dC = lstm
-    ? Float64Array.from(dys.subarray((T + 1) * plane, (T + 2) * plane))
-    : new Float64Array(0);
+  const dH = Float64Array.from(dss.subarray(0, plane));
+  const dC = lstm ? Float64Array.from(dss.subarray(plane, 2 * plane)) : new Float64Array(0);
   // d(recurrent product) per step; for LSTM and SimpleRNN it is d(projected) itself.
   const dA = cell === 'lstm' || cell === 'simple' ? grad : new Float32Array(T * B * gu);
   const dPrev = new Float32Array(plane);
@@ -280,7 +284,7 @@ function backward(inputs: readonly TensorInfo[], attrs: RecurrentAttrs): Float32
       const keep = mask === null || mask[t * B + b] !== 0;
       for (let j = 0; j < u; j++) {
         const i = b * u + j;
-        const dOut = dys[t * plane + i] as number;
+        const dOut = dys === null ? 0 : (dys[t * plane + i] as number);
         kept[i] = keep ? 1 : 0;
         // A kept step takes the states' gradients; a skipped one passes them on, plus its
         // output's, which repeated h (nothing with zeroOutputForMask: it output zeros).

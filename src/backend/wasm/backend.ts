@@ -182,6 +182,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     name: 'wasm',
     write,
     read,
+    view: (handle, offset, length) => mem.share(handle as WasmData, offset, length),
     kernels,
     nativeKernels: new Set(Object.keys(nativeKernels) as KernelName[]),
     mem,

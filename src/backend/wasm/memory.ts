@@ -227,6 +227,21 @@ export class WasmMemory {
     return js;
   }
 
+  /**
+   * Elements [offset, offset + length) of `data` sharing its storage: its JS array's subarray,
+   * and its resident copy while that is of the current generation (output blocks are never
+   * reused within a generation, so the range stays valid until the next reset).
+   */
+  share(data: WasmData, offset: number, length: number): WasmData {
+    const js = this.read(data);
+    const part = new WasmData(length, data.dtype, js.subarray(offset, offset + length));
+    if (data.gen === this.generation) {
+      part.ptr = data.ptr + offset * elementBytes(data.dtype);
+      part.gen = data.gen;
+    }
+    return part;
+  }
+
   /** The values of `data` (the caller must not mutate them). */
   read(data: WasmData): TypedArray {
     return data.js ?? this.copyOut(data);

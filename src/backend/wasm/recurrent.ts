@@ -194,14 +194,15 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     attrs: KernelAttrs<'RecurrentSequenceGrad'>,
     out: OutputInfo,
   ): WasmData => {
-    const { cell } = attrs;
-    const [dY, record, kernel] = inputs as [TensorInfo, TensorInfo, TensorInfo];
-    const [rows, batch] = dY.shape as [number, number, number];
+    const { cell, steps } = attrs;
+    const [dStates, record, kernel] = inputs as [TensorInfo, TensorInfo, TensorInfo];
+    const batch = dStates.shape[1] as number;
     const [u, gu] = kernel.shape as [number, number];
     const lstm = cell === 'lstm';
     const gruBefore = cell === 'gru';
-    const steps = rows - (lstm ? 2 : 1);
-    const pdy = ptrOf(dY);
+    const pds = ptrOf(dStates);
+    const dOutputs = attrs.outputsGradient ? (inputs[inputs.length - 1] as TensorInfo) : null;
+    const pdy = dOutputs === null ? 0 : ptrOf(dOutputs);
     const rec = ptrOf(record);
     const pu = ptrOf(kernel);
     const { mask, drop } = optionals(ptrOf, attrs, inputs.slice(3));
@@ -224,21 +225,16 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       gruBefore ? k.packedFloats(u, u) * 4 : 0,
       k.rnnScratchBytes(batch),
       DESCRIPTOR_BYTES,
+      // Without the outputs' gradient the steps read zeros (filled here, in linear memory).
+      dOutputs === null ? steps * bytes : 0,
     ]);
-    const [dH, dC, dPrev, dn, ownDABase, packed, packedH, scratch, desc] = s.blocks as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [dH, dC, dPrev, dn, ownDABase, packed, packedH, scratch, desc, zeroOutputs] =
+      s.blocks as [number, number, number, number, number, number, number, number, number, number];
     const dA = ownDA ? ownDABase : dx;
-    k.copy(dH, pdy + steps * bytes, bytes);
-    if (lstm) k.copy(dC, pdy + (steps + 1) * bytes, bytes);
+    if (dOutputs === null) k.zero(zeroOutputs, steps * bytes);
+    const dOut = dOutputs === null ? zeroOutputs : pdy;
+    k.copy(dH, pds, bytes);
+    if (lstm) k.copy(dC, pds + bytes, bytes);
     // The recurrent kernel's transpose: element (p, j) of U^T is U[j][p].
     if (gruBefore) {
       k.packPanels(pu, 1, gu, 2 * u, u, packed);
@@ -265,7 +261,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       [D.prev, r(L.prev)],
       [D.h, dH],
       [D.c, lstm ? dC : 0],
-      [D.dy, pdy],
+      [D.dy, dOut],
       [D.dx, dx],
       [D.dA, dA],
       [D.dPrev, dPrev],

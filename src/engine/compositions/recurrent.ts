@@ -8,9 +8,10 @@
 import type {
   RecurrentActivation,
   RecurrentAttrs,
+  RecurrentGradAttrs,
   RecurrentKernels,
 } from '../../backend/kernels.js';
-import { recordLayout, stateCount } from '../../backend/recurrent-layout.js';
+import { recordLayout } from '../../backend/recurrent-layout.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { PrimitiveOps } from './primitives.js';
 import type { CompositionTable } from './types.js';
@@ -150,30 +151,30 @@ function forward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentAtt
   return flatConcat(p, [...published, ...prevs, ...gates, ...extra1, ...extra2]);
 }
 
-function backward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentAttrs): Tensor {
-  const { cell, activation: act, recurrentActivation: gate } = attrs;
-  const [dY, record, kernel] = inputs as [Tensor, Tensor, Tensor];
+function backward(p: PrimitiveOps, inputs: readonly Tensor[], attrs: RecurrentGradAttrs): Tensor {
+  const { cell, activation: act, recurrentActivation: gate, steps } = attrs;
+  const [dStates, record, kernel] = inputs as [Tensor, Tensor, Tensor];
   const [u, gu] = kernel.shape as [number, number];
   const lstm = cell === 'lstm';
-  const s = stateCount(cell);
-  const [rows, batch] = dY.shape as [number, number, number];
-  const steps = rows - s;
+  const batch = dStates.shape[1] as number;
   const { bias, mask, drop } = optionals(attrs, inputs.slice(3));
+  const dOutputs = attrs.outputsGradient ? (inputs[inputs.length - 1] as Tensor) : null;
   const L = recordLayout(cell, steps, batch, u);
   const plane = batch * u;
   const section = (at: number, shape: number[]): Tensor =>
     p.reshape(p.slice(record, [at], [shape.reduce((a, b) => a * b, 1)]), shape);
-  const dYAt = (t: number): Tensor => p.reshape(p.slice(dY, [t, 0, 0], [1, batch, u]), [batch, u]);
+  const rowOf = (d: Tensor, t: number): Tensor =>
+    p.reshape(p.slice(d, [t, 0, 0], [1, batch, u]), [batch, u]);
   // The gradients reaching the carried states after step t (from the final states first).
-  let dH = dYAt(steps);
-  let dC = lstm ? dYAt(steps + 1) : null;
+  let dH = rowOf(dStates, 0);
+  let dC = lstm ? rowOf(dStates, 1) : null;
   const zrKernel = cell === 'gru' ? block(p, kernel, 0, u, 2) : kernel;
   const candidateKernel = cell === 'gru' ? block(p, kernel, 2, u) : kernel;
   const dProjected: Tensor[] = [];
   // d(recurrent product) per step; for LSTM and SimpleRNN it is d(projected) itself.
   const dProduct: Tensor[] = [];
   for (let t = steps - 1; t >= 0; t--) {
-    const dOut = dYAt(t);
+    const dOut = dOutputs === null ? p.zeros([batch, u]) : rowOf(dOutputs, t);
     const keep = keptRows(p, mask, t, batch);
     let dn = p.binary('Add', dOut, dH);
     let dcIn = dC;
