@@ -25,7 +25,7 @@ import {
   reluGrad,
   rmsStep,
 } from '../../src/ops/fused.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { LaminaRangeError } from '../../src/errors.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;
