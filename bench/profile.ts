@@ -5,7 +5,7 @@
  * marking kernels that ran the reference fallback.
  */
 import type * as lm from '../src/index.js';
-import { wasmBackend } from '../src/backend/wasm/register.js';
+import { wasmBackend } from '../src/backend/wasm/instance.js';
 import { setThreads } from '../src/backend/wasm/index.js';
 import { table } from './util.js';
 import { laminaInferStep, laminaStep, SPECS, warmUp } from './workloads.js';

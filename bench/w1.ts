@@ -3,7 +3,7 @@
  * reference js backend; median step, samples/s) and resident memory, either in one synchronous
  * loop or with a macrotask turn after each step (as `npm run bench` does).
  */
-import { wasmBackend } from '../src/backend/wasm/register.js';
+import { wasmBackend } from '../src/backend/wasm/instance.js';
 import { setBackend } from '../src/index.js';
 import { laminaStep, median, SPECS } from './workloads.js';
 

@@ -8,7 +8,7 @@
  * Lamina's own resident memory.
  */
 import * as lm from '../src/index.js';
-import { wasmBackend } from '../src/backend/wasm/register.js';
+import { wasmBackend } from '../src/backend/wasm/instance.js';
 import { setThreads } from '../src/backend/wasm/index.js';
 
 export interface Result {

@@ -5,7 +5,7 @@
  */
 import './ops/chain.js';
 import { registerBackend, setBackend } from './engine/engine.js';
-import { wasmBackend } from './backend/wasm/register.js';
+import { wasmBackend } from './backend/wasm/instance.js';
 // The WebAssembly SIMD backend is the default where SIMD is supported ('js' everywhere else).
 if (wasmBackend !== null) {
   registerBackend(wasmBackend);

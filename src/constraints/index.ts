@@ -142,7 +142,7 @@ export function deserializeConstraint(
 }
 
 /** Factories taking options objects, as TensorFlow.js's `tf.constraints`. */
-export const constraints = {
+export const constraintFactories = {
   maxNorm: withCheckedOptions(
     optionKeys<MaxNormOptions>({ maxValue: true, axis: true }),
     'constraints.maxNorm',
@@ -159,4 +159,17 @@ export const constraints = {
     'constraints.minMaxNorm',
     (options: MinMaxNormOptions) => new MinMaxNorm(options),
   ),
+} as const;
+
+/**
+ * Keras's `constraints` module: the factories and every constraint class
+ * (`new constraints.MaxNorm({ maxValue: 2 })`, as `keras.constraints.MaxNorm`).
+ */
+export const constraints = {
+  ...constraintFactories,
+  Constraint,
+  MaxNorm,
+  MinMaxNorm,
+  NonNeg,
+  UnitNorm,
 } as const;

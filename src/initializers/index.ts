@@ -249,7 +249,7 @@ const seeded = <I>(name: string, make: (o: SeedOptions) => I): ((o?: SeedOptions
   withCheckedOptions(SEED_KEYS, `initializers.${name}`, make);
 
 /** Factories taking options objects, as TensorFlow.js's `tf.initializers`. */
-export const initializers = {
+export const initializerFactories = {
   zeros: (): Zeros => new Zeros(),
   ones: (): Ones => new Ones(),
   constant: withCheckedOptions(
@@ -293,4 +293,28 @@ export const initializers = {
     'initializers.orthogonal',
     (options: OrthogonalOptions) => new Orthogonal(options),
   ),
+} as const;
+
+/**
+ * Keras's `initializers` module: the factories and every initializer class
+ * (`new initializers.GlorotUniform({ seed: 1 })`, as `keras.initializers.GlorotUniform`).
+ */
+export const initializers = {
+  ...initializerFactories,
+  Initializer,
+  Zeros,
+  Ones,
+  Constant,
+  Identity,
+  RandomNormal,
+  RandomUniform,
+  TruncatedNormal,
+  VarianceScaling,
+  GlorotUniform,
+  GlorotNormal,
+  HeNormal,
+  HeUniform,
+  LecunNormal,
+  LecunUniform,
+  Orthogonal,
 } as const;

@@ -88,7 +88,15 @@ export class Embedding extends Layer {
     const where = `Embedding '${this.name}'`;
     this.inputDim = checkPositiveInt(args.inputDim, 'inputDim', where);
     this.outputDim = checkPositiveInt(args.outputDim, 'outputDim', where);
-    this.embeddingsParams = WeightParams.of(args, 'embeddings', 'uniform', where);
+    this.embeddingsParams = new WeightParams(
+      {
+        initializer: args.embeddingsInitializer,
+        regularizer: args.embeddingsRegularizer,
+        constraint: args.embeddingsConstraint,
+      },
+      'uniform',
+      where,
+    );
     this.maskZero = checkBoolean(args.maskZero, 'maskZero', where, false);
   }
 
@@ -97,8 +105,7 @@ export class Embedding extends Layer {
   }
 
   override build(): void {
-    const where = `Embedding '${this.name}'`;
-    this.embeddingsParams.create(this, 'embeddings', [this.inputDim, this.outputDim], where);
+    this.embeddingsParams.create(this, 'embeddings', [this.inputDim, this.outputDim]);
   }
 
   call(inputs: LayerTensors): Tensor {

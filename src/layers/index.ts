@@ -44,11 +44,46 @@ import {
   type ReshapeArgs,
 } from './core/reshaping.js';
 import { InputLayer, input, type InputArgs } from './input.js';
-import { convLayers } from './conv/index.js';
-import { mergeLayers } from './merge/index.js';
-import { poolingLayers } from './pooling/index.js';
-import { normalizationLayers } from './normalization/index.js';
-import { recurrentLayers } from './recurrent/index.js';
+import { Layer } from './base/layer.js';
+import {
+  convLayers,
+  Conv1D,
+  Conv2D,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  UpSampling2D,
+  ZeroPadding2D,
+} from './conv/index.js';
+import {
+  mergeLayers,
+  Add,
+  Average,
+  Concatenate,
+  Dot,
+  Maximum,
+  Minimum,
+  Multiply,
+  Subtract,
+} from './merge/index.js';
+import {
+  poolingLayers,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+} from './pooling/index.js';
+import {
+  normalizationLayers,
+  BatchNormalization,
+  Embedding,
+  LayerNormalization,
+} from './normalization/index.js';
+import { recurrentLayers, Bidirectional, GRU, LSTM, RNN, SimpleRNN } from './recurrent/index.js';
 import { TimeDistributed, type TimeDistributedArgs } from './wrappers/time-distributed.js';
 
 export * from './conv/index.js';
@@ -124,8 +159,8 @@ export type {
   PReLUArgs,
 };
 
-/** Factories in TensorFlow.js style: `layers.dense({ units: 10, activation: 'relu' })`. */
-export const layers = {
+/** Factories in TensorFlow.js style: `layerFactories.dense({ units: 10, activation: 'relu' })`. */
+export const layerFactories = {
   /**
    * The input of a Sequential model, as its first layer (`input()` makes one for the functional API).
    * @example
@@ -309,4 +344,70 @@ export const layers = {
   ...normalizationLayers,
   ...mergeLayers,
   ...recurrentLayers,
+};
+
+/**
+ * Keras's `layers` module: every layer class (`new layers.Dense({ units: 10 })`, as
+ * `keras.layers.Dense`) next to the TensorFlow.js-style factories (`layers.dense(...)`).
+ * @example
+ * ```ts
+ * const layer = new layers.Dense({ units: 2 });
+ * layer.apply(ones([1, 3])); // shape [1, 2]
+ * ```
+ */
+export const layers = {
+  ...layerFactories,
+  Layer,
+  InputLayer,
+  Dense,
+  Activation,
+  ActivityRegularization,
+  ReLU,
+  LeakyReLU,
+  ELU,
+  ThresholdedReLU,
+  Softmax,
+  PReLU,
+  Dropout,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  GaussianNoise,
+  GaussianDropout,
+  AlphaDropout,
+  Flatten,
+  Reshape,
+  Permute,
+  RepeatVector,
+  TimeDistributed,
+  Conv1D,
+  Conv2D,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  Conv2DTranspose,
+  ZeroPadding2D,
+  UpSampling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  Dot,
+  BatchNormalization,
+  LayerNormalization,
+  Embedding,
+  RNN,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
 };

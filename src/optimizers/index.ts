@@ -193,7 +193,7 @@ export function getOptimizer(identifier: OptimizerIdentifier, where = 'getOptimi
   );
 }
 
-/** Keras-style factories: `optimizers.adam({ learningRate: 1e-3 })`. */
+/** Keras-style factories, `optimizers.adam({ learningRate: 1e-3 })`, and the classes, `new optimizers.Adam()`. */
 export const optimizers = {
   sgd: (options?: SGDOptions): SGD => new SGD(options),
   adam: (options?: AdamOptions): Adam => new Adam(options),
@@ -206,6 +206,15 @@ export const optimizers = {
   get: getOptimizer,
   serialize: serializeOptimizer,
   deserialize: deserializeOptimizer,
+  Optimizer,
+  SGD,
+  Adam,
+  AdamW,
+  Adamax,
+  Nadam,
+  RMSprop,
+  Adagrad,
+  Adadelta,
 };
 
 type LR = number | LearningRateSchedule;

@@ -181,7 +181,8 @@ export function orthogonalRegularizer(
 }
 
 /**
- * Keras's `regularizers` module: `regularizers.l2(0.01)`, `regularizers.get('l1')`.
+ * Keras's `regularizers` module: `regularizers.l2(0.01)`, `regularizers.get('l1')`, and the classes
+ * (`new regularizers.L1L2(0.01, 0.01)`).
  * @example
  * ```ts
  * layers.dense({ units: 4, kernelRegularizer: regularizers.l2(0.01) });
@@ -196,4 +197,9 @@ export const regularizers = {
   get: getRegularizer,
   serialize: serializeRegularizer,
   deserialize: deserializeRegularizer,
+  Regularizer,
+  L1,
+  L2,
+  L1L2,
+  OrthogonalRegularizer,
 };

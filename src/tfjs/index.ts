@@ -16,7 +16,6 @@ export {
   EarlyStopping,
   History,
   RNN,
-  callbacks,
   abs,
   add,
   argMax,
@@ -170,6 +169,8 @@ export {
   customGrad,
 } from './ops.js';
 export { layers, tfjsInput as input } from './layers.js';
+// TensorFlow.js's `callbacks` holds factories only (Lamina's adds the classes, as Keras's).
+export { callbackFactories as callbacks } from '../training/index.js';
 export {
   sequential,
   model,

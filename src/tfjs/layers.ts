@@ -7,7 +7,7 @@
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
 import {
   input,
-  layers as laminaLayers,
+  layerFactories as laminaLayers,
   Layer as LaminaLayer,
   type LayerWeight,
 } from '../layers/index.js';

@@ -4,12 +4,12 @@
  * Keras's), `serialization`, `models` and `util`.
  */
 import {
-  constraints as laminaConstraints,
+  constraintFactories as laminaConstraints,
   Constraint,
   registerConstraint,
 } from '../constraints/index.js';
 import {
-  initializers as laminaInitializers,
+  initializerFactories as laminaInitializers,
   Initializer,
   registerInitializer,
 } from '../initializers/index.js';

@@ -1,3 +1,6 @@
+import { Callback, CallbackList } from './callbacks/callback.js';
+import { History } from './callbacks/history.js';
+import { ProgressBar } from './callbacks/progress.js';
 import { ModelCheckpoint, type ModelCheckpointArgs } from './callbacks/checkpoint.js';
 import { CSVLogger, type CSVLoggerArgs } from './callbacks/csv-logger.js';
 import {
@@ -42,8 +45,8 @@ export type { Logs } from './logs.js';
 export type { ClassWeight } from './sample-weights.js';
 export { jsonNumber, numberFromJson, type StatefulCallback } from './resume.js';
 
-/** Factories in TensorFlow.js style: `callbacks.earlyStopping({ patience: 3 })`. */
-export const callbacks = {
+/** Factories in TensorFlow.js style: `callbackFactories.earlyStopping({ patience: 3 })`. */
+export const callbackFactories = {
   earlyStopping: (args: EarlyStoppingArgs = {}) => new EarlyStopping(args),
   reduceLROnPlateau: (args: ReduceLROnPlateauArgs = {}) => new ReduceLROnPlateau(args),
   learningRateScheduler: (schedule: (epoch: number, lr: number) => number, verbose = 0) =>
@@ -52,4 +55,22 @@ export const callbacks = {
   csvLogger: (filename: string, args: CSVLoggerArgs = {}) => new CSVLogger(filename, args),
   modelCheckpoint: (filepath: string, args: ModelCheckpointArgs = {}) =>
     new ModelCheckpoint(filepath, args),
+};
+
+/**
+ * Keras's `callbacks` module: the factories and every callback class
+ * (`new callbacks.EarlyStopping({ patience: 3 })`, as `keras.callbacks.EarlyStopping`).
+ */
+export const callbacks = {
+  ...callbackFactories,
+  Callback,
+  CallbackList,
+  History,
+  ProgressBar,
+  EarlyStopping,
+  ReduceLROnPlateau,
+  LearningRateScheduler,
+  TerminateOnNaN,
+  CSVLogger,
+  ModelCheckpoint,
 };

@@ -51,7 +51,7 @@ import {
 } from '../../src/ops/fused.js';
 import { conv2dBiasActivation } from '../../src/ops/conv.js';
 import { LaminaError } from '../../src/errors.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { assertClose } from '../helpers.js';
 
 type AnyKernel = (inputs: readonly TensorInfo[], attrs: unknown, out: unknown) => DataHandle;

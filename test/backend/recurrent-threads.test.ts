@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import * as lm from '../../src/index.js';
 import { setThreads, threadsReady } from '../../src/backend/wasm/index.js';
 import { threadStats } from '../../src/backend/wasm/threads.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { recurrentSequence } from '../../src/ops/recurrent.js';
 import type { RecurrentCell } from '../../src/backend/kernels.js';
 

@@ -26,7 +26,7 @@ import {
   rmsStep,
 } from '../../src/ops/fused.js';
 import { conv2dBiasActivation } from '../../src/ops/conv.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { LaminaRangeError } from '../../src/errors.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;

@@ -9,7 +9,7 @@ import * as lm from '../../src/index.js';
 import { leadingSlice, registerBackend } from '../../src/engine/engine.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import type { WasmData } from '../../src/backend/wasm/memory.js';
 
 afterEach(() => lm.setBackend('js'));

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jsBackend } from '../../src/backend/js/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import type { Conv2DAttrs } from '../../src/backend/kernels.js';
 import type { OutputInfo, TensorInfo } from '../../src/index.js';
 

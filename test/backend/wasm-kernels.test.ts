@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jsBackend } from '../../src/backend/js/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import type { OutputInfo, TensorInfo } from '../../src/index.js';
 import type { DType, TypedArray } from '../../src/tensor/dtype.js';
 import { sizeOf } from '../../src/tensor/shape.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as lm from '../../src/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 
 test('a synchronous training loop keeps linear memory bounded and survives cache resets', () => {
   if (wasmBackend === null) return;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as lm from '../../src/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 
 /** Asserts `fn` throws or rejects with a LaminaError of `code` whose message matches. */
 async function misuse(fn: () => unknown, code: lm.LaminaErrorCode, message: RegExp): Promise<void> {

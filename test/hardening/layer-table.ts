@@ -79,7 +79,10 @@ export function factories(face: 'lamina' | 'tfjs'): [string, Factory][] {
     string,
     unknown
   >;
-  return Object.entries(source)
-    .filter(([name, f]) => typeof f === 'function' && name !== 'Layer')
-    .map(([name, f]) => [name, f as Factory]);
+  return (
+    Object.entries(source)
+      // Capitalised names are the classes (`layers.Dense`, and tf.layers.Layer), not factories.
+      .filter(([name, f]) => typeof f === 'function' && /^[a-z]/.test(name))
+      .map(([name, f]) => [name, f as Factory])
+  );
 }

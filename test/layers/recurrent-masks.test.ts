@@ -25,7 +25,7 @@ import { recurrentSequence } from '../../src/ops/recurrent.js';
 import type { RecurrentCell } from '../../src/backend/kernels.js';
 import { getBackend } from '../../src/engine/engine.js';
 import { jsBackend } from '../../src/backend/js/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { checkGrad } from '../gradcheck.js';
 import { forEachBackend } from '../helpers.js';
 

@@ -36,7 +36,7 @@ import {
   weightGradPenalty,
 } from '../../src/ops/fused.js';
 import { getBackend, l1l2, type Variable } from '../../src/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { jsBackend } from '../../src/backend/js/index.js';
 
 type AnyKernel = (...args: unknown[]) => unknown;

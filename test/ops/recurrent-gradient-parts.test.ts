@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import * as lm from '../../src/index.js';
-import { wasmBackend } from '../../src/backend/wasm/register.js';
+import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import type { WasmData } from '../../src/backend/wasm/memory.js';
 import type { RecurrentCell } from '../../src/backend/kernels.js';
 import { recurrentSequence } from '../../src/ops/recurrent.js';

@@ -5,7 +5,7 @@
  * in browsers only on cross-origin isolated pages, where `await threadsReady()` lets the workers
  * start (a browser starts a Web Worker only once the page returns to its event loop).
  */
-import { wasmBackend } from './register.js';
+import { wasmBackend } from './instance.js';
 import { MAX_THREADS, type ThreadHost } from './threads.js';
 import { LaminaError, LaminaRangeError } from '../../errors.js';
 

@@ -4,13 +4,21 @@
  * build, and the config reports what is on the weight once it exists, so a regularizer attached
  * or removed after building (as Keras 3 allows) is what gets saved.
  */
-import { getConstraint, type ConstraintIdentifier } from '../../constraints/index.js';
+import {
+  getConstraint,
+  type Constraint,
+  type ConstraintIdentifier,
+} from '../../constraints/index.js';
 import {
   getInitializer,
   type Initializer,
   type InitializerIdentifier,
 } from '../../initializers/index.js';
-import { getRegularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
+import {
+  getRegularizer,
+  type Regularizer,
+  type RegularizerIdentifier,
+} from '../../regularizers/index.js';
 import type { JsonObject } from '../../serialization/keras-object.js';
 import { constraintConfig, initializerConfig, regularizerConfig } from './config.js';
 import type { Layer, WeightInitializer } from './layer.js';
@@ -23,35 +31,22 @@ export interface WeightParamArgs {
   constraint?: ConstraintIdentifier | null;
 }
 
+/**
+ * Each call site spells its layer's options out (`{ initializer: args.kernelInitializer,
+ * regularizer: args.kernelRegularizer, constraint: args.kernelConstraint }`), so that a search for
+ * `kernelRegularizer` finds who consumes it and a misspelt option cannot compile.
+ */
 export class WeightParams {
   readonly initializer: Initializer;
   weight: LayerWeight | null = null;
-  private readonly regularizerId: RegularizerIdentifier;
-  private readonly constraintId: ConstraintIdentifier | null;
+  private readonly regularizer: Regularizer | null;
+  private readonly constraint: Constraint | null;
 
+  /** Resolves the identifiers now, so that a bad one fails at construction, naming `where`. */
   constructor(args: WeightParamArgs, defaultInitializer: string, where: string) {
     this.initializer = getInitializer(args.initializer ?? defaultInitializer, where);
-    getRegularizer(args.regularizer, where);
-    getConstraint(args.constraint ?? null, where);
-    this.regularizerId = args.regularizer;
-    this.constraintId = args.constraint ?? null;
-  }
-
-  /**
-   * The settings a layer's options give under one prefix: `kernelInitializer`,
-   * `kernelRegularizer` and `kernelConstraint` for 'kernel'.
-   */
-  static of(args: object, prefix: string, defaultInitializer: string, where: string): WeightParams {
-    const a = args as Readonly<Record<string, unknown>>;
-    return new WeightParams(
-      {
-        initializer: a[`${prefix}Initializer`] as InitializerIdentifier | undefined,
-        regularizer: a[`${prefix}Regularizer`] as RegularizerIdentifier,
-        constraint: a[`${prefix}Constraint`] as ConstraintIdentifier | null | undefined,
-      },
-      defaultInitializer,
-      where,
-    );
+    this.regularizer = getRegularizer(args.regularizer, where);
+    this.constraint = getConstraint(args.constraint ?? null, where);
   }
 
   /** Creates the weight on `layer` (with `initializer` instead of the configured one if given). */
@@ -59,15 +54,14 @@ export class WeightParams {
     layer: Layer,
     name: string,
     shape: readonly number[],
-    where: string,
     initializer: WeightInitializer = this.initializer,
   ): LayerWeight {
     this.weight = layer.addWeight({
       name,
       shape,
       initializer,
-      regularizer: getRegularizer(this.regularizerId, where),
-      constraint: getConstraint(this.constraintId, where),
+      regularizer: this.regularizer,
+      constraint: this.constraint,
     });
     return this.weight;
   }
@@ -77,10 +71,10 @@ export class WeightParams {
     return {
       [`${prefix}_initializer`]: initializerConfig(this.initializer),
       [`${prefix}_regularizer`]: regularizerConfig(
-        this.weight !== null ? this.weight.regularizer : getRegularizer(this.regularizerId),
+        this.weight !== null ? this.weight.regularizer : this.regularizer,
       ),
       [`${prefix}_constraint`]: constraintConfig(
-        this.weight !== null ? this.weight.constraint : getConstraint(this.constraintId),
+        this.weight !== null ? this.weight.constraint : this.constraint,
       ),
     };
   }

@@ -172,8 +172,24 @@ export abstract class BaseConv extends Layer {
     checkStridesDilation([...this.strides], [...this.dilationRate], where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
-    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
+    this.kernelParams = new WeightParams(
+      {
+        initializer: args.kernelInitializer,
+        regularizer: args.kernelRegularizer,
+        constraint: args.kernelConstraint,
+      },
+      'glorotUniform',
+      where,
+    );
+    this.biasParams = new WeightParams(
+      {
+        initializer: args.biasInitializer,
+        regularizer: args.biasRegularizer,
+        constraint: args.biasConstraint,
+      },
+      'zeros',
+      where,
+    );
   }
 
   get kernel(): LayerWeight | null {
@@ -191,8 +207,8 @@ export abstract class BaseConv extends Layer {
       this.rank + 2,
       where,
     );
-    this.kernelParams.create(this, 'kernel', [...this.kernelSize, channels, this.filters], where);
-    if (this.useBias) this.biasParams.create(this, 'bias', [this.filters], where);
+    this.kernelParams.create(this, 'kernel', [...this.kernelSize, channels, this.filters]);
+    if (this.useBias) this.biasParams.create(this, 'bias', [this.filters]);
   }
 
   call(inputs: LayerTensors): Tensor {

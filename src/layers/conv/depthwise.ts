@@ -115,8 +115,24 @@ abstract class BaseDepthwise extends Layer {
     checkStridesDilation([...this.strides], [...this.dilationRate], where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.depthwiseParams = WeightParams.of(args, 'depthwise', 'glorotUniform', where);
-    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
+    this.depthwiseParams = new WeightParams(
+      {
+        initializer: args.depthwiseInitializer,
+        regularizer: args.depthwiseRegularizer,
+        constraint: args.depthwiseConstraint,
+      },
+      'glorotUniform',
+      where,
+    );
+    this.biasParams = new WeightParams(
+      {
+        initializer: args.biasInitializer,
+        regularizer: args.biasRegularizer,
+        constraint: args.biasConstraint,
+      },
+      'zeros',
+      where,
+    );
   }
 
   get bias(): LayerWeight | null {
@@ -214,13 +230,8 @@ export class DepthwiseConv2D extends BaseDepthwise {
       4,
       where,
     );
-    this.depthwiseParams.create(
-      this,
-      'kernel',
-      [...this.kernelSize, c, this.depthMultiplier],
-      where,
-    );
-    if (this.useBias) this.biasParams.create(this, 'bias', [c * this.depthMultiplier], where);
+    this.depthwiseParams.create(this, 'kernel', [...this.kernelSize, c, this.depthMultiplier]);
+    if (this.useBias) this.biasParams.create(this, 'bias', [c * this.depthMultiplier]);
   }
 
   protected withActivation(inputs: LayerTensors, activation: Activation): Tensor {
@@ -262,7 +273,15 @@ export class SeparableConv2D extends BaseDepthwise {
     super(args);
     const where = layerWhere(this);
     this.filters = checkPositiveInt(args.filters, 'filters', where);
-    this.pointwiseParams = WeightParams.of(args, 'pointwise', 'glorotUniform', where);
+    this.pointwiseParams = new WeightParams(
+      {
+        initializer: args.pointwiseInitializer,
+        regularizer: args.pointwiseRegularizer,
+        constraint: args.pointwiseConstraint,
+      },
+      'glorotUniform',
+      where,
+    );
   }
 
   get depthwiseKernel(): LayerWeight | null {
@@ -281,9 +300,9 @@ export class SeparableConv2D extends BaseDepthwise {
       where,
     );
     const dm = this.depthMultiplier;
-    this.depthwiseParams.create(this, 'depthwise_kernel', [...this.kernelSize, c, dm], where);
-    this.pointwiseParams.create(this, 'pointwise_kernel', [1, 1, c * dm, this.filters], where);
-    if (this.useBias) this.biasParams.create(this, 'bias', [this.filters], where);
+    this.depthwiseParams.create(this, 'depthwise_kernel', [...this.kernelSize, c, dm]);
+    this.pointwiseParams.create(this, 'pointwise_kernel', [1, 1, c * dm, this.filters]);
+    if (this.useBias) this.biasParams.create(this, 'bias', [this.filters]);
   }
 
   protected withActivation(inputs: LayerTensors, activation: Activation): Tensor {

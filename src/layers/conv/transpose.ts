@@ -99,8 +99,24 @@ export class Conv2DTranspose extends Layer {
     });
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
-    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
+    this.kernelParams = new WeightParams(
+      {
+        initializer: args.kernelInitializer,
+        regularizer: args.kernelRegularizer,
+        constraint: args.kernelConstraint,
+      },
+      'glorotUniform',
+      where,
+    );
+    this.biasParams = new WeightParams(
+      {
+        initializer: args.biasInitializer,
+        regularizer: args.biasRegularizer,
+        constraint: args.biasConstraint,
+      },
+      'zeros',
+      where,
+    );
   }
 
   get kernel(): LayerWeight | null {
@@ -118,8 +134,8 @@ export class Conv2DTranspose extends Layer {
       4,
       where,
     );
-    this.kernelParams.create(this, 'kernel', [...this.kernelSize, this.filters, c], where);
-    if (this.useBias) this.biasParams.create(this, 'bias', [this.filters], where);
+    this.kernelParams.create(this, 'kernel', [...this.kernelSize, this.filters, c]);
+    if (this.useBias) this.biasParams.create(this, 'bias', [this.filters]);
   }
 
   /** Keras's output size of one spatial dimension. */

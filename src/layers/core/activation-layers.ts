@@ -260,7 +260,7 @@ export class PReLU extends ElementwiseActivation {
         );
       return d;
     });
-    this.alphaParams.create(this, 'alpha', alphaShape, where);
+    this.alphaParams.create(this, 'alpha', alphaShape);
   }
   call(inputs: LayerTensors): Tensor {
     const x = this.single(inputs);

@@ -93,8 +93,24 @@ export class Dense extends Layer {
     this.units = checkPositiveInt(args.units, 'units', where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
-    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
+    this.kernelParams = new WeightParams(
+      {
+        initializer: args.kernelInitializer,
+        regularizer: args.kernelRegularizer,
+        constraint: args.kernelConstraint,
+      },
+      'glorotUniform',
+      where,
+    );
+    this.biasParams = new WeightParams(
+      {
+        initializer: args.biasInitializer,
+        regularizer: args.biasRegularizer,
+        constraint: args.biasConstraint,
+      },
+      'zeros',
+      where,
+    );
   }
 
   get kernel(): LayerWeight | null {
@@ -115,8 +131,8 @@ export class Dense extends Layer {
         `${where}: the last dimension of the input must be known, received ${showJson(shape)}`,
       );
     }
-    this.kernelParams.create(this, 'kernel', [inputDim, this.units], where);
-    if (this.useBias) this.biasParams.create(this, 'bias', [this.units], where);
+    this.kernelParams.create(this, 'kernel', [inputDim, this.units]);
+    if (this.useBias) this.biasParams.create(this, 'bias', [this.units]);
   }
 
   call(inputs: LayerTensors): Tensor {

@@ -121,8 +121,8 @@ export class BatchNormalization extends Layer {
         `${where}: Axis ${this.axis} of the input should have a defined dimension, but the layer received an input with shape ${formatSymbolicShape(shape)}`,
       );
     }
-    if (this.scale) this.affine.addGamma(this, [dim], where);
-    if (this.center) this.affine.addBeta(this, [dim], where);
+    if (this.scale) this.affine.addGamma(this, [dim]);
+    if (this.center) this.affine.addBeta(this, [dim]);
     this.movingMean = this.addWeight({
       name: 'moving_mean',
       shape: [dim],

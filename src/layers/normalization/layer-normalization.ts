@@ -121,8 +121,8 @@ export class LayerNormalization extends Layer {
       }
       return d;
     });
-    if (this.scale || this.rmsScaling) this.affine.addGamma(this, paramShape, where);
-    if (this.center && !this.rmsScaling) this.affine.addBeta(this, paramShape, where);
+    if (this.scale || this.rmsScaling) this.affine.addGamma(this, paramShape);
+    if (this.center && !this.rmsScaling) this.affine.addBeta(this, paramShape);
     this.axes = axes;
     this.builtRank = shape.length;
   }

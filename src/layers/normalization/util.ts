@@ -82,8 +82,24 @@ export class Affine {
   constructor(args: AffineArgs, where: string) {
     this.center = checkBoolean(args.center, 'center', where, true);
     this.scale = checkBoolean(args.scale, 'scale', where, true);
-    this.betaParams = WeightParams.of(args, 'beta', 'zeros', where);
-    this.gammaParams = WeightParams.of(args, 'gamma', 'ones', where);
+    this.betaParams = new WeightParams(
+      {
+        initializer: args.betaInitializer,
+        regularizer: args.betaRegularizer,
+        constraint: args.betaConstraint,
+      },
+      'zeros',
+      where,
+    );
+    this.gammaParams = new WeightParams(
+      {
+        initializer: args.gammaInitializer,
+        regularizer: args.gammaRegularizer,
+        constraint: args.gammaConstraint,
+      },
+      'ones',
+      where,
+    );
   }
 
   get gamma(): LayerWeight | null {
@@ -94,12 +110,12 @@ export class Affine {
     return this.betaParams.weight;
   }
 
-  addGamma(layer: Layer, shape: readonly number[], where: string): LayerWeight {
-    return this.gammaParams.create(layer, 'gamma', shape, where);
+  addGamma(layer: Layer, shape: readonly number[]): LayerWeight {
+    return this.gammaParams.create(layer, 'gamma', shape);
   }
 
-  addBeta(layer: Layer, shape: readonly number[], where: string): LayerWeight {
-    return this.betaParams.create(layer, 'beta', shape, where);
+  addBeta(layer: Layer, shape: readonly number[]): LayerWeight {
+    return this.betaParams.create(layer, 'beta', shape);
   }
 
   /** Keras config entries; regularizers and constraints are read from the weights once built. */

@@ -99,9 +99,33 @@ export abstract class RNN extends Layer {
       where,
     );
     this.useBias = checkBoolean(args.useBias, 'useBias', where, true);
-    this.kernelParams = WeightParams.of(args, 'kernel', 'glorotUniform', where);
-    this.recurrentParams = WeightParams.of(args, 'recurrent', 'orthogonal', where);
-    this.biasParams = WeightParams.of(args, 'bias', 'zeros', where);
+    this.kernelParams = new WeightParams(
+      {
+        initializer: args.kernelInitializer,
+        regularizer: args.kernelRegularizer,
+        constraint: args.kernelConstraint,
+      },
+      'glorotUniform',
+      where,
+    );
+    this.recurrentParams = new WeightParams(
+      {
+        initializer: args.recurrentInitializer,
+        regularizer: args.recurrentRegularizer,
+        constraint: args.recurrentConstraint,
+      },
+      'orthogonal',
+      where,
+    );
+    this.biasParams = new WeightParams(
+      {
+        initializer: args.biasInitializer,
+        regularizer: args.biasRegularizer,
+        constraint: args.biasConstraint,
+      },
+      'zeros',
+      where,
+    );
     this.dropout = checkRate(args.dropout ?? 0, 'dropout', where);
     this.recurrentDropout = checkRate(args.recurrentDropout ?? 0, 'recurrentDropout', where);
     this.seeds = new SeedStream(args.seed ?? undefined, this);
@@ -191,10 +215,10 @@ export abstract class RNN extends Layer {
       );
     }
     const k = this.gateCount * this.units;
-    this.kernelParams.create(this, 'kernel', [inputDim, k], where);
-    this.recurrentParams.create(this, 'recurrent_kernel', [this.units, k], where);
+    this.kernelParams.create(this, 'kernel', [inputDim, k]);
+    this.recurrentParams.create(this, 'recurrent_kernel', [this.units, k]);
     if (this.useBias) {
-      this.biasParams.create(this, 'bias', this.biasShape(), where, this.biasWeightInitializer());
+      this.biasParams.create(this, 'bias', this.biasShape(), this.biasWeightInitializer());
     }
   }
 
