@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as lm from '../src/index.js';
 import { setRecurrentFusion } from '../src/layers/recurrent/base.js';
 import { setThreads, threadsReady } from '../src/backend/wasm/index.js';
+import { quantile } from './alternate.js';
 import { useTfjs } from './peers.js';
 import { inputs, labelsOneHot, median, warmUp } from './workloads.js';
 
@@ -113,13 +114,6 @@ export interface EngineFigure {
   mode: Mode;
   engine: string;
   samplesPerSec: number;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const i = (sorted.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (i - lo);
 }
 
 /** Alternates the engines' steps for `rounds` rounds (after each warms up); ratios per round. */
