@@ -107,6 +107,28 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     for (const [i, value] of slots) v[i] = value;
   };
 
+  /** The descriptor slots both directions fill alike: the cell, its sizes and its buffers. */
+  const sharedSlots = (
+    attrs: Pick<
+      RecurrentAttrs,
+      'cell' | 'activation' | 'recurrentActivation' | 'zeroOutputForMask'
+    >,
+    b: Record<'steps' | 'batch' | 'u' | 'mask' | 'drop' | 'scratch' | 'packed' | 'packedH', number>,
+  ): (readonly [number, number])[] => [
+    [D.cell, CELL_CODES[attrs.cell]],
+    [D.act, ACTIVATION_CODES[attrs.activation]],
+    [D.gate, ACTIVATION_CODES[attrs.recurrentActivation]],
+    [D.steps, b.steps],
+    [D.batch, b.batch],
+    [D.units, b.u],
+    [D.zeroOut, attrs.zeroOutputForMask ? 1 : 0],
+    [D.mask, b.mask],
+    [D.drop, b.drop],
+    [D.scratch, b.scratch],
+    [D.packed, b.packed],
+    [D.packedH, attrs.cell === 'gru' ? b.packedH : 0],
+  ];
+
   const run = (name: 'rnnForward' | 'rnnBackward', desc: number, batch: number): void =>
     parallel(name, batch, ROW_GRAIN, PARALLEL_MIN_ROWS, (b0, rows) => [desc, b0, rows]);
 
@@ -159,18 +181,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     }
     const section = (at: number, lean: number): number => (at < 0 ? 0 : save ? f(at) : lean);
     describe(desc, [
-      [D.cell, CELL_CODES[cell]],
-      [D.act, ACTIVATION_CODES[attrs.activation]],
-      [D.gate, ACTIVATION_CODES[attrs.recurrentActivation]],
-      [D.steps, steps],
-      [D.batch, batch],
-      [D.units, u],
-      [D.zeroOut, attrs.zeroOutputForMask ? 1 : 0],
-      [D.mask, mask],
-      [D.drop, drop],
-      [D.scratch, scratch],
-      [D.packed, packed],
-      [D.packedH, gruBefore ? packedH : 0],
+      ...sharedSlots(attrs, { steps, batch, u, mask, drop, scratch, packed, packedH }),
       [D.gates, section(L.gateValues, leanGates)],
       [D.extra1, section(L.extra1, leanExtras ? leanE1 : 0)],
       [D.extra2, section(L.extra2, leanExtras ? leanE2 : 0)],
@@ -243,18 +254,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       k.packPanels(pu, 1, gu, gu, u, packed);
     }
     describe(desc, [
-      [D.cell, CELL_CODES[cell]],
-      [D.act, ACTIVATION_CODES[attrs.activation]],
-      [D.gate, ACTIVATION_CODES[attrs.recurrentActivation]],
-      [D.steps, steps],
-      [D.batch, batch],
-      [D.units, u],
-      [D.zeroOut, attrs.zeroOutputForMask ? 1 : 0],
-      [D.mask, mask],
-      [D.drop, drop],
-      [D.scratch, scratch],
-      [D.packed, packed],
-      [D.packedH, gruBefore ? packedH : 0],
+      ...sharedSlots(attrs, { steps, batch, u, mask, drop, scratch, packed, packedH }),
       [D.gates, r(L.gateValues)],
       [D.extra1, r(L.extra1)],
       [D.extra2, r(L.extra2)],
