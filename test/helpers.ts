@@ -78,3 +78,15 @@ export function assertExact(actual: Tensor, expected: NestedArray, dtype?: strin
   if (dtype !== undefined) assert.equal(actual.dtype, dtype, 'dtype');
   assert.deepEqual(actual.arraySync(), expected);
 }
+
+/** mulberry32: a small seeded generator (floats in [0, 1)) for the fuzz tests' choices. */
+export function fuzzRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -9,18 +9,7 @@ import { test } from 'node:test';
 import * as lm from '../../src/index.js';
 import type { Layer } from '../../src/layers/base/layer.js';
 import { factories, MINIMAL_ARGS } from './layer-table.js';
-
-/** mulberry32: a small seeded generator for the fuzz choices. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fuzzRandom } from '../helpers.js';
 
 const INTERNALS =
   /Cannot read propert|is not a function|is not iterable|is not a constructor|undefined is not|Invalid typed array length|Array buffer allocation|Maximum call stack|\[object Object\]|Cannot convert|object null is not|Maximum memory size/;
@@ -79,7 +68,7 @@ function inputFor(name: string): lm.Tensor | lm.Tensor[] | null {
 }
 
 test('seeded fuzz of layer option values: construct, apply, serialize; LaminaErrors only', () => {
-  const random = generator(29);
+  const random = fuzzRandom(29);
   const all = factories('lamina');
   const findings: string[] = [];
   let applied = 0;

@@ -10,18 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as lm from '../../src/index.js';
 import { factories, MINIMAL_ARGS } from './layer-table.js';
-
-/** mulberry32: a small seeded generator for the fuzz choices. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fuzzRandom } from '../helpers.js';
 
 const INTERNALS =
   /Cannot read propert|is not a function|is not iterable|is not a constructor|undefined is not|Invalid typed array length|Maximum call stack|\[object Object\]|Cannot convert|object null is not/;
@@ -184,7 +173,7 @@ function surfaces(): Surface[] {
 }
 
 test('seeded fuzz of options objects: clear errors only, unknown keys always refused', async () => {
-  const random = generator(13);
+  const random = fuzzRandom(13);
   const all = surfaces();
   const findings: string[] = [];
   let unknownRefused = 0;

@@ -18,17 +18,7 @@ import {
 } from '../../src/index.js';
 import { loadModel, modelToArtifacts, type ModelArtifacts } from '../../src/saving/index.js';
 import { LaminaError } from '../../src/errors.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fuzzRandom } from '../helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const VALUES: Json[] = [
@@ -152,7 +142,7 @@ function mutateCase(base: ModelArtifacts, r: () => number): ModelArtifacts {
 }
 
 test('fuzzed artifacts load or throw a LaminaError', { timeout: 60_000 }, async () => {
-  const r = rng(20240611);
+  const r = fuzzRandom(20240611);
   const all = bases();
   const warn = console.warn;
   console.warn = () => {};

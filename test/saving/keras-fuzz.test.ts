@@ -16,17 +16,7 @@ import { Conv2D, Dense, Flatten, input, l2, sequential } from '../../src/index.j
 import { LaminaError } from '../../src/errors.js';
 import { loadModel, saveKerasArchive } from '../../src/saving/index.js';
 import { hdf5ReadDeadline } from '../../src/saving/keras/hdf5-read.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fuzzRandom } from '../helpers.js';
 
 const MUTATIONS = ['bit flips', 'byte overwrites', 'header overwrites', 'chunk', 'truncation'];
 type Mutation = (typeof MUTATIONS)[number];
@@ -117,7 +107,7 @@ test('600 damaged .keras archives each load or throw a LaminaError in bounded ti
   });
   const valid = await saveKerasArchive(model);
   const files = unzipSync(valid);
-  const random = rng(20261204);
+  const random = fuzzRandom(20261204);
   const outcomes: Outcomes = { loaded: 0, refused: 0, deadline: 0, traps: 0, slowestMs: 0 };
   for (let i = 0; i < 600; i++) {
     const part = Math.floor(random() * 3);
@@ -144,7 +134,7 @@ test('400 damaged legacy .h5 files each load or throw a LaminaError in bounded t
     new Uint8Array(await readFile(LEGACY_H5)),
     new Uint8Array(await readFile(COMPILED_H5)),
   ];
-  const random = rng(11);
+  const random = fuzzRandom(11);
   const outcomes: Outcomes = { loaded: 0, refused: 0, deadline: 0, traps: 0, slowestMs: 0 };
   for (let i = 0; i < 400; i++) {
     const kind = MUTATIONS[i % MUTATIONS.length] as Mutation;
