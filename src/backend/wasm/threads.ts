@@ -17,6 +17,7 @@
  * thread, posting nothing, until all its workers have reported in.
  */
 import { LaminaError } from '../../errors.js';
+import { workerThreads } from '../../platform/worker-threads.js';
 
 /** What a worker receives once, at start. */
 export interface WorkerInit {
@@ -151,9 +152,7 @@ type NodeWorkerCtor = new (
 
 /** worker_threads, the worker's code passed as a string (`eval: true`). Null outside Node. */
 export function nodeThreadHost(): ThreadHost | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  const wt = proc.getBuiltinModule('worker_threads') as { Worker: NodeWorkerCtor } | undefined;
+  const wt = workerThreads<{ Worker: NodeWorkerCtor }>();
   if (wt === undefined) return null;
   return {
     name: 'node worker_threads',

@@ -13,6 +13,7 @@
 import { LaminaError } from '../../errors.js';
 import { parseH5, type H5Contents } from './hdf5.js';
 import type { H5ReadReply, H5ReadRequest } from './hdf5-worker.js';
+import { workerThreads } from '../../platform/worker-threads.js';
 
 /**
  * How long a read may take: `baseMs` plus `msPerMegabyte` for each MB of the file (a valid
@@ -38,10 +39,7 @@ interface NodeWorker {
 type NodeWorkerCtor = new (file: URL | string, options?: { eval: true }) => NodeWorker;
 
 function workerConstructor(): NodeWorkerCtor | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const threads = proc?.getBuiltinModule?.('worker_threads') as
-    { Worker: NodeWorkerCtor } | undefined;
-  return threads?.Worker ?? null;
+  return workerThreads<{ Worker: NodeWorkerCtor }>()?.Worker ?? null;
 }
 
 /**

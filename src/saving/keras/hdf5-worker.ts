@@ -2,10 +2,11 @@
  * The worker side of hdf5-read.ts: reads each HDF5 file it is sent with `parseH5` and posts
  * back the contents, or the error as a code and message (a LaminaError does not survive
  * structured cloning as a class). Node's worker_threads is reached through
- * `process.getBuiltinModule`, as the wasm thread pool does, so no module imports `node:*`.
+ * `workerThreads()` (platform/worker-threads.ts), as the wasm thread pool does.
  */
 import { LaminaError } from '../../errors.js';
 import { loadH5wasm, parseH5, type H5Contents } from './hdf5.js';
+import { workerThreads } from '../../platform/worker-threads.js';
 
 /** One file to read. */
 export interface H5ReadRequest {
@@ -26,9 +27,7 @@ interface Port {
   postMessage(reply: H5ReadReply, transfer?: ArrayBuffer[]): void;
 }
 
-const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-const port = (proc?.getBuiltinModule?.('worker_threads') as { parentPort: Port | null } | undefined)
-  ?.parentPort;
+const port = workerThreads<{ parentPort: Port | null }>()?.parentPort;
 
 async function answer(request: H5ReadRequest, to: Port): Promise<void> {
   try {
