@@ -449,6 +449,7 @@ export {
   ExponentialDecay,
   PiecewiseConstantDecay,
   CosineDecay,
+  CosineDecayRestarts,
   InverseTimeDecay,
   PolynomialDecay,
   getOptimizer,

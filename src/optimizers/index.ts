@@ -42,7 +42,17 @@ import {
   type RMSpropOptions,
 } from './adaptive.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
-import { deserializeSchedule, type LearningRateSchedule } from './schedules.js';
+import {
+  CosineDecay,
+  CosineDecayRestarts,
+  deserializeSchedule,
+  ExponentialDecay,
+  InverseTimeDecay,
+  LearningRateSchedule,
+  PiecewiseConstantDecay,
+  PolynomialDecay,
+  serializeSchedule,
+} from './schedules.js';
 import { SGD, type SGDOptions } from './sgd.js';
 import { LaminaError, LaminaTypeError } from '../errors.js';
 import { showJson } from '../validation/options.js';
@@ -63,6 +73,7 @@ export {
   ExponentialDecay,
   PiecewiseConstantDecay,
   CosineDecay,
+  CosineDecayRestarts,
   InverseTimeDecay,
   PolynomialDecay,
   serializeSchedule,
@@ -215,6 +226,18 @@ export const optimizers = {
   RMSprop,
   Adagrad,
   Adadelta,
+  /** Keras 3 `keras.optimizers.schedules`: the schedule classes and their (de)serializers. */
+  schedules: {
+    LearningRateSchedule,
+    ExponentialDecay,
+    PiecewiseConstantDecay,
+    CosineDecay,
+    CosineDecayRestarts,
+    InverseTimeDecay,
+    PolynomialDecay,
+    serialize: serializeSchedule,
+    deserialize: deserializeSchedule,
+  },
 };
 
 type LR = number | LearningRateSchedule;

@@ -253,6 +253,63 @@ export class PolynomialDecay extends LearningRateSchedule {
   }
 }
 
+/**
+ * Cosine decay with warm restarts (SGDR, Loshchilov & Hutter): the rate falls from
+ * initialLearningRate to alpha times it over firstDecaySteps, then restarts; each period runs
+ * tMul times longer than the one before and starts mMul times lower, as Keras 3's
+ * `CosineDecayRestarts`.
+ */
+export class CosineDecayRestarts extends LearningRateSchedule {
+  readonly className = 'CosineDecayRestarts';
+  readonly initialLearningRate: number;
+  readonly firstDecaySteps: number;
+  readonly tMul: number;
+  readonly mMul: number;
+  readonly alpha: number;
+  readonly name: string;
+  constructor(
+    initialLearningRate: number,
+    firstDecaySteps: number,
+    options: { tMul?: number; mMul?: number; alpha?: number; name?: string } = {},
+  ) {
+    super();
+    const where = this.className;
+    this.initialLearningRate = finite(initialLearningRate, 'initialLearningRate', where);
+    this.firstDecaySteps = positive(firstDecaySteps, 'firstDecaySteps', where);
+    this.tMul = positive(options.tMul ?? 2, 'tMul', where);
+    this.mMul = finite(options.mMul ?? 1, 'mMul', where);
+    this.alpha = finite(options.alpha ?? 0, 'alpha', where);
+    this.name = options.name ?? 'SGDRDecay';
+  }
+  valueAt(step: number): number {
+    let fraction = checkStep(step, this.className) / this.firstDecaySteps;
+    let restart: number;
+    if (this.tMul === 1) {
+      restart = Math.floor(fraction);
+      fraction -= restart;
+    } else {
+      // Periods 1, tMul, tMul^2, ... (in units of firstDecaySteps) end at the partial sums of a
+      // geometric series; invert that sum to find the period, then the place within it.
+      const t = this.tMul;
+      restart = Math.floor(Math.log(1 - fraction * (1 - t)) / Math.log(t));
+      const before = (1 - Math.pow(t, restart)) / (1 - t);
+      fraction = (fraction - before) / Math.pow(t, restart);
+    }
+    const cosine = 0.5 * Math.pow(this.mMul, restart) * (1 + Math.cos(Math.PI * fraction));
+    return this.initialLearningRate * ((1 - this.alpha) * cosine + this.alpha);
+  }
+  getConfig(): JsonObject {
+    return {
+      initial_learning_rate: this.initialLearningRate,
+      first_decay_steps: this.firstDecaySteps,
+      t_mul: this.tMul,
+      m_mul: this.mMul,
+      alpha: this.alpha,
+      name: this.name,
+    };
+  }
+}
+
 function bool(c: JsonObject, key: string, where: string, fallback: boolean): boolean {
   const v = c[key];
   if (v === undefined || v === null) return fallback;
@@ -328,5 +385,18 @@ registry.register('PolynomialDecay', (c) => {
     num(c, 'power', w, 1),
     bool(c, 'cycle', w, false),
     str(c, 'name', w),
+  );
+});
+registry.register('CosineDecayRestarts', (c) => {
+  const w = 'CosineDecayRestarts';
+  return new CosineDecayRestarts(
+    num(c, 'initial_learning_rate', w),
+    num(c, 'first_decay_steps', w),
+    {
+      tMul: num(c, 't_mul', w, 2),
+      mMul: num(c, 'm_mul', w, 1),
+      alpha: num(c, 'alpha', w, 0),
+      name: str(c, 'name', 'SGDRDecay'),
+    },
   );
 });
