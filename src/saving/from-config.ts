@@ -5,7 +5,6 @@
  * runs under a parameter budget so that a config cannot make the loader allocate without bound.
  */
 // Built-in layers register themselves on import; the loader must see them all.
-import '../ops/chain.js';
 import '../layers/index.js';
 import { LaminaError, toLaminaError } from '../errors.js';
 import { deserializeLayer, isRegisteredLayer } from '../layers/base/config.js';
