@@ -41,6 +41,7 @@ const unrecorded: ReadonlySet<string> = new Set(
     DepthwiseConv2DBackpropInput: true,
     DepthwiseConv2DBackpropFilter: true,
     MaxPoolGrad: true,
+    MaxPoolReluGrad: true,
     AvgPoolGrad: true,
     RecurrentSequenceGrad: true,
     Axpby: true,

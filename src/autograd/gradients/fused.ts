@@ -3,6 +3,7 @@ import { matMul } from '../../ops/linalg.js';
 import { reluGrad, weightGradPenalty } from '../../ops/fused.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { convGradients } from './conv.js';
+import type { ReluFoldTable } from './relu-pool.js';
 import { PenaltyGradTerm, type PenaltyFoldTable } from './term.js';
 import { sumToShape, type GradContext, type GradTable } from './types.js';
 
@@ -61,5 +62,27 @@ export const penaltyFolds: PenaltyFoldTable = {
       denseGradients(ctx, (a, dz, b) =>
         weightGradPenalty(a, dz, b, term.signScale, term.linearScale),
       ),
+  },
+};
+
+/**
+ * Relu-activated nodes, given the gradient at the relu's input (./relu-pool.ts): a fused layer
+ * kernel's rule is then its linear version's on that gradient.
+ */
+export const reluFolds: ReluFoldTable = {
+  Relu: { applies: () => true, rule: (_ctx, dz) => [dz] },
+  BiasActivation: {
+    applies: ({ activation }) => activation === 'relu',
+    rule: (ctx, dz) =>
+      fusedGradients.BiasActivation({ ...ctx, dy: dz, attrs: { activation: 'linear' } }),
+  },
+  Conv2DBiasActivation: {
+    applies: ({ activation }) => activation === 'relu',
+    rule: (ctx, dz) =>
+      fusedGradients.Conv2DBiasActivation({
+        ...ctx,
+        dy: dz,
+        attrs: { ...ctx.attrs, activation: 'linear' },
+      }),
   },
 };
