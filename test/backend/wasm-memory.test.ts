@@ -48,3 +48,45 @@ test('a synchronous training loop keeps linear memory bounded and survives cache
     lm.setBackend('wasm');
   }
 });
+
+test('a kernel whose output would overflow the cache resets it first, keeping that output resident', () => {
+  if (wasmBackend === null) return;
+  const mem = wasmBackend.mem;
+  const saved = mem.cacheBytes;
+  lm.setBackend('wasm');
+  try {
+    mem.cacheBytes = 1024 * 1024;
+    const n = 96 * 1024; // 384 KiB of float32
+    const a = lm.tensor(new Float32Array(n).fill(1.5));
+    const small = lm.tensor(new Float32Array(1024).fill(2));
+    const counters = () => ({ resets: mem.resets, bytesIn: mem.bytesIn });
+    mem.reset();
+    const s = lm.neg(small); // resident, 4 KiB
+    const b = lm.neg(a); // a copied in, b out: 772 KiB in use
+    // Tile's 384 KiB output would carry the cache past 1 MiB; its resident input is 4 KiB: the
+    // reset comes before it, so the negation after it finds it resident (no copy in).
+    let before = counters();
+    const tiled = lm.tile(s, [96]);
+    assert.equal(mem.resets - before.resets, 1, 'reset before the tile');
+    before = counters();
+    const negated = lm.neg(tiled);
+    assert.equal(mem.resets - before.resets, 0);
+    assert.equal(mem.bytesIn - before.bytesIn, 0, 'the tile output was resident');
+    assert.equal(negated.dataSync()[n - 1], 2);
+    // A kernel whose resident inputs outweigh its output keeps them: no reset before it, even
+    // though its output overflows the cache (the next kernel resets).
+    mem.reset();
+    const c = lm.neg(a); // 768 KiB in use
+    before = counters();
+    const d = lm.neg(c);
+    assert.equal(mem.resets - before.resets, 0, 'no reset before');
+    assert.equal(mem.bytesIn - before.bytesIn, 0, 'its input stayed resident');
+    before = counters();
+    lm.neg(d);
+    assert.equal(mem.resets - before.resets, 1, 'the next kernel resets');
+    assert.equal(b.dataSync()[0], -1.5);
+  } finally {
+    mem.cacheBytes = saved;
+    lm.setBackend('wasm');
+  }
+});

@@ -29,7 +29,7 @@ import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { createGemm, matmulKernels } from './gemm.js';
-import { WasmData, WasmMemory } from './memory.js';
+import { elementBytes, WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
@@ -131,7 +131,10 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     const slow = fallback(name);
     return (inputs, attrs, out) => {
       if (!accepts(inputs, out)) return slow(inputs, attrs, out);
-      mem.beginKernel();
+      let resident = 0;
+      for (const input of inputs as readonly TensorInfo[])
+        resident += mem.residentBytes(input.data as WasmData);
+      mem.beginKernel(sizeOf(out.shape) * elementBytes(out.dtype), resident);
       const y = withKernelName(name, () => impl(inputs, attrs, out));
       if (y === null) return slow(inputs, attrs, out);
       mem.settle(y);

@@ -179,9 +179,27 @@ export class WasmMemory {
     return this.u8.subarray(ptr, ptr + length);
   }
 
-  /** Called before each native kernel: resets the cache once it holds more than `cacheBytes`. */
-  beginKernel(): void {
-    if (this.top - this.base > this.cacheBytes) this.reset();
+  /**
+   * Called before each native kernel with the bytes of its output and of its inputs that are
+   * resident now: resets the cache once it holds more than `cacheBytes`, or already when the
+   * output would carry it past `cacheBytes` and is larger than those inputs. A reset splits a
+   * chain of kernels at the point where it happens: after the kernel, it would drop the output
+   * that the next kernel most likely reads (W3: the first convolution's 5.5 MB, copied in again
+   * by the max pooling after it); before, it drops only this kernel's own inputs.
+   */
+  beginKernel(outputBytes = 0, residentInputBytes = 0): void {
+    const used = this.top - this.base;
+    if (
+      used > this.cacheBytes ||
+      (used + outputBytes > this.cacheBytes && residentInputBytes < outputBytes)
+    ) {
+      this.reset();
+    }
+  }
+
+  /** Bytes of `data`'s resident copy of the current generation (0 if it has none). */
+  residentBytes(data: WasmData): number {
+    return data.gen === this.generation ? data.length * elementBytes(data.dtype) : 0;
   }
 
   /** Makes every resident copy stale and reuses the whole cache region. */
