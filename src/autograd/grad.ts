@@ -8,6 +8,7 @@ import {
   isTracked,
   newTape,
   recordCustom,
+  releaseTransient,
   withTape,
   type RecordedName,
   type Tape,
@@ -149,7 +150,13 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
           GradContext<RecordedName>,
           'dy'
         >;
-        inputGrads = relu.fold.rule(ctx, relu.term.throughRelu());
+        const dz = relu.term.throughRelu();
+        inputGrads = relu.fold.rule(ctx, dz);
+        // dz was only read by the rule's kernels unless a gradient is dz itself (or a view).
+        if (
+          inputGrads.every((g) => g === null || (g instanceof Tensor && g.storage !== dz.storage))
+        )
+          releaseTransient(dz);
       } else {
         const g = evaluated(contribution);
         if (g !== contribution) grads.set(node.output.id, g);

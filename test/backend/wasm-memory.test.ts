@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as lm from '../../src/index.js';
 import { wasmBackend } from '../../src/backend/wasm/instance.js';
+import { releaseTransient, runKernel } from '../../src/engine/engine.js';
 
 test('a synchronous training loop keeps linear memory bounded and survives cache resets', () => {
   if (wasmBackend === null) return;
@@ -89,4 +90,58 @@ test('a kernel whose output would overflow the cache resets it first, keeping th
     mem.cacheBytes = saved;
     lm.setBackend('wasm');
   }
+});
+
+test('transient outputs: kept in the cache until read, reset or released (then never written)', () => {
+  if (wasmBackend === null) return;
+  const mem = wasmBackend.mem;
+  lm.setBackend('wasm');
+  try {
+    const x = lm.tensor(Float32Array.from({ length: 1000 }, (_, i) => i));
+    const transientNeg = (t: lm.Tensor): lm.Tensor =>
+      runKernel('Neg', [t], {}, { shape: t.shape, dtype: 'float32', transient: true });
+    // Released after the kernel that reads it: never copied out, not even at the next reset.
+    let out = mem.bytesOut;
+    const released = transientNeg(x);
+    const doubled = lm.add(released, released);
+    assert.equal(mem.bytesOut - out, 4000, 'only the sum was copied out');
+    releaseTransient(released);
+    out = mem.bytesOut;
+    mem.reset();
+    assert.equal(mem.bytesOut - out, 0);
+    assert.equal(doubled.dataSync()[999], -1998);
+    assert.throws(() => released.dataSync(), /a transient value was read after it was released/);
+    // Held and never released: written out before a reset drops its block.
+    const held = transientNeg(x);
+    out = mem.bytesOut;
+    mem.reset();
+    assert.equal(mem.bytesOut - out, 4000);
+    assert.equal(held.dataSync()[7], -7);
+    // Read before any reset: written out then, and a release after that changes nothing.
+    const read = transientNeg(x);
+    assert.equal(read.dataSync()[3], -3);
+    releaseTransient(read);
+    mem.reset();
+    assert.equal(lm.add(read, 1).dataSync()[3], -2);
+  } finally {
+    lm.setBackend('wasm');
+  }
+});
+
+test('a gradient that is the fold’s transient value itself (relu then max pooling) is not released', () => {
+  if (wasmBackend === null) return;
+  lm.setBackend('wasm');
+  const z = lm.tensor(
+    Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => ((i * 7) % 11) - 5),
+    [2, 4, 4, 3],
+  );
+  const [g] = lm.grads((t: lm.Tensor) => lm.sum(lm.maxPool2d(lm.relu(t), 2)))([z]);
+  wasmBackend.mem.reset();
+  lm.setBackend('js');
+  const [want] = lm.grads((t: lm.Tensor) => lm.sum(lm.maxPool2d(lm.relu(t), 2)))([z]);
+  lm.setBackend('wasm');
+  assert.deepEqual(
+    Array.from((g as lm.Tensor).dataSync()),
+    Array.from((want as lm.Tensor).dataSync()),
+  );
 });

@@ -38,11 +38,15 @@ export class MaxPoolGradTerm implements DeferredGrad {
     });
   }
 
-  /** The gradient at the input of the relu whose output `x` is: ReluGrad(this, x), in one pass. */
+  /**
+   * The gradient at the input of the relu whose output `x` is: ReluGrad(this, x), in one pass.
+   * Transient (`OutputInfo`): the caller releases it once the node's rule has read it.
+   */
   throughRelu(): Tensor {
     return runKernel('MaxPoolReluGrad', [this.x, this.dy], this.attrs, {
       shape: this.x.shape,
       dtype: 'float32',
+      transient: true,
     });
   }
 }

@@ -137,7 +137,8 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
       mem.beginKernel(sizeOf(out.shape) * elementBytes(out.dtype), resident);
       const y = withKernelName(name, () => impl(inputs, attrs, out));
       if (y === null) return slow(inputs, attrs, out);
-      mem.settle(y);
+      if (out.transient === true) mem.hold(y);
+      else mem.settle(y);
       return y;
     };
   }
@@ -186,6 +187,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     write,
     read,
     view: (handle, offset, length) => mem.share(handle as WasmData, offset, length),
+    release: (handle) => mem.release(handle as WasmData),
     kernels,
     nativeKernels: new Set(Object.keys(nativeKernels) as KernelName[]),
     mem,
