@@ -8,7 +8,6 @@ import {
   isTracked,
   newTape,
   recordCustom,
-  releaseTransient,
   withTape,
   type RecordedName,
   type Tape,
@@ -25,6 +24,7 @@ import {
   PenaltyGradTerm,
   penaltyFolds,
   reluFolds,
+  releaseUnlessReturned,
   type DeferredGrad,
   type GradContext,
   type GradFn,
@@ -152,11 +152,7 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
         >;
         const dz = relu.term.throughRelu();
         inputGrads = relu.fold.rule(ctx, dz);
-        // dz was only read by the rule's kernels unless a gradient is dz itself (or a view).
-        if (
-          inputGrads.every((g) => g === null || (g instanceof Tensor && g.storage !== dz.storage))
-        )
-          releaseTransient(dz);
+        releaseUnlessReturned(dz, inputGrads);
       } else {
         const g = evaluated(contribution);
         if (g !== contribution) grads.set(node.output.id, g);

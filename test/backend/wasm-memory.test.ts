@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import * as lm from '../../src/index.js';
 import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { releaseTransient, runKernel } from '../../src/engine/engine.js';
+import { matMulBiasActivation } from '../../src/ops/fused.js';
+import { conv2dBiasActivation } from '../../src/ops/conv.js';
 
 test('a synchronous training loop keeps linear memory bounded and survives cache resets', () => {
   if (wasmBackend === null) return;
@@ -144,4 +146,63 @@ test('a gradient that is the fold’s transient value itself (relu then max pool
     Array.from((g as lm.Tensor).dataSync()),
     Array.from((want as lm.Tensor).dataSync()),
   );
+});
+
+test('relu-activated layer kernels release their transient dz after the rule (not linear ones)', () => {
+  if (wasmBackend === null) return;
+  const backend = wasmBackend as { release?: (h: object) => void };
+  const release = backend.release;
+  const value = (n: number, seed: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) => (((i + seed) * 7919) % 23) / 4 - 2.5);
+  const a = lm.tensor(value(40 * 7, 1), [40, 7]);
+  const w = lm.tensor(value(7 * 9, 2), [7, 9]);
+  const b = lm.tensor(value(9, 3), [9]);
+  const x = lm.tensor(value(2 * 6 * 6 * 2, 4), [2, 6, 6, 2]);
+  const f = lm.tensor(value(3 * 3 * 2 * 5, 5), [3, 3, 2, 5]);
+  const fb = lm.tensor(value(5, 6), [5]);
+  const cases: [string, () => lm.Tensor[], number][] = (['relu', 'linear'] as const).flatMap(
+    (activation): [string, () => lm.Tensor[], number][] => [
+      [
+        `dense ${activation}`,
+        () =>
+          lm.grads((p, q, r) => lm.sum(lm.square(matMulBiasActivation(p, q, r, activation))))([
+            a,
+            w,
+            b,
+          ]),
+        activation === 'relu' ? 1 : 0,
+      ],
+      [
+        `conv ${activation}`,
+        () =>
+          lm.grads((p, q, r) => lm.sum(lm.square(conv2dBiasActivation(p, q, r, activation))))([
+            x,
+            f,
+            fb,
+          ]),
+        activation === 'relu' ? 1 : 0,
+      ],
+    ],
+  );
+  try {
+    for (const [name, run, releases] of cases) {
+      lm.setBackend('wasm');
+      // Read before any reset: the values the kernels computed.
+      const want = run().map((g) => Array.from(g.dataSync()));
+      let calls = 0;
+      backend.release = (h) => {
+        calls++;
+        release?.(h);
+      };
+      const got = run();
+      backend.release = release;
+      assert.equal(calls, releases, name);
+      // After a reset, only what JS holds is left: every gradient must have been written out.
+      wasmBackend.mem.reset();
+      got.forEach((g, k) => assert.deepEqual(Array.from(g.dataSync()), want[k], `${name} ${k}`));
+    }
+  } finally {
+    backend.release = release;
+    lm.setBackend('wasm');
+  }
 });

@@ -26,6 +26,12 @@ export const gradients: GradTable<RecordedName> = {
 };
 
 export { penaltyFolds, reluFolds } from './fused.js';
-export { sumToShape, type DeferredGrad, type GradContext, type GradFn } from './types.js';
+export {
+  releaseUnlessReturned,
+  sumToShape,
+  type DeferredGrad,
+  type GradContext,
+  type GradFn,
+} from './types.js';
 export { PenaltyGradTerm, type PenaltyFold } from './term.js';
 export { MaxPoolGradTerm, type ReluFold } from './relu-pool.js';

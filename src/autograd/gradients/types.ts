@@ -1,5 +1,10 @@
-import type { RecordedAttrs, RecordedInputs, RecordedName } from '../../engine/engine.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import {
+  releaseTransient,
+  type RecordedAttrs,
+  type RecordedInputs,
+  type RecordedName,
+} from '../../engine/engine.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { reshape } from '../../ops/movement.js';
 import { sum } from '../../ops/reduction.js';
 import { shapesEqual, type Shape } from '../../tensor/shape.js';
@@ -54,4 +59,16 @@ export function sumToShape(dy: Tensor, shape: Shape): Tensor {
     if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
   }
   return reshape(axes.length > 0 ? sum(dy, axes) : dy, shape);
+}
+
+/**
+ * Releases `t`, a transient output (`OutputInfo.transient`) that a rule made and read, once the
+ * rule's gradients are computed, unless one of them is `t` itself or shares its storage (a view).
+ */
+export function releaseUnlessReturned(
+  t: Tensor,
+  grads: readonly (Tensor | DeferredGrad | null)[],
+): void {
+  if (grads.every((g) => g === null || (g instanceof Tensor && g.storage !== t.storage)))
+    releaseTransient(t);
 }
