@@ -617,16 +617,40 @@ export function maxPool(
 }
 
 /**
+ * Lanes whose window's chosen element is > 0: the maximum is > 0 and no element is a NaN (a NaN
+ * would be the chosen one). For max pooling after relu (`positiveOnly` below).
+ */
+// @ts-ignore: decorator
+@inline
+function positiveChoice4(p0: usize, rows: i32, cols: i32, rowB: usize, cb: usize): v128 {
+  let best = f32x4.splat(-Infinity);
+  let nan = i32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    let p = p0 + <usize>r * rowB;
+    for (let q = 0; q < cols; q++) {
+      const v = v128.load(p);
+      best = f32x4.pmax(best, v);
+      nan = v128.or(nan, f32x4.ne(v, v));
+      p += cb;
+    }
+  }
+  return v128.andnot(f32x4.gt(best, f32x4.splat(0)), nan);
+}
+
+/**
  * dx = the gradient of max pooling: dy routed to the element each window picks (see above),
  * accumulated in window order where windows overlap. dx needs no zeroing by the caller. Where
  * windows do not overlap (strides >= pool size), every input element belongs to at most one window,
  * so each is written once (dy or 0) and only the elements outside every window are zero-filled;
- * otherwise dx is zeroed and each window adds its dy onto its chosen elements.
+ * otherwise dx is zeroed and each window adds its dy onto its chosen elements. With
+ * `positiveOnly` (x is a relu's output), a window's dy goes to its chosen element only where
+ * that element is > 0: relu's gradient folded in, the same bits as applying it after.
  */
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize,
   n: i32, h: i32, w: i32, c: i32,
   fh: i32, fw: i32, oh: i32, ow: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+  positiveOnly: i32,
 ): void {
   const cb = <usize>(c << 2);
   const rowB = <usize>w * cb;
@@ -636,6 +660,8 @@ export function maxPoolGrad(
   if (!disjoint) memory.fill(dx, 0, <usize>n * imgB);
   else zeroUncovered(dx, n, h, w, cb, fh, fw, oh, ow, sh, sw, pt, pl);
   const zero = f32x4.splat(0);
+  // Or-ed into the positive-choice mask: all lanes pass unless positiveOnly.
+  const pass = positiveOnly ? i32x4.splat(0) : i32x4.splat(-1);
   let go = dy;
   for (let img = 0; img < n; img++) {
     const xi = x + <usize>img * imgB;
@@ -667,8 +693,11 @@ export function maxPoolGrad(
             if (v128.any_true(nan)) break;
             const top = f32x4.gt(b, a); // b wins its pair
             const bottom = f32x4.gt(d, c2); // d wins its pair
-            const lower = f32x4.gt(f32x4.pmax(c2, d), f32x4.pmax(a, b)); // the bottom pair wins
-            const g0 = f32x4.add(v128.load(go + (<usize>ch << 2)), zero);
+            const topMax = f32x4.pmax(a, b);
+            const bottomMax = f32x4.pmax(c2, d);
+            const lower = f32x4.gt(bottomMax, topMax); // the bottom pair wins
+            const keep = v128.or(f32x4.gt(f32x4.pmax(topMax, bottomMax), zero), pass);
+            const g0 = v128.and(f32x4.add(v128.load(go + (<usize>ch << 2)), zero), keep);
             const da = di + co;
             v128.store(da, v128.andnot(g0, v128.or(top, lower)));
             v128.store(da + cb, v128.and(g0, v128.andnot(top, lower)));
@@ -679,11 +708,12 @@ export function maxPoolGrad(
         for (; ch < c4; ch += 4) {
           const co = off + (<usize>ch << 2);
           const idx = argmax4(xi + co, rows, cols, rowB, cb);
+          const keep = positiveOnly ? positiveChoice4(xi + co, rows, cols, rowB, cb) : pass;
           const g = v128.load(go + (<usize>ch << 2));
           let k = 0;
           if (disjoint) {
             // 0 + dy, as the reference adds onto a zeroed dx (-0 becomes +0).
-            const g0 = f32x4.add(g, zero);
+            const g0 = v128.and(f32x4.add(g, zero), keep);
             for (let r = 0; r < rows; r++) {
               let d = di + co + <usize>r * rowB;
               for (let q = 0; q < cols; q++) {
@@ -697,7 +727,8 @@ export function maxPoolGrad(
               let d = di + co + <usize>r * rowB;
               for (let q = 0; q < cols; q++) {
                 const old = v128.load(d);
-                v128.store(d, v128.bitselect(f32x4.add(old, g), old, i32x4.eq(idx, i32x4.splat(k))));
+                const chosen = v128.and(i32x4.eq(idx, i32x4.splat(k)), keep);
+                v128.store(d, v128.bitselect(f32x4.add(old, g), old, chosen));
                 k++;
                 d += cb;
               }
@@ -706,7 +737,9 @@ export function maxPoolGrad(
         }
         for (let ch = c4; ch < c; ch++) {
           const co = off + (<usize>ch << 2);
-          const at = argmaxScalar(xi + co, rows, cols, rowB, cb);
+          let at = argmaxScalar(xi + co, rows, cols, rowB, cb);
+          // No element receives dy when the chosen one is not > 0 (positiveOnly).
+          if (positiveOnly && !(load<f32>(xi + co + <usize>(at / cols) * rowB + <usize>(at % cols) * cb) > 0)) at = -1;
           const g = load<f32>(go + (<usize>ch << 2));
           let k = 0;
           for (let r = 0; r < rows; r++) {

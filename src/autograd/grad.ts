@@ -20,11 +20,16 @@ import { Tensor, Variable } from '../tensor/tensor.js';
 import { LaminaError, LaminaRangeError, LaminaTypeError } from '../errors.js';
 import {
   gradients,
+  MaxPoolGradTerm,
   PenaltyGradTerm,
   penaltyFolds,
+  reluFolds,
+  releaseUnlessReturned,
+  type DeferredGrad,
   type GradContext,
   type GradFn,
   type PenaltyFold,
+  type ReluFold,
 } from './gradients/index.js';
 
 function checkTensorArg(x: unknown, op: string, arg: string): asserts x is Tensor {
@@ -61,7 +66,7 @@ function assertNotNested(op: string): void {
   }
 }
 
-type RuleResult = readonly (Tensor | PenaltyGradTerm | null)[];
+type RuleResult = readonly (Tensor | DeferredGrad | null)[];
 
 function ruleFor(node: TapeNode, ctx: GradContext<RecordedName>): RuleResult {
   if (node.primitive === 'Custom') {
@@ -75,7 +80,7 @@ function ruleFor(node: TapeNode, ctx: GradContext<RecordedName>): RuleResult {
 }
 
 /** A tensor's gradient so far: a tensor, or a deferred term not yet added to anything. */
-type Partial = Tensor | PenaltyGradTerm;
+type Partial = Tensor | DeferredGrad;
 
 /** The sum of two contributions to one tensor's gradient; a deferred term is added in one pass. */
 function accumulate(prev: Partial, g: Partial): Partial {
@@ -84,7 +89,24 @@ function accumulate(prev: Partial, g: Partial): Partial {
 }
 
 function evaluated(g: Partial): Tensor {
-  return g instanceof PenaltyGradTerm ? g.materialize() : g;
+  return g instanceof Tensor ? g : g.materialize();
+}
+
+/**
+ * The node's relu fold (`gradients/relu-pool.ts`) where it applies: the node's output is a relu's
+ * and its whole gradient is a pending max pooling gradient (the pooling is the output's only
+ * reader on the tape).
+ */
+function applicableReluFold(
+  node: TapeNode,
+  contribution: Partial,
+): { fold: ReluFold<RecordedName>; term: MaxPoolGradTerm } | null {
+  if (node.primitive === 'Custom' || !(contribution instanceof MaxPoolGradTerm)) return null;
+  if (contribution.x !== node.output) return null;
+  const fold = reluFolds[node.primitive] as ReluFold<RecordedName> | undefined;
+  if (fold === undefined || !fold.applies(node.attrs as GradContext<RecordedName>['attrs']))
+    return null;
+  return { fold, term: contribution };
 }
 
 /**
@@ -117,19 +139,33 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       const node = tape.nodes[i] as TapeNode;
       const contribution = grads.get(node.output.id);
       if (contribution === undefined || node.output.dtype !== 'float32') continue;
-      const g = evaluated(contribution);
-      if (g !== contribution) grads.set(node.output.id, g);
       const needs = node.inputs.map((x) => x.dtype === 'float32' && isTracked(tape, x));
-      const ctx = {
-        dy: g,
-        inputs: node.inputs,
-        attrs: node.attrs,
-        output: node.output,
-        needs,
-      } as GradContext<RecordedName>;
-      const folding = applicableFold(node, needs, grads);
-      const inputGrads =
-        folding === null ? ruleFor(node, ctx) : folding.fold.rule(ctx, folding.term);
+      const relu = applicableReluFold(node, contribution);
+      let inputGrads: RuleResult;
+      let folding: ReturnType<typeof applicableFold> = null;
+      if (relu !== null) {
+        // The output's own gradient is never formed: the node's inputs take theirs from dz.
+        grads.delete(node.output.id);
+        const ctx = { inputs: node.inputs, attrs: node.attrs, output: node.output, needs } as Omit<
+          GradContext<RecordedName>,
+          'dy'
+        >;
+        const dz = relu.term.throughRelu();
+        inputGrads = relu.fold.rule(ctx, dz);
+        releaseUnlessReturned(dz, inputGrads);
+      } else {
+        const g = evaluated(contribution);
+        if (g !== contribution) grads.set(node.output.id, g);
+        const ctx = {
+          dy: g,
+          inputs: node.inputs,
+          attrs: node.attrs,
+          output: node.output,
+          needs,
+        } as GradContext<RecordedName>;
+        folding = applicableFold(node, needs, grads);
+        inputGrads = folding === null ? ruleFor(node, ctx) : folding.fold.rule(ctx, folding.term);
+      }
       node.inputs.forEach((x, k) => {
         const gx = inputGrads[k];
         if (gx === null || gx === undefined || needs[k] !== true) return;

@@ -45,6 +45,12 @@ export interface TensorInfo {
 export interface OutputInfo {
   readonly shape: Shape;
   readonly dtype: DType;
+  /**
+   * A value that its caller reads only through the kernels it runs next and then releases
+   * (`Backend.release`): an intermediate gradient of backpropagation. A backend may put off
+   * writing it to where it keeps values for good, and never write it once released.
+   */
+  readonly transient?: boolean;
 }
 
 /** A kernel for a spec: inputs as a tuple, attributes, and the output's shape and dtype. */
@@ -77,5 +83,10 @@ export interface Backend extends StorageOwner {
    * without it has those parts copied out by its Slice kernel.
    */
   view?(handle: DataHandle, offset: number, length: number): DataHandle;
+  /**
+   * Optional: the value behind `handle`, the output of a kernel run with `transient`, will not be
+   * read again (a backend that put off writing it can drop it).
+   */
+  release?(handle: DataHandle): void;
   readonly kernels: BackendKernels;
 }

@@ -198,6 +198,12 @@ export interface FusedKernels {
   /** dy, x -> dy where x > 0, else 0 (the gradient of relu, as TensorFlow's ReluGrad). */
   ReluGrad: Spec<2, NoAttrs>;
   /**
+   * x (a relu's output), dy -> ReluGrad(MaxPoolGrad(x, dy), x): max pooling's gradient with the
+   * relu's before it, in one pass; a window's gradient goes to its chosen element (as
+   * MaxPoolGrad picks it) only where that element is > 0.
+   */
+  MaxPoolReluGrad: Spec<2, PoolAttrs>;
+  /**
    * x -> the scalar l1 * sum(|x|) + l2 * sum(x^2); a term whose factor is 0 is left out (so it
    * is exactly 0, as in Keras). Sums are accumulated in float64 and rounded once to float32.
    */
@@ -317,6 +323,7 @@ export type UnrecordedKernelName =
   | 'DepthwiseConv2DBackpropInput'
   | 'DepthwiseConv2DBackpropFilter'
   | 'MaxPoolGrad'
+  | 'MaxPoolReluGrad'
   | 'AvgPoolGrad'
   | 'RecurrentSequenceGrad'
   | keyof OptimizerKernels;

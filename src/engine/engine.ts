@@ -4,7 +4,7 @@
  * recording, notes which kernel produced each tensor. The gradient rules themselves live above
  * the ops (`autograd/`), because they are written with ops.
  */
-import type { Backend, KernelImpl, TensorInfo } from '../backend/backend.js';
+import type { Backend, KernelImpl, OutputInfo, TensorInfo } from '../backend/backend.js';
 import { jsBackend } from '../backend/js/index.js';
 import type {
   FusedKernelName,
@@ -41,6 +41,7 @@ const unrecorded: ReadonlySet<string> = new Set(
     DepthwiseConv2DBackpropInput: true,
     DepthwiseConv2DBackpropFilter: true,
     MaxPoolGrad: true,
+    MaxPoolReluGrad: true,
     AvgPoolGrad: true,
     RecurrentSequenceGrad: true,
     Axpby: true,
@@ -192,7 +193,7 @@ export function runKernel<K extends KernelName>(
   name: K,
   inputs: KernelInputs<K, Tensor>,
   attrs: KernelAttrs<K>,
-  out: { shape: Shape; dtype: DType },
+  out: OutputInfo,
 ): Tensor {
   let size = 1;
   for (const d of out.shape) size *= d;
@@ -215,6 +216,14 @@ export function runKernel<K extends KernelName>(
   }
   record(name, inputs as readonly Tensor[], attrs, output, null);
   return output;
+}
+
+/**
+ * `t`, the output of a kernel run with `transient` (`OutputInfo`), is never read again: its
+ * backend may drop it without writing it out (the wasm backend's copy-out to JS).
+ */
+export function releaseTransient(t: Tensor): void {
+  (t.storage.backend as Backend).release?.(t.storage.data);
 }
 
 const compositionOps = primitiveOps(runKernel, (values, shape) =>

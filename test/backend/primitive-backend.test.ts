@@ -137,6 +137,7 @@ test('the fused kernels are exactly the ones with a default composition', () => 
     'Conv2DBiasActivation',
     'ClipByValueGrad',
     'ReluGrad',
+    'MaxPoolReluGrad',
     'Penalty',
     'PenaltyGradAdd',
     'WeightGradPenalty',
@@ -189,6 +190,30 @@ test('relu and clip gradients: same bits, at bounds float32 cannot hold, NaN and
     [0, 0],
   ] as const) {
     sameBits(() => clipByValueGrad(dy, x, min, max));
+  }
+});
+
+test('max pooling gradient with relu folded in: same bits (ties, zeros, NaN, overlapping windows)', () => {
+  const xs = Float32Array.from(randoms(2 * 7 * 6 * 5), (v) => Math.round(v * 2) / 2);
+  xs[0] = NaN;
+  xs[9] = -0;
+  const x = tensor(xs, [2, 7, 6, 5]);
+  for (const [size, stride, pad] of [
+    [2, 2, 0],
+    [3, 2, 1],
+    [3, 1, 1],
+  ] as const) {
+    const oh = Math.floor((7 + 2 * pad - size) / stride) + 1;
+    const ow = Math.floor((6 + 2 * pad - size) / stride) + 1;
+    const dy = tensor(randoms(2 * oh * ow * 5), [2, oh, ow, 5]);
+    const attrs = {
+      filterSize: [size, size] as const,
+      strides: [stride, stride] as const,
+      pad: { top: pad, bottom: pad, left: pad, right: pad },
+    };
+    sameBits(() =>
+      runKernel('MaxPoolReluGrad', [x, dy], attrs, { shape: x.shape, dtype: 'float32' }),
+    );
   }
 });
 

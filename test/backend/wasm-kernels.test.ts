@@ -242,7 +242,7 @@ test('BatchMatMul and the convolutions write every output element over stale cac
   }
 });
 
-test('max pooling and its gradient match the reference bit for bit (ties, NaN, -0, odd C)', () => {
+test('max pooling and its gradients (plain, relu folded in) match the reference bit for bit (ties, NaN, -0, odd C)', () => {
   // [input h, w, c], pool, strides, padding (top, bottom, left, right)
   type Quad = [number, number, number, number];
   const cases: [[number, number, number], [number, number], [number, number], Quad][] = [
@@ -321,10 +321,12 @@ test('max pooling and its gradient match the reference bit for bit (ties, NaN, -
       for (let i = 0; i < dys.length; i += 5) dys[i] = -0;
       const x = { ...f(n, h, w, c), values: xs };
       check('MaxPool', [x], attrs, { shape: [n, oh, ow, c], dtype: 'float32' });
-      check('MaxPoolGrad', [x, { ...f(n, oh, ow, c), values: dys }], attrs, {
-        shape: [n, h, w, c],
-        dtype: 'float32',
-      });
+      for (const name of ['MaxPoolGrad', 'MaxPoolReluGrad']) {
+        check(name, [x, { ...f(n, oh, ow, c), values: dys }], attrs, {
+          shape: [n, h, w, c],
+          dtype: 'float32',
+        });
+      }
     }
   }
 });

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as lm from '../../src/index.js';
 import { wasmBackend } from '../../src/backend/wasm/instance.js';
+import { releaseTransient, runKernel } from '../../src/engine/engine.js';
+import { matMulBiasActivation } from '../../src/ops/fused.js';
+import { conv2dBiasActivation } from '../../src/ops/conv.js';
 
 test('a synchronous training loop keeps linear memory bounded and survives cache resets', () => {
   if (wasmBackend === null) return;
@@ -45,6 +48,161 @@ test('a synchronous training loop keeps linear memory bounded and survives cache
     assert.ok((small[299] as number) < (small[0] as number));
   } finally {
     mem.cacheBytes = saved;
+    lm.setBackend('wasm');
+  }
+});
+
+test('a kernel whose output would overflow the cache resets it first, keeping that output resident', () => {
+  if (wasmBackend === null) return;
+  const mem = wasmBackend.mem;
+  const saved = mem.cacheBytes;
+  lm.setBackend('wasm');
+  try {
+    mem.cacheBytes = 1024 * 1024;
+    const n = 96 * 1024; // 384 KiB of float32
+    const a = lm.tensor(new Float32Array(n).fill(1.5));
+    const small = lm.tensor(new Float32Array(1024).fill(2));
+    const counters = () => ({ resets: mem.resets, bytesIn: mem.bytesIn });
+    mem.reset();
+    const s = lm.neg(small); // resident, 4 KiB
+    const b = lm.neg(a); // a copied in, b out: 772 KiB in use
+    // Tile's 384 KiB output would carry the cache past 1 MiB; its resident input is 4 KiB: the
+    // reset comes before it, so the negation after it finds it resident (no copy in).
+    let before = counters();
+    const tiled = lm.tile(s, [96]);
+    assert.equal(mem.resets - before.resets, 1, 'reset before the tile');
+    before = counters();
+    const negated = lm.neg(tiled);
+    assert.equal(mem.resets - before.resets, 0);
+    assert.equal(mem.bytesIn - before.bytesIn, 0, 'the tile output was resident');
+    assert.equal(negated.dataSync()[n - 1], 2);
+    // A kernel whose resident inputs outweigh its output keeps them: no reset before it, even
+    // though its output overflows the cache (the next kernel resets).
+    mem.reset();
+    const c = lm.neg(a); // 768 KiB in use
+    before = counters();
+    const d = lm.neg(c);
+    assert.equal(mem.resets - before.resets, 0, 'no reset before');
+    assert.equal(mem.bytesIn - before.bytesIn, 0, 'its input stayed resident');
+    before = counters();
+    lm.neg(d);
+    assert.equal(mem.resets - before.resets, 1, 'the next kernel resets');
+    assert.equal(b.dataSync()[0], -1.5);
+  } finally {
+    mem.cacheBytes = saved;
+    lm.setBackend('wasm');
+  }
+});
+
+test('transient outputs: kept in the cache until read, reset or released (then never written)', () => {
+  if (wasmBackend === null) return;
+  const mem = wasmBackend.mem;
+  lm.setBackend('wasm');
+  try {
+    const x = lm.tensor(Float32Array.from({ length: 1000 }, (_, i) => i));
+    const transientNeg = (t: lm.Tensor): lm.Tensor =>
+      runKernel('Neg', [t], {}, { shape: t.shape, dtype: 'float32', transient: true });
+    // Released after the kernel that reads it: never copied out, not even at the next reset.
+    let out = mem.bytesOut;
+    const released = transientNeg(x);
+    const doubled = lm.add(released, released);
+    assert.equal(mem.bytesOut - out, 4000, 'only the sum was copied out');
+    releaseTransient(released);
+    out = mem.bytesOut;
+    mem.reset();
+    assert.equal(mem.bytesOut - out, 0);
+    assert.equal(doubled.dataSync()[999], -1998);
+    assert.throws(() => released.dataSync(), /a transient value was read after it was released/);
+    // Held and never released: written out before a reset drops its block.
+    const held = transientNeg(x);
+    out = mem.bytesOut;
+    mem.reset();
+    assert.equal(mem.bytesOut - out, 4000);
+    assert.equal(held.dataSync()[7], -7);
+    // Read before any reset: written out then, and a release after that changes nothing.
+    const read = transientNeg(x);
+    assert.equal(read.dataSync()[3], -3);
+    releaseTransient(read);
+    mem.reset();
+    assert.equal(lm.add(read, 1).dataSync()[3], -2);
+  } finally {
+    lm.setBackend('wasm');
+  }
+});
+
+test('a gradient that is the fold’s transient value itself (relu then max pooling) is not released', () => {
+  if (wasmBackend === null) return;
+  lm.setBackend('wasm');
+  const z = lm.tensor(
+    Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => ((i * 7) % 11) - 5),
+    [2, 4, 4, 3],
+  );
+  const [g] = lm.grads((t: lm.Tensor) => lm.sum(lm.maxPool2d(lm.relu(t), 2)))([z]);
+  wasmBackend.mem.reset();
+  lm.setBackend('js');
+  const [want] = lm.grads((t: lm.Tensor) => lm.sum(lm.maxPool2d(lm.relu(t), 2)))([z]);
+  lm.setBackend('wasm');
+  assert.deepEqual(
+    Array.from((g as lm.Tensor).dataSync()),
+    Array.from((want as lm.Tensor).dataSync()),
+  );
+});
+
+test('relu-activated layer kernels release their transient dz after the rule (not linear ones)', () => {
+  if (wasmBackend === null) return;
+  const backend = wasmBackend as { release?: (h: object) => void };
+  const release = backend.release;
+  const value = (n: number, seed: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) => (((i + seed) * 7919) % 23) / 4 - 2.5);
+  const a = lm.tensor(value(40 * 7, 1), [40, 7]);
+  const w = lm.tensor(value(7 * 9, 2), [7, 9]);
+  const b = lm.tensor(value(9, 3), [9]);
+  const x = lm.tensor(value(2 * 6 * 6 * 2, 4), [2, 6, 6, 2]);
+  const f = lm.tensor(value(3 * 3 * 2 * 5, 5), [3, 3, 2, 5]);
+  const fb = lm.tensor(value(5, 6), [5]);
+  const cases: [string, () => lm.Tensor[], number][] = (['relu', 'linear'] as const).flatMap(
+    (activation): [string, () => lm.Tensor[], number][] => [
+      [
+        `dense ${activation}`,
+        () =>
+          lm.grads((p, q, r) => lm.sum(lm.square(matMulBiasActivation(p, q, r, activation))))([
+            a,
+            w,
+            b,
+          ]),
+        activation === 'relu' ? 1 : 0,
+      ],
+      [
+        `conv ${activation}`,
+        () =>
+          lm.grads((p, q, r) => lm.sum(lm.square(conv2dBiasActivation(p, q, r, activation))))([
+            x,
+            f,
+            fb,
+          ]),
+        activation === 'relu' ? 1 : 0,
+      ],
+    ],
+  );
+  try {
+    for (const [name, run, releases] of cases) {
+      lm.setBackend('wasm');
+      // Read before any reset: the values the kernels computed.
+      const want = run().map((g) => Array.from(g.dataSync()));
+      let calls = 0;
+      backend.release = (h) => {
+        calls++;
+        release?.(h);
+      };
+      const got = run();
+      backend.release = release;
+      assert.equal(calls, releases, name);
+      // After a reset, only what JS holds is left: every gradient must have been written out.
+      wasmBackend.mem.reset();
+      got.forEach((g, k) => assert.deepEqual(Array.from(g.dataSync()), want[k], `${name} ${k}`));
+    }
+  } finally {
+    backend.release = release;
     lm.setBackend('wasm');
   }
 });

@@ -1,5 +1,6 @@
 import type { ConvKernels, UnrecordedKernelName } from '../../backend/kernels.js';
 import { runKernel } from '../../engine/engine.js';
+import { MaxPoolGradTerm } from './relu-pool.js';
 import type { GradTable } from './types.js';
 
 const f32 = 'float32' as const;
@@ -51,9 +52,8 @@ export const convGradients: GradTable<Exclude<keyof ConvKernels, UnrecordedKerne
       { shape: f.shape, dtype: f32 },
     ),
   ],
-  MaxPool: ({ dy, inputs: [x], attrs }) => [
-    runKernel('MaxPoolGrad', [x, dy], attrs, { shape: x.shape, dtype: f32 }),
-  ],
+  // Left unevaluated, so that a relu before the pooling folds its gradient in (./relu-pool.ts).
+  MaxPool: ({ dy, inputs: [x], attrs }) => [new MaxPoolGradTerm(x, dy, attrs)],
   AvgPool: ({ dy, inputs: [x], attrs }) => [
     runKernel(
       'AvgPoolGrad',

@@ -25,6 +25,13 @@ export const gradients: GradTable<RecordedName> = {
   ...recurrentGradients,
 };
 
-export { penaltyFolds } from './fused.js';
-export { sumToShape, type GradContext, type GradFn } from './types.js';
+export { penaltyFolds, reluFolds } from './fused.js';
+export {
+  releaseUnlessReturned,
+  sumToShape,
+  type DeferredGrad,
+  type GradContext,
+  type GradFn,
+} from './types.js';
 export { PenaltyGradTerm, type PenaltyFold } from './term.js';
+export { MaxPoolGradTerm, type ReluFold } from './relu-pool.js';

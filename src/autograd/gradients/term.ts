@@ -13,10 +13,10 @@ import { penaltyGradAdd } from '../../ops/fused.js';
 import type { RecordedName } from '../../engine/engine.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { GradContext } from './types.js';
+import type { DeferredGrad, GradContext } from './types.js';
 
 /** A gradient contribution signScale * sign(x) + linearScale * x, not yet evaluated. */
-export class PenaltyGradTerm {
+export class PenaltyGradTerm implements DeferredGrad {
   constructor(
     readonly x: Tensor,
     /** The L1 part's factor (l1 times the upstream gradient). */
@@ -49,7 +49,7 @@ export interface PenaltyFold<P extends RecordedName> {
   readonly rule: (
     ctx: GradContext<P>,
     term: PenaltyGradTerm,
-  ) => readonly (Tensor | PenaltyGradTerm | null)[];
+  ) => readonly (Tensor | DeferredGrad | null)[];
 }
 
 export type PenaltyFoldTable = { readonly [P in RecordedName]?: PenaltyFold<P> };

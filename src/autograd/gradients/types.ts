@@ -1,9 +1,13 @@
-import type { RecordedAttrs, RecordedInputs, RecordedName } from '../../engine/engine.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import {
+  releaseTransient,
+  type RecordedAttrs,
+  type RecordedInputs,
+  type RecordedName,
+} from '../../engine/engine.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { reshape } from '../../ops/movement.js';
 import { sum } from '../../ops/reduction.js';
 import { shapesEqual, type Shape } from '../../tensor/shape.js';
-import type { PenaltyGradTerm } from './term.js';
 
 /** What a gradient rule sees of one recorded node. */
 export interface GradContext<P extends RecordedName> {
@@ -20,13 +24,29 @@ export interface GradContext<P extends RecordedName> {
 }
 
 /**
+ * A gradient contribution left unevaluated, so that the node that consumes it can fold it into
+ * work it does anyway: an L1/L2 penalty's gradient (`./term.ts`), max pooling's gradient before a
+ * relu (`./relu-pool.ts`). Where no fold applies it is added to the tensor's other gradients or
+ * evaluated on its own.
+ */
+export interface DeferredGrad {
+  /** The tensor whose gradient this is a part of. */
+  readonly x: Tensor;
+  readonly shape: Shape;
+  /** g + this (in one pass where the term allows it). */
+  addTo(g: Tensor): Tensor;
+  /** This contribution on its own (when no other gradient reaches x). */
+  materialize(): Tensor;
+}
+
+/**
  * The gradient of one recorded kernel: dL/d(input) for each input in order (null where no
- * gradient flows, e.g. integer indices), or a deferred penalty term that backpropagation adds to
- * the input's other gradients in one pass.
+ * gradient flows, e.g. integer indices), or a deferred term (`DeferredGrad`) that backpropagation
+ * folds into the consuming node's gradient or adds to the input's other gradients.
  */
 export type GradFn<P extends RecordedName> = (
   ctx: GradContext<P>,
-) => readonly (Tensor | PenaltyGradTerm | null)[];
+) => readonly (Tensor | DeferredGrad | null)[];
 
 export type GradTable<Names extends RecordedName> = { readonly [P in Names]: GradFn<P> };
 
@@ -39,4 +59,16 @@ export function sumToShape(dy: Tensor, shape: Shape): Tensor {
     if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
   }
   return reshape(axes.length > 0 ? sum(dy, axes) : dy, shape);
+}
+
+/**
+ * Releases `t`, a transient output (`OutputInfo.transient`) that a rule made and read, once the
+ * rule's gradients are computed, unless one of them is `t` itself or shares its storage (a view).
+ */
+export function releaseUnlessReturned(
+  t: Tensor,
+  grads: readonly (Tensor | DeferredGrad | null)[],
+): void {
+  if (grads.every((g) => g === null || (g instanceof Tensor && g.storage !== t.storage)))
+    releaseTransient(t);
 }

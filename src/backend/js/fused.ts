@@ -9,6 +9,7 @@ import type { KernelImpl, TensorInfo } from '../backend.js';
 import type { FusedKernels } from '../kernels.js';
 import { convKernels } from './conv.js';
 import { linalgKernels } from './matmul.js';
+import { maxPoolGrad } from './pool.js';
 import { alloc, floatsOf } from './util.js';
 
 type FusedTable = { readonly [K in keyof FusedKernels]: KernelImpl<K> };
@@ -92,6 +93,7 @@ export const fusedKernels: FusedTable = {
     for (let i = 0; i < zs.length; i++) zs[i] = (xs[i] as number) > 0 ? (ds[i] as number) : 0;
     return zs;
   },
+  MaxPoolReluGrad: ([x, dy], attrs, out) => maxPoolGrad(x, dy, attrs, out, true),
   Penalty: ([x], { l1, l2 }, out) => {
     const xs = floatsOf(x);
     let s1 = 0;

@@ -1,4 +1,4 @@
-import type { KernelImpl } from '../backend.js';
+import type { KernelImpl, OutputInfo, TensorInfo } from '../backend.js';
 import type { PoolAttrs } from '../kernels.js';
 import { alloc, floatsOf } from './util.js';
 
@@ -40,6 +40,42 @@ function forEachWindow(
   }
 }
 
+/**
+ * Each window's dy goes to its chosen element: the first maximum, or the first NaN (so a NaN
+ * input takes the gradient, as TensorFlow's does). With `positiveOnly` (MaxPoolReluGrad: x is a
+ * relu's output), only where that element is > 0: the same sums as MaxPoolGrad followed by
+ * ReluGrad, which zeroes every element that is not > 0 and keeps the others' sums as they are.
+ */
+export function maxPoolGrad(
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: PoolAttrs,
+  out: OutputInfo,
+  positiveOnly: boolean,
+): Float32Array {
+  const xs = floatsOf(x);
+  const dys = floatsOf(dy);
+  const dx = alloc(out) as Float32Array;
+  const c = x.shape[3] as number;
+  forEachWindow(x.shape, dy.shape, attrs, (o, win, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      let best = -Infinity;
+      let at = -1;
+      for (let i = 0; i < count; i++) {
+        const idx = (win[i] as number) + ch;
+        const v = xs[idx] as number;
+        if (at < 0 || v > best || (v !== v && best === best)) {
+          best = v;
+          at = idx;
+        }
+      }
+      if (at >= 0 && (!positiveOnly || best > 0))
+        dx[at] = (dx[at] as number) + (dys[o + ch] as number);
+    }
+  });
+  return dx;
+}
+
 export const poolKernels: PoolTable = {
   MaxPool: ([x], attrs, out) => {
     const xs = floatsOf(x);
@@ -58,28 +94,7 @@ export const poolKernels: PoolTable = {
     });
     return ys;
   },
-  MaxPoolGrad: ([x, dy], attrs, out) => {
-    const xs = floatsOf(x);
-    const dys = floatsOf(dy);
-    const dx = alloc(out);
-    const c = x.shape[3] as number;
-    forEachWindow(x.shape, dy.shape, attrs, (o, win, count) => {
-      for (let ch = 0; ch < c; ch++) {
-        let best = -Infinity;
-        let at = -1;
-        for (let i = 0; i < count; i++) {
-          const idx = (win[i] as number) + ch;
-          const v = xs[idx] as number;
-          if (at < 0 || v > best || (v !== v && best === best)) {
-            best = v;
-            at = idx;
-          }
-        }
-        if (at >= 0) dx[at] = (dx[at] as number) + (dys[o + ch] as number);
-      }
-    });
-    return dx;
-  },
+  MaxPoolGrad: ([x, dy], attrs, out) => maxPoolGrad(x, dy, attrs, out, false),
   AvgPool: ([x], attrs, out) => {
     const xs = floatsOf(x);
     const ys = alloc(out);

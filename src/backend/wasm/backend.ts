@@ -29,7 +29,7 @@ import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { createGemm, matmulKernels } from './gemm.js';
-import { WasmData, WasmMemory } from './memory.js';
+import { elementBytes, WasmData, WasmMemory } from './memory.js';
 import type { KernelExports, LoadedKernels } from './module.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
@@ -131,10 +131,14 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     const slow = fallback(name);
     return (inputs, attrs, out) => {
       if (!accepts(inputs, out)) return slow(inputs, attrs, out);
-      mem.beginKernel();
+      let resident = 0;
+      for (const input of inputs as readonly TensorInfo[])
+        resident += mem.residentBytes(input.data as WasmData);
+      mem.beginKernel(sizeOf(out.shape) * elementBytes(out.dtype), resident);
       const y = withKernelName(name, () => impl(inputs, attrs, out));
       if (y === null) return slow(inputs, attrs, out);
-      mem.settle(y);
+      if (out.transient === true) mem.hold(y);
+      else mem.settle(y);
       return y;
     };
   }
@@ -183,6 +187,7 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     write,
     read,
     view: (handle, offset, length) => mem.share(handle as WasmData, offset, length),
+    release: (handle) => mem.release(handle as WasmData),
     kernels,
     nativeKernels: new Set(Object.keys(nativeKernels) as KernelName[]),
     mem,

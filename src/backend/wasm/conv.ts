@@ -342,6 +342,7 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     yShape: readonly number[],
     attrs: PoolAttrs,
     pointers: readonly (readonly [number, 'x' | 'y'])[],
+    trailing: readonly number[] = [],
   ): void => {
     const pg = poolGeometry(xShape, yShape, attrs);
     const [n, h, w, c] = xShape as [number, number, number, number];
@@ -351,6 +352,7 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
       ...pointers.map(([p, per]) => p + i * bytes[per]),
       count,
       ...pg.slice(1),
+      ...trailing,
     ]);
   };
 
@@ -365,23 +367,29 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     return y;
   };
 
-  const maxPoolGrad = (
-    [x, dy]: readonly TensorInfo[],
-    attrs: PoolAttrs,
-    out: OutputInfo,
-  ): WasmData => {
-    const xi = x as TensorInfo;
-    const dyi = dy as TensorInfo;
-    const px = ptrOf(xi);
-    const pdy = ptrOf(dyi);
-    const dx = output(out);
-    poolByImage('maxPoolGrad', xi.shape, dyi.shape, attrs, [
-      [px, 'x'],
-      [pdy, 'y'],
-      [dx.ptr, 'x'],
-    ]);
-    return dx;
-  };
+  /** MaxPoolGrad, or with `positiveOnly` MaxPoolReluGrad (relu's gradient folded in). */
+  const maxPoolGradOf =
+    (positiveOnly: boolean) =>
+    ([x, dy]: readonly TensorInfo[], attrs: PoolAttrs, out: OutputInfo): WasmData => {
+      const xi = x as TensorInfo;
+      const dyi = dy as TensorInfo;
+      const px = ptrOf(xi);
+      const pdy = ptrOf(dyi);
+      const dx = output(out);
+      poolByImage(
+        'maxPoolGrad',
+        xi.shape,
+        dyi.shape,
+        attrs,
+        [
+          [px, 'x'],
+          [pdy, 'y'],
+          [dx.ptr, 'x'],
+        ],
+        [positiveOnly ? 1 : 0],
+      );
+      return dx;
+    };
 
   return {
     Conv2D: native('Conv2D', conv2d),
@@ -392,6 +400,7 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     DepthwiseConv2DBackpropInput: native('DepthwiseConv2DBackpropInput', depthwiseBackpropInput),
     DepthwiseConv2DBackpropFilter: native('DepthwiseConv2DBackpropFilter', depthwiseBackpropFilter),
     MaxPool: native('MaxPool', maxPool),
-    MaxPoolGrad: native('MaxPoolGrad', maxPoolGrad),
+    MaxPoolGrad: native('MaxPoolGrad', maxPoolGradOf(false)),
+    MaxPoolReluGrad: native('MaxPoolReluGrad', maxPoolGradOf(true)),
   };
 }

@@ -53,6 +53,14 @@ export function sizeClass(bytes: number): number {
 
 const PAGE = 65536;
 
+/** Reading a transient output after its release and a reset: a bug in the caller. */
+function released(): never {
+  throw new LaminaError(
+    'internal',
+    'wasm backend: a transient value was read after it was released and its cache block reused',
+  );
+}
+
 /**
  * Node's uninitialized allocation (`Buffer.allocUnsafeSlow`: its own ArrayBuffer, not the shared
  * pool), used for the large arrays that `copyOut` overwrites entirely at once: it skips zeroing
@@ -87,6 +95,11 @@ export class WasmMemory {
   /** Start of the cache region (pinned blocks move it up). */
   private base: number;
   private top: number;
+  /**
+   * Transient outputs (`hold`) not written out yet: written out before the next reset unless
+   * released first.
+   */
+  private readonly held = new Set<WasmData>();
   /** Blocks returned within the current generation (kernel scratch), by size class. */
   private readonly free = new Map<number, number[]>();
   private generation = 0;
@@ -179,13 +192,34 @@ export class WasmMemory {
     return this.u8.subarray(ptr, ptr + length);
   }
 
-  /** Called before each native kernel: resets the cache once it holds more than `cacheBytes`. */
-  beginKernel(): void {
-    if (this.top - this.base > this.cacheBytes) this.reset();
+  /**
+   * Called before each native kernel with the bytes of its output and of its inputs that are
+   * resident now: resets the cache once it holds more than `cacheBytes`, or already when the
+   * output would carry it past `cacheBytes` and is larger than those inputs. A reset splits a
+   * chain of kernels at the point where it happens: after the kernel, it would drop the output
+   * that the next kernel most likely reads (W3: the first convolution's 5.5 MB, copied in again
+   * by the max pooling after it); before, it drops only this kernel's own inputs.
+   */
+  beginKernel(outputBytes = 0, residentInputBytes = 0): void {
+    const used = this.top - this.base;
+    if (
+      used > this.cacheBytes ||
+      (used + outputBytes > this.cacheBytes && residentInputBytes < outputBytes)
+    ) {
+      this.reset();
+    }
+  }
+
+  /** Bytes of `data`'s resident copy of the current generation (0 if it has none). */
+  residentBytes(data: WasmData): number {
+    return data.gen === this.generation ? data.length * elementBytes(data.dtype) : 0;
   }
 
   /** Makes every resident copy stale and reuses the whole cache region. */
   reset(): void {
+    // A held value still unreleased may yet be read: JS must have it before its block goes.
+    for (const data of this.held) if (data.js === null) this.copyOut(data);
+    this.held.clear();
     this.free.clear();
     this.generation++;
     this.top = this.base;
@@ -195,7 +229,7 @@ export class WasmMemory {
   /** Byte offset of a resident copy of `data`, copying its values in if it has none. */
   ptrOf(data: WasmData): number {
     if (data.gen === this.generation) return data.ptr;
-    const js = data.js as TypedArray; // not resident, so settled
+    const js = data.js ?? released(); // not resident, so settled (or released)
     const ptr = this.alloc(data.length * elementBytes(data.dtype));
     if (data.dtype === 'float32') this.f32.set(js as Float32Array, ptr >>> 2);
     else if (data.dtype === 'int32') this.i32.set(js as Int32Array, ptr >>> 2);
@@ -219,7 +253,24 @@ export class WasmMemory {
     if (data.js === null) this.copyOut(data);
   }
 
+  /**
+   * Called instead of `settle` after a kernel whose output is transient (`OutputInfo`): its
+   * values stay only in the cache until they are read, the cache is reset, or `release`
+   * drops them unwritten (W3: the first layer's 5.5 MB pre-activation gradient, read by its
+   * filter and bias gradients' kernels and never by JS).
+   */
+  hold(data: WasmData): void {
+    if (data.js === null) this.held.add(data);
+  }
+
+  /** A held output will not be read again: it is never written out. */
+  release(data: WasmData): void {
+    this.held.delete(data);
+  }
+
   private copyOut(data: WasmData): TypedArray {
+    // Output blocks are not reused within a generation, so only a reset loses an unwritten one.
+    if (data.gen !== this.generation) released();
     const js = jsArray(data.length, data.dtype);
     js.set(this.view(data.ptr, data.length, data.dtype) as never);
     this.bytesOut += js.byteLength;

@@ -2,7 +2,7 @@
  * Default compositions of the fused layer, backprop and penalty kernels (`FusedKernels`) from
  * primitives. Each gives the fused kernel's values: bit for bit where the reference rounds every
  * step to float32 in the order the kernel list writes it (bias + activation, ReluGrad,
- * ClipByValueGrad, PenaltyGradAdd, and the products before them), to rounding for Penalty (whose
+ * MaxPoolReluGrad, ClipByValueGrad, PenaltyGradAdd, and the products before them), to rounding for Penalty (whose
  * reference sums in float64).
  */
 import type { FusedKernels } from '../../backend/kernels.js';
@@ -56,6 +56,8 @@ export const fusedCompositions: CompositionTable<keyof FusedKernels> = {
     return p.where(inside, dy, 0);
   },
   ReluGrad: (p, [dy, x]) => p.where(p.compare('Greater', x, 0), dy, 0),
+  MaxPoolReluGrad: (p, [x, dy], attrs, out) =>
+    p.run('ReluGrad', [p.run('MaxPoolGrad', [x, dy], attrs, out), x], {}, out),
   Penalty: (p, [x], { l1, l2 }) => {
     // A zero factor's term is left out, so that it is exactly 0 (also for an infinite x).
     const terms: Tensor[] = [];
