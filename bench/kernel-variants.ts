@@ -6,12 +6,15 @@
  * on a memory of its own.
  *
  * `node --import tsx bench/kernel-variants.ts [--quick] [GEMM512 W3 ...]`; Node 20 needs
- * `--experimental-wasm-relaxed-simd` (this script sets it itself before the kernels load).
+ * `--experimental-wasm-relaxed-simd` (this script sets it itself before the kernels load; Node 21+
+ * has relaxed SIMD without it).
  */
 import v8 from 'node:v8';
 import { cpus } from 'node:os';
 
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+// Node 21+ validates relaxed SIMD by default (and no longer knows the flag).
+if (Number(process.versions.node.split('.')[0]) <= 20)
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const lm = await import('../src/index.js');
 const { createWasmBackend } = await import('../src/backend/wasm/backend.js');
 const { loadKernels } = await import('../src/backend/wasm/module.js');
