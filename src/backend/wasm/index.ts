@@ -72,7 +72,7 @@ export function setThreadHost(host: ThreadHost): void {
 
 /**
  * Which build of the wasm kernels runs: `'relaxed'` (WebAssembly relaxed SIMD: multiply-adds
- * fused where the CPU has FMA; the default where the runtime validates it: Node 22+, Chrome
+ * fused where the CPU has FMA; the default where the runtime validates it: Node 21+, Chrome
  * 114+) or `'plain'` (SIMD only); null when the wasm backend is unavailable.
  */
 export function getKernelVariant(): KernelVariant | null {

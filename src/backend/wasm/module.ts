@@ -133,7 +133,7 @@ function kernelBytes(shared: boolean, variant: KernelVariant): Uint8Array<ArrayB
 let relaxedValidates: boolean | undefined;
 
 /**
- * Whether this runtime validates the relaxed-SIMD build of the kernels (Node 22+, Chrome 114+;
+ * Whether this runtime validates the relaxed-SIMD build of the kernels (Node 21+, Chrome 114+;
  * Node 20 only with `--experimental-wasm-relaxed-simd`). The module itself is checked, not a probe,
  * so the answer covers every instruction it uses.
  */
@@ -184,7 +184,7 @@ async function compileKernels(
   if (variant === 'relaxed' && !relaxedSimdSupported()) {
     throw new LaminaError(
       'unsupported',
-      "setKernelVariant: expected a runtime with WebAssembly relaxed SIMD for 'relaxed' (Node 22+, " +
+      "setKernelVariant: expected a runtime with WebAssembly relaxed SIMD for 'relaxed' (Node 21+, " +
         'Chrome 114+, Node 20 with --experimental-wasm-relaxed-simd); this one does not validate it',
     );
   }
@@ -220,8 +220,9 @@ export async function loadKernels(
 /**
  * Replaces the running build with `variant` on the same memory, in place in `loaded` (exports,
  * module, variant). Both builds lay out memory alike (the same static data and GEMM scratch, which
- * the check below guards), so every pointer the backend holds stays valid. The caller stops the
- * thread pool first and restarts it after, so that workers instantiate the new module.
+ * the check below guards), so every pointer the backend holds stays valid, and the new instance's
+ * data segments rewrite the same bytes. It runs between kernels, when workers are idle; the caller
+ * then restarts a running thread pool, so that its workers instantiate the new module.
  */
 export async function swapKernels(loaded: LoadedKernels, variant: KernelVariant): Promise<void> {
   const module = await compileKernels(loaded.shared, variant);
@@ -234,7 +235,8 @@ export async function swapKernels(loaded: LoadedKernels, variant: KernelVariant)
     throw new LaminaError(
       'internal',
       `setKernelVariant: the '${variant}' build lays out memory differently from the '${loaded.variant}' one ` +
-        `(heap base ${exports.heapBase()} vs ${old.heapBase()}); rebuild with npm run build:wasm`,
+        `(heap base ${exports.heapBase()} vs ${old.heapBase()}, GEMM scratch ${exports.gemmScratchBytes()} vs ` +
+        `${old.gemmScratchBytes()} bytes); rebuild with npm run build:wasm`,
     );
   }
   Object.assign(old, exports);
