@@ -3,6 +3,8 @@
 // Part of the kernels that assembly/kernels.ts exports (see there); pointers are byte offsets
 // into memory the TypeScript side owns.
 
+import { madd } from './madd';
+
 // ---------------------------------------------------------------------------------------------
 // Convolution helpers: im2col over a whole batch (rows of fh * fw * c per output pixel) and its
 // adjoint col2im. A row is fh runs of fw * c floats; with dilation 1 along x, a run whose pixels
@@ -158,7 +160,7 @@ function convPixel(
         const q = pixelAt(x, img, iy, ix, h, w, c);
         let wp = f + <usize>((ky * fw + kx) * c) * cob + (<usize>cb << 2);
         for (let ci = 0; ci < c; ci++) {
-          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(q + (<usize>ci << 2)), v128.load(wp)));
+          acc = madd(v128.load32_splat(q + (<usize>ci << 2)), v128.load(wp), acc);
           wp += cob;
         }
       }
@@ -191,17 +193,17 @@ function convTile(
           const w0 = v128.load(wp);
           const w1 = v128.load(wp + 16);
           let a = v128.load32_splat(qc);
-          a00 = f32x4.add(a00, f32x4.mul(a, w0));
-          a01 = f32x4.add(a01, f32x4.mul(a, w1));
+          a00 = madd(a, w0, a00);
+          a01 = madd(a, w1, a01);
           a = v128.load32_splat(qc + ps);
-          a10 = f32x4.add(a10, f32x4.mul(a, w0));
-          a11 = f32x4.add(a11, f32x4.mul(a, w1));
+          a10 = madd(a, w0, a10);
+          a11 = madd(a, w1, a11);
           a = v128.load32_splat(qc + 2 * ps);
-          a20 = f32x4.add(a20, f32x4.mul(a, w0));
-          a21 = f32x4.add(a21, f32x4.mul(a, w1));
+          a20 = madd(a, w0, a20);
+          a21 = madd(a, w1, a21);
           a = v128.load32_splat(qc + 3 * ps);
-          a30 = f32x4.add(a30, f32x4.mul(a, w0));
-          a31 = f32x4.add(a31, f32x4.mul(a, w1));
+          a30 = madd(a, w0, a30);
+          a31 = madd(a, w1, a31);
           wp += cob;
           qc += 4;
         }
@@ -229,10 +231,10 @@ function convTile(
         let qc = q;
         for (let j = 0; j < runLen; j++) {
           const w0 = v128.load(wp);
-          a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(qc), w0));
-          a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(qc + ps), w0));
-          a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(qc + 2 * ps), w0));
-          a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(qc + 3 * ps), w0));
+          a0 = madd(v128.load32_splat(qc), w0, a0);
+          a1 = madd(v128.load32_splat(qc + ps), w0, a1);
+          a2 = madd(v128.load32_splat(qc + 2 * ps), w0, a2);
+          a3 = madd(v128.load32_splat(qc + 3 * ps), w0, a3);
           wp += cob;
           qc += 4;
         }
@@ -356,17 +358,17 @@ export function convFilterDirect(
             const g0 = v128.load(d);
             const g1 = v128.load(d + 16);
             let v = v128.load32_splat(q + o0);
-            a00 = f32x4.add(a00, f32x4.mul(v, g0));
-            a01 = f32x4.add(a01, f32x4.mul(v, g1));
+            a00 = madd(v, g0, a00);
+            a01 = madd(v, g1, a01);
             v = v128.load32_splat(q + o1);
-            a10 = f32x4.add(a10, f32x4.mul(v, g0));
-            a11 = f32x4.add(a11, f32x4.mul(v, g1));
+            a10 = madd(v, g0, a10);
+            a11 = madd(v, g1, a11);
             v = v128.load32_splat(q + o2);
-            a20 = f32x4.add(a20, f32x4.mul(v, g0));
-            a21 = f32x4.add(a21, f32x4.mul(v, g1));
+            a20 = madd(v, g0, a20);
+            a21 = madd(v, g1, a21);
             v = v128.load32_splat(q + o3);
-            a30 = f32x4.add(a30, f32x4.mul(v, g0));
-            a31 = f32x4.add(a31, f32x4.mul(v, g1));
+            a30 = madd(v, g0, a30);
+            a31 = madd(v, g1, a31);
             q += ps;
             d += cob;
           }
@@ -386,10 +388,10 @@ export function convFilterDirect(
           let d = d0 + (<usize>cb << 2);
           for (let i = 0; i < count; i++) {
             const g = v128.load(d);
-            a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(q + o0), g));
-            a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(q + o1), g));
-            a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(q + o2), g));
-            a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(q + o3), g));
+            a0 = madd(v128.load32_splat(q + o0), g, a0);
+            a1 = madd(v128.load32_splat(q + o1), g, a1);
+            a2 = madd(v128.load32_splat(q + o2), g, a2);
+            a3 = madd(v128.load32_splat(q + o3), g, a3);
             q += ps;
             d += cob;
           }
@@ -409,15 +411,15 @@ export function convFilterDirect(
           let d = d0 + (<usize>cb << 2);
           let i = 0;
           for (; i + 4 <= count; i += 4) {
-            a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(q), v128.load(d)));
-            a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(q + ps), v128.load(d + cob)));
-            a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(q + 2 * ps), v128.load(d + 2 * cob)));
-            a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(q + 3 * ps), v128.load(d + 3 * cob)));
+            a0 = madd(v128.load32_splat(q), v128.load(d), a0);
+            a1 = madd(v128.load32_splat(q + ps), v128.load(d + cob), a1);
+            a2 = madd(v128.load32_splat(q + 2 * ps), v128.load(d + 2 * cob), a2);
+            a3 = madd(v128.load32_splat(q + 3 * ps), v128.load(d + 3 * cob), a3);
             q += 4 * ps;
             d += 4 * cob;
           }
           for (; i < count; i++) {
-            a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(q), v128.load(d)));
+            a0 = madd(v128.load32_splat(q), v128.load(d), a0);
             q += ps;
             d += cob;
           }
@@ -464,7 +466,7 @@ function filterPixel(
         const v = v128.load32_splat(q + (<usize>ci << 2));
         for (let cb = 0; cb < co; cb += 4) {
           const o = r + (<usize>cb << 2);
-          v128.store(o, f32x4.add(v128.load(o), f32x4.mul(v, v128.load(dyo + (<usize>cb << 2)))));
+          v128.store(o, madd(v, v128.load(dyo + (<usize>cb << 2)), v128.load(o)));
         }
         r += cob;
       }

@@ -7,6 +7,8 @@
 // with mult == 1 the channels go 4 at a time (x, y and the filter row all contiguous); with
 // mult > 1 each output channel reads input channel o / mult, one float at a time.
 
+import { madd } from './madd';
+
 /** out[0..C) += a[0..C) * b[0..C) (mult == 1), or with a's channel o / mult (mult > 1). */
 // @ts-ignore: decorator
 @inline
@@ -15,7 +17,7 @@ function mulAdd(out: usize, a: usize, b: usize, C: i32, mult: i32): void {
   if (mult == 1) {
     for (; o + 4 <= C; o += 4) {
       const off = <usize>(o << 2);
-      v128.store(out + off, f32x4.add(v128.load(out + off), f32x4.mul(v128.load(a + off), v128.load(b + off))));
+      v128.store(out + off, madd(v128.load(a + off), v128.load(b + off), v128.load(out + off)));
     }
     for (; o < C; o++) {
       const off = <usize>(o << 2);

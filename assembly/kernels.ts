@@ -5,6 +5,7 @@
 //
 // This entry file exports the kernels, grouped by family in the files next to it:
 //   gemm.ts         packed GEMM; zero and copy
+//   madd.ts         the multiply-add of the inner loops (fused with relaxed SIMD)
 //   elementwise.ts  binary arithmetic (same shape, scalar, row broadcasts), unary math, casts
 //   reduce.ts       sums over leading or trailing axes, softmax and log-softmax
 //   conv.ts         im2col / col2im for the convolutions, max pooling and its gradient

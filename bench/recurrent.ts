@@ -21,7 +21,7 @@ import { setRecurrentFusion } from '../src/layers/recurrent/base.js';
 import { setThreads, threadsReady } from '../src/backend/wasm/index.js';
 import { quantile } from './alternate.js';
 import { useTfjs } from './peers.js';
-import { inputs, labelsOneHot, median, warmUp } from './workloads.js';
+import { inputs, labelsOneHot, median, runtimeNote, warmUp } from './workloads.js';
 
 export const RNN_SPEC = { batch: 64, steps: 32, features: 32, units: 128, classes: 10 };
 
@@ -327,14 +327,18 @@ export async function recurrentReport(quick: boolean, threads: number): Promise<
 /** `npm run bench -- --recurrent`: W5/W6 alone, saved as bench/results/recurrent-*. */
 export async function recurrentOnly(quick: boolean, threads: number): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(
-    `W5/W6 (node ${process.version}, ${cpus().length} x ${cpu}${quick ? '; quick' : ''})`,
-  );
+  console.log(`W5/W6 (${runtimeNote()}, ${cpus().length} x ${cpu}${quick ? '; quick' : ''})`);
   const report = await recurrentReport(quick, threads);
   const date = new Date().toISOString();
   const stamp = date.replace(/[:.]/g, '-');
   mkdirSync('bench/results', { recursive: true });
-  const meta = { node: process.version, machine: `${cpus().length} x ${cpu}`, quick, date };
+  const meta = {
+    node: process.version,
+    kernels: lm.getKernelVariant(),
+    machine: `${cpus().length} x ${cpu}`,
+    quick,
+    date,
+  };
   writeFileSync(
     `bench/results/recurrent-${stamp}.json`,
     JSON.stringify({ meta, ...report, markdown: undefined }, null, 2),
@@ -344,7 +348,7 @@ export async function recurrentOnly(quick: boolean, threads: number): Promise<vo
     [
       `# Lamina recurrent benchmark ${date}${quick ? ' (quick)' : ''}`,
       '',
-      `Node ${process.version}, ${meta.machine}.`,
+      `${runtimeNote()}, ${meta.machine}.`,
       '',
       ...report.markdown,
     ].join('\n'),

@@ -18,11 +18,12 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { getKernelVariant } from '../src/index.js';
 import { table } from './util.js';
 import { tfjsGemm, tfjsInfer, tfjsTrain } from './peers.js';
 import { alternatedMarkdown, alternatedWorkloads } from './alternated.js';
 import { recurrentOnly, recurrentReport, type RecurrentReport } from './recurrent.js';
-import { SPECS, WARMUP_MS, wasmAvailable, type Result } from './workloads.js';
+import { runtimeNote, SPECS, WARMUP_MS, wasmAvailable, type Result } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
 const ti = process.argv.indexOf('--threads');
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   };
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `Lamina benchmark (node ${process.version}, ${cpus().length} x ${cpu}; ${quick ? 'quick; ' : ''}samples/s of the median step)\n`,
+    `Lamina benchmark (${runtimeNote()}, ${cpus().length} x ${cpu}; ${quick ? 'quick; ' : ''}samples/s of the median step)\n`,
   );
   const n = quick ? 512 : 1024;
   // Square GEMMs at three sizes for every Lamina engine (the peers at the largest).
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} x ${cpu}`;
   const meta = {
     node: process.version,
+    kernels: getKernelVariant(),
     machine,
     quick,
     threads,
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
   const md = [
     `# Lamina benchmark ${meta.date}${quick ? ' (quick)' : ''}`,
     '',
-    `Node ${process.version}, ${machine}.`,
+    `${runtimeNote()}, ${machine}.`,
     '',
     ...alternatedMarkdown(alternated),
     '## Each engine in a process of its own',
@@ -246,6 +248,6 @@ function fmt(v: number | null | undefined): string {
 if (process.argv.includes('--recurrent')) await recurrentOnly(quick, threads);
 else if (process.argv.includes('--alternated')) {
   const only = process.argv.slice(2).filter((a) => /^(GEMM|W)\d/.test(a));
-  console.log(`alternated workloads (node ${process.version})`);
+  console.log(`alternated workloads (${runtimeNote()})`);
   await alternatedWorkloads(quick, only);
 } else await main();

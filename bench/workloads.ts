@@ -298,5 +298,13 @@ export const SPECS = (quick: boolean): Spec[] => [
 
 export { setThreads };
 export const wasmAvailable = wasmBackend !== null;
+
+/**
+ * Node's version and which build of the wasm kernels runs (relaxed SIMD, with fused multiply-adds,
+ * or plain; docs/backend.md), for the header of every report: the two change the figures.
+ */
+export function runtimeNote(): string {
+  return `node ${process.version}, wasm kernels ${lm.getKernelVariant() ?? 'unavailable'}`;
+}
 export const wasmStats = (): ReturnType<NonNullable<typeof wasmBackend>['mem']['stats']> | null =>
   wasmBackend?.mem.stats() ?? null;

@@ -11,7 +11,14 @@ if (wasmBackend !== null) {
   registerBackend(wasmBackend);
   setBackend(wasmBackend.name);
 }
-export { setThreads, getThreads, threadsReady } from './backend/wasm/index.js';
+export {
+  setThreads,
+  getThreads,
+  threadsReady,
+  getKernelVariant,
+  setKernelVariant,
+  type KernelVariant,
+} from './backend/wasm/index.js';
 
 export { Tensor, Variable, type VariableOptions } from './tensor/tensor.js';
 export type { DType, NestedArray, TypedArray } from './tensor/dtype.js';

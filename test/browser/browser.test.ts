@@ -2,7 +2,7 @@
  * Lamina in a browser: the published build (dist/) loaded as ES modules by headless Chromium,
  * on a page served from localhost with cross-origin isolation (see ./harness.ts). It trains a
  * small model with an activity regularizer on the default backend and checks matMul and the
- * backend choice. The thread pool in a browser is tested in ./threads.test.ts. Skipped, saying
+ * backend choice (wasm, on the relaxed-SIMD build of the kernels, which Chromium 114+ validates). The thread pool in a browser is tested in ./threads.test.ts. Skipped, saying
  * so, where no Chromium is installed (`apt-get install chromium`; .ci/run installs it when it
  * can).
  */
@@ -24,7 +24,7 @@ try {
   const x = lm.tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
   const y = lm.tensor([[0], [1], [1], [0]]);
   const h = await model.fit(x, y, { epochs: 200, batchSize: 4, verbose: 0, seed: 1 });
-  window.__result = { backend, product, isolated: self.crossOriginIsolated, first: h.history.loss[0],
+  window.__result = { backend, kernels: lm.getKernelVariant(), product, isolated: self.crossOriginIsolated, first: h.history.loss[0],
     last: h.history.loss.at(-1), penalty: h.history.regularization_loss.at(-1),
     predictions: Array.from(model.predict(x).dataSync(), (v) => Math.round(v)) };
 } catch (e) {
@@ -39,6 +39,7 @@ test('the built library runs in headless Chromium: default backend, matMul, fit 
     assert.deepEqual(errors, []);
     assert.equal(result.isolated, true);
     assert.equal(result.backend, 'wasm', 'WASM SIMD is chosen in Chromium');
+    assert.equal(result.kernels, 'relaxed', 'the relaxed-SIMD kernels are chosen in Chromium');
     assert.deepEqual(result.product, [[17], [39]]);
     assert.ok(
       (result.last as number) < (result.first as number) / 2,

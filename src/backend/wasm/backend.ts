@@ -30,7 +30,12 @@ import { elementwiseKernels } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { createGemm, matmulKernels } from './gemm.js';
 import { elementBytes, WasmData, WasmMemory } from './memory.js';
-import type { KernelExports, LoadedKernels } from './module.js';
+import {
+  swapKernels,
+  type KernelExports,
+  type KernelVariant,
+  type LoadedKernels,
+} from './module.js';
 import { movementKernels } from './movement.js';
 import { optimizerKernels } from './optimizer.js';
 import { createPoolDriver } from './pool.js';
@@ -52,6 +57,13 @@ export interface WasmBackend extends Backend {
   /** Whether every worker of the pool has started (see `threadsReady`). */
   workersReady(): boolean;
   setThreadHost(host: ThreadHost): void;
+  /** Which build of the kernels runs (see `KernelVariant`). */
+  kernelVariant(): KernelVariant;
+  /**
+   * Switches to another build of the kernels on the same memory (tensors, caches and the thread
+   * count carry over; the pool restarts on the new module). Calls run one after another.
+   */
+  setKernelVariant(variant: KernelVariant): Promise<void>;
 }
 
 /** Runs a kernel; an out-of-memory error gets the kernel's name in front. */
@@ -179,6 +191,21 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     ...recurrentKernels(context),
   };
 
+  let switching: Promise<void> = Promise.resolve();
+  function setKernelVariant(variant: KernelVariant): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (variant === loaded.variant) return;
+      await swapKernels(loaded, variant);
+      const n = threads.getThreads();
+      if (n > 1) {
+        threads.setThreads(1);
+        threads.setThreads(n);
+      }
+    };
+    switching = switching.then(run, run);
+    return switching;
+  }
+
   // Every kernel: native where a family module has it, else the reference on copies.
   const kernels = kernelTable((name) => nativeKernels[name] ?? fallback(name));
 
@@ -196,6 +223,8 @@ export function createWasmBackend(loaded: LoadedKernels): WasmBackend {
     getThreads: threads.getThreads,
     workersReady: threads.workersReady,
     setThreadHost: threads.setThreadHost,
+    kernelVariant: () => loaded.variant,
+    setKernelVariant,
   };
 }
 

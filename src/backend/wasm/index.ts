@@ -4,12 +4,17 @@
  * column kernels across n threads (default 1). Needs shared WebAssembly memory: always in Node;
  * in browsers only on cross-origin isolated pages, where `await threadsReady()` lets the workers
  * start (a browser starts a Web Worker only once the page returns to its event loop).
+ * `getKernelVariant()` says which build of the kernels runs (relaxed SIMD, with fused
+ * multiply-adds, where the runtime has it), `setKernelVariant('plain')` opts out of it for results
+ * that are the same bits on every machine.
  */
 import { wasmBackend } from './instance.js';
+import type { KernelVariant } from './module.js';
 import { MAX_THREADS, type ThreadHost } from './threads.js';
 import { LaminaError, LaminaRangeError } from '../../errors.js';
 
 export { MAX_THREADS, nodeThreadHost, browserThreadHost, type ThreadHost } from './threads.js';
+export type { KernelVariant } from './module.js';
 
 /** Sets the number of threads the wasm backend's kernels use (1 = no workers). */
 export function setThreads(n: number): void {
@@ -63,4 +68,38 @@ export function setThreadHost(host: ThreadHost): void {
   if (wasmBackend === null)
     throw new LaminaError('unsupported', 'setThreadHost: the wasm backend is not available');
   wasmBackend.setThreadHost(host);
+}
+
+/**
+ * Which build of the wasm kernels runs: `'relaxed'` (WebAssembly relaxed SIMD: multiply-adds
+ * fused where the CPU has FMA; the default where the runtime validates it: Node 21+, Chrome
+ * 114+) or `'plain'` (SIMD only); null when the wasm backend is unavailable.
+ */
+export function getKernelVariant(): KernelVariant | null {
+  return wasmBackend?.kernelVariant() ?? null;
+}
+
+/**
+ * Chooses the build of the wasm kernels. A fused multiply-add rounds once where a multiply and an
+ * add round twice, and whether relaxed SIMD fuses depends on the CPU and the engine, so
+ * `'relaxed'` results may differ in their last bits between machines (never between two runs on
+ * one machine and engine); `'plain'` gives the same bits everywhere, more slowly. Tensors, weights
+ * and the thread count carry over. Resolves once the new build runs; kernels called before that
+ * run on the old one. Rejects with a LaminaError (`unsupported`) for `'relaxed'` on a runtime
+ * without relaxed SIMD, or without the wasm backend.
+ */
+export async function setKernelVariant(variant: KernelVariant): Promise<void> {
+  if (variant !== 'relaxed' && variant !== 'plain') {
+    throw new LaminaRangeError(
+      'invalid-argument',
+      `setKernelVariant: expected 'relaxed' or 'plain', received ${JSON.stringify(variant) ?? String(variant)}`,
+    );
+  }
+  if (wasmBackend === null) {
+    throw new LaminaError(
+      'unsupported',
+      'setKernelVariant: the wasm backend is not available (no WebAssembly SIMD here)',
+    );
+  }
+  await wasmBackend.setKernelVariant(variant);
 }

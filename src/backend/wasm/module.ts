@@ -1,8 +1,24 @@
 /**
  * Loads the AssemblyScript kernels (`assembly/kernels.ts`, embedded as base64 by
- * `npm run build:wasm`) into a linear memory this backend owns.
+ * `npm run build:wasm`) into a linear memory this backend owns: the relaxed-SIMD build (fused
+ * multiply-adds) where the runtime validates it, else the plain SIMD build.
  */
-import { kernelsSharedWasmBase64, kernelsWasmBase64, SHARED_MAX_PAGES } from './kernels.wasm.js';
+import {
+  kernelsRelaxedSharedWasmBase64,
+  kernelsRelaxedWasmBase64,
+  kernelsSharedWasmBase64,
+  kernelsWasmBase64,
+  SHARED_MAX_PAGES,
+} from './kernels.wasm.js';
+import { LaminaError } from '../../errors.js';
+
+/**
+ * Which build of the kernels runs. `'relaxed'`: WebAssembly relaxed SIMD, whose multiply-adds
+ * are fused (rounded once) where the CPU has FMA and the engine uses it, so the last bits of
+ * results may differ between machines or engines (never between runs on one of them); faster.
+ * `'plain'`: SIMD only, a multiply and an add rounded apart, the same bits everywhere.
+ */
+export type KernelVariant = 'relaxed' | 'plain';
 
 export interface KernelExports {
   gemmScratchBytes(): number;
@@ -107,13 +123,38 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** The bytes of one build of the kernels. */
+function kernelBytes(shared: boolean, variant: KernelVariant): Uint8Array<ArrayBuffer> {
+  if (variant === 'relaxed')
+    return decodeBase64(shared ? kernelsRelaxedSharedWasmBase64 : kernelsRelaxedWasmBase64);
+  return decodeBase64(shared ? kernelsSharedWasmBase64 : kernelsWasmBase64);
+}
+
+let relaxedValidates: boolean | undefined;
+
+/**
+ * Whether this runtime validates the relaxed-SIMD build of the kernels (Node 21+, Chrome 114+;
+ * Node 20 only with `--experimental-wasm-relaxed-simd`). The module itself is checked, not a probe,
+ * so the answer covers every instruction it uses.
+ */
+export function relaxedSimdSupported(): boolean {
+  relaxedValidates ??=
+    typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes(false, 'relaxed'));
+  return relaxedValidates;
+}
+
 export interface LoadedKernels {
   memory: WebAssembly.Memory;
+  /**
+   * The running instance's exports, copied into a mutable object: `swapKernels` replaces them in
+   * place, so code that holds this object calls the new build.
+   */
   exports: KernelExports;
   /** The compiled module, which workers instantiate on the same (shared) memory. */
   module: WebAssembly.Module;
   /** Whether `memory` is shared (a SharedArrayBuffer), as the thread pool needs. */
   shared: boolean;
+  variant: KernelVariant;
 }
 
 /**
@@ -130,20 +171,75 @@ export function sharedMemorySupported(): boolean {
   return g.crossOriginIsolated === true;
 }
 
+/** The variant the backend loads unless told: relaxed where the runtime has it. */
+export function defaultKernelVariant(): KernelVariant {
+  return relaxedSimdSupported() ? 'relaxed' : 'plain';
+}
+
+/** Compiles one build (asynchronously: browsers refuse large sync compiles). */
+async function compileKernels(
+  shared: boolean,
+  variant: KernelVariant,
+): Promise<WebAssembly.Module> {
+  if (variant === 'relaxed' && !relaxedSimdSupported()) {
+    throw new LaminaError(
+      'unsupported',
+      "setKernelVariant: expected a runtime with WebAssembly relaxed SIMD for 'relaxed' (Node 21+, " +
+        'Chrome 114+, Node 20 with --experimental-wasm-relaxed-simd); this one does not validate it',
+    );
+  }
+  return WebAssembly.compile(kernelBytes(shared, variant));
+}
+
+async function instantiateKernels(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): Promise<KernelExports> {
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { ...(instance.exports as unknown as KernelExports) };
+}
+
 /**
- * Compiles and instantiates the kernels (asynchronously: browsers refuse large sync compiles),
- * on a shared memory where the runtime allows one (so that `setThreads` can start workers on it
+ * Compiles and instantiates the kernels (`variant`: relaxed where the runtime validates it), on
+ * a shared memory where the runtime allows one (so that `setThreads` can start workers on it
  * later), else on a plain one.
  */
 export async function loadKernels(
   initialPages = 256,
   shared = sharedMemorySupported(),
+  variant: KernelVariant = defaultKernelVariant(),
 ): Promise<LoadedKernels> {
   const memory = shared
     ? new WebAssembly.Memory({ initial: initialPages, maximum: SHARED_MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: initialPages });
-  const bytes = decodeBase64(shared ? kernelsSharedWasmBase64 : kernelsWasmBase64);
-  const module = await WebAssembly.compile(bytes);
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { memory, exports: instance.exports as unknown as KernelExports, module, shared };
+  const module = await compileKernels(shared, variant);
+  const exports = await instantiateKernels(module, memory);
+  return { memory, exports, module, shared, variant };
+}
+
+/**
+ * Replaces the running build with `variant` on the same memory, in place in `loaded` (exports,
+ * module, variant). Both builds lay out memory alike (the same static data and GEMM scratch, which
+ * the check below guards), so every pointer the backend holds stays valid, and the new instance's
+ * data segments rewrite the same bytes. It runs between kernels, when workers are idle; the caller
+ * then restarts a running thread pool, so that its workers instantiate the new module.
+ */
+export async function swapKernels(loaded: LoadedKernels, variant: KernelVariant): Promise<void> {
+  const module = await compileKernels(loaded.shared, variant);
+  const exports = await instantiateKernels(module, loaded.memory);
+  const old = loaded.exports;
+  if (
+    exports.heapBase() !== old.heapBase() ||
+    exports.gemmScratchBytes() !== old.gemmScratchBytes()
+  ) {
+    throw new LaminaError(
+      'internal',
+      `setKernelVariant: the '${variant}' build lays out memory differently from the '${loaded.variant}' one ` +
+        `(heap base ${exports.heapBase()} vs ${old.heapBase()}, GEMM scratch ${exports.gemmScratchBytes()} vs ` +
+        `${old.gemmScratchBytes()} bytes); rebuild with npm run build:wasm`,
+    );
+  }
+  Object.assign(old, exports);
+  loaded.module = module;
+  loaded.variant = variant;
 }

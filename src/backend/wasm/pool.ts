@@ -51,9 +51,11 @@ export interface PoolDriver {
 
 /** `reserve(n)` runs before a pool of n threads starts (GEMM allocates its scratch there). */
 export function createPoolDriver(
-  { memory, exports: k, module, shared }: LoadedKernels,
+  loaded: LoadedKernels,
   reserve: (threads: number) => void,
 ): PoolDriver {
+  // `loaded.module` is read when a pool starts: setKernelVariant swaps it.
+  const { memory, exports: k, shared } = loaded;
   let pool: ThreadPool | null = null;
   let host: ThreadHost | null = null;
 
@@ -73,7 +75,7 @@ export function createPoolDriver(
     if (host === null)
       throw new LaminaError('unsupported', 'setThreads: no way to start workers in this runtime');
     reserve(n);
-    pool = new ThreadPool(host, module, memory, n);
+    pool = new ThreadPool(host, loaded.module, memory, n);
   }
 
   const parallel: Parallel = (name, total, grain, minTotal, argsOf, floats = 0) => {
