@@ -17,7 +17,7 @@ import type {
   RecurrentCell,
 } from '../kernels.js';
 import { gradLayout, recordLayout } from '../recurrent-layout.js';
-import type { NativeTable, WasmKernelContext } from './context.js';
+import { collapse, type NativeTable, type WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
 const ACTIVATION_CODES: Record<RecurrentActivation, number> = {
@@ -53,6 +53,7 @@ const D = {
   out: 19,
   bias: 20,
   save: 21,
+  tiles: 22,
   // backward
   dy: 18,
   dx: 19,
@@ -84,7 +85,20 @@ function optionals(
 }
 
 export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
-  const { k, mem, ptrOf, output, native, gemm, parallel } = ctx;
+  const { k, mem, meta, ptrOf, output, native, writeMeta, gemm, parallel } = ctx;
+
+  /**
+   * Lays out an LSTM's recurrent kernel U [u, 4u] in the 4-unit panels of
+   * `assembly/recurrent-tiles.ts`: panel j / 4 is u rows of U's columns j..j+3 of each gate (one
+   * strided gather). False where u is not a multiple of 4 (the plain GEMM and gate kernel run).
+   */
+  const packTiles = (pu: number, u: number, dst: number): boolean => {
+    if (u % 4 !== 0) return false;
+    const c = collapse([u / 4, u, 4, 4], [[4, 4 * u, u, 1]]);
+    if (!writeMeta(c)) return false;
+    k.gatherStrided(pu, 0, dst, c.shape.length, meta, 4);
+    return true;
+  };
 
   /** A scratch region carved into consecutive blocks of the given byte sizes (16-aligned). */
   const carve = (sizes: readonly number[]): { blocks: number[]; free: () => void } => {
@@ -173,10 +187,12 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       s.blocks as [number, number, number, number, number, number, number, number, number, number];
     k.copy(h, ph0, bytes);
     if (lstm) k.copy(c, pc0, bytes);
+    // The packed block holds u * 4u floats or more: room for the tiles' layout.
+    const tiled = lstm && packTiles(pu, u, packed);
     if (gruBefore) {
       k.packPanels(pu, gu, 1, u, 2 * u, packed);
       k.packPanels(pu + 2 * u * 4, gu, 1, u, u, packedH);
-    } else {
+    } else if (!tiled) {
       k.packPanels(pu, gu, 1, u, gu, packed);
     }
     const section = (at: number, lean: number): number => (at < 0 ? 0 : save ? f(at) : lean);
@@ -192,6 +208,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       [D.out, f(L.outputs)],
       [D.bias, bias],
       [D.save, save ? 1 : 0],
+      [D.tiles, tiled ? packed : 0],
     ]);
     run('rnnForward', desc, batch);
     k.copy(f(L.outputs + steps * plane), h, bytes);
