@@ -16,7 +16,7 @@ import { gemmPacked, packedFloats, packPanels } from './gemm-packed';
 import { KC, MR, NR } from './gemm';
 import { rnnAddScaled, rnnScaleInto } from './recurrent-math';
 import { gruAfterStep, gruBeforeReset, gruBeforeStep, lstmStep, simpleStep } from './recurrent';
-import { lstmTileStep } from './recurrent-tiles';
+import { gruTileStep, lstmTileStep } from './recurrent-tiles';
 import { gruAfterGrad, gruBeforeGrad1, gruBeforeGrad2, lstmGrad, simpleGrad } from './recurrent-grad';
 
 // Cells (src/backend/wasm/recurrent.ts writes these codes).
@@ -69,8 +69,9 @@ export const D_BIAS: i32 = 20;
  */
 export const D_SAVE: i32 = 21;
 /**
- * lstm with u a multiple of 4: the recurrent kernel in 4-unit panels (assembly/recurrent-tiles.ts),
- * whose step keeps its product in registers; 0: the plain packed GEMM, then the gate kernel.
+ * Forward, lstm with u a multiple of 4 or gru with u a multiple of 16: the recurrent kernel in the
+ * panels of assembly/recurrent-tiles.ts (gru: U_zr's; U_h's at D_PACKED_H), whose steps sum their
+ * products in registers; 0: the plain packed GEMM, then the gate kernels.
  */
 export const D_TILES: i32 = 22;
 // Backward only.
@@ -127,7 +128,7 @@ function forwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void 
   const c = rowAt(slot(desc, D_C), 0, batch, b0, u);
   const drop = rowAt(slot(desc, D_DROP), 0, batch, b0, u);
   const bias = <usize>slot(desc, D_BIAS);
-  const tiles = cell == LSTM ? <usize>slot(desc, D_TILES) : 0;
+  const tiles = <usize>slot(desc, D_TILES);
   rnnScaleInto(h, drop, rowAt(slot(desc, D_PREV), 0, batch, b0, u), nb * u);
   for (let t = 0; t < steps; t++) {
     const x = rowAt(slot(desc, D_X), t, batch, b0, gu);
@@ -139,9 +140,15 @@ function forwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void 
     const next = t + 1 < steps ? rowAt(slot(desc, D_PREV), (t + 1) * per, batch, b0, u) : 0;
     const mask = rowAt(slot(desc, D_MASK), t, batch, b0, 1);
     if (tiles != 0) {
-      // The run's packing scratch (unused here) holds the tiles' sums; inference keeps no gates.
-      // The next product input is written after the whole step: in inference it is `prev`.
-      lstmTileStep(x, prev, tiles, scratch, per != 0 ? g : 0, e1, e2, h, c, out, zeroOut, mask, nb, u, act, gate);
+      // The run's packing scratch (unused here) holds the tiles' sums; an LSTM's inference keeps
+      // no gates (a GRU's z waits there for its candidate). The next product input is written
+      // after the whole step: in inference it is `prev`.
+      if (cell == LSTM) {
+        lstmTileStep(x, prev, tiles, scratch, per != 0 ? g : 0, e1, e2, h, c, out, zeroOut, mask, nb, u, act, gate);
+      } else {
+        const tilesH = <usize>slot(desc, D_PACKED_H);
+        gruTileStep(x, prev, tiles, tilesH, scratch, g, e1, e2, h, out, zeroOut, mask, nb, u, act, gate);
+      }
       if (next != 0) rnnScaleInto(h, drop, next, nb * u);
       continue;
     }

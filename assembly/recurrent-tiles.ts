@@ -1,20 +1,22 @@
-// The LSTM step with its recurrent product in register tiles: the product of 4 units' four gates
-// (16 columns) for 2 batch rows is summed in 8 registers straight from the step's product input
-// (no packing of it), and the sums of one 4-unit group go to a small buffer (16 floats a row, in
-// L1) from which the gates and then the cells of that group are computed. The plain step
-// (assembly/recurrent.ts after gemmPacked) writes the whole 4u-wide product block into the gate
-// slots, reads it back, stores the activated gates and reads them again. Measured on W5's
-// sequence (64 x 128 units, 32 steps, one thread): the product 7.4 -> 6.3 ms, the gates and cells
-// 3.7 -> 3.2 ms; computing the cells straight from the registers measured slower (4.4 ms: the
-// sums of the second row stay live through the first row's activations).
+// LSTM and GRU (reset before the product) steps with their recurrent products in register tiles:
+// the product of one panel of 16 columns for 2 batch rows is summed in 8 registers straight from
+// the step's product input (no packing of it), and the sums go to a small buffer (16 floats a row,
+// in L1) from which that panel's gates and then cells are computed. The plain step
+// (assembly/recurrent.ts after gemmPacked) writes the whole product block into the gate slots,
+// reads it back, stores the activated gates and reads them again. Measured on W5's sequence (64 x
+// 128 units, 32 steps, one thread): the product 7.4 -> 6.3 ms, the gates and cells 3.7 -> 3.2 ms;
+// computing the cells straight from the registers measured slower (4.4 ms: the sums of the second
+// row stay live through the first row's activations).
 //
-// The recurrent kernel U [u, 4u] is laid out once per sequence (src/backend/wasm/recurrent.ts) as
-// one panel per group of 4 units: u rows of 16 floats, [i, f, c, o] x 4 units, row p holding U's
-// columns g * u + j .. g * u + j + 3 for the gates g. Each register sums its k terms in order
-// from 0 as a mul then an add, as the GEMM micro-kernel (assembly/gemm.ts) does, so for u up to
-// its k block (KC = 512) the products are the plain GEMM's bit for bit, and the step's outputs the
-// plain step's.
+// The recurrent kernel is laid out once per sequence (src/backend/wasm/recurrent.ts) in panels of
+// u rows of 16 floats: an LSTM's panel j / 4 holds [i, f, c, o] x units j..j+3; a GRU's first
+// product's panel j / 8 holds [z, r] x units j..j+3, then [z, r] x units j+4..j+7, and its
+// candidate's panel j / 16 the candidate's columns of units j..j+15. Each register sums its k
+// terms in order from 0 as a mul then an add, as the GEMM micro-kernel (assembly/gemm.ts) does,
+// so for u up to its k block (KC = 512) the products are the plain GEMM's bit for bit, and the
+// steps' outputs the plain steps'.
 
+import { blend } from './recurrent';
 import { activate, kept, ld, splat, st } from './recurrent-math';
 
 /**
@@ -76,10 +78,63 @@ function cellFromGates(
   }
 }
 
+/** Bytes of one panel: u rows of 16 floats. */
+// @ts-ignore: decorator
+@inline
+function panelBytes(u: i32): usize {
+  return <usize>u << 6;
+}
+
+/**
+ * sums[b] (16 floats) = row b of `a` ([nb, k]) times `panel` (k x 16), for b in [0, nb) and, for
+ * odd nb, one row more (the lone last row computed twice).
+ */
+// @ts-ignore: decorator
+@inline
+function tileProduct(a: usize, k: i32, panel: usize, sums: usize, nb: i32): void {
+  const rowBytes = <usize>k << 2;
+  for (let b = 0; b < nb; b += 2) {
+    let a0 = a + <usize>b * rowBytes;
+    let a1 = b + 1 < nb ? a0 + rowBytes : a0;
+    const end = a0 + rowBytes;
+    let pb = panel;
+    let i0 = splat(0), f0 = splat(0), c0 = splat(0), o0 = splat(0);
+    let i1 = splat(0), f1 = splat(0), c1 = splat(0), o1 = splat(0);
+    while (a0 < end) {
+      const bi = v128.load(pb);
+      const bf = v128.load(pb + 16);
+      const bc = v128.load(pb + 32);
+      const bo = v128.load(pb + 48);
+      let x = v128.load32_splat(a0);
+      i0 = f32x4.add(i0, f32x4.mul(x, bi));
+      f0 = f32x4.add(f0, f32x4.mul(x, bf));
+      c0 = f32x4.add(c0, f32x4.mul(x, bc));
+      o0 = f32x4.add(o0, f32x4.mul(x, bo));
+      x = v128.load32_splat(a1);
+      i1 = f32x4.add(i1, f32x4.mul(x, bi));
+      f1 = f32x4.add(f1, f32x4.mul(x, bf));
+      c1 = f32x4.add(c1, f32x4.mul(x, bc));
+      o1 = f32x4.add(o1, f32x4.mul(x, bo));
+      a0 += 4;
+      a1 += 4;
+      pb += 64;
+    }
+    const t = sums + (<usize>b << 6);
+    v128.store(t, i0);
+    v128.store(t + 16, f0);
+    v128.store(t + 32, c0);
+    v128.store(t + 48, o0);
+    v128.store(t + 64, i1);
+    v128.store(t + 80, f1);
+    v128.store(t + 96, c1);
+    v128.store(t + 112, o1);
+  }
+}
+
 /**
  * One LSTM step over rows [0, nb) of a run (u a multiple of 4): for each group of 4 units, for
  * each pair of rows, the tile's product from `prev` (the step's product input, [nb, u]) and the
- * group's panel of `tiles` into `sums` (nb rounded up to even, x 16 floats), then the rows'
+ * group's panel of `tiles` into `sums` (nb rounded up to even x 16 floats), then the rows'
  * gates, then their cells. `g` receives the activated gates where the record
  * keeps them (0: inference), `cPrevOut` and `tanhC` likewise. The caller writes the next step's
  * product input from h after the whole step: `prev` may be that same buffer.
@@ -104,53 +159,83 @@ export function lstmTileStep(
   act: i32,
   gate: i32,
 ): void {
-  const rowBytes = <usize>u << 2;
-  const panelBytes = <usize>u << 6;
   for (let j = 0; j < u; j += 4) {
-    const panel = tiles + <usize>(j >> 2) * panelBytes;
-    for (let b = 0; b < nb; b += 2) {
-      const two = b + 1 < nb;
-      let a0 = prev + <usize>b * rowBytes;
-      // A lone last row is computed twice and stored once.
-      let a1 = two ? a0 + rowBytes : a0;
-      const end = a0 + rowBytes;
-      let pb = panel;
-      let i0 = splat(0), f0 = splat(0), c0 = splat(0), o0 = splat(0);
-      let i1 = splat(0), f1 = splat(0), c1 = splat(0), o1 = splat(0);
-      while (a0 < end) {
-        const bi = v128.load(pb);
-        const bf = v128.load(pb + 16);
-        const bc = v128.load(pb + 32);
-        const bo = v128.load(pb + 48);
-        let a = v128.load32_splat(a0);
-        i0 = f32x4.add(i0, f32x4.mul(a, bi));
-        f0 = f32x4.add(f0, f32x4.mul(a, bf));
-        c0 = f32x4.add(c0, f32x4.mul(a, bc));
-        o0 = f32x4.add(o0, f32x4.mul(a, bo));
-        a = v128.load32_splat(a1);
-        i1 = f32x4.add(i1, f32x4.mul(a, bi));
-        f1 = f32x4.add(f1, f32x4.mul(a, bf));
-        c1 = f32x4.add(c1, f32x4.mul(a, bc));
-        o1 = f32x4.add(o1, f32x4.mul(a, bo));
-        a0 += 4;
-        a1 += 4;
-        pb += 64;
-      }
-      const t0 = sums + (<usize>b << 6);
-      v128.store(t0, i0);
-      v128.store(t0 + 16, f0);
-      v128.store(t0 + 32, c0);
-      v128.store(t0 + 48, o0);
-      v128.store(t0 + 64, i1);
-      v128.store(t0 + 80, f1);
-      v128.store(t0 + 96, c1);
-      v128.store(t0 + 112, o1);
-    }
+    tileProduct(prev, u, tiles + <usize>(j >> 2) * panelBytes(u), sums, nb);
     // The rows' gates first, then their cells: independent activations side by side, as
     // lstmStep orders them.
     for (let b = 0; b < nb; b++) gatesFromTile(sums + (<usize>b << 6), b, j, x, g, u, act, gate);
     for (let b = 0; b < nb; b++) {
       cellFromGates(sums + (<usize>b << 6), b, j, cPrevOut, tanhC, h, c, out, zeroOut, mask, u, act);
+    }
+  }
+}
+
+/**
+ * One GRU step, reset before the product, over rows [0, nb) of a run (u a multiple of 16): per
+ * 8-unit panel of `tilesZR` the z and r sums, then z and r (into the gate slots `g`) and r * prev
+ * (into `rPrev`, the candidate product's input); after every panel, per 16-unit panel of `tilesH`
+ * the candidate's sums from rPrev, then the candidates and the new states. `hPrevOut` receives h
+ * where the record keeps it (0: not kept). The caller writes the next step's product input from h
+ * after the whole step: `prev` may be that same buffer.
+ */
+// @ts-ignore: decorator
+@inline
+export function gruTileStep(
+  x: usize,
+  prev: usize,
+  tilesZR: usize,
+  tilesH: usize,
+  sums: usize,
+  g: usize,
+  hPrevOut: usize,
+  rPrev: usize,
+  h: usize,
+  out: usize,
+  zeroOut: bool,
+  mask: usize,
+  nb: i32,
+  u: i32,
+  act: i32,
+  gate: i32,
+): void {
+  const gu = 3 * u;
+  for (let j0 = 0; j0 < u; j0 += 8) {
+    tileProduct(prev, u, tilesZR + <usize>(j0 >> 3) * panelBytes(u), sums, nb);
+    for (let b = 0; b < nb; b++) {
+      for (let half = 0; half < 2; half++) {
+        const t = sums + (<usize>b << 6) + (<usize>half << 5);
+        const j = j0 + 4 * half;
+        const r0 = b * gu + j;
+        const s = b * u + j;
+        // x + product, the operands in gruBeforeReset's and gruBeforeStep's order.
+        const z = activate(gate, f32x4.add(ld(x, r0, false), v128.load(t)));
+        const r = activate(gate, f32x4.add(ld(x, r0 + u, false), v128.load(t + 16)));
+        st(g, r0, z, false);
+        st(g, r0 + u, r, false);
+        st(rPrev, s, f32x4.mul(r, ld(prev, s, false)), false);
+      }
+    }
+  }
+  for (let j0 = 0; j0 < u; j0 += 16) {
+    tileProduct(rPrev, u, tilesH + <usize>(j0 >> 4) * panelBytes(u), sums, nb);
+    for (let b = 0; b < nb; b++) {
+      const keep = kept(mask, b);
+      for (let q = 0; q < 4; q++) {
+        const j = j0 + 4 * q;
+        const r0 = b * gu + j;
+        const s = b * u + j;
+        const hh = activate(act, f32x4.add(ld(x, r0 + 2 * u, false), v128.load(sums + (<usize>b << 6) + (<usize>q << 4))));
+        const hPrev = ld(h, s, false);
+        st(g, r0 + 2 * u, hh, false);
+        if (hPrevOut != 0) st(hPrevOut, s, hPrev, false);
+        const hNew = blend(ld(g, r0, false), hPrev, hh);
+        if (keep) {
+          st(h, s, hNew, false);
+          st(out, s, hNew, false);
+        } else {
+          st(out, s, zeroOut ? splat(0) : hPrev, false);
+        }
+      }
     }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The wasm backend's fused recurrent sequences split by batch rows across the thread pool: with 2
  * and 3 threads, every cell's outputs, final states and gradients (masked, with recurrent dropout,
- * batch and units that are not multiples of 4; an LSTM's register tiles) must be those of 1 thread bit for bit, since each
- * row's arithmetic is the same wherever it runs, and the workers must have run shares. A layer
+ * batch and units that are not multiples of 4, and on register tiles) must be those of 1 thread
+ * bit for bit, since each row's arithmetic is the same wherever it runs, and the workers must have
+ * run shares. A layer
  * wide enough that the packed recurrent kernel spans two blocks of k (u > 64: the LSTM's backward
  * product has k = 4u > 256) must agree with the reference backend.
  */
@@ -70,8 +71,12 @@ test(
     const previous = lm.getBackend();
     lm.setBackend('wasm');
     try {
-      // 6 units: the plain GEMM and gate kernels; the LSTM's 8: its register tiles.
-      const sized = [...CELLS.map(([cell, g]) => [cell, g, 6] as const), ['lstm', 4, 8] as const];
+      // 6 units: the plain GEMM and gate kernels; the LSTM's 8 and the GRU's 16: register tiles.
+      const sized = [
+        ...CELLS.map(([cell, g]) => [cell, g, 6] as const),
+        ['lstm', 4, 8] as const,
+        ['gru', 3, 16] as const,
+      ];
       for (const [cell, g, units] of sized) {
         setThreads(1);
         const one = sequenceValues(cell, g, 5, 13, units);

@@ -88,16 +88,34 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
   const { k, mem, meta, ptrOf, output, native, writeMeta, gemm, parallel } = ctx;
 
   /**
-   * Lays out an LSTM's recurrent kernel U [u, 4u] in the 4-unit panels of
-   * `assembly/recurrent-tiles.ts`: panel j / 4 is u rows of U's columns j..j+3 of each gate (one
-   * strided gather). False where u is not a multiple of 4 (the plain GEMM and gate kernel run).
+   * Lays out the recurrent kernel U [u, G*u] in the 16-float panels of
+   * `assembly/recurrent-tiles.ts` with one strided gather each: an LSTM's panel j / 4 is U's
+   * columns j..j+3 of each gate; a reset-before GRU's panel j / 8 of `dst` the z and r columns of
+   * units j..j+3, then of j+4..j+7, and its panel j / 16 of `dstH` the candidate's columns of
+   * units j..j+15. False where the units do not fill whole panels (the plain GEMM and gate
+   * kernels run).
    */
-  const packTiles = (pu: number, u: number, dst: number): boolean => {
-    if (u % 4 !== 0) return false;
-    const c = collapse([u / 4, u, 4, 4], [[4, 4 * u, u, 1]]);
-    if (!writeMeta(c)) return false;
-    k.gatherStrided(pu, 0, dst, c.shape.length, meta, 4);
-    return true;
+  const packTiles = (
+    cell: RecurrentCell,
+    pu: number,
+    u: number,
+    dst: number,
+    dstH: number,
+  ): boolean => {
+    const gather = (start: number, shape: number[], steps: number[], to: number): boolean => {
+      const c = collapse(shape, [steps]);
+      if (!writeMeta(c)) return false;
+      k.gatherStrided(pu, start, to, c.shape.length, meta, 4);
+      return true;
+    };
+    const gu = 3 * u;
+    if (cell === 'lstm') return u % 4 === 0 && gather(0, [u / 4, u, 4, 4], [4, 4 * u, u, 1], dst);
+    return (
+      cell === 'gru' &&
+      u % 16 === 0 &&
+      gather(0, [u / 8, u, 2, 2, 4], [8, gu, 4, u, 1], dst) &&
+      gather(2 * u, [u / 16, u, 16], [16, gu, 1], dstH)
+    );
   };
 
   /** A scratch region carved into consecutive blocks of the given byte sizes (16-aligned). */
@@ -187,9 +205,9 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       s.blocks as [number, number, number, number, number, number, number, number, number, number];
     k.copy(h, ph0, bytes);
     if (lstm) k.copy(c, pc0, bytes);
-    // The packed block holds u * 4u floats or more: room for the tiles' layout.
-    const tiled = lstm && packTiles(pu, u, packed);
-    if (gruBefore) {
+    // The tiles (in the packed blocks: they hold the kernel's floats or more) or the panels.
+    const tiled = packTiles(cell, pu, u, packed, packedH);
+    if (!tiled && gruBefore) {
       k.packPanels(pu, gu, 1, u, 2 * u, packed);
       k.packPanels(pu + 2 * u * 4, gu, 1, u, u, packedH);
     } else if (!tiled) {
