@@ -16,7 +16,7 @@ import { gemmPacked, packedFloats, packPanels } from './gemm-packed';
 import { KC, MR, NR } from './gemm';
 import { rnnAddScaled, rnnScaleInto } from './recurrent-math';
 import { gruAfterStep, gruBeforeReset, gruBeforeStep, lstmStep, simpleStep } from './recurrent';
-import { gruTileStep, lstmTileStep } from './recurrent-tiles';
+import { gruTileStep, lstmTileStep, tileProductT } from './recurrent-tiles';
 import { gruAfterGrad, gruBeforeGrad1, gruBeforeGrad2, lstmGrad, simpleGrad } from './recurrent-grad';
 
 // Cells (src/backend/wasm/recurrent.ts writes these codes).
@@ -85,6 +85,11 @@ export const D_DA: i32 = 20;
 export const D_DPREV: i32 = 21;
 /** gru: the new h's gradient [B, u] scratch. */
 export const D_DN: i32 = 22;
+/**
+ * simple, lstm and gruResetAfter with u a multiple of 16: the recurrent kernel's transpose in the
+ * 16-column panels of assembly/recurrent-tiles.ts (tileProductT); 0: the packed GEMM.
+ */
+export const D_TILES_T: i32 = 23;
 export const DESCRIPTOR_SLOTS: i32 = 24;
 
 /** Bytes of packing scratch per group of MR rows (rnnScratchBytes). */
@@ -195,6 +200,7 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
   const dPrev = rowAt(slot(desc, D_DPREV), 0, batch, b0, u);
   const dn = rowAt(slot(desc, D_DN), 0, batch, b0, u);
   const drop = rowAt(slot(desc, D_DROP), 0, batch, b0, u);
+  const tilesT = <usize>slot(desc, D_TILES_T);
   const plane = nb * u;
   for (let t = steps - 1; t >= 0; t--) {
     const dOut = rowAt(slot(desc, D_DY), t, batch, b0, u);
@@ -224,7 +230,8 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
     } else {
       gruAfterGrad(dOut, zeroOut, dH, g, e1, e2, dx, dA, mask, nb, u, act, gate);
     }
-    gemmPacked(nb, u, gu, dA, gu, 1, packed, dPrev, u, scratch, true);
+    if (tilesT != 0) tileProductT(dA, gu, gu, tilesT, dPrev, nb, u);
+    else gemmPacked(nb, u, gu, dA, gu, 1, packed, dPrev, u, scratch, true);
     rnnAddScaled(dH, dPrev, drop, plane);
   }
 }

@@ -15,6 +15,10 @@
 // terms in order from 0 as a mul then an add, as the GEMM micro-kernel (assembly/gemm.ts) does,
 // so for u up to its k block (KC = 512) the products are the plain GEMM's bit for bit, and the
 // steps' outputs the plain steps'.
+//
+// Backward (tileProductT), each step's product of the gate gradients with U^T runs on the same
+// tiles, U^T in panels of 16 of its columns, written straight into dPrev's rows: no packing of
+// the gate gradients per step, no edge tiles (units a multiple of 16).
 
 import { blend } from './recurrent';
 import { activate, kept, ld, splat, st } from './recurrent-math';
@@ -78,25 +82,27 @@ function cellFromGates(
   }
 }
 
-/** Bytes of one panel: u rows of 16 floats. */
+/** Bytes of one panel: k rows of 16 floats. */
 // @ts-ignore: decorator
 @inline
-function panelBytes(u: i32): usize {
-  return <usize>u << 6;
+function panelBytes(k: i32): usize {
+  return <usize>k << 6;
 }
 
 /**
- * sums[b] (16 floats) = row b of `a` ([nb, k]) times `panel` (k x 16), for b in [0, nb) and, for
- * odd nb, one row more (the lone last row computed twice).
+ * Row b of `out` (16 floats, rows `outBytes` apart) = row b of `a` (k floats, rows `aStride` floats
+ * apart) times `panel` (k x 16), for b in [0, nb): two rows a tile, a lone last row computed twice
+ * and stored once.
  */
 // @ts-ignore: decorator
 @inline
-function tileProduct(a: usize, k: i32, panel: usize, sums: usize, nb: i32): void {
-  const rowBytes = <usize>k << 2;
+function tileProduct(a: usize, aStride: i32, k: i32, panel: usize, out: usize, outBytes: usize, nb: i32): void {
+  const rowBytes = <usize>aStride << 2;
   for (let b = 0; b < nb; b += 2) {
+    const two = b + 1 < nb;
     let a0 = a + <usize>b * rowBytes;
-    let a1 = b + 1 < nb ? a0 + rowBytes : a0;
-    const end = a0 + rowBytes;
+    let a1 = two ? a0 + rowBytes : a0;
+    const end = a0 + (<usize>k << 2);
     let pb = panel;
     let i0 = splat(0), f0 = splat(0), c0 = splat(0), o0 = splat(0);
     let i1 = splat(0), f1 = splat(0), c1 = splat(0), o1 = splat(0);
@@ -119,15 +125,17 @@ function tileProduct(a: usize, k: i32, panel: usize, sums: usize, nb: i32): void
       a1 += 4;
       pb += 64;
     }
-    const t = sums + (<usize>b << 6);
+    const t = out + <usize>b * outBytes;
     v128.store(t, i0);
     v128.store(t + 16, f0);
     v128.store(t + 32, c0);
     v128.store(t + 48, o0);
-    v128.store(t + 64, i1);
-    v128.store(t + 80, f1);
-    v128.store(t + 96, c1);
-    v128.store(t + 112, o1);
+    if (two) {
+      v128.store(t + outBytes, i1);
+      v128.store(t + outBytes + 16, f1);
+      v128.store(t + outBytes + 32, c1);
+      v128.store(t + outBytes + 48, o1);
+    }
   }
 }
 
@@ -160,7 +168,7 @@ export function lstmTileStep(
   gate: i32,
 ): void {
   for (let j = 0; j < u; j += 4) {
-    tileProduct(prev, u, tiles + <usize>(j >> 2) * panelBytes(u), sums, nb);
+    tileProduct(prev, u, u, tiles + <usize>(j >> 2) * panelBytes(u), sums, 64, nb);
     // The rows' gates first, then their cells: independent activations side by side, as
     // lstmStep orders them.
     for (let b = 0; b < nb; b++) gatesFromTile(sums + (<usize>b << 6), b, j, x, g, u, act, gate);
@@ -200,7 +208,7 @@ export function gruTileStep(
 ): void {
   const gu = 3 * u;
   for (let j0 = 0; j0 < u; j0 += 8) {
-    tileProduct(prev, u, tilesZR + <usize>(j0 >> 3) * panelBytes(u), sums, nb);
+    tileProduct(prev, u, u, tilesZR + <usize>(j0 >> 3) * panelBytes(u), sums, 64, nb);
     for (let b = 0; b < nb; b++) {
       for (let half = 0; half < 2; half++) {
         const t = sums + (<usize>b << 6) + (<usize>half << 5);
@@ -217,7 +225,7 @@ export function gruTileStep(
     }
   }
   for (let j0 = 0; j0 < u; j0 += 16) {
-    tileProduct(rPrev, u, tilesH + <usize>(j0 >> 4) * panelBytes(u), sums, nb);
+    tileProduct(rPrev, u, u, tilesH + <usize>(j0 >> 4) * panelBytes(u), sums, 64, nb);
     for (let b = 0; b < nb; b++) {
       const keep = kept(mask, b);
       for (let q = 0; q < 4; q++) {
@@ -237,5 +245,20 @@ export function gruTileStep(
         }
       }
     }
+  }
+}
+
+/**
+ * Backward, the product of a step's gate gradients with the recurrent kernel's transpose:
+ * dPrev ([nb, u]) = dA ([nb, k], rows `aStride` floats apart) U^T, with U^T (k x u, u a multiple
+ * of 16) in 16-column panels, written straight into dPrev's rows (no packing of dA, no edge
+ * tiles).
+ */
+// @ts-ignore: decorator
+@inline
+export function tileProductT(dA: usize, aStride: i32, k: i32, tilesT: usize, dPrev: usize, nb: i32, u: i32): void {
+  const outBytes = <usize>u << 2;
+  for (let j = 0; j < u; j += 16) {
+    tileProduct(dA, aStride, k, tilesT + <usize>(j >> 4) * panelBytes(k), dPrev + (<usize>j << 2), outBytes, nb);
   }
 }

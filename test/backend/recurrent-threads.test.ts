@@ -71,11 +71,15 @@ test(
     const previous = lm.getBackend();
     lm.setBackend('wasm');
     try {
-      // 6 units: the plain GEMM and gate kernels; the LSTM's 8 and the GRU's 16: register tiles.
+      // 6 units: the plain GEMM and gate kernels; the LSTM's 8 and the GRU's 16: forward tiles.
       const sized = [
         ...CELLS.map(([cell, g]) => [cell, g, 6] as const),
         ['lstm', 4, 8] as const,
         ['gru', 3, 16] as const,
+        // Backward tiles too (units a multiple of 16).
+        ['simple', 1, 16] as const,
+        ['lstm', 4, 16] as const,
+        ['gruResetAfter', 3, 16] as const,
       ];
       for (const [cell, g, units] of sized) {
         setThreads(1);

@@ -18,7 +18,9 @@ import { sigmoidF32, tanhF32 } from '../../src/backend/js/recurrent.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;
 
-type TiledCell = 'lstm' | 'gru';
+/** Forward tiles: lstm and gru (reset before); backward tiles: simple, lstm and gruResetAfter. */
+type TiledCell = 'simple' | 'lstm' | 'gru' | 'gruResetAfter';
+const GATES: Record<TiledCell, number> = { simple: 1, lstm: 4, gru: 3, gruResetAfter: 3 };
 
 interface Case {
   cell: TiledCell;
@@ -36,8 +38,9 @@ function inputs({ cell, steps, batch, units }: Case): {
   c0: lm.Tensor;
   mask: lm.Tensor;
   drop: lm.Tensor;
+  bias: lm.Tensor;
 } {
-  const g = cell === 'lstm' ? 4 : 3;
+  const g = GATES[cell];
   return {
     projected: lm.randomNormal([steps, batch, g * units], 0, 0.8, 11),
     kernel: lm.randomNormal([units, g * units], 0, 0.3, 12),
@@ -48,6 +51,7 @@ function inputs({ cell, steps, batch, units }: Case): {
       lm.cast(lm.greater(lm.randomUniform([batch, units], 0, 1, 16), 0.2), 'float32'),
       1.25,
     ),
+    bias: lm.randomNormal([g * units], 0, 0.3, 17),
   };
 }
 
@@ -73,6 +77,7 @@ function sequence(
     mask,
     zeroOutputForMask: c.zeroOutputForMask,
     recurrentDropout: c.recurrentDropout ? x.drop : null,
+    recurrentBias: c.cell === 'gruResetAfter' ? x.bias : null,
   });
 }
 
@@ -152,6 +157,28 @@ const CASES: Case[] = [
   { cell: 'gru', steps: 4, batch: 6, units: 48, zeroOutputForMask: true, recurrentDropout: false },
 ];
 
+/** Cases whose backward product runs on tiles too (units a multiple of 16, not a reset-before GRU). */
+const BACKWARD_CASES: Case[] = [
+  { cell: 'lstm', steps: 4, batch: 7, units: 16, zeroOutputForMask: false, recurrentDropout: true },
+  { cell: 'lstm', steps: 3, batch: 6, units: 32, zeroOutputForMask: true, recurrentDropout: false },
+  {
+    cell: 'simple',
+    steps: 4,
+    batch: 5,
+    units: 16,
+    zeroOutputForMask: false,
+    recurrentDropout: true,
+  },
+  {
+    cell: 'gruResetAfter',
+    steps: 4,
+    batch: 7,
+    units: 32,
+    zeroOutputForMask: false,
+    recurrentDropout: true,
+  },
+];
+
 test(
   'register tiles: the plain GEMM products and the reference gates, bit for bit',
   { skip },
@@ -179,7 +206,7 @@ test(
   () => {
     const previous = lm.getBackend();
     try {
-      for (const c of CASES) {
+      for (const c of [...CASES, ...BACKWARD_CASES]) {
         const x = inputs(c);
         const run = (backend: string): { values: number[]; grads: number[] } => {
           lm.setBackend(backend);

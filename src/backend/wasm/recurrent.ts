@@ -60,6 +60,7 @@ const D = {
   dA: 20,
   dPrev: 21,
   dn: 22,
+  tilesT: 23,
 } as const;
 const DESCRIPTOR_BYTES = 24 * 4;
 
@@ -88,12 +89,29 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
   const { k, mem, meta, ptrOf, output, native, writeMeta, gemm, parallel } = ctx;
 
   /**
+   * Gathers the float32 elements of `from` at element `start` + sum idx[d] * steps[d] over `shape`
+   * into `to`, contiguous (the movement kernels' strided gather); false if the shape does not fit
+   * the meta table.
+   */
+  const gather = (
+    from: number,
+    start: number,
+    shape: number[],
+    steps: number[],
+    to: number,
+  ): boolean => {
+    const c = collapse(shape, [steps]);
+    if (!writeMeta(c)) return false;
+    k.gatherStrided(from, start, to, c.shape.length, meta, 4);
+    return true;
+  };
+
+  /**
    * Lays out the recurrent kernel U [u, G*u] in the 16-float panels of
-   * `assembly/recurrent-tiles.ts` with one strided gather each: an LSTM's panel j / 4 is U's
-   * columns j..j+3 of each gate; a reset-before GRU's panel j / 8 of `dst` the z and r columns of
-   * units j..j+3, then of j+4..j+7, and its panel j / 16 of `dstH` the candidate's columns of
-   * units j..j+15. False where the units do not fill whole panels (the plain GEMM and gate
-   * kernels run).
+   * `assembly/recurrent-tiles.ts`, one gather each: an LSTM's panel j / 4 is U's columns j..j+3 of
+   * each gate; a reset-before GRU's panel j / 8 of `dst` the z and r columns of units j..j+3, then
+   * of j+4..j+7, and its panel j / 16 of `dstH` the candidate's columns of units j..j+15. False
+   * where the units do not fill whole panels (the packed GEMM and gate kernels run).
    */
   const packTiles = (
     cell: RecurrentCell,
@@ -102,21 +120,24 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     dst: number,
     dstH: number,
   ): boolean => {
-    const gather = (start: number, shape: number[], steps: number[], to: number): boolean => {
-      const c = collapse(shape, [steps]);
-      if (!writeMeta(c)) return false;
-      k.gatherStrided(pu, start, to, c.shape.length, meta, 4);
-      return true;
-    };
     const gu = 3 * u;
-    if (cell === 'lstm') return u % 4 === 0 && gather(0, [u / 4, u, 4, 4], [4, 4 * u, u, 1], dst);
+    if (cell === 'lstm')
+      return u % 4 === 0 && gather(pu, 0, [u / 4, u, 4, 4], [4, 4 * u, u, 1], dst);
     return (
       cell === 'gru' &&
       u % 16 === 0 &&
-      gather(0, [u / 8, u, 2, 2, 4], [8, gu, 4, u, 1], dst) &&
-      gather(2 * u, [u / 16, u, 16], [16, gu, 1], dstH)
+      gather(pu, 0, [u / 8, u, 2, 2, 4], [8, gu, 4, u, 1], dst) &&
+      gather(pu, 2 * u, [u / 16, u, 16], [16, gu, 1], dstH)
     );
   };
+
+  /**
+   * Backward (not a reset-before GRU): U^T ([G*u, u]) in 16-column panels for tileProductT, panel
+   * j / 16 holding U^T's columns j..j+15 (U's rows). False where u is not a multiple of 16 (the
+   * packed GEMM runs).
+   */
+  const packTilesT = (pu: number, u: number, gu: number, dst: number): boolean =>
+    u % 16 === 0 && gather(pu, 0, [u / 16, gu, 16], [16 * gu, 1, gu], dst);
 
   /** A scratch region carved into consecutive blocks of the given byte sizes (16-aligned). */
   const carve = (sizes: readonly number[]): { blocks: number[]; free: () => void } => {
@@ -282,10 +303,11 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     k.copy(dH, pds, bytes);
     if (lstm) k.copy(dC, pds + bytes, bytes);
     // The recurrent kernel's transpose: element (p, j) of U^T is U[j][p].
+    const tiledT = !gruBefore && packTilesT(pu, u, gu, packed);
     if (gruBefore) {
       k.packPanels(pu, 1, gu, 2 * u, u, packed);
       k.packPanels(pu + 2 * u * 4, 1, gu, u, u, packedH);
-    } else {
+    } else if (!tiledT) {
       k.packPanels(pu, 1, gu, gu, u, packed);
     }
     describe(desc, [
@@ -301,6 +323,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       [D.dA, dA],
       [D.dPrev, dPrev],
       [D.dn, gruBefore ? dn : 0],
+      [D.tilesT, tiledT ? packed : 0],
     ]);
     run('rnnBackward', desc, batch);
     // The recurrent kernel's gradient: prev^T dA over all T * B rows (gru: r * prev for U_h).
