@@ -86,8 +86,9 @@ export const D_DPREV: i32 = 21;
 /** gru: the new h's gradient [B, u] scratch. */
 export const D_DN: i32 = 22;
 /**
- * simple, lstm and gruResetAfter with u a multiple of 16: the recurrent kernel's transpose in the
- * 16-column panels of assembly/recurrent-tiles.ts (tileProductT); 0: the packed GEMM.
+ * Backward, u a multiple of 16: the recurrent kernel's transpose in the 16-column panels of
+ * assembly/recurrent-tiles.ts (tileProductT; gru: U_zr^T's, U_h^T's at D_PACKED_H); 0: the
+ * packed GEMM.
  */
 export const D_TILES_T: i32 = 23;
 export const DESCRIPTOR_SLOTS: i32 = 24;
@@ -215,11 +216,13 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
       // d(r * prev) = d(candidate product) . U_h^T
       const packedH = <usize>slot(desc, D_PACKED_H);
       const dAh = dA + (<usize>(2 * u) << 2);
-      gemmPacked(nb, u, u, dAh, gu, 1, packedH, dPrev, u, scratch, true);
+      if (tilesT != 0) tileProductT(dAh, gu, u, packedH, dPrev, nb, u, false);
+      else gemmPacked(nb, u, u, dAh, gu, 1, packedH, dPrev, u, scratch, true);
       const prev = rowAt(slot(desc, D_PREV), t, batch, b0, u);
       gruBeforeGrad2(dn, g, e1, prev, dPrev, dx, dA, nb, u, gate);
       // dPrev (now its r * d(r * prev) part) += d(z, r products) . U_zr^T
-      gemmPacked(nb, u, 2 * u, dA, gu, 1, packed, dPrev, u, scratch, false);
+      if (tilesT != 0) tileProductT(dA, gu, 2 * u, tilesT, dPrev, nb, u, true);
+      else gemmPacked(nb, u, 2 * u, dA, gu, 1, packed, dPrev, u, scratch, false);
       rnnAddScaled(dH, dPrev, drop, plane);
       continue;
     }
@@ -230,7 +233,7 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
     } else {
       gruAfterGrad(dOut, zeroOut, dH, g, e1, e2, dx, dA, mask, nb, u, act, gate);
     }
-    if (tilesT != 0) tileProductT(dA, gu, gu, tilesT, dPrev, nb, u);
+    if (tilesT != 0) tileProductT(dA, gu, gu, tilesT, dPrev, nb, u, false);
     else gemmPacked(nb, u, gu, dA, gu, 1, packed, dPrev, u, scratch, true);
     rnnAddScaled(dH, dPrev, drop, plane);
   }

@@ -89,14 +89,33 @@ function panelBytes(k: i32): usize {
   return <usize>k << 6;
 }
 
+/** Stores a row's 16 sums, or adds them to what is there (out + sum, as the GEMM's addRow). */
+// @ts-ignore: decorator
+@inline
+function storeRow(t: usize, s0: v128, s1: v128, s2: v128, s3: v128, add: bool): void {
+  if (add) {
+    v128.store(t, f32x4.add(v128.load(t), s0));
+    v128.store(t + 16, f32x4.add(v128.load(t + 16), s1));
+    v128.store(t + 32, f32x4.add(v128.load(t + 32), s2));
+    v128.store(t + 48, f32x4.add(v128.load(t + 48), s3));
+  } else {
+    v128.store(t, s0);
+    v128.store(t + 16, s1);
+    v128.store(t + 32, s2);
+    v128.store(t + 48, s3);
+  }
+}
+
 /**
  * Row b of `out` (16 floats, rows `outBytes` apart) = row b of `a` (k floats, rows `aStride` floats
- * apart) times `panel` (k x 16), for b in [0, nb): two rows a tile, a lone last row computed twice
- * and stored once.
+ * apart) times `panel` (k x 16), or out + that with `add`, for b in [0, nb): two rows a tile, a
+ * lone last row computed twice and stored once.
  */
 // @ts-ignore: decorator
 @inline
-function tileProduct(a: usize, aStride: i32, k: i32, panel: usize, out: usize, outBytes: usize, nb: i32): void {
+function tileProduct(
+  a: usize, aStride: i32, k: i32, panel: usize, out: usize, outBytes: usize, nb: i32, add: bool,
+): void {
   const rowBytes = <usize>aStride << 2;
   for (let b = 0; b < nb; b += 2) {
     const two = b + 1 < nb;
@@ -126,16 +145,8 @@ function tileProduct(a: usize, aStride: i32, k: i32, panel: usize, out: usize, o
       pb += 64;
     }
     const t = out + <usize>b * outBytes;
-    v128.store(t, i0);
-    v128.store(t + 16, f0);
-    v128.store(t + 32, c0);
-    v128.store(t + 48, o0);
-    if (two) {
-      v128.store(t + outBytes, i1);
-      v128.store(t + outBytes + 16, f1);
-      v128.store(t + outBytes + 32, c1);
-      v128.store(t + outBytes + 48, o1);
-    }
+    storeRow(t, i0, f0, c0, o0, add);
+    if (two) storeRow(t + outBytes, i1, f1, c1, o1, add);
   }
 }
 
@@ -168,7 +179,7 @@ export function lstmTileStep(
   gate: i32,
 ): void {
   for (let j = 0; j < u; j += 4) {
-    tileProduct(prev, u, u, tiles + <usize>(j >> 2) * panelBytes(u), sums, 64, nb);
+    tileProduct(prev, u, u, tiles + <usize>(j >> 2) * panelBytes(u), sums, 64, nb, false);
     // The rows' gates first, then their cells: independent activations side by side, as
     // lstmStep orders them.
     for (let b = 0; b < nb; b++) gatesFromTile(sums + (<usize>b << 6), b, j, x, g, u, act, gate);
@@ -208,7 +219,7 @@ export function gruTileStep(
 ): void {
   const gu = 3 * u;
   for (let j0 = 0; j0 < u; j0 += 8) {
-    tileProduct(prev, u, u, tilesZR + <usize>(j0 >> 3) * panelBytes(u), sums, 64, nb);
+    tileProduct(prev, u, u, tilesZR + <usize>(j0 >> 3) * panelBytes(u), sums, 64, nb, false);
     for (let b = 0; b < nb; b++) {
       for (let half = 0; half < 2; half++) {
         const t = sums + (<usize>b << 6) + (<usize>half << 5);
@@ -225,7 +236,7 @@ export function gruTileStep(
     }
   }
   for (let j0 = 0; j0 < u; j0 += 16) {
-    tileProduct(rPrev, u, u, tilesH + <usize>(j0 >> 4) * panelBytes(u), sums, 64, nb);
+    tileProduct(rPrev, u, u, tilesH + <usize>(j0 >> 4) * panelBytes(u), sums, 64, nb, false);
     for (let b = 0; b < nb; b++) {
       const keep = kept(mask, b);
       for (let q = 0; q < 4; q++) {
@@ -250,15 +261,18 @@ export function gruTileStep(
 
 /**
  * Backward, the product of a step's gate gradients with the recurrent kernel's transpose:
- * dPrev ([nb, u]) = dA ([nb, k], rows `aStride` floats apart) U^T, with U^T (k x u, u a multiple
- * of 16) in 16-column panels, written straight into dPrev's rows (no packing of dA, no edge
- * tiles).
+ * dPrev ([nb, u]) = dA ([nb, k], rows `aStride` floats apart) U^T, or dPrev + that with `add`,
+ * with U^T (k x u, u a multiple of 16) in 16-column panels, written straight into dPrev's rows
+ * (no packing of dA, no edge tiles).
  */
 // @ts-ignore: decorator
 @inline
-export function tileProductT(dA: usize, aStride: i32, k: i32, tilesT: usize, dPrev: usize, nb: i32, u: i32): void {
+export function tileProductT(
+  dA: usize, aStride: i32, k: i32, tilesT: usize, dPrev: usize, nb: i32, u: i32, add: bool,
+): void {
   const outBytes = <usize>u << 2;
   for (let j = 0; j < u; j += 16) {
-    tileProduct(dA, aStride, k, tilesT + <usize>(j >> 4) * panelBytes(k), dPrev + (<usize>j << 2), outBytes, nb);
+    const panel = tilesT + <usize>(j >> 4) * panelBytes(k);
+    tileProduct(dA, aStride, k, panel, dPrev + (<usize>j << 2), outBytes, nb, add);
   }
 }

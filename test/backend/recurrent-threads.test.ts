@@ -75,8 +75,8 @@ test(
       const sized = [
         ...CELLS.map(([cell, g]) => [cell, g, 6] as const),
         ['lstm', 4, 8] as const,
-        ['gru', 3, 16] as const,
         // Backward tiles too (units a multiple of 16).
+        ['gru', 3, 16] as const,
         ['simple', 1, 16] as const,
         ['lstm', 4, 16] as const,
         ['gruResetAfter', 3, 16] as const,

@@ -18,7 +18,7 @@ import { sigmoidF32, tanhF32 } from '../../src/backend/js/recurrent.js';
 
 const skip = wasmBackend === null ? 'no WebAssembly SIMD here' : false;
 
-/** Forward tiles: lstm and gru (reset before); backward tiles: simple, lstm and gruResetAfter. */
+/** Forward tiles: lstm and gru (reset before); backward tiles: every cell. */
 type TiledCell = 'simple' | 'lstm' | 'gru' | 'gruResetAfter';
 const GATES: Record<TiledCell, number> = { simple: 1, lstm: 4, gru: 3, gruResetAfter: 3 };
 
@@ -157,7 +157,7 @@ const CASES: Case[] = [
   { cell: 'gru', steps: 4, batch: 6, units: 48, zeroOutputForMask: true, recurrentDropout: false },
 ];
 
-/** Cases whose backward product runs on tiles too (units a multiple of 16, not a reset-before GRU). */
+/** More cases whose backward products run on tiles (units a multiple of 16; the GRU's above too). */
 const BACKWARD_CASES: Case[] = [
   { cell: 'lstm', steps: 4, batch: 7, units: 16, zeroOutputForMask: false, recurrentDropout: true },
   { cell: 'lstm', steps: 3, batch: 6, units: 32, zeroOutputForMask: true, recurrentDropout: false },

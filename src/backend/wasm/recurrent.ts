@@ -132,12 +132,24 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
   };
 
   /**
-   * Backward (not a reset-before GRU): U^T ([G*u, u]) in 16-column panels for tileProductT, panel
-   * j / 16 holding U^T's columns j..j+15 (U's rows). False where u is not a multiple of 16 (the
-   * packed GEMM runs).
+   * Backward: U^T ([G*u, u]) in 16-column panels for tileProductT, panel j / 16 holding U^T's
+   * columns j..j+15 (U's rows); a reset-before GRU's U_zr^T in `dst` and U_h^T in `dstH`. False
+   * where u is not a multiple of 16 (the packed GEMM runs).
    */
-  const packTilesT = (pu: number, u: number, gu: number, dst: number): boolean =>
-    u % 16 === 0 && gather(pu, 0, [u / 16, gu, 16], [16 * gu, 1, gu], dst);
+  const packTilesT = (
+    cell: RecurrentCell,
+    pu: number,
+    u: number,
+    gu: number,
+    dst: number,
+    dstH: number,
+  ): boolean => {
+    if (u % 16 !== 0) return false;
+    const transposed = (start: number, rows: number, to: number): boolean =>
+      gather(pu, start, [u / 16, rows, 16], [16 * gu, 1, gu], to);
+    if (cell !== 'gru') return transposed(0, gu, dst);
+    return transposed(0, 2 * u, dst) && transposed(2 * u, u, dstH);
+  };
 
   /** A scratch region carved into consecutive blocks of the given byte sizes (16-aligned). */
   const carve = (sizes: readonly number[]): { blocks: number[]; free: () => void } => {
@@ -303,8 +315,8 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     k.copy(dH, pds, bytes);
     if (lstm) k.copy(dC, pds + bytes, bytes);
     // The recurrent kernel's transpose: element (p, j) of U^T is U[j][p].
-    const tiledT = !gruBefore && packTilesT(pu, u, gu, packed);
-    if (gruBefore) {
+    const tiledT = packTilesT(cell, pu, u, gu, packed, packedH);
+    if (!tiledT && gruBefore) {
       k.packPanels(pu, 1, gu, 2 * u, u, packed);
       k.packPanels(pu + 2 * u * 4, 1, gu, u, u, packedH);
     } else if (!tiledT) {
