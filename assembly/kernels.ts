@@ -15,7 +15,8 @@
 //   fused.ts        fused steps: bias + activation, relu's gradient, L1/L2 penalty and gradient,
 //                   clipping and its gradient
 //   recurrent-sequence.ts  fused recurrent sequences (SimpleRNN, LSTM, GRU): the time loops, on
-//                   recurrent.ts (forward gates), recurrent-grad.ts (backward), recurrent-math.ts
+//                   recurrent.ts (forward gates), recurrent-tiles.ts (the LSTM step with its
+//                   product in register tiles), recurrent-grad.ts (backward), recurrent-math.ts
 //                   (float32 activations) and gemm-packed.ts (GEMM on a B packed once)
 
 export { gemmScratchBytes, gemm, zero, copy } from './gemm';

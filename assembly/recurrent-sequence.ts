@@ -16,6 +16,7 @@ import { gemmPacked, packedFloats, packPanels } from './gemm-packed';
 import { KC, MR, NR } from './gemm';
 import { rnnAddScaled, rnnScaleInto } from './recurrent-math';
 import { gruAfterStep, gruBeforeReset, gruBeforeStep, lstmStep, simpleStep } from './recurrent';
+import { gruTileStep, lstmTileStep, tileProductT } from './recurrent-tiles';
 import { gruAfterGrad, gruBeforeGrad1, gruBeforeGrad2, lstmGrad, simpleGrad } from './recurrent-grad';
 
 // Cells (src/backend/wasm/recurrent.ts writes these codes).
@@ -67,6 +68,12 @@ export const D_BIAS: i32 = 20;
  * scratch, reused by every step (inference).
  */
 export const D_SAVE: i32 = 21;
+/**
+ * Forward, lstm with u a multiple of 4 or gru with u a multiple of 16: the recurrent kernel in the
+ * panels of assembly/recurrent-tiles.ts (gru: U_zr's; U_h's at D_PACKED_H), whose steps sum their
+ * products in registers; 0: the plain packed GEMM, then the gate kernels.
+ */
+export const D_TILES: i32 = 22;
 // Backward only.
 /** d(outputs) [T, B, u]. */
 export const D_DY: i32 = 18;
@@ -78,6 +85,12 @@ export const D_DA: i32 = 20;
 export const D_DPREV: i32 = 21;
 /** gru: the new h's gradient [B, u] scratch. */
 export const D_DN: i32 = 22;
+/**
+ * Backward, u a multiple of 16: the recurrent kernel's transpose in the 16-column panels of
+ * assembly/recurrent-tiles.ts (tileProductT; gru: U_zr^T's, U_h^T's at D_PACKED_H); 0: the
+ * packed GEMM.
+ */
+export const D_TILES_T: i32 = 23;
 export const DESCRIPTOR_SLOTS: i32 = 24;
 
 /** Bytes of packing scratch per group of MR rows (rnnScratchBytes). */
@@ -121,6 +134,7 @@ function forwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void 
   const c = rowAt(slot(desc, D_C), 0, batch, b0, u);
   const drop = rowAt(slot(desc, D_DROP), 0, batch, b0, u);
   const bias = <usize>slot(desc, D_BIAS);
+  const tiles = <usize>slot(desc, D_TILES);
   rnnScaleInto(h, drop, rowAt(slot(desc, D_PREV), 0, batch, b0, u), nb * u);
   for (let t = 0; t < steps; t++) {
     const x = rowAt(slot(desc, D_X), t, batch, b0, gu);
@@ -131,6 +145,19 @@ function forwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void 
     const out = rowAt(slot(desc, D_OUT), t, batch, b0, u);
     const next = t + 1 < steps ? rowAt(slot(desc, D_PREV), (t + 1) * per, batch, b0, u) : 0;
     const mask = rowAt(slot(desc, D_MASK), t, batch, b0, 1);
+    if (tiles != 0) {
+      // The run's packing scratch (unused here) holds the tiles' sums; an LSTM's inference keeps
+      // no gates (a GRU's z waits there for its candidate). The next product input is written
+      // after the whole step: in inference it is `prev`.
+      if (cell == LSTM) {
+        lstmTileStep(x, prev, tiles, scratch, per != 0 ? g : 0, e1, e2, h, c, out, zeroOut, mask, nb, u, act, gate);
+      } else {
+        const tilesH = <usize>slot(desc, D_PACKED_H);
+        gruTileStep(x, prev, tiles, tilesH, scratch, g, e1, e2, h, out, zeroOut, mask, nb, u, act, gate);
+      }
+      if (next != 0) rnnScaleInto(h, drop, next, nb * u);
+      continue;
+    }
     if (cell == GRU) {
       gemmPacked(nb, 2 * u, u, prev, u, 1, packed, g, gu, scratch, true);
       gruBeforeReset(x, g, prev, e2, nb, u, gate);
@@ -174,6 +201,7 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
   const dPrev = rowAt(slot(desc, D_DPREV), 0, batch, b0, u);
   const dn = rowAt(slot(desc, D_DN), 0, batch, b0, u);
   const drop = rowAt(slot(desc, D_DROP), 0, batch, b0, u);
+  const tilesT = <usize>slot(desc, D_TILES_T);
   const plane = nb * u;
   for (let t = steps - 1; t >= 0; t--) {
     const dOut = rowAt(slot(desc, D_DY), t, batch, b0, u);
@@ -188,11 +216,13 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
       // d(r * prev) = d(candidate product) . U_h^T
       const packedH = <usize>slot(desc, D_PACKED_H);
       const dAh = dA + (<usize>(2 * u) << 2);
-      gemmPacked(nb, u, u, dAh, gu, 1, packedH, dPrev, u, scratch, true);
+      if (tilesT != 0) tileProductT(dAh, gu, u, packedH, dPrev, nb, u, false);
+      else gemmPacked(nb, u, u, dAh, gu, 1, packedH, dPrev, u, scratch, true);
       const prev = rowAt(slot(desc, D_PREV), t, batch, b0, u);
       gruBeforeGrad2(dn, g, e1, prev, dPrev, dx, dA, nb, u, gate);
       // dPrev (now its r * d(r * prev) part) += d(z, r products) . U_zr^T
-      gemmPacked(nb, u, 2 * u, dA, gu, 1, packed, dPrev, u, scratch, false);
+      if (tilesT != 0) tileProductT(dA, gu, 2 * u, tilesT, dPrev, nb, u, true);
+      else gemmPacked(nb, u, 2 * u, dA, gu, 1, packed, dPrev, u, scratch, false);
       rnnAddScaled(dH, dPrev, drop, plane);
       continue;
     }
@@ -203,7 +233,8 @@ function backwardSteps(desc: usize, b0: i32, nb: i32, act: i32, gate: i32): void
     } else {
       gruAfterGrad(dOut, zeroOut, dH, g, e1, e2, dx, dA, mask, nb, u, act, gate);
     }
-    gemmPacked(nb, u, gu, dA, gu, 1, packed, dPrev, u, scratch, true);
+    if (tilesT != 0) tileProductT(dA, gu, gu, tilesT, dPrev, nb, u, false);
+    else gemmPacked(nb, u, gu, dA, gu, 1, packed, dPrev, u, scratch, true);
     rnnAddScaled(dH, dPrev, drop, plane);
   }
 }

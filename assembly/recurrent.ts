@@ -128,7 +128,7 @@ export function lstmStep(
 /** h' = z * h + (1 - z) * hh. */
 // @ts-ignore: decorator
 @inline
-function blend(z: v128, hPrev: v128, hh: v128): v128 {
+export function blend(z: v128, hPrev: v128, hh: v128): v128 {
   return f32x4.add(f32x4.mul(z, hPrev), f32x4.mul(f32x4.sub(splat(1), z), hh));
 }
 

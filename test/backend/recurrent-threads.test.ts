@@ -1,8 +1,9 @@
 /**
  * The wasm backend's fused recurrent sequences split by batch rows across the thread pool: with 2
  * and 3 threads, every cell's outputs, final states and gradients (masked, with recurrent dropout,
- * batch and units that are not multiples of 4) must be those of 1 thread bit for bit, since each
- * row's arithmetic is the same wherever it runs, and the workers must have run shares. A layer
+ * batch and units that are not multiples of 4, and on register tiles) must be those of 1 thread
+ * bit for bit, since each row's arithmetic is the same wherever it runs, and the workers must have
+ * run shares. A layer
  * wide enough that the packed recurrent kernel spans two blocks of k (u > 64: the LSTM's backward
  * product has k = 4u > 256) must agree with the reference backend.
  */
@@ -70,19 +71,29 @@ test(
     const previous = lm.getBackend();
     lm.setBackend('wasm');
     try {
-      for (const [cell, g] of CELLS) {
+      // 6 units: the plain GEMM and gate kernels; the LSTM's 8 and the GRU's 16: forward tiles.
+      const sized = [
+        ...CELLS.map(([cell, g]) => [cell, g, 6] as const),
+        ['lstm', 4, 8] as const,
+        // Backward tiles too (units a multiple of 16).
+        ['gru', 3, 16] as const,
+        ['simple', 1, 16] as const,
+        ['lstm', 4, 16] as const,
+        ['gruResetAfter', 3, 16] as const,
+      ];
+      for (const [cell, g, units] of sized) {
         setThreads(1);
-        const one = sequenceValues(cell, g, 5, 13, 6);
+        const one = sequenceValues(cell, g, 5, 13, units);
         for (const threads of [2, 3]) {
           setThreads(threads);
           await threadsReady();
           const before = threadStats().tasks;
-          const many = sequenceValues(cell, g, 5, 13, 6);
+          const many = sequenceValues(cell, g, 5, 13, units);
           assert.ok(
             threadStats().tasks > before,
-            `${cell}, ${threads} threads: workers ran shares`,
+            `${cell} ${units} units, ${threads} threads: workers ran shares`,
           );
-          assert.deepEqual(many, one, `${cell}, ${threads} threads`);
+          assert.deepEqual(many, one, `${cell} ${units} units, ${threads} threads`);
         }
       }
     } finally {

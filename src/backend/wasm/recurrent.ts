@@ -17,7 +17,7 @@ import type {
   RecurrentCell,
 } from '../kernels.js';
 import { gradLayout, recordLayout } from '../recurrent-layout.js';
-import type { NativeTable, WasmKernelContext } from './context.js';
+import { collapse, type NativeTable, type WasmKernelContext } from './context.js';
 import type { WasmData } from './memory.js';
 
 const ACTIVATION_CODES: Record<RecurrentActivation, number> = {
@@ -53,12 +53,14 @@ const D = {
   out: 19,
   bias: 20,
   save: 21,
+  tiles: 22,
   // backward
   dy: 18,
   dx: 19,
   dA: 20,
   dPrev: 21,
   dn: 22,
+  tilesT: 23,
 } as const;
 const DESCRIPTOR_BYTES = 24 * 4;
 
@@ -84,7 +86,70 @@ function optionals(
 }
 
 export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
-  const { k, mem, ptrOf, output, native, gemm, parallel } = ctx;
+  const { k, mem, meta, ptrOf, output, native, writeMeta, gemm, parallel } = ctx;
+
+  /**
+   * Gathers the float32 elements of `from` at element `start` + sum idx[d] * steps[d] over `shape`
+   * into `to`, contiguous (the movement kernels' strided gather); false if the shape does not fit
+   * the meta table.
+   */
+  const gather = (
+    from: number,
+    start: number,
+    shape: number[],
+    steps: number[],
+    to: number,
+  ): boolean => {
+    const c = collapse(shape, [steps]);
+    if (!writeMeta(c)) return false;
+    k.gatherStrided(from, start, to, c.shape.length, meta, 4);
+    return true;
+  };
+
+  /**
+   * Lays out the recurrent kernel U [u, G*u] in the 16-float panels of
+   * `assembly/recurrent-tiles.ts`, one gather each: an LSTM's panel j / 4 is U's columns j..j+3 of
+   * each gate; a reset-before GRU's panel j / 8 of `dst` the z and r columns of units j..j+3, then
+   * of j+4..j+7, and its panel j / 16 of `dstH` the candidate's columns of units j..j+15. False
+   * where the units do not fill whole panels (the packed GEMM and gate kernels run).
+   */
+  const packTiles = (
+    cell: RecurrentCell,
+    pu: number,
+    u: number,
+    dst: number,
+    dstH: number,
+  ): boolean => {
+    const gu = 3 * u;
+    if (cell === 'lstm')
+      return u % 4 === 0 && gather(pu, 0, [u / 4, u, 4, 4], [4, 4 * u, u, 1], dst);
+    return (
+      cell === 'gru' &&
+      u % 16 === 0 &&
+      gather(pu, 0, [u / 8, u, 2, 2, 4], [8, gu, 4, u, 1], dst) &&
+      gather(pu, 2 * u, [u / 16, u, 16], [16, gu, 1], dstH)
+    );
+  };
+
+  /**
+   * Backward: U^T ([G*u, u]) in 16-column panels for tileProductT, panel j / 16 holding U^T's
+   * columns j..j+15 (U's rows); a reset-before GRU's U_zr^T in `dst` and U_h^T in `dstH`. False
+   * where u is not a multiple of 16 (the packed GEMM runs).
+   */
+  const packTilesT = (
+    cell: RecurrentCell,
+    pu: number,
+    u: number,
+    gu: number,
+    dst: number,
+    dstH: number,
+  ): boolean => {
+    if (u % 16 !== 0) return false;
+    const transposed = (start: number, rows: number, to: number): boolean =>
+      gather(pu, start, [u / 16, rows, 16], [16 * gu, 1, gu], to);
+    if (cell !== 'gru') return transposed(0, gu, dst);
+    return transposed(0, 2 * u, dst) && transposed(2 * u, u, dstH);
+  };
 
   /** A scratch region carved into consecutive blocks of the given byte sizes (16-aligned). */
   const carve = (sizes: readonly number[]): { blocks: number[]; free: () => void } => {
@@ -173,10 +238,12 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       s.blocks as [number, number, number, number, number, number, number, number, number, number];
     k.copy(h, ph0, bytes);
     if (lstm) k.copy(c, pc0, bytes);
-    if (gruBefore) {
+    // The tiles (in the packed blocks: they hold the kernel's floats or more) or the panels.
+    const tiled = packTiles(cell, pu, u, packed, packedH);
+    if (!tiled && gruBefore) {
       k.packPanels(pu, gu, 1, u, 2 * u, packed);
       k.packPanels(pu + 2 * u * 4, gu, 1, u, u, packedH);
-    } else {
+    } else if (!tiled) {
       k.packPanels(pu, gu, 1, u, gu, packed);
     }
     const section = (at: number, lean: number): number => (at < 0 ? 0 : save ? f(at) : lean);
@@ -192,6 +259,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       [D.out, f(L.outputs)],
       [D.bias, bias],
       [D.save, save ? 1 : 0],
+      [D.tiles, tiled ? packed : 0],
     ]);
     run('rnnForward', desc, batch);
     k.copy(f(L.outputs + steps * plane), h, bytes);
@@ -247,10 +315,11 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
     k.copy(dH, pds, bytes);
     if (lstm) k.copy(dC, pds + bytes, bytes);
     // The recurrent kernel's transpose: element (p, j) of U^T is U[j][p].
-    if (gruBefore) {
+    const tiledT = packTilesT(cell, pu, u, gu, packed, packedH);
+    if (!tiledT && gruBefore) {
       k.packPanels(pu, 1, gu, 2 * u, u, packed);
       k.packPanels(pu + 2 * u * 4, 1, gu, u, u, packedH);
-    } else {
+    } else if (!tiledT) {
       k.packPanels(pu, 1, gu, gu, u, packed);
     }
     describe(desc, [
@@ -266,6 +335,7 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
       [D.dA, dA],
       [D.dPrev, dPrev],
       [D.dn, gruBefore ? dn : 0],
+      [D.tilesT, tiledT ? packed : 0],
     ]);
     run('rnnBackward', desc, batch);
     // The recurrent kernel's gradient: prev^T dA over all T * B rows (gru: r * prev for U_h).
