@@ -22,6 +22,7 @@
 
 import { blend } from './recurrent';
 import { activate, kept, ld, splat, st } from './recurrent-math';
+import { madd } from './madd';
 
 /**
  * A row's 4 units' gates from their product sums (at `t`: i, f, c, o, 4 floats each): x + sum,
@@ -131,15 +132,15 @@ function tileProduct(
       const bc = v128.load(pb + 32);
       const bo = v128.load(pb + 48);
       let x = v128.load32_splat(a0);
-      i0 = f32x4.add(i0, f32x4.mul(x, bi));
-      f0 = f32x4.add(f0, f32x4.mul(x, bf));
-      c0 = f32x4.add(c0, f32x4.mul(x, bc));
-      o0 = f32x4.add(o0, f32x4.mul(x, bo));
+      i0 = madd(x, bi, i0);
+      f0 = madd(x, bf, f0);
+      c0 = madd(x, bc, c0);
+      o0 = madd(x, bo, o0);
       x = v128.load32_splat(a1);
-      i1 = f32x4.add(i1, f32x4.mul(x, bi));
-      f1 = f32x4.add(f1, f32x4.mul(x, bf));
-      c1 = f32x4.add(c1, f32x4.mul(x, bc));
-      o1 = f32x4.add(o1, f32x4.mul(x, bo));
+      i1 = madd(x, bi, i1);
+      f1 = madd(x, bf, f1);
+      c1 = madd(x, bc, c1);
+      o1 = madd(x, bo, o1);
       a0 += 4;
       a1 += 4;
       pb += 64;

@@ -5,7 +5,7 @@
  * backend then picks the relaxed build, and compares it with the reference backend on GEMMs of odd
  * shapes (edge tiles of its 6-row tile, k split into panels, transposed operands), the direct
  * few-channel convolution and its filter gradient, depthwise convolution and both gradients, and a
- * short Dense + Conv2D training run. `setKernelVariant('plain')` must then give the plain build's
+ * short Dense + Conv2D training run and an LSTM + GRU one. `setKernelVariant('plain')` must then give the plain build's
  * exact bits (those of a second backend loaded plain), threads included, and switching back the
  * relaxed bits again.
  */
@@ -176,10 +176,51 @@ async function train(): Promise<Float32Array[]> {
   ];
 }
 
-async function trainOn(backend: string): Promise<Float32Array[]> {
+/**
+ * Three epochs of an LSTM then a GRU (reset before the product), 16 units each: the units that
+ * the fused sequences' register tiles take (assembly/recurrent-tiles.ts), forward and backward.
+ */
+async function trainRecurrent(): Promise<Float32Array[]> {
+  const glorot = (s: number) => ({ class_name: 'GlorotUniform', config: { seed: s } });
+  const orthogonal = (s: number) => ({ class_name: 'Orthogonal', config: { seed: s } });
+  const model = lm.sequential({
+    layers: [
+      lm.layers.lstm({
+        units: 16,
+        returnSequences: true,
+        inputShape: [7, 5],
+        kernelInitializer: glorot(5),
+        recurrentInitializer: orthogonal(6),
+      }),
+      lm.layers.gru({
+        units: 16,
+        resetAfter: false,
+        kernelInitializer: glorot(7),
+        recurrentInitializer: orthogonal(8),
+      }),
+      lm.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: glorot(9) }),
+    ],
+  });
+  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+  const x = lm.randomNormal([24, 7, 5], 0, 1, 22);
+  const y = lm.tensor(
+    Array.from({ length: 24 }, (_, i) => (i * 7) % 3),
+    [24],
+  );
+  const h = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, seed: 10 });
+  return [
+    Float32Array.from(h.history.loss as number[]),
+    ...model.getWeights().map((w) => w.dataSync() as Float32Array),
+  ];
+}
+
+async function trainOn(
+  backend: string,
+  run: () => Promise<Float32Array[]> = train,
+): Promise<Float32Array[]> {
   lm.setBackend(backend);
   try {
-    return await train();
+    return await run();
   } finally {
     lm.setBackend('wasm');
   }
@@ -223,6 +264,18 @@ test('a short Conv2D + Dense training run on the relaxed build follows the refer
   const want = await trainOn('js');
   assertNear(got[0]!, want[0]!, 1e-4, 'losses per epoch');
   got.slice(1).forEach((g, i) => assertNear(g, want[i + 1]!, 1e-3, `weight ${i}`));
+});
+
+test('LSTM and GRU training on the relaxed build (register-tiled steps) follows the reference', async () => {
+  const got = await trainOn('wasm', trainRecurrent);
+  const want = await trainOn('js', trainRecurrent);
+  assertNear(got[0]!, want[0]!, 1e-4, 'losses per epoch');
+  got.slice(1).forEach((g, i) => assertNear(g, want[i + 1]!, 1e-3, `weight ${i}`));
+  const plainBits = await trainOn('wasm-plain', trainRecurrent);
+  assert.ok(
+    got.some((g, i) => g.some((v, j) => v !== plainBits[i]![j])),
+    'the relaxed recurrent training gave the plain bits everywhere: nothing fused',
+  );
 });
 
 test("setKernelVariant('plain') gives the plain build's bits, threads included; 'relaxed' again the relaxed bits", async () => {
