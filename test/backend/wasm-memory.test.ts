@@ -206,3 +206,31 @@ test('relu-activated layer kernels release their transient dz after the rule (no
     lm.setBackend('wasm');
   }
 });
+
+test('a recurrent layer outside a recording keeps its input projection in the cache, never in JS', () => {
+  if (wasmBackend === null) return;
+  const mem = wasmBackend.mem;
+  lm.setBackend('wasm');
+  const [batch, steps, features, units] = [4, 5, 3, 16];
+  lm.setSeed(3);
+  const layer = lm.layers.lstm({ units, returnSequences: true });
+  const x = lm.tensor(
+    Float32Array.from({ length: batch * steps * features }, (_, i) => Math.sin(i)),
+    [batch, steps, features],
+  );
+  layer.apply(x); // builds the weights (their initial values are copied out once)
+  const projectionBytes = steps * batch * 4 * units * 4;
+  const before = mem.bytesOut;
+  const y = layer.apply(x) as lm.Tensor;
+  const copiedOut = mem.bytesOut - before;
+  // The published outputs and states, (steps + 2) x batch x units floats, and the transposes
+  // around them are all that left the cache: the 4 x units-wide projection did not.
+  assert.ok(
+    copiedOut < projectionBytes,
+    `${copiedOut} bytes copied out, the projection alone is ${projectionBytes}`,
+  );
+  mem.reset();
+  // The same values as the recorded call's forward pass (which keeps its projection in JS).
+  const again = lm.valueAndGrads((v) => lm.sum(layer.apply(v) as lm.Tensor))([x]);
+  assert.equal(lm.sum(y).dataSync()[0], again.value.dataSync()[0]);
+});
