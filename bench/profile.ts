@@ -1,12 +1,13 @@
 /**
- * `npm run bench:profile [-- W1|W1+reg|W2|W3|W4|W7] [--threads n]`: where a Lamina workload's time goes
- * on the wasm backend. Wraps every kernel of the backend's table with a timer (bench only; the
+ * `npm run bench:profile [-- W1|W1+reg|W2|W3|W4|W5|W6|W7] [--infer] [--threads n]`: where a Lamina
+ * workload's time goes on the wasm backend (`--infer`: W5's or W6's predict step, not training). Wraps every kernel of the backend's table with a timer (bench only; the
  * backend itself is untouched) and prints, per kernel, calls per step, ms per step and share,
  * marking kernels that ran the reference fallback.
  */
 import type * as lm from '../src/index.js';
 import { wasmBackend } from '../src/backend/wasm/instance.js';
 import { setThreads } from '../src/backend/wasm/index.js';
+import { laminaEngine } from './recurrent.js';
 import { table } from './util.js';
 import { laminaInferStep, laminaStep, SPECS, warmUp } from './workloads.js';
 
@@ -42,8 +43,16 @@ for (const name of Object.keys(kernels)) {
 
 const base = arg.replace('+reg', '');
 const spec = SPECS(false).find((s) => s.name === base) ?? SPECS(false)[0]!;
+const mode = process.argv.includes('--infer') ? 'infer' : 'train';
 const step =
-  base === 'W4' || base === 'W7' ? laminaInferStep(base) : laminaStep(spec, arg.endsWith('+reg'));
+  base === 'W5' || base === 'W6'
+    ? (
+        (engine) => () =>
+          void engine.step()
+      )(laminaEngine(base === 'W5' ? 'LSTM' : 'GRU', mode, true, threads))
+    : base === 'W4' || base === 'W7'
+      ? laminaInferStep(base)
+      : laminaStep(spec, arg.endsWith('+reg'));
 await warmUp(step);
 // At least 20 steps and 2 s, so that W2's 0.2 ms steps are not measured on a few cold ones.
 profiling = true;
@@ -59,7 +68,7 @@ profiling = false;
 const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
 console.log(
-  `${arg} on wasm, ${threads} thread(s): ${(total / steps).toFixed(2)} ms/step, ${(inKernels / steps).toFixed(2)} ms in kernels (${((100 * inKernels) / total).toFixed(0)}%)\n`,
+  `${arg}${base === 'W5' || base === 'W6' ? ` ${mode}` : ''} on wasm, ${threads} thread(s): ${(total / steps).toFixed(2)} ms/step, ${(inKernels / steps).toFixed(2)} ms in kernels (${((100 * inKernels) / total).toFixed(0)}%)\n`,
 );
 console.log(
   table([

@@ -38,7 +38,7 @@ function data(): { x: Float32Array; y: Float32Array } {
   return { x: inputs(batch * steps * features, 5), y: labelsOneHot(batch, classes) };
 }
 
-function laminaEngine(cell: Cell, mode: Mode, fused: boolean, threads = 1): Engine {
+export function laminaEngine(cell: Cell, mode: Mode, fused: boolean, threads = 1): Engine {
   const { batch, steps, features, units, classes } = RNN_SPEC;
   lm.setBackend('wasm');
   lm.setSeed(1);
