@@ -327,8 +327,12 @@ export abstract class RNN extends Layer {
     const rows = reshape(timeMajor, [steps * batch, features]);
     const kernel = this.kernel as LayerWeight;
     const bias = this.inputBias();
+    // With a bias, the projection is transient: only the sequence kernel reads it (the
+    // product's gradient does not), which releases it, so it is never copied out to JS.
     const projected = reshape(
-      bias === null ? matMul(rows, kernel) : matMulBiasActivation(rows, kernel, bias, 'linear'),
+      bias === null
+        ? matMul(rows, kernel)
+        : matMulBiasActivation(rows, kernel, bias, 'linear', true),
       [steps, batch, k],
     );
     let stepMask: Tensor | null = null;
@@ -341,6 +345,7 @@ export abstract class RNN extends Layer {
       activation: fused.activation,
       recurrentActivation: fused.recurrentActivation,
       projected,
+      releaseProjected: bias !== null,
       kernel: this.recurrentKernel as LayerWeight,
       initialStates: states,
       recurrentBias: fused.recurrentBias,
