@@ -278,6 +278,7 @@ export class WasmMemory {
     // Lowest first, each to the bump pointer: a value only moves down, so copyWithin (a memmove)
     // never overwrites one not moved yet.
     carry.sort((a, b) => a.ptr - b.ptr);
+    if (carry.length > 0) this.refreshViews();
     for (const data of carry) {
       const bytes = data.length * elementBytes(data.dtype);
       if (data.ptr !== this.top) this.u8.copyWithin(this.top, data.ptr, data.ptr + bytes);
