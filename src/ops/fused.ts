@@ -140,12 +140,14 @@ export function checkBiasActivation(
 /**
  * activation(a b + bias) for a [m, k] and b [k, n]: a Dense layer's product, bias and
  * activation as one kernel (one output instead of two), with the values of the separate ops.
+ * `transient`: only kernels read the result, and the caller releases it (`OutputInfo`).
  */
 export function matMulBiasActivation(
   a: Tensor,
   b: Tensor,
   bias: Tensor,
   activation: 'linear' | 'relu',
+  transient = false,
 ): Tensor {
   const op = 'matMulBiasActivation';
   operands(op, ['a'], [a]);
@@ -162,7 +164,7 @@ export function matMulBiasActivation(
     'MatMulBiasActivation',
     [a, b, bias],
     { activation },
-    { shape: [a.shape[0] as number, n], dtype: 'float32' },
+    { shape: [a.shape[0] as number, n], dtype: 'float32', transient },
   );
 }
 

@@ -8,7 +8,14 @@
  * gradient of the saved part is ever formed. Outputs, states and gradients are views on the
  * kernels' flat outputs where the backend has views.
  */
-import { isRecording, leadingSlice, recordCustom, runKernel, withTape } from '../engine/engine.js';
+import {
+  isRecording,
+  leadingSlice,
+  recordCustom,
+  releaseTransient,
+  runKernel,
+  withTape,
+} from '../engine/engine.js';
 import type { RecurrentActivation, RecurrentAttrs, RecurrentCell } from '../backend/kernels.js';
 import { gateCount, gradLayout, recordLayout, stateCount } from '../backend/recurrent-layout.js';
 import { zeros } from './creation.js';
@@ -23,6 +30,11 @@ export interface RecurrentSequenceArgs {
   recurrentActivation: RecurrentActivation;
   /** [T, B, G * units]: every step's input projection (bias added), in processing order. */
   projected: Tensor;
+  /**
+   * `projected` is a transient kernel output (`OutputInfo.transient`) that nothing but this
+   * sequence reads: it is released once the forward kernel has run (default false).
+   */
+  releaseProjected?: boolean;
   /** [units, G * units]. */
   kernel: Tensor;
   /** [B, units] each: h0, and c0 for an LSTM. */
@@ -109,10 +121,14 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
   const layout = recordLayout(cell, steps, batch, u);
   const published = (steps + s) * batch * u;
   const [record, outputValues, stateValues] = withTape(null, () => {
+    // Saved for backward, the record is read by the backward kernel only (and through the
+    // views below): transient, released once that kernel ran (never copied out to JS).
     const r = runKernel('RecurrentSequence', [...differentiable, ...constants], attrs, {
       shape: [attrs.saveForBackward ? layout.size : published],
       dtype: 'float32',
+      transient: attrs.saveForBackward,
     });
+    if (args.releaseProjected === true) releaseTransient(projected);
     const values = reshape(leadingSlice(r, 0, published), [steps + s, batch, u]);
     return [r, leadingSlice(values, 0, steps), leadingSlice(values, steps, s)] as const;
   });
@@ -136,6 +152,7 @@ export function recurrentSequence(args: RecurrentSequenceArgs): RecurrentSequenc
         steps,
       );
       dOutputs = null;
+      releaseTransient(record);
       return grads;
     });
     outputs = recordCustom([...differentiable, finals], outputValues, (dy) => {

@@ -3,14 +3,20 @@
  * and 3 threads, every cell's outputs, final states and gradients (masked, with recurrent dropout,
  * batch and units that are not multiples of 4, and on register tiles) must be those of 1 thread
  * bit for bit, since each row's arithmetic is the same wherever it runs, and the workers must have
- * run shares. A layer
+ * run parts (claimed as threads finish, so a small sequence may run on the caller alone: counted
+ * over all the cases). A worker that never answers must not hold up a sequence. A layer
  * wide enough that the packed recurrent kernel spans two blocks of k (u > 64: the LSTM's backward
  * product has k = 4u > 256) must agree with the reference backend.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as lm from '../../src/index.js';
-import { setThreads, threadsReady } from '../../src/backend/wasm/index.js';
+import {
+  nodeThreadHost,
+  setThreadHost,
+  setThreads,
+  threadsReady,
+} from '../../src/backend/wasm/index.js';
 import { threadStats } from '../../src/backend/wasm/threads.js';
 import { wasmBackend } from '../../src/backend/wasm/instance.js';
 import { recurrentSequence } from '../../src/ops/recurrent.js';
@@ -81,23 +87,62 @@ test(
         ['lstm', 4, 16] as const,
         ['gruResetAfter', 3, 16] as const,
       ];
-      for (const [cell, g, units] of sized) {
+      const tasks = new Map<number, number>([
+        [2, 0],
+        [3, 0],
+      ]);
+      // The cases above, then W5's LSTM (64 rows, 32 steps of 128 units: 8 parts on 2 threads).
+      const cases = [
+        ...sized.map((c) => [...c, 5, 13] as const),
+        ['lstm', 4, 128, 32, 64] as const,
+      ];
+      for (const [cell, g, units, steps, batch] of cases) {
         setThreads(1);
-        const one = sequenceValues(cell, g, 5, 13, units);
+        const one = sequenceValues(cell, g, steps, batch, units);
         for (const threads of [2, 3]) {
           setThreads(threads);
           await threadsReady();
           const before = threadStats().tasks;
-          const many = sequenceValues(cell, g, 5, 13, units);
-          assert.ok(
-            threadStats().tasks > before,
-            `${cell} ${units} units, ${threads} threads: workers ran shares`,
-          );
+          const many = sequenceValues(cell, g, steps, batch, units);
+          tasks.set(threads, (tasks.get(threads) as number) + threadStats().tasks - before);
           assert.deepEqual(many, one, `${cell} ${units} units, ${threads} threads`);
         }
       }
+      for (const [threads, ran] of tasks)
+        assert.ok(ran > 0, `${threads} threads: workers ran parts`);
     } finally {
       setThreads(1);
+      lm.setBackend(previous);
+    }
+  },
+);
+
+test(
+  'a worker that never answers does not hold up a sequence: the caller claims every part',
+  { skip },
+  async () => {
+    const previous = lm.getBackend();
+    lm.setBackend('wasm');
+    const node = nodeThreadHost();
+    assert.ok(node !== null);
+    try {
+      setThreads(1);
+      const one = sequenceValues('lstm', 4, 6, 24, 16);
+      // Its worker is never started, though the host says workers start while the caller waits:
+      // a job split one share per thread would wait for it (60 s, then throw).
+      setThreadHost({
+        name: 'silent',
+        canBlock: true,
+        startsWhileBlocked: true,
+        spawn: () => ({ terminate: () => undefined }),
+      });
+      setThreads(2);
+      const before = threadStats().tasks;
+      assert.deepEqual(sequenceValues('lstm', 4, 6, 24, 16), one);
+      assert.equal(threadStats().tasks, before, 'no worker ran a part');
+    } finally {
+      setThreads(1);
+      setThreadHost(node);
       lm.setBackend(previous);
     }
   },

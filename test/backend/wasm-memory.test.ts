@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as lm from '../../src/index.js';
 import { wasmBackend } from '../../src/backend/wasm/instance.js';
-import { releaseTransient, runKernel } from '../../src/engine/engine.js';
+import { leadingSlice, releaseTransient, runKernel } from '../../src/engine/engine.js';
+import type { WasmData } from '../../src/backend/wasm/memory.js';
 import { matMulBiasActivation } from '../../src/ops/fused.js';
 import { conv2dBiasActivation } from '../../src/ops/conv.js';
 
@@ -94,7 +95,7 @@ test('a kernel whose output would overflow the cache resets it first, keeping th
   }
 });
 
-test('transient outputs: kept in the cache until read, reset or released (then never written)', () => {
+test('transient outputs: kept in the cache until read, released, or written out at the second reset', () => {
   if (wasmBackend === null) return;
   const mem = wasmBackend.mem;
   lm.setBackend('wasm');
@@ -113,12 +114,39 @@ test('transient outputs: kept in the cache until read, reset or released (then n
     assert.equal(mem.bytesOut - out, 0);
     assert.equal(doubled.dataSync()[999], -1998);
     assert.throws(() => released.dataSync(), /a transient value was read after it was released/);
-    // Held and never released: written out before a reset drops its block.
+    // Held and never released: carried over the first reset (moved, still resident: nothing
+    // copied out or in), written out before the second drops its block.
     const held = transientNeg(x);
+    const heldData = held.storage.data as WasmData;
+    const filler = lm.neg(x); // held now lies above the cache's start, so the reset moves it
+    out = mem.bytesOut;
+    const inBefore = mem.bytesIn;
+    mem.reset();
+    assert.equal(mem.bytesOut - out, 0, 'carried, not written out');
+    assert.equal(heldData.js, null);
+    assert.equal(lm.neg(held).dataSync()[7], 7);
+    assert.equal(mem.bytesIn - inBefore, 0, 'still resident after the reset');
     out = mem.bytesOut;
     mem.reset();
-    assert.equal(mem.bytesOut - out, 4000);
+    assert.equal(mem.bytesOut - out, 4000, 'written out at the second reset');
     assert.equal(held.dataSync()[7], -7);
+    assert.equal(filler.dataSync()[999], -999);
+    // Views on a held value are resident-only: taking them writes nothing; before a reset each is
+    // written out (one lying within another shares its array), and the value, released, is not.
+    const whole = transientNeg(x);
+    const first = leadingSlice(whole, 0, 600);
+    const inner = leadingSlice(first, 100, 200);
+    out = mem.bytesOut;
+    releaseTransient(whole);
+    assert.equal(mem.bytesOut - out, 0, 'views taken, nothing written');
+    mem.reset();
+    assert.equal(mem.bytesOut - out, 2400, 'the outer view only');
+    assert.equal(first.dataSync()[599], -599);
+    assert.equal(inner.dataSync()[0], -100);
+    assert.equal(
+      (inner.storage.data as WasmData).js?.buffer,
+      (first.storage.data as WasmData).js?.buffer,
+    );
     // Read before any reset: written out then, and a release after that changes nothing.
     const read = transientNeg(x);
     assert.equal(read.dataSync()[3], -3);
@@ -230,7 +258,57 @@ test('a recurrent layer outside a recording keeps its input projection in the ca
     `${copiedOut} bytes copied out, the projection alone is ${projectionBytes}`,
   );
   mem.reset();
-  // The same values as the recorded call's forward pass (which keeps its projection in JS).
+  // The same values as a recorded call's forward pass.
   const again = lm.valueAndGrads((v) => lm.sum(layer.apply(v) as lm.Tensor))([x]);
   assert.equal(lm.sum(y).dataSync()[0], again.value.dataSync()[0]);
+});
+
+test('an LSTM training step copies neither its record nor its projection out, across resets too', () => {
+  if (wasmBackend === null) return;
+  const mem = wasmBackend.mem;
+  const saved = mem.cacheBytes;
+  const spied = mem as unknown as { copyOut(d: WasmData): unknown };
+  const copyOut = spied.copyOut;
+  const copied: number[] = [];
+  spied.copyOut = function (this: typeof mem, d: WasmData) {
+    copied.push(d.length);
+    return copyOut.call(this, d);
+  };
+  lm.setBackend('wasm');
+  try {
+    const [T, B, F, U] = [6, 8, 5, 16];
+    const recordLength = (T + 2 + T + 4 * T + 2 * T) * B * U;
+    const projectionLength = T * B * 4 * U;
+    const run = (cacheBytes: number): { values: number[]; resets: number } => {
+      mem.cacheBytes = cacheBytes;
+      mem.reset();
+      const resets = mem.resets;
+      lm.setSeed(3);
+      const layer = lm.layers.lstm({ units: U });
+      const x = lm.randomNormal([B, T, F], 0, 1, 4);
+      const values: number[] = [];
+      for (let step = 0; step < 6; step++) {
+        const { value, grads } = lm.variableGrads(() =>
+          lm.sum(lm.square(layer.apply(x) as lm.Tensor)),
+        );
+        for (const w of layer.trainableWeights)
+          w.assign(w.sub((grads[w.name] as lm.Tensor).mul(0.01)));
+        values.push(value.dataSync()[0] as number);
+      }
+      for (const w of layer.trainableWeights) values.push(...w.dataSync());
+      return { values, resets: mem.resets - resets };
+    };
+    const large = run(2 ** 30);
+    copied.length = 0;
+    const small = run(64 * 1024);
+    assert.ok(small.resets >= 6, `${small.resets} resets`);
+    assert.deepEqual(small.values, large.values);
+    assert.ok(!copied.includes(recordLength), 'the record was copied out');
+    assert.ok(!copied.includes(projectionLength), 'the projection was copied out');
+  } finally {
+    spied.copyOut = copyOut;
+    mem.cacheBytes = saved;
+    mem.reset();
+    lm.setBackend('wasm');
+  }
 });

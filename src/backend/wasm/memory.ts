@@ -14,6 +14,8 @@
  * passes `cacheBytes`, the next kernel resets it (generation + 1): every resident copy becomes
  * stale at once, and no copying out is needed since JS already holds every value (weights are
  * copied in again on their next use). Memory is bounded by `cacheBytes` plus one kernel's needs.
+ * Transient outputs (`hold`) are the exception: JS does not hold them yet, so a reset either
+ * writes them out or, once, carries them over (moves them to the start of the new generation).
  *
  * Why not reclaim blocks of dead handles? JavaScript runs FinalizationRegistry callbacks only
  * between jobs, never inside a synchronous loop, and every `WeakRef.prototype.deref()` that
@@ -100,6 +102,13 @@ export class WasmMemory {
    * released first.
    */
   private readonly held = new Set<WasmData>();
+  /** Of `held`, those the last reset carried over: the next one writes them out. */
+  private readonly carried = new Set<WasmData>();
+  /**
+   * Views on held values (`share`), resident only: written out before a reset, never carried (a
+   * released record's outputs, say, are still read by the layers after it).
+   */
+  private readonly heldViews = new Set<WasmData>();
   /** Blocks returned within the current generation (kernel scratch), by size class. */
   private readonly free = new Map<number, number[]>();
   private generation = 0;
@@ -215,15 +224,70 @@ export class WasmMemory {
     return data.gen === this.generation ? data.length * elementBytes(data.dtype) : 0;
   }
 
-  /** Makes every resident copy stale and reuses the whole cache region. */
+  /**
+   * Makes every resident copy stale and reuses the whole cache region. Held values still
+   * unreleased may yet be read: each is carried over (moved down to the start of the new
+   * generation, staying resident) if no reset carried it before and those carried fit in half
+   * the cache, else written out to JS. A recurrent sequence's record (8 MiB in W5), made by the
+   * forward kernel and read by the backward one only, so crosses the reset between them without
+   * being copied out to JS and back in; one carried and never released is written out at the
+   * next reset, so nothing stays in the cache for good.
+   */
   reset(): void {
-    // A held value still unreleased may yet be read: JS must have it before its block goes.
-    for (const data of this.held) if (data.js === null) this.copyOut(data);
+    const carry: WasmData[] = [];
+    let carryBytes = 0;
+    for (const data of this.held) {
+      if (data.js !== null) continue;
+      const cls = sizeClass(data.length * elementBytes(data.dtype));
+      const fits = carryBytes + cls <= this.cacheBytes / 2;
+      if (fits && !this.carried.has(data) && data.ptr >= this.base) {
+        carry.push(data);
+        carryBytes += cls;
+      } else {
+        this.copyOut(data);
+      }
+    }
+    // Views first: their blocks are the values' old ones, which the moves below overwrite. The
+    // largest first, so that one lying within another written out shares its array.
+    const views = [...this.heldViews].sort((a, b) => b.length - a.length);
+    const written: WasmData[] = [];
+    for (const view of views) {
+      if (view.js !== null) continue;
+      const bytes = view.length * elementBytes(view.dtype);
+      const outer = written.find(
+        (w) =>
+          w.dtype === view.dtype &&
+          w.ptr <= view.ptr &&
+          view.ptr + bytes <= w.ptr + (w.js as TypedArray).byteLength,
+      );
+      if (outer === undefined) {
+        this.copyOut(view);
+        written.push(view);
+      } else {
+        const at = (view.ptr - outer.ptr) / elementBytes(view.dtype);
+        view.js = (outer.js as TypedArray).subarray(at, at + view.length);
+      }
+    }
+    this.heldViews.clear();
     this.held.clear();
+    this.carried.clear();
     this.free.clear();
     this.generation++;
     this.top = this.base;
     this.resets++;
+    // Lowest first, each to the bump pointer: a value only moves down, so copyWithin (a memmove)
+    // never overwrites one not moved yet.
+    carry.sort((a, b) => a.ptr - b.ptr);
+    if (carry.length > 0) this.refreshViews();
+    for (const data of carry) {
+      const bytes = data.length * elementBytes(data.dtype);
+      if (data.ptr !== this.top) this.u8.copyWithin(this.top, data.ptr, data.ptr + bytes);
+      data.ptr = this.top;
+      data.gen = this.generation;
+      this.top += sizeClass(bytes);
+      this.held.add(data);
+      this.carried.add(data);
+    }
   }
 
   /** Byte offset of a resident copy of `data`, copying its values in if it has none. */
@@ -266,6 +330,7 @@ export class WasmMemory {
   /** A held output will not be read again: it is never written out. */
   release(data: WasmData): void {
     this.held.delete(data);
+    this.carried.delete(data);
   }
 
   private copyOut(data: WasmData): TypedArray {
@@ -284,6 +349,15 @@ export class WasmMemory {
    * reused within a generation, so the range stays valid until the next reset).
    */
   share(data: WasmData, offset: number, length: number): WasmData {
+    if (data.js === null && data.gen === this.generation) {
+      // Held (or a view on a held value): a resident-only view, written out when read or
+      // before the next reset, so taking it does not write the whole value out.
+      const view = new WasmData(length, data.dtype, null);
+      view.ptr = data.ptr + offset * elementBytes(data.dtype);
+      view.gen = data.gen;
+      this.heldViews.add(view);
+      return view;
+    }
     const js = this.read(data);
     const part = new WasmData(length, data.dtype, js.subarray(offset, offset + length));
     if (data.gen === this.generation) {

@@ -8,6 +8,7 @@ import {
   browserThreadHost,
   CALLABLE,
   MAX_CALL_ARGS,
+  MAX_THREADS,
   nodeThreadHost,
   OP_CALL,
   ThreadPool,
@@ -21,6 +22,9 @@ import { LaminaError } from '../../errors.js';
  * across the thread pool in parts that are multiples of `grain`, or in one call on this thread
  * when there is no pool or `total < minTotal`. `argsOf(start, count)` gives a part's arguments;
  * bit i of `floats` marks argument i as float32. Each part must write its own outputs only.
+ * With `partsPerThread` > 1 the range is cut into that many parts per thread (while parts hold
+ * at least `grain`), which the threads claim as they finish (OP_CLAIM): a thread the host
+ * deschedules then delays the kernel by one small part instead of a whole share.
  */
 export type Parallel = (
   name: Callable,
@@ -29,6 +33,7 @@ export type Parallel = (
   minTotal: number,
   argsOf: (start: number, count: number) => number[],
   floats?: number,
+  partsPerThread?: number,
 ) => void;
 
 const bitsF32 = new Float32Array(1);
@@ -78,19 +83,28 @@ export function createPoolDriver(
     pool = new ThreadPool(host, loaded.module, memory, n);
   }
 
-  const parallel: Parallel = (name, total, grain, minTotal, argsOf, floats = 0) => {
+  const parallel: Parallel = (
+    name,
+    total,
+    grain,
+    minTotal,
+    argsOf,
+    floats = 0,
+    partsPerThread = 1,
+  ) => {
     const fn = k[name] as unknown as (...args: number[]) => void;
     const threads = pool?.size ?? 1;
     if (pool === null || total < minTotal || total <= grain) {
       if (total > 0) fn(...argsOf(0, total));
       return;
     }
-    const chunk = Math.ceil(total / threads / grain) * grain;
-    const parts: number[][] = [];
+    const parts = Math.min(threads * partsPerThread, MAX_THREADS);
+    const chunk = Math.ceil(total / parts / grain) * grain;
+    const argRows: number[][] = [];
     for (let start = 0; start < total; start += chunk)
-      parts.push(argsOf(start, Math.min(chunk, total - start)));
+      argRows.push(argsOf(start, Math.min(chunk, total - start)));
     const id = CALLABLE.indexOf(name) + 1;
-    const rows = parts.map((args) => {
+    const rows = argRows.map((args) => {
       if (args.length > MAX_CALL_ARGS)
         throw new LaminaError(
           'internal',
@@ -103,7 +117,10 @@ export function createPoolDriver(
         ...args.map((v, i) => ((floats >> i) & 1 ? floatBits(v) : v)),
       ];
     });
-    pool.run(OP_CALL, rows, (row) => fn(...(parts[rows.indexOf(row as number[])] as number[])));
+    const self = (row: readonly number[]): void =>
+      fn(...(argRows[rows.indexOf(row as number[])] as number[]));
+    if (partsPerThread > 1) pool.runClaimed(rows, self);
+    else pool.run(OP_CALL, rows, self);
   };
 
   return {

@@ -3,7 +3,8 @@
  * (`assembly/recurrent-sequence.ts`): per step the recurrent product, on the recurrent kernel
  * packed once per sequence, goes straight into the step's gate slots of the record, then one gate
  * kernel turns it into gates, states and outputs in place. Batch rows are independent through the
- * whole sequence, so the batch is split across the thread pool, one call per thread per sequence.
+ * whole sequence, so the batch is split across the thread pool, in more parts than threads that
+ * the threads claim as they finish (a descheduled worker takes fewer parts).
  * No JS array, tape entry or copy-out per step: the record is handed back once. Backward walks the
  * steps in reverse the same way (gate gradients, then the product with the packed transpose of
  * the recurrent kernel) and forms the recurrent kernel's gradient as one product over all T * B
@@ -70,6 +71,12 @@ const DESCRIPTOR_BYTES = 24 * 4;
  */
 const PARALLEL_MIN_ROWS = 8;
 const ROW_GRAIN = 4;
+/**
+ * Parts per thread, claimed as threads finish (see `Parallel`): a sequence kernel runs for
+ * milliseconds, long enough for the host to deschedule a worker (V8's GC threads compete for the
+ * CPUs), which with one share per thread held up the whole kernel.
+ */
+const PARTS_PER_THREAD = 4;
 
 /** Byte offsets of the optional inputs after the fixed ones (0 where absent). */
 function optionals(
@@ -195,7 +202,15 @@ export function recurrentKernels(ctx: WasmKernelContext): NativeTable {
   ];
 
   const run = (name: 'rnnForward' | 'rnnBackward', desc: number, batch: number): void =>
-    parallel(name, batch, ROW_GRAIN, PARALLEL_MIN_ROWS, (b0, rows) => [desc, b0, rows]);
+    parallel(
+      name,
+      batch,
+      ROW_GRAIN,
+      PARALLEL_MIN_ROWS,
+      (b0, rows) => [desc, b0, rows],
+      0,
+      PARTS_PER_THREAD,
+    );
 
   const forward = (
     inputs: readonly TensorInfo[],

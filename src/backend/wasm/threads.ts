@@ -48,9 +48,13 @@ export interface ThreadHost {
   readonly startsWhileBlocked?: boolean;
 }
 
-/** Control array layout (Int32 slots). */
-const GENERATION = 0;
-const OP = 1;
+/**
+ * Control array layout (Int32 slots). The job word (`JOB`) is a job counter shifted left by 2
+ * with the job's op in the low 2 bits, so a worker reads which job and which op in one load: a
+ * worker that wakes late for a claimed job (which returns without waiting for every worker) and
+ * finds the next job already posted runs that one, once.
+ */
+const JOB = 0;
 const PENDING = 2;
 const FAILED = 3;
 /** Workers that have instantiated the kernels and wait for jobs. */
@@ -59,6 +63,15 @@ const READY = 4;
 const TASKS = 5;
 /** Set when a worker could not start (instantiating the kernels, or loading its script, failed). */
 const START_FAILED = 6;
+/**
+ * A claimed job's next part: (job counter & CLAIM_TAG_MASK) << 16 | parts << 8 | index. A
+ * thread claims part `index` by a compare-exchange that bumps it, only while the tag is its
+ * job's and index < parts, so a late worker never claims a later job's part.
+ */
+const NEXT = 7;
+/** A claimed job's finished parts. */
+const DONE = 8;
+const CLAIM_TAG_MASK = 0x7fff;
 const ARGS = 16;
 const ARG_SLOTS = 32;
 export const MAX_THREADS = 64;
@@ -69,6 +82,13 @@ export const OP_GEMM = 1;
  * argument count, ...arguments], argument i read as float32 bits where bit i of the mask is set.
  */
 export const OP_CALL = 2;
+/**
+ * OP_CALL's rows as parts claimed from a shared counter (rows 0..parts-1 of the argument slots,
+ * at most MAX_THREADS): each thread, the caller included, runs parts until none is left, so a
+ * thread the host deschedules takes fewer parts instead of holding up the job. Workers do not
+ * count down PENDING for it; the caller waits for every part to be done.
+ */
+export const OP_CLAIM = 3;
 
 /** Kernel exports a pool may run for a share of an elementwise, pooling or convolution kernel. */
 export const CALLABLE = [
@@ -113,27 +133,49 @@ function run(init) {
     // Not ready, ever; jobs posted to it anyway (Node) fail below, so the caller still returns.
     Atomics.store(ctl, ${START_FAILED}, 1);
   }
-  const a = ${ARGS} + init.index * ${ARG_SLOTS};
+  const own = ${ARGS} + init.index * ${ARG_SLOTS};
+  const call = (a) => {
+    const mask = ctl[a + 1];
+    const args = [];
+    for (let i = 0; i < ctl[a + 2]; i++)
+      args.push((mask >> i) & 1 ? bits[a + 3 + i] : ctl[a + 3 + i]);
+    k[callable[ctl[a] - 1]](...args);
+  };
   let seen = init.generation;
   for (;;) {
     let spins = 0;
-    while (Atomics.load(ctl, ${GENERATION}) === seen) {
-      if (++spins > 20000) { Atomics.wait(ctl, ${GENERATION}, seen); spins = 0; }
+    while (Atomics.load(ctl, ${JOB}) === seen) {
+      if (++spins > 20000) { Atomics.wait(ctl, ${JOB}, seen); spins = 0; }
     }
-    seen = Atomics.load(ctl, ${GENERATION});
-    const op = Atomics.load(ctl, ${OP});
+    seen = Atomics.load(ctl, ${JOB});
+    const op = seen & 3;
     if (op === ${OP_STOP}) return;
+    if (op === ${OP_CLAIM}) {
+      const tag = (seen >>> 2) & ${CLAIM_TAG_MASK};
+      for (;;) {
+        const next = Atomics.load(ctl, ${NEXT});
+        const parts = (next >>> 8) & 255;
+        const index = next & 255;
+        if (next >>> 16 !== tag || index >= parts) break;
+        if (Atomics.compareExchange(ctl, ${NEXT}, next, next + 1) !== next) continue;
+        try {
+          call(${ARGS} + index * ${ARG_SLOTS});
+          Atomics.add(ctl, ${TASKS}, 1);
+        } catch (e) {
+          Atomics.store(ctl, ${FAILED}, 1);
+        }
+        if (Atomics.add(ctl, ${DONE}, 1) + 1 === parts) Atomics.notify(ctl, ${DONE});
+      }
+      continue;
+    }
     try {
-      if (op === ${OP_GEMM} && ctl[a] > 0) {
+      if (op === ${OP_GEMM} && ctl[own] > 0) {
+        const a = own;
         k.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
           ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], ctl[a + 12]);
         Atomics.add(ctl, ${TASKS}, 1);
-      } else if (op === ${OP_CALL} && ctl[a] > 0) {
-        const mask = ctl[a + 1];
-        const args = [];
-        for (let i = 0; i < ctl[a + 2]; i++)
-          args.push((mask >> i) & 1 ? bits[a + 3 + i] : ctl[a + 3 + i]);
-        k[callable[ctl[a] - 1]](...args);
+      } else if (op === ${OP_CALL} && ctl[own] > 0) {
+        call(own);
         Atomics.add(ctl, ${TASKS}, 1);
       }
     } catch (e) {
@@ -237,6 +279,8 @@ export class ThreadPool {
   private readonly workers: WorkerHandle[] = [];
   /** Set once every worker has reported in (it never goes back). */
   private allReady = false;
+  /** Jobs posted (the job word's upper bits). */
+  private jobs = 0;
 
   constructor(
     readonly host: ThreadHost,
@@ -295,14 +339,61 @@ export class ThreadPool {
       if (row === undefined) ctl[at] = 0;
       else ctl.set(row, at);
     }
-    Atomics.store(ctl, OP, op);
     Atomics.store(ctl, PENDING, this.size - 1);
-    Atomics.add(ctl, GENERATION, 1);
-    Atomics.notify(ctl, GENERATION);
+    this.post(op);
     if (args[0] !== undefined) self(args[0]);
-    this.wait();
-    if (Atomics.load(ctl, FAILED) !== 0) {
-      Atomics.store(ctl, FAILED, 0);
+    this.wait(PENDING, 0);
+    this.throwIfFailed();
+  }
+
+  /**
+   * Runs OP_CALL rows as parts that every thread (this one included, through `self`) claims
+   * until none is left (see OP_CLAIM); at most MAX_THREADS rows. Returns when every part is
+   * done, without waiting for workers that claimed none.
+   */
+  runClaimed(rows: readonly (readonly number[])[], self: (row: readonly number[]) => void): void {
+    const ctl = this.ctl;
+    this.checkStarted();
+    if (!this.allReady) {
+      this.allReady = this.ready() === this.size - 1;
+      if (!this.allReady && this.host.startsWhileBlocked !== true) {
+        for (const row of rows) self(row);
+        return;
+      }
+    }
+    const parts = rows.length;
+    if (parts > MAX_THREADS)
+      throw new LaminaError(
+        'internal',
+        `wasm thread pool: ${parts} parts, at most ${MAX_THREADS} fit a claimed job`,
+      );
+    rows.forEach((row, i) => ctl.set(row, ARGS + i * ARG_SLOTS));
+    Atomics.store(ctl, DONE, 0);
+    const tag = ((this.jobs + 1) & CLAIM_TAG_MASK) << 16;
+    Atomics.store(ctl, NEXT, tag | (parts << 8));
+    this.post(OP_CLAIM);
+    for (;;) {
+      const next = Atomics.load(ctl, NEXT);
+      const index = next & 255;
+      if (index >= parts) break;
+      if (Atomics.compareExchange(ctl, NEXT, next, next + 1) !== next) continue;
+      self(rows[index] as readonly number[]);
+      Atomics.add(ctl, DONE, 1);
+    }
+    this.wait(DONE, parts);
+    this.throwIfFailed();
+  }
+
+  /** Publishes job `op` (its rows written): a new job word, and wakes the workers. */
+  private post(op: number): void {
+    this.jobs = (this.jobs + 1) & 0xfffffff;
+    Atomics.store(this.ctl, JOB, (this.jobs << 2) | op);
+    Atomics.notify(this.ctl, JOB);
+  }
+
+  private throwIfFailed(): void {
+    if (Atomics.load(this.ctl, FAILED) !== 0) {
+      Atomics.store(this.ctl, FAILED, 0);
       throw new LaminaError(
         'internal',
         'wasm thread pool: a worker failed to run its share of a kernel',
@@ -324,28 +415,26 @@ export class ThreadPool {
    * Waits for the workers' shares: spins, then, where the thread may block, `Atomics.wait`s;
    * a browser page's main thread only spins (its workers are known to be running: see `run`).
    */
-  private wait(): void {
+  private wait(slot: number, target: number): void {
     const ctl = this.ctl;
     let spins = 0;
     const start = performance.now();
     for (;;) {
-      const left = Atomics.load(ctl, PENDING);
-      if (left === 0) return;
+      const now = Atomics.load(ctl, slot);
+      if (now === target) return;
       if (++spins < 20000) continue;
-      if (this.host.canBlock) Atomics.wait(ctl, PENDING, left, 1000);
+      if (this.host.canBlock) Atomics.wait(ctl, slot, now, 1000);
       if (performance.now() - start > 60_000)
         throw new LaminaError(
           'invalid-state',
-          `wasm thread pool: ${left} worker(s) did not answer within 60 s`,
+          `wasm thread pool: ${Math.abs(target - now)} worker share(s) not done within 60 s`,
         );
     }
   }
 
   /** Stops the workers (they finish their current job first). */
   stop(): void {
-    Atomics.store(this.ctl, OP, OP_STOP);
-    Atomics.add(this.ctl, GENERATION, 1);
-    Atomics.notify(this.ctl, GENERATION);
+    this.post(OP_STOP);
     for (const w of this.workers) w.terminate();
     this.workers.length = 0;
     if (running.delete(this)) stoppedTasks += this.tasks();

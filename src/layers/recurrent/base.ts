@@ -6,7 +6,6 @@
  */
 import { getActivation, serializeActivation, type Activation } from '../../activations/index.js';
 import type { Initializer } from '../../initializers/index.js';
-import { isRecording, releaseTransient, runKernel } from '../../engine/engine.js';
 import { zeros } from '../../ops/creation.js';
 import type { RecurrentActivation, RecurrentCell } from '../../backend/kernels.js';
 import { add, cast, mul, where } from '../../ops/elementwise.js';
@@ -328,21 +327,14 @@ export abstract class RNN extends Layer {
     const rows = reshape(timeMajor, [steps * batch, features]);
     const kernel = this.kernel as LayerWeight;
     const bias = this.inputBias();
-    // Outside a recording (predict, evaluate) only the sequence kernel reads the projection: a
-    // transient output (`OutputInfo`), which the wasm backend keeps in its memory and never
-    // copies out to JS (W5: 4 MiB a call), released once the kernel has run.
-    const transient = bias !== null && !isRecording();
-    const product = transient
-      ? runKernel(
-          'MatMulBiasActivation',
-          [rows, kernel, bias],
-          { activation: 'linear' },
-          { shape: [steps * batch, k], dtype: 'float32', transient: true },
-        )
-      : bias === null
+    // With a bias, the projection is transient: only the sequence kernel reads it (the
+    // product's gradient does not), which releases it, so it is never copied out to JS.
+    const projected = reshape(
+      bias === null
         ? matMul(rows, kernel)
-        : matMulBiasActivation(rows, kernel, bias, 'linear');
-    const projected = reshape(product, [steps, batch, k]);
+        : matMulBiasActivation(rows, kernel, bias, 'linear', true),
+      [steps, batch, k],
+    );
     let stepMask: Tensor | null = null;
     if (mask !== null) {
       stepMask = cast(transpose(mask, [1, 0]), 'float32');
@@ -353,6 +345,7 @@ export abstract class RNN extends Layer {
       activation: fused.activation,
       recurrentActivation: fused.recurrentActivation,
       projected,
+      releaseProjected: bias !== null,
       kernel: this.recurrentKernel as LayerWeight,
       initialStates: states,
       recurrentBias: fused.recurrentBias,
@@ -360,7 +353,6 @@ export abstract class RNN extends Layer {
       zeroOutputForMask: this.zeroOutputForMask,
       recurrentDropout: recurrentMask,
     });
-    if (transient) releaseTransient(product);
     const output = this.returnSequences
       ? transpose(outputs, [1, 0, 2])
       : mask !== null
