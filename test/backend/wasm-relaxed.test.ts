@@ -145,9 +145,30 @@ const convs: [string, Case][] = [
   ['depthwise 5 channels, multiplier 2', depthwise([1, 9, 7, 5], [3, 2, 5, 2], [2, 1], 'valid')],
 ];
 
-/** Three epochs of a seeded Conv2D + Dense classifier; the per-epoch losses and the weights. */
+const glorot = (s: number) => ({ class_name: 'GlorotUniform', config: { seed: s } });
+const orthogonal = (s: number) => ({ class_name: 'Orthogonal', config: { seed: s } });
+
+/** Three seeded epochs of a 3-class classifier; the per-epoch losses and the weights. */
+async function fitThreeEpochs(
+  model: ReturnType<typeof lm.sequential>,
+  x: Tensor,
+  seed: number,
+): Promise<Float32Array[]> {
+  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+  const n = x.shape[0] as number;
+  const y = lm.tensor(
+    Array.from({ length: n }, (_, i) => (i * 5) % 3),
+    [n],
+  );
+  const h = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, seed });
+  return [
+    Float32Array.from(h.history.loss as number[]),
+    ...model.getWeights().map((w) => w.dataSync() as Float32Array),
+  ];
+}
+
+/** A seeded Conv2D + Dense classifier, three epochs. */
 async function train(): Promise<Float32Array[]> {
-  const glorot = (s: number) => ({ class_name: 'GlorotUniform', config: { seed: s } });
   const model = lm.sequential({
     layers: [
       lm.layers.conv2d({
@@ -163,17 +184,7 @@ async function train(): Promise<Float32Array[]> {
       lm.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: glorot(4) }),
     ],
   });
-  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
-  const x = lm.randomNormal([32, 8, 8, 3], 0, 1, 21);
-  const y = lm.tensor(
-    Array.from({ length: 32 }, (_, i) => (i * 5) % 3),
-    [32],
-  );
-  const h = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, seed: 9 });
-  return [
-    Float32Array.from(h.history.loss as number[]),
-    ...model.getWeights().map((w) => w.dataSync() as Float32Array),
-  ];
+  return fitThreeEpochs(model, lm.randomNormal([32, 8, 8, 3], 0, 1, 21), 9);
 }
 
 /**
@@ -181,8 +192,6 @@ async function train(): Promise<Float32Array[]> {
  * the fused sequences' register tiles take (assembly/recurrent-tiles.ts), forward and backward.
  */
 async function trainRecurrent(): Promise<Float32Array[]> {
-  const glorot = (s: number) => ({ class_name: 'GlorotUniform', config: { seed: s } });
-  const orthogonal = (s: number) => ({ class_name: 'Orthogonal', config: { seed: s } });
   const model = lm.sequential({
     layers: [
       lm.layers.lstm({
@@ -201,17 +210,7 @@ async function trainRecurrent(): Promise<Float32Array[]> {
       lm.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: glorot(9) }),
     ],
   });
-  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
-  const x = lm.randomNormal([24, 7, 5], 0, 1, 22);
-  const y = lm.tensor(
-    Array.from({ length: 24 }, (_, i) => (i * 7) % 3),
-    [24],
-  );
-  const h = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, seed: 10 });
-  return [
-    Float32Array.from(h.history.loss as number[]),
-    ...model.getWeights().map((w) => w.dataSync() as Float32Array),
-  ];
+  return fitThreeEpochs(model, lm.randomNormal([24, 7, 5], 0, 1, 22), 10);
 }
 
 async function trainOn(
