@@ -135,6 +135,11 @@ test(
         .square()
         .sum(),
     );
+    const dwFilter = lm.randomNormal([3, 3, 8, 1], 0, 0.3, 14);
+    const dwFilter2 = lm.randomNormal([3, 3, 8, 2], 0, 0.3, 15);
+    const depthwise = lm.valueAndGrads((xx: lm.Tensor, ff: lm.Tensor) =>
+      lm.depthwiseConv2d(xx, ff, 1, 'same').square().sum(),
+    );
     const before = threadStats().tasks;
     let bitsOf: number[][] = [];
     const run = (): lm.Tensor[] => [
@@ -160,6 +165,12 @@ test(
         const { value, grads } = conv([thin, thinFilter]);
         return [value, ...grads];
       })(),
+      // depthwise, multipliers 1 and 2: the forward pass and the input gradient split by image
+      // (the filter gradient, summed over images, stays on one thread)
+      ...[1, 2].flatMap((mult) => {
+        const { value, grads } = depthwise([img, mult === 1 ? dwFilter : dwFilter2]);
+        return [value, ...grads];
+      }),
     ];
     lm.setBackend('wasm');
     setThreads(1);
@@ -170,7 +181,7 @@ test(
         assert.deepEqual(Array.from(t.dataSync()), bitsOf[i], `output ${i}, ${n} threads`),
       );
     }
-    assert.ok(threadStats().tasks - before >= 2 * 20, 'workers ran shares of these kernels');
+    assert.ok(threadStats().tasks - before >= 2 * 24, 'workers ran shares of these kernels');
     setThreads(1);
     lm.setBackend('js');
   },

@@ -39,7 +39,7 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
    * first image and the count; `perImage` elements of work each decide when it pays.
    */
   const byImage = (
-    name: 'im2col' | 'col2im' | 'convDirect' | 'maxPool' | 'maxPoolGrad',
+    name: 'im2col' | 'col2im' | 'convDirect' | 'maxPool' | 'maxPoolGrad' | 'depthwise',
     n: number,
     perImage: number,
     argsOf: (i0: number, count: number) => number[],
@@ -262,7 +262,9 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
 
   /**
    * The depthwise kernels: one export, `mode` 0 (forward), 1 (input gradient) or 2 (filter
-   * gradient); the gradients add into an output the caller zeroes.
+   * gradient); the gradients add into an output the caller zeroes. The forward pass and the input
+   * gradient write each image's output from that image alone, so they split by image; the filter
+   * gradient sums over the images and stays on one thread, in the reference's order.
    */
   const depthwise = (
     mode: 0 | 1 | 2,
@@ -276,7 +278,23 @@ export function convKernels(ctx: WasmKernelContext): NativeTable {
     const pb = ptrOf(b);
     const y = output(out);
     if (mode !== 0) k.zero(y.ptr, sizeOf(out.shape) * 4);
-    k.depthwise(mode, pa, pb, y.ptr, ...g, mult);
+    if (mode === 2) {
+      k.depthwise(mode, pa, pb, y.ptr, ...g, mult);
+      return y;
+    }
+    const [n, h, w, c, fh, fw, oh, ow] = g;
+    const inner = h * w * c * 4;
+    const outer = oh * ow * c * mult * 4;
+    const [aBytes, outBytes] = mode === 0 ? [inner, outer] : [outer, inner];
+    byImage('depthwise', n, (outer / 4) * fh * fw, (i, count) => [
+      mode,
+      pa + i * aBytes,
+      pb,
+      y.ptr + i * outBytes,
+      count,
+      ...g.slice(1),
+      mult,
+    ]);
     return y;
   };
 

@@ -111,6 +111,7 @@ export const CALLABLE = [
   'convDirect',
   'rnnForward',
   'rnnBackward',
+  'depthwise',
 ] as const;
 export type Callable = (typeof CALLABLE)[number];
 /** Most arguments an OP_CALL row carries. */
