@@ -36,6 +36,11 @@ export class WasmData {
     /** The values; null only between a kernel's start and its `settle` (then it is resident). */
     public js: TypedArray | null,
   ) {}
+
+  /** Bytes of its values in linear memory. */
+  get bytes(): number {
+    return this.length * elementBytes(this.dtype);
+  }
 }
 
 const ALIGN = 16;
@@ -221,7 +226,7 @@ export class WasmMemory {
 
   /** Bytes of `data`'s resident copy of the current generation (0 if it has none). */
   residentBytes(data: WasmData): number {
-    return data.gen === this.generation ? data.length * elementBytes(data.dtype) : 0;
+    return data.gen === this.generation ? data.bytes : 0;
   }
 
   /**
@@ -238,7 +243,7 @@ export class WasmMemory {
     let carryBytes = 0;
     for (const data of this.held) {
       if (data.js !== null) continue;
-      const cls = sizeClass(data.length * elementBytes(data.dtype));
+      const cls = sizeClass(data.bytes);
       const fits = carryBytes + cls <= this.cacheBytes / 2;
       if (fits && !this.carried.has(data) && data.ptr >= this.base) {
         carry.push(data);
@@ -253,7 +258,7 @@ export class WasmMemory {
     const written: WasmData[] = [];
     for (const view of views) {
       if (view.js !== null) continue;
-      const bytes = view.length * elementBytes(view.dtype);
+      const bytes = view.bytes;
       const outer = written.find(
         (w) =>
           w.dtype === view.dtype &&
@@ -280,7 +285,7 @@ export class WasmMemory {
     carry.sort((a, b) => a.ptr - b.ptr);
     if (carry.length > 0) this.refreshViews();
     for (const data of carry) {
-      const bytes = data.length * elementBytes(data.dtype);
+      const bytes = data.bytes;
       if (data.ptr !== this.top) this.u8.copyWithin(this.top, data.ptr, data.ptr + bytes);
       data.ptr = this.top;
       data.gen = this.generation;
@@ -294,7 +299,7 @@ export class WasmMemory {
   ptrOf(data: WasmData): number {
     if (data.gen === this.generation) return data.ptr;
     const js = data.js ?? released(); // not resident, so settled (or released)
-    const ptr = this.alloc(data.length * elementBytes(data.dtype));
+    const ptr = this.alloc(data.bytes);
     if (data.dtype === 'float32') this.f32.set(js as Float32Array, ptr >>> 2);
     else if (data.dtype === 'int32') this.i32.set(js as Int32Array, ptr >>> 2);
     else this.u8.set(js as Uint8Array, ptr);
