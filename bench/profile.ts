@@ -44,15 +44,15 @@ for (const name of Object.keys(kernels)) {
 const base = arg.replace('+reg', '');
 const spec = SPECS(false).find((s) => s.name === base) ?? SPECS(false)[0]!;
 const mode = process.argv.includes('--infer') ? 'infer' : 'train';
-const step =
-  base === 'W5' || base === 'W6'
-    ? (
-        (engine) => () =>
-          void engine.step()
-      )(laminaEngine(base === 'W5' ? 'LSTM' : 'GRU', mode, true, threads))
-    : base === 'W4' || base === 'W7'
-      ? laminaInferStep(base)
-      : laminaStep(spec, arg.endsWith('+reg'));
+function stepOf(): () => void {
+  if (base === 'W5' || base === 'W6') {
+    const engine = laminaEngine(base === 'W5' ? 'LSTM' : 'GRU', mode, true, threads);
+    return () => void engine.step();
+  }
+  if (base === 'W4' || base === 'W7') return laminaInferStep(base);
+  return laminaStep(spec, arg.endsWith('+reg'));
+}
+const step = stepOf();
 await warmUp(step);
 // At least 20 steps and 2 s, so that W2's 0.2 ms steps are not measured on a few cold ones.
 profiling = true;
